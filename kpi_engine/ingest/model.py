@@ -1,0 +1,139 @@
+"""Values passed between the ingest steps: read -> map -> validate -> load.
+
+Row numbers are spreadsheet row numbers as a user sees them in Excel: the
+header is row 1, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+# Columns of an issues DataFrame (validation report), in order.
+ISSUE_COLUMNS = ["severity", "code", "row", "column", "source", "value", "detail"]
+ROW_COL = "__row"  # spreadsheet row number carried through read/validate
+
+Progress = Callable[[float, str], None]  # (fraction 0..1, stage key) -> None
+
+
+def empty_issues() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in ISSUE_COLUMNS})
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file read into text columns, before any mapping.
+
+    ``data`` holds one string column per source header (names made unique and
+    stripped, BOM removed) plus ``__row``. ``issues`` are file-level problems
+    (empty file, binary junk, rows with the wrong number of fields ...).
+    """
+
+    name: str
+    sha256: str
+    size: int
+    kind: str  # "csv" | "xlsx"
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    headers: list[str]
+    data: pa.Table
+    issues: pd.DataFrame = field(default_factory=empty_issues)
+
+    @property
+    def rows(self) -> int:
+        return self.data.num_rows
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """How a file's headers fill a table's canonical columns."""
+
+    table: str
+    columns: dict[str, str]  # canonical column -> source header (one header may feed several)
+    constants: dict[str, str] = field(default_factory=dict)  # canonical column -> value for every row
+    unmapped: list[str] = field(default_factory=list)  # source headers not used
+    missing_required: list[str] = field(default_factory=list)  # required, neither mapped nor constant
+    table_scores: dict[str, float] = field(default_factory=dict)  # detection scores, best first
+    from_saved: bool = False
+
+    @property
+    def present(self) -> list[str]:
+        """Canonical columns this upload provides (mapped or constant)."""
+        return sorted(set(self.columns) | set(self.constants))
+
+    def to_json(self) -> str:
+        return json.dumps({"columns": self.columns, "constants": self.constants}, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Typed canonical rows that passed validation, and every problem found."""
+
+    table: str
+    rows_read: int
+    clean: pa.Table  # canonical columns (typed) of the valid rows, plus __row
+    present: list[str]  # canonical columns the upload sets (partial update when not all)
+    issues: pd.DataFrame  # ISSUE_COLUMNS; severity "error" rows are rejected
+    rejected_rows: int  # distinct rows with at least one error
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.issues[self.issues["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.issues[self.issues["severity"] == "warning"]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Outcome of one upload (or dry run), as shown by the page and printed by the CLI."""
+
+    status: str  # "loaded" | "refused" | "empty" | "dry_run"
+    table: str | None
+    file_name: str
+    rows_read: int
+    inserted: int = 0
+    updated: int = 0
+    rejected: int = 0
+    upload_id: int | None = None
+    issues: pd.DataFrame = field(default_factory=empty_issues)
+    mapping: Mapping | None = None
+    created: dict[str, list[str]] = field(default_factory=dict)  # {"people": [...], "channels": [...]} made on the fly
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "loaded" and (self.inserted + self.updated) > 0
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.issues[self.issues["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.issues[self.issues["severity"] == "warning"]
+
+    def to_dict(self, lang: str = "en", max_errors: int | None = None) -> dict[str, Any]:
+        """JSON form of the CLI: upload_id, table, rows_read, inserted, updated, rejected, warnings, errors."""
+        from kpi_engine.ingest.messages import issue_records
+
+        errors = self.errors if max_errors is None else self.errors.head(max_errors)
+        return {
+            "upload_id": self.upload_id,
+            "status": self.status,
+            "table": self.table,
+            "file": self.file_name,
+            "rows_read": self.rows_read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "created": self.created,
+            "warnings": issue_records(self.warnings, lang),
+            "errors": issue_records(errors, lang),
+        }

@@ -1,0 +1,241 @@
+"""The database schema, declared once with SQLAlchemy Core.
+
+Fact tables follow SPEC section 2. Ingest metadata sits in ``Column.info``:
+
+- ``required``: the column must have a value in every row of a new record;
+- ``choices``: allowed values for enumerations (checked case-insensitively);
+- ``min``/``max``: numeric bounds;
+- ``text_key``: the column is part of the key and stores ``""`` for "none"
+  (key columns can't be NULL, e.g. spend rows without a campaign or ad).
+
+Each uploadable table has a twin ``<table>__undo`` that keeps, per upload, the
+keys it inserted and the full prior version of every row it replaced, so that
+any upload can be undone exactly.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+
+def _req(*args: object, **info: object) -> sa.Column:
+    info = {"required": True, **info}
+    return sa.Column(*args, nullable=False, info=info)  # type: ignore[call-overload]
+
+
+def _key_text(name: str) -> sa.Column:
+    """A key column where ``""`` means "none" (part of a composite primary key)."""
+    return sa.Column(name, sa.String, primary_key=True, nullable=False, server_default="", info={"text_key": True})
+
+
+CHANNEL_KINDS = ("paid", "organic", "social", "event", "email", "referral", "other")
+REVIEWER_ROLES = ("manager", "peer", "subordinate", "self", "cross-department")
+GRAINS = ("day", "week", "month", "quarter", "year")
+SCOPE_TYPES = ("team", "person", "channel", "campaign")
+
+people = sa.Table(
+    "people",
+    metadata,
+    sa.Column("person_id", sa.String, primary_key=True, info={"required": True}),
+    _req("name", sa.String),
+    sa.Column("role", sa.String),
+    sa.Column("team", sa.String),
+    sa.Column("manager_id", sa.String),
+    sa.Column("email", sa.String),
+    sa.Column("active", sa.Boolean),
+    sa.Column("needs_review", sa.Boolean, info={"internal": True}),
+)
+
+channels = sa.Table(
+    "channels",
+    metadata,
+    sa.Column("channel_id", sa.String, primary_key=True, info={"required": True}),
+    _req("name", sa.String),
+    sa.Column("kind", sa.String, info={"choices": CHANNEL_KINDS}),
+    sa.Column("owner_id", sa.String),
+    sa.Column("needs_review", sa.Boolean, info={"internal": True}),
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    sa.Column("campaign_id", sa.String, primary_key=True, info={"required": True}),
+    _req("name", sa.String),
+    _req("channel_id", sa.String),
+    sa.Column("owner_id", sa.String),
+    sa.Column("kind", sa.String),
+    sa.Column("start_date", sa.Date),
+    sa.Column("end_date", sa.Date),
+    sa.Column("budget", sa.Float, info={"min": 0}),
+)
+
+spend = sa.Table(
+    "spend",
+    metadata,
+    sa.Column("date", sa.Date, primary_key=True, info={"required": True}),
+    sa.Column("channel_id", sa.String, primary_key=True, info={"required": True}),
+    _key_text("campaign_id"),
+    _key_text("ad_id"),
+    _req("cost", sa.Float, min=0),
+    sa.Column("impressions", sa.Float, info={"min": 0}),
+    sa.Column("clicks", sa.Float, info={"min": 0}),
+    sa.Column("conversions", sa.Float, info={"min": 0}),
+)
+
+leads = sa.Table(
+    "leads",
+    metadata,
+    sa.Column("lead_id", sa.String, primary_key=True, info={"required": True}),
+    _req("created_at", sa.DateTime),
+    _req("channel_id", sa.String),
+    sa.Column("campaign_id", sa.String),
+    sa.Column("owner_id", sa.String),
+    sa.Column("expected_value", sa.Float, info={"min": 0}),
+    sa.Column("mql_at", sa.DateTime, info={"after": "created_at"}),
+    sa.Column("sql_at", sa.DateTime, info={"after": "created_at"}),
+    sa.Column("won_at", sa.DateTime, info={"after": "created_at"}),
+    sa.Column("lost_at", sa.DateTime, info={"after": "created_at"}),
+    sa.Column("deal_value", sa.Float, info={"min": 0}),
+    sa.Column("first_response_at", sa.DateTime, info={"after": "created_at"}),
+)
+
+customers = sa.Table(
+    "customers",
+    metadata,
+    sa.Column("customer_id", sa.String, primary_key=True, info={"required": True}),
+    _req("acquired_at", sa.DateTime),
+    sa.Column("channel_id", sa.String),
+    sa.Column("lead_id", sa.String),
+    sa.Column("churned_at", sa.DateTime, info={"after": "acquired_at"}),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("order_id", sa.String, primary_key=True, info={"required": True}),
+    _req("customer_id", sa.String),
+    _req("order_date", sa.Date),
+    _req("amount", sa.Float, min=0),
+)
+
+survey_responses = sa.Table(
+    "survey_responses",
+    metadata,
+    sa.Column("response_id", sa.String, primary_key=True, info={"required": True}),
+    _req("date", sa.Date),
+    _req("score", sa.Float, min=0, max=10),
+    sa.Column("channel_id", sa.String),
+    sa.Column("customer_id", sa.String),
+)
+
+metric_values = sa.Table(
+    "metric_values",
+    metadata,
+    sa.Column("metric_id", sa.String, primary_key=True, info={"required": True}),
+    sa.Column("period_start", sa.Date, primary_key=True, info={"required": True}),
+    sa.Column("grain", sa.String, primary_key=True, info={"required": True, "choices": GRAINS}),
+    sa.Column("scope_type", sa.String, primary_key=True, nullable=False, server_default="team",
+              info={"text_key": True, "default": "team", "choices": SCOPE_TYPES}),
+    _key_text("scope_id"),
+    _req("value", sa.Float),
+    sa.Column("source", sa.String),
+    sa.Column("note", sa.String),
+)
+
+feedback_360 = sa.Table(
+    "feedback_360",
+    metadata,
+    sa.Column("period", sa.String, primary_key=True, info={"required": True}),
+    sa.Column("person_id", sa.String, primary_key=True, info={"required": True}),
+    sa.Column("reviewer_role", sa.String, primary_key=True, info={"required": True, "choices": REVIEWER_ROLES}),
+    _key_text("reviewer_id"),
+    sa.Column("dimension", sa.String, primary_key=True, info={"required": True}),
+    _req("score", sa.Float, min=0, max=100),
+)
+
+# Tables a user can upload into, in dependency order (dimensions first).
+UPLOAD_TABLES: dict[str, sa.Table] = {
+    t.name: t
+    for t in (people, channels, campaigns, spend, leads, customers, orders, survey_responses, metric_values, feedback_360)
+}
+
+# --- The product's own tables -------------------------------------------------
+
+schema_meta = sa.Table(
+    "schema_meta",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.String, nullable=False),
+)
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("upload_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("file_name", sa.String, nullable=False),
+    sa.Column("sha256", sa.String, nullable=False),
+    sa.Column("table_name", sa.String, nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("inserted", sa.Integer, nullable=False),
+    sa.Column("updated", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("on_error", sa.String, nullable=False),
+    sa.Column("mapping_json", sa.Text),
+    sa.Column("uploaded_by", sa.String),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("undone_at", sa.DateTime),
+    sa.Column("undone_by", sa.String),
+)
+
+saved_mappings = sa.Table(
+    "saved_mappings",
+    metadata,
+    sa.Column("signature", sa.String, primary_key=True),  # hash of the normalised header set
+    sa.Column("table_name", sa.String, nullable=False),
+    sa.Column("name", sa.String),
+    sa.Column("mapping_json", sa.Text, nullable=False),  # {canonical: source header}
+    sa.Column("constants_json", sa.Text),  # {canonical: value}
+    sa.Column("saved_at", sa.DateTime, nullable=False),
+)
+
+
+def _undo_table(table: sa.Table) -> sa.Table:
+    """``<table>__undo``: upload_id, action ('insert' or 'update') and a nullable copy of every column."""
+    cols = [sa.Column("upload_id", sa.Integer, nullable=False), sa.Column("action", sa.String, nullable=False)]
+    cols += [sa.Column(c.name, c.type, nullable=True) for c in table.columns]
+    return sa.Table(f"{table.name}__undo", metadata, *cols)
+
+
+UNDO_TABLES: dict[str, sa.Table] = {name: _undo_table(t) for name, t in UPLOAD_TABLES.items()}
+
+
+def key_columns(table: sa.Table) -> list[str]:
+    return [c.name for c in table.primary_key.columns]
+
+
+def required_columns(table: sa.Table) -> list[str]:
+    return [c.name for c in table.columns if c.info.get("required")]
+
+
+def user_columns(table: sa.Table) -> list[str]:
+    """Columns a file may carry (everything but internal bookkeeping)."""
+    return [c.name for c in table.columns if not c.info.get("internal")]
+
+
+def column_kind(col: sa.Column) -> str:
+    """'text', 'datetime', 'date', 'number' or 'bool' for ingest parsing."""
+    t = col.type
+    if isinstance(t, sa.DateTime):
+        return "datetime"
+    if isinstance(t, sa.Date):
+        return "date"
+    if isinstance(t, (sa.Float, sa.Integer, sa.Numeric)):
+        return "number"
+    if isinstance(t, sa.Boolean):
+        return "bool"
+    return "text"

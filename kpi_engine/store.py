@@ -1,0 +1,146 @@
+"""Engine from a SQLAlchemy URL, schema creation and migration, transactions.
+
+DuckDB files are opened per operation (``NullPool``) so that the dashboard and a
+cron job (``python -m kpi_engine ingest``) can take turns on the same file; an
+in-memory DuckDB keeps one connection (each new one would be a new database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool, StaticPool
+
+from kpi_engine import schema
+from kpi_engine.settings import resolve_db_url
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+# Migrations: (version reached, function). Each runs inside a transaction on a
+# database whose recorded version is below its number, in order.
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = []
+
+
+def is_duckdb(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "duckdb"
+
+
+def is_postgres(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = sa.make_url(url)
+    if parsed.drivername.startswith("duckdb"):
+        database = parsed.database or ":memory:"
+        if database == ":memory:":
+            return sa.create_engine(url, poolclass=StaticPool)
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return sa.create_engine(url, poolclass=NullPool)
+    if parsed.drivername in ("postgresql", "postgres"):
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
+    """Engine for ``url`` (resolved via ``--db`` / $KPI_DB_URL / default); schema created on first use."""
+    resolved = resolve_db_url(url)
+    with _lock:
+        engine = _engines.get(resolved)
+        if engine is None:
+            engine = _make_engine(resolved)
+            if create:
+                ensure_schema(engine)
+            _engines[resolved] = engine
+    return engine
+
+
+def dispose_engine(url: str | None = None) -> None:
+    """Forget a cached engine (tests, or after deleting a database file)."""
+    resolved = resolve_db_url(url)
+    with _lock:
+        engine = _engines.pop(resolved, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def schema_version(bind: Engine | Connection) -> int:
+    """Recorded schema version, 0 for a database without our tables."""
+    def read(conn: Connection) -> int:
+        if not sa.inspect(conn).has_table("schema_meta"):
+            return 0
+        value = conn.execute(
+            sa.select(schema.schema_meta.c.value).where(schema.schema_meta.c.key == "schema_version")
+        ).scalar()
+        return int(value) if value is not None else 0
+
+    if isinstance(bind, Connection):
+        return read(bind)
+    with bind.connect() as conn:
+        return read(conn)
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    t = schema.schema_meta
+    done = conn.execute(sa.update(t).where(t.c.key == key).values(value=value)).rowcount
+    if not done:
+        conn.execute(sa.insert(t).values(key=key, value=value))
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create missing tables and run pending migrations, recording the schema version."""
+    with engine.begin() as conn:
+        current = schema_version(conn)
+        schema.metadata.create_all(conn, checkfirst=True)
+        for version, migrate in MIGRATIONS:
+            if current < version:
+                migrate(conn)
+        if current < schema.SCHEMA_VERSION:
+            _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+        if current == 0:
+            _set_meta(conn, "data_version", "0")
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One atomic unit of work: commits on success, rolls back on any error."""
+    with engine.begin() as conn:
+        yield conn
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Mark that facts changed (caches key on ``data_version``). Call inside the writing transaction."""
+    t = schema.schema_meta
+    current = conn.execute(sa.select(t.c.value).where(t.c.key == "data_version")).scalar()
+    nxt = str(int(current or 0) + 1)
+    _set_meta(conn, "data_version", nxt)
+    _set_meta(conn, "data_changed_at", dt.datetime.now().isoformat(timespec="seconds"))
+
+
+def data_version(engine: Engine) -> str:
+    """A token that changes whenever facts change; use it as a cache key."""
+    t = schema.schema_meta
+    with engine.connect() as conn:
+        value = conn.execute(sa.select(t.c.value).where(t.c.key == "data_version")).scalar()
+    return str(value or "0")
+
+
+def raw_duckdb(conn: Connection):  # noqa: ANN201 - duckdb's own connection type
+    """The DuckDB connection under a SQLAlchemy connection (for register/arrow bulk paths)."""
+    return conn.connection.driver_connection
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row count of every uploadable table."""
+    with engine.connect() as conn:
+        return {
+            name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0)
+            for name, t in schema.UPLOAD_TABLES.items()
+        }

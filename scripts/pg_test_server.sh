@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Start a throwaway PostgreSQL server on loopback for the test suite.
+# Installs PostgreSQL with apt-get when it is missing. Prints the SQLAlchemy URL.
+# Usage: scripts/pg_test_server.sh start|stop   (data in $PGTEST_DIR, default .pgtest/)
+set -euo pipefail
+cmd="${1:-start}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="${PGTEST_DIR:-$root/.pgtest}"
+port="${PGTEST_PORT:-54329}"
+
+find_bin() {
+  for d in /usr/lib/postgresql/*/bin /usr/local/pgsql/bin; do
+    [ -x "$d/pg_ctl" ] && { echo "$d"; return 0; }
+  done
+  command -v pg_ctl >/dev/null 2>&1 && { dirname "$(command -v pg_ctl)"; return 0; }
+  return 1
+}
+
+bin="$(find_bin || true)"
+if [ -z "$bin" ]; then
+  echo "PostgreSQL not found; installing it with apt-get ..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
+  bin="$(find_bin)" || { echo "ERROR: could not install PostgreSQL (apt-get install postgresql)" >&2; exit 1; }
+fi
+
+# PostgreSQL refuses to run as root: run it as an unprivileged user.
+run_as=()
+if [ "$(id -u)" = "0" ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  run_as=(runuser -u postgres --)
+fi
+
+case "$cmd" in
+  start)
+    if [ ! -f "$dir/PG_VERSION" ]; then
+      rm -rf "$dir"; mkdir -p "$dir"
+      [ "$(id -u)" = "0" ] && chown postgres "$dir"
+      "${run_as[@]}" "$bin/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 >/dev/null
+    fi
+    [ "$(id -u)" = "0" ] && chown -R postgres "$dir"
+    if ! "${run_as[@]}" "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+      "${run_as[@]}" "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    fi
+    "${run_as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='kpi_test'" | grep -q 1 \
+      || "${run_as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres kpi_test
+    echo "postgresql+psycopg://postgres@127.0.0.1:$port/kpi_test"
+    ;;
+  stop)
+    [ -f "$dir/PG_VERSION" ] && "${run_as[@]}" "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
+    ;;
+esac
