@@ -70,7 +70,7 @@ campaigns = sa.Table(
     sa.Column("kind", sa.String),
     sa.Column("start_date", sa.Date),
     sa.Column("end_date", sa.Date),
-    sa.Column("budget", sa.Float, info={"min": 0}),
+    sa.Column("budget", sa.Double, info={"min": 0}),
 )
 
 spend = sa.Table(
@@ -80,10 +80,10 @@ spend = sa.Table(
     sa.Column("channel_id", sa.String, primary_key=True, info={"required": True}),
     _key_text("campaign_id"),
     _key_text("ad_id"),
-    _req("cost", sa.Float, min=0),
-    sa.Column("impressions", sa.Float, info={"min": 0}),
-    sa.Column("clicks", sa.Float, info={"min": 0}),
-    sa.Column("conversions", sa.Float, info={"min": 0}),
+    _req("cost", sa.Double, min=0),
+    sa.Column("impressions", sa.Double, info={"min": 0}),
+    sa.Column("clicks", sa.Double, info={"min": 0}),
+    sa.Column("conversions", sa.Double, info={"min": 0}),
 )
 
 leads = sa.Table(
@@ -94,12 +94,12 @@ leads = sa.Table(
     _req("channel_id", sa.String),
     sa.Column("campaign_id", sa.String),
     sa.Column("owner_id", sa.String),
-    sa.Column("expected_value", sa.Float, info={"min": 0}),
+    sa.Column("expected_value", sa.Double, info={"min": 0}),
     sa.Column("mql_at", sa.DateTime, info={"after": "created_at"}),
     sa.Column("sql_at", sa.DateTime, info={"after": "created_at"}),
     sa.Column("won_at", sa.DateTime, info={"after": "created_at"}),
     sa.Column("lost_at", sa.DateTime, info={"after": "created_at"}),
-    sa.Column("deal_value", sa.Float, info={"min": 0}),
+    sa.Column("deal_value", sa.Double, info={"min": 0}),
     sa.Column("first_response_at", sa.DateTime, info={"after": "created_at"}),
 )
 
@@ -119,7 +119,7 @@ orders = sa.Table(
     sa.Column("order_id", sa.String, primary_key=True, info={"required": True}),
     _req("customer_id", sa.String),
     _req("order_date", sa.Date),
-    _req("amount", sa.Float, min=0),
+    _req("amount", sa.Double, min=0),
 )
 
 survey_responses = sa.Table(
@@ -127,7 +127,7 @@ survey_responses = sa.Table(
     metadata,
     sa.Column("response_id", sa.String, primary_key=True, info={"required": True}),
     _req("date", sa.Date),
-    _req("score", sa.Float, min=0, max=10),
+    _req("score", sa.Double, min=0, max=10),
     sa.Column("channel_id", sa.String),
     sa.Column("customer_id", sa.String),
 )
@@ -141,7 +141,7 @@ metric_values = sa.Table(
     sa.Column("scope_type", sa.String, primary_key=True, nullable=False, server_default="team",
               info={"text_key": True, "default": "team", "choices": SCOPE_TYPES}),
     _key_text("scope_id"),
-    _req("value", sa.Float),
+    _req("value", sa.Double),
     sa.Column("source", sa.String),
     sa.Column("note", sa.String),
 )
@@ -154,7 +154,7 @@ feedback_360 = sa.Table(
     sa.Column("reviewer_role", sa.String, primary_key=True, info={"required": True, "choices": REVIEWER_ROLES}),
     _key_text("reviewer_id"),
     sa.Column("dimension", sa.String, primary_key=True, info={"required": True}),
-    _req("score", sa.Float, min=0, max=100),
+    _req("score", sa.Double, min=0, max=100),
 )
 
 # Tables a user can upload into, in dependency order (dimensions first).
@@ -234,7 +234,7 @@ def column_kind(col: sa.Column) -> str:
         return "datetime"
     if isinstance(t, sa.Date):
         return "date"
-    if isinstance(t, (sa.Float, sa.Integer, sa.Numeric)):
+    if isinstance(t, (sa.Double, sa.Integer, sa.Numeric)):
         return "number"
     if isinstance(t, sa.Boolean):
         return "bool"

@@ -1,0 +1,95 @@
+"""Metrics by scope and grain as a DataFrame: the one entry point pages and the CLI use.
+
+``compute(engine, ["leads", "cpl"], by="channel", grain="week")`` returns one row
+per scope and period: key columns first (``channel_id``, ``person_id``,
+``campaign_id`` or ``team``), then ``period_start`` (a ``datetime.date``) when a
+grain is given, then one column per metric id. Scopes:
+
+- ``by=None`` (or ``"all"``): the whole department, no key column;
+- ``"team"``: the ``people.team`` of the lead's owner, and of the campaign owner for spend;
+- ``"channel"``, ``"campaign"``, ``"person"``: first-touch for leads; spend by its own
+  channel and campaign, and by person through the campaign's owner.
+
+A fact without that key (a lead without a campaign, an owner without a team, spend
+without a campaign) is grouped under ``""``, so the scopes of an additive metric
+always add up to the department total. Several scopes at once: ``by=("person", "channel")``.
+
+Counts are int64 (0 when nothing happened); other metrics are float64 with NaN
+for no value (e.g. a zero denominator). The department series is dense: with a
+grain, every period between ``start`` and ``end`` (or the first and last event)
+has a row; broken down by a scope, only periods with data do (``dense=True``
+to fill every scope × period).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from kpi_engine import periods
+from kpi_engine.metrics import registry
+from kpi_engine.metrics.compile import KEY_COLUMNS, compile_event_bounds, compile_request, make_request
+from kpi_engine.metrics.registry import Simple
+from kpi_engine.settings import Settings
+
+
+def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] | None = None,
+            grain: str | None = None, start: dt.date | str | None = None, end: dt.date | str | None = None,
+            where: Mapping[str, str | Sequence[str]] | None = None, dense: bool | None = None,
+            settings: Settings | None = None) -> pd.DataFrame:
+    """Compute ``metrics`` per scope (``by``) and period (``grain``) over ``[start, end]`` (inclusive days).
+
+    ``where`` keeps only some scope ids, e.g. ``{"channel": "douyin"}``. Unknown metric ids,
+    scopes or grains raise ``ValueError`` listing the valid ones.
+    """
+    start_d = periods.to_date(start) if start is not None else None
+    end_d = periods.to_date(end) if end is not None else None
+    req = make_request(metrics, by=by, grain=grain, start=start_d, end=end_d, where=where)
+    if dense is None:
+        dense = not req.by
+    columns = [KEY_COLUMNS[s] for s in req.by] + (["period_start"] if grain else []) + list(req.metrics)
+    with engine.connect() as conn:
+        if grain and dense:
+            lo, hi = start_d, end_d
+            if lo is None or hi is None:
+                found_lo, found_hi = conn.execute(compile_event_bounds(req)).one()
+                lo = lo or (periods.to_date(found_lo) if found_lo is not None else None)
+                hi = hi or (periods.to_date(found_hi) if found_hi is not None else None)
+            if lo is None or hi is None or hi < lo:
+                return _frame([], columns, req.metrics)
+            req = make_request(req.metrics, by=req.by, grain=grain, start=start_d, end=end_d, where=where,
+                               periods_=periods.period_starts(lo, hi, grain))
+        rows = conn.execute(compile_request(req, settings)).all()
+    frame = _frame([tuple(r) for r in rows], columns, req.metrics)
+    keys = columns[: len(columns) - len(req.metrics)]
+    if keys and len(frame):
+        frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return frame
+
+
+def _frame(rows: list[tuple], columns: list[str], metric_ids: Sequence[str]) -> pd.DataFrame:
+    """Rows -> DataFrame with stable dtypes: str keys, date periods, int64 counts, float64 otherwise."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for col in columns:
+        if col in metric_ids:
+            calc = registry.METRICS[col].calc
+            if isinstance(calc, Simple) and calc.agg == "count":
+                frame[col] = pd.to_numeric(frame[col]).astype("int64")
+            else:
+                frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        elif col == "period_start":
+            frame[col] = pd.Series(pd.to_datetime(frame[col]).dt.date, dtype="object", index=frame.index)
+        else:
+            frame[col] = frame[col].astype(str)
+    return frame
+
+
+def total(engine: Engine, metric_id: str, *, start: dt.date | str | None = None, end: dt.date | str | None = None,
+          where: Mapping[str, str | Sequence[str]] | None = None, settings: Settings | None = None) -> float | None:
+    """One department-level value of ``metric_id`` over ``[start, end]`` (None for no value)."""
+    frame = compute(engine, [metric_id], start=start, end=end, where=where, settings=settings)
+    value = frame[metric_id].iloc[0]
+    return None if pd.isna(value) else float(value)
