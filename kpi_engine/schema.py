@@ -204,6 +204,21 @@ saved_mappings = sa.Table(
 )
 
 
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("metric_id", sa.String, primary_key=True),
+    sa.Column("scope_type", sa.String, primary_key=True),  # team | channel | person | campaign
+    sa.Column("scope_id", sa.String, primary_key=True, server_default=""),  # "" for the whole team
+    sa.Column("period_start", sa.Date, primary_key=True),  # first day of the month
+    sa.Column("base", sa.Double, nullable=False),
+    sa.Column("challenge", sa.Double),
+    sa.Column("floor", sa.Double),  # as achievement, e.g. 0.5
+    sa.Column("source", sa.String),  # "demo", "plan:<id>", "manual"
+    sa.Column("note", sa.Text),
+)
+
+
 def _undo_table(table: sa.Table) -> sa.Table:
     """``<table>__undo``: upload_id, action ('insert' or 'update') and a nullable copy of every column."""
     cols = [sa.Column("upload_id", sa.Integer, nullable=False), sa.Column("action", sa.String, nullable=False)]

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from sqlalchemy.engine import Engine
 
 from kpi_engine import schema, store
-from kpi_engine.demo import after, cast, facts, load, manual, shape
+from kpi_engine.demo import after, cast, facts, load, manual, shape, targets
 from kpi_engine.demo.cast import BURST_CAMPAIGN, RISING_PERSON, SLIDING_CHANNEL
 
 __all__ = ["BURST_CAMPAIGN", "RISING_PERSON", "SLIDING_CHANNEL", "DemoData", "DemoSummary", "build", "default_end",
@@ -204,8 +204,11 @@ def generate(engine: Engine, *, months: int = 18, seed: int = 7, scale: float = 
     t0 = time.perf_counter()
     data = build(end=end, months=months, seed=seed, scale=scale, progress=progress)
     t1 = time.perf_counter()
+    target_rows = targets.build_targets(data.tables, data.calendar.start, data.calendar.end, scale)
     with store.transaction(engine) as conn:
         load.write_tables(conn, data.tables, progress)
+        conn.execute(schema.targets.delete().where(schema.targets.c.source == "demo"))
+        conn.execute(schema.targets.insert(), target_rows)
     t2 = time.perf_counter()
     if progress:
         progress(1.0, "demo_stage_done")
