@@ -1,5 +1,226 @@
-"""ingest strings (en, zh)."""
+"""ingest strings (en, zh): every issue code's reason and fix, load summaries, undo messages. Keys start with ``ingest_``.
+
+Issue templates get: row, column (canonical, with the file's header in
+parentheses when different), canonical, source, value, range (" ≥ 0"),
+choices, missing, other / other_value (the date a stage date is compared
+with), channel, detail.
+"""
 
 from __future__ import annotations
 
+# code -> (reason en, reason zh, fix en, fix zh)
+_ISSUES: dict[str, tuple[str, str, str, str]] = {
+    "missing_value": (
+        "{column} is required but empty (row {row}).",
+        "{column} 是必填项，但这一格是空的（第 {row} 行）。",
+        "Fill in {canonical} in the file, or give one value for the whole file (--set {canonical}=VALUE).",
+        "在文件中填写 {canonical}，或为整个文件指定一个值（--set {canonical}=值）。",
+    ),
+    "bad_date": (
+        "{column} must be a date (row {row}: '{value}').",
+        "{column} 必须是日期（第 {row} 行：'{value}'）。",
+        "Write dates like 2026-10-01 or 2026-10-01 09:30 (2026/10/1 and 2026年10月1日 work too) and check the date exists.",
+        "请写成 2026-10-01 或 2026-10-01 09:30 这样的日期（2026/10/1、2026年10月1日 也可以），并确认该日期真实存在。",
+    ),
+    "bad_number": (
+        "{column} must be a number{range} (row {row}: '{value}').",
+        "{column} 必须是{range}数字（第 {row} 行：'{value}'）。",
+        "Use digits with an optional decimal point, e.g. 1234.5; 1,234.5, ¥ / 元 and 万 are understood, a decimal comma (12,5) is not.",
+        "请只写数字和小数点，例如 1234.5；可以带千分位（1,234.5）、¥ / 元 和“万”，但不能用逗号作小数点（12,5）。",
+    ),
+    "negative": (
+        "{column} must be a number{range} (row {row}: '{value}').",
+        "{column} 必须是{range}数字（第 {row} 行：'{value}'）。",
+        "Correct the value: {canonical} can't be below {min}. Record refunds or corrections in a separate way.",
+        "请更正该值：{canonical} 不能小于 {min}。退款或冲减请另行记录。",
+    ),
+    "out_of_range": (
+        "{column} must be a number{range} (row {row}: '{value}').",
+        "{column} 必须是{range}数字（第 {row} 行：'{value}'）。",
+        "Correct the value so that it lies{range}.",
+        "请把该值改为{range}数字。",
+    ),
+    "bad_choice": (
+        "{column} must be one of: {choices} (row {row}: '{value}').",
+        "{column} 必须是以下之一：{choices}（第 {row} 行：'{value}'）。",
+        "Use one of the allowed values: {choices}.",
+        "请使用允许的取值之一：{choices}。",
+    ),
+    "stage_before_created": (
+        "{column} ({value}) is earlier than {other} ({other_value}) (row {row}).",
+        "{column}（{value}）早于 {other}（{other_value}）（第 {row} 行）。",
+        "Check both dates: {canonical} can't be before {other}.",
+        "请核对这两个日期：{canonical} 不能早于 {other}。",
+    ),
+    "duplicate_key": (
+        "Row {row} repeats the key {column} '{value}' of row {detail}; the first row is kept.",
+        "第 {row} 行与第 {detail} 行的主键 {column} 相同（'{value}'）；保留第一行。",
+        "Remove the duplicate row, or give it its own key.",
+        "请删除重复的行，或给它一个不同的编号。",
+    ),
+    "unknown_key": (
+        "{column} '{value}' is not in the database yet, and the file lacks the columns needed to create it: {missing} (row {row}).",
+        "{column} '{value}' 在数据库中不存在，而文件缺少新建它所需的列：{missing}（第 {row} 行）。",
+        "Upload the full records first, or add the columns {missing} to this file.",
+        "请先上传完整记录，或在此文件中补充这些列：{missing}。",
+    ),
+    "formula_text": (
+        "{column} looks like a spreadsheet formula; it is stored as plain text and never evaluated (row {row}: '{value}').",
+        "{column} 看起来像电子表格公式；它将作为普通文本保存，不会被执行（第 {row} 行：'{value}'）。",
+        "Nothing to do if the text is right; otherwise correct it in the file.",
+        "如果文本本身无误则无需处理；否则请在文件中更正。",
+    ),
+    "channel_blank": (
+        "The channel is blank; the row is counted under the channel '{channel}' (row {row}).",
+        "渠道为空；该行计入渠道“{channel}”（未归因）（第 {row} 行）。",
+        "Fill in the channel if you know it, or give one channel for the whole file (--set channel_id=VALUE).",
+        "如果知道渠道请填写，或为整个文件指定一个渠道（--set channel_id=值）。",
+    ),
+    "channel_missing": (
+        "The file has no channel column; new rows are counted under the channel '{channel}'.",
+        "文件没有渠道列；新增的行计入渠道“{channel}”（未归因）。",
+        "Map the channel column (--map channel_id=HEADER) or give one channel for the whole file (--set channel_id=VALUE).",
+        "请映射渠道列（--map channel_id=表头），或为整个文件指定一个渠道（--set channel_id=值）。",
+    ),
+    "stage_without_date": (
+        "Stage '{value}' means won or lost, but there is no close date, so won_at / lost_at is not set (row {row}).",
+        "阶段“{value}”表示赢单或输单，但没有关闭日期，因此未设置 won_at / lost_at（第 {row} 行）。",
+        "Add the close date (map a column to close_date), or give won_at / lost_at directly.",
+        "请补充关闭日期（把某列映射为 close_date），或直接提供 won_at / lost_at。",
+    ),
+    "bad_text": (
+        "{column} contains a NUL control character, which can't be stored (row {row}: '{value}').",
+        "{column} 含有 NUL 控制字符，无法保存（第 {row} 行：'{value}'）。",
+        "Export the file again, or remove the control characters from that cell.",
+        "请重新导出文件，或删除该单元格中的控制字符。",
+    ),
+    "table_unknown": (
+        "Could not tell which table this file fills (headers: {detail}).",
+        "无法判断此文件对应哪张数据表（表头：{detail}）。",
+        "Choose the table (--table leads, spend, ...), or rename the headers to the column names.",
+        "请指定数据表（--table leads、spend 等），或把表头改成标准列名。",
+    ),
+    "missing_column": (
+        "The file has no column for {column}, which is required.",
+        "文件中没有必填列 {column}。",
+        "Map a column to it (--map {canonical}=HEADER) or give one value for the whole file (--set {canonical}=VALUE).",
+        "请把某一列映射到它（--map {canonical}=表头），或为整个文件指定一个值（--set {canonical}=值）。",
+    ),
+    "file_empty": (
+        "The file is empty: there is nothing to read.",
+        "文件是空的，没有可读取的内容。",
+        "Choose the exported file again; make sure the export contains data.",
+        "请重新选择导出的文件，并确认导出内容不为空。",
+    ),
+    "file_header_only": (
+        "The file has a header row but no data rows.",
+        "文件只有表头，没有数据行。",
+        "Export again with the data rows included (check the date range and filters of the export).",
+        "请重新导出并包含数据行（检查导出的日期范围和筛选条件）。",
+    ),
+    "file_not_text": (
+        "This is not a readable CSV or Excel file.",
+        "这不是可读取的 CSV 或 Excel 文件。",
+        "Export the data as CSV (UTF-8) or as an .xlsx workbook and upload that file.",
+        "请把数据导出为 CSV（UTF-8）或 .xlsx 工作簿后再上传。",
+    ),
+    "file_bad_xlsx": (
+        "The Excel workbook can't be opened (damaged, password-protected or an old .xls file).",
+        "无法打开该 Excel 工作簿（文件损坏、有密码保护或是旧的 .xls 格式）。",
+        "Open it in Excel, remove any password, save it as .xlsx (or CSV) and upload it again.",
+        "请在 Excel 中打开，去掉密码，另存为 .xlsx（或 CSV）后重新上传。",
+    ),
+    "file_bad_row": (
+        "Row {row} has a different number of fields than the header and is skipped: '{value}'.",
+        "第 {row} 行的字段数与表头不一致，已跳过：'{value}'。",
+        "Check that row for a missing or extra delimiter, or a quote that is never closed.",
+        "请检查该行是否缺少或多出分隔符，或有未闭合的引号。",
+    ),
+    "file_duplicate_header": (
+        "The header '{source}' appears more than once; the repeat is named '{value}' and is not used unless you map it.",
+        "表头“{source}”出现了多次；重复的列被命名为“{value}”，除非手动映射，否则不会使用。",
+        "Rename or delete the repeated column, or map the one you want.",
+        "请重命名或删除重复的列，或手动映射需要的那一列。",
+    ),
+    "file_blank_header": (
+        "Column {value} has values but no header; it is ignored.",
+        "第 {value} 列有数据但没有表头，已忽略。",
+        "Give that column a header in the file if its values matter.",
+        "如果该列数据有用，请在文件中为它加上表头。",
+    ),
+    "file_encoding_guess": (
+        "The file's text encoding was not recognised; it was read as {value}, so some characters may be wrong.",
+        "无法识别文件的文本编码；已按 {value} 读取，部分字符可能有误。",
+        "Save the file as CSV UTF-8 (Excel: Save As > CSV UTF-8) and upload it again.",
+        "请把文件另存为 CSV UTF-8（Excel：另存为 > CSV UTF-8）后重新上传。",
+    ),
+    "generic": (
+        "Problem '{code}' in {column} (row {row}: '{value}') {detail}",
+        "问题“{code}”：{column}（第 {row} 行：'{value}'）{detail}",
+        "Correct the file and upload it again.",
+        "请更正文件后重新上传。",
+    ),
+}
+
+ISSUE_CODES = tuple(c for c in _ISSUES if c != "generic")
+
 STRINGS: dict[str, dict[str, str]] = {}
+for _code, (_en, _zh, _fix_en, _fix_zh) in _ISSUES.items():
+    STRINGS[f"ingest_issue_{_code}"] = {"en": _en, "zh": _zh}
+    STRINGS[f"ingest_fix_{_code}"] = {"en": _fix_en, "zh": _fix_zh}
+
+STRINGS.update({
+    "ingest_range_min": {"en": " ≥ {min}", "zh": "不小于 {min} 的"},
+    "ingest_range_max": {"en": " ≤ {max}", "zh": "不大于 {max} 的"},
+    "ingest_range_between": {"en": " from {min} to {max}", "zh": "{min} 到 {max} 之间的"},
+    "ingest_unattributed_name": {"en": "Unattributed", "zh": "未归因"},
+    "ingest_severity_error": {"en": "error", "zh": "错误"},
+    "ingest_severity_warning": {"en": "warning", "zh": "警告"},
+    "ingest_col_severity": {"en": "Severity", "zh": "级别"},
+    "ingest_col_row": {"en": "Row", "zh": "行号"},
+    "ingest_col_column": {"en": "Column", "zh": "列"},
+    "ingest_col_source": {"en": "Header in file", "zh": "文件表头"},
+    "ingest_col_value": {"en": "Value", "zh": "值"},
+    "ingest_col_reason": {"en": "Reason", "zh": "原因"},
+    "ingest_col_fix": {"en": "How to fix", "zh": "修改方法"},
+    "ingest_col_code": {"en": "Code", "zh": "代码"},
+    # load summary (CLI and page)
+    "ingest_status_loaded": {"en": "Loaded upload #{upload_id} into {table}.", "zh": "已导入上传 #{upload_id}（数据表 {table}）。"},
+    "ingest_status_refused": {"en": "Nothing was loaded: the upload was refused.", "zh": "未导入任何数据：上传被拒绝。"},
+    "ingest_status_empty": {"en": "Nothing was loaded: there are no valid rows.", "zh": "未导入任何数据：没有有效的行。"},
+    "ingest_status_dry_run": {"en": "Dry run: checked only, nothing was written.", "zh": "试运行：只做了检查，没有写入数据。"},
+    "ingest_summary_counts": {
+        "en": "rows read {rows_read} · inserted {inserted} · updated {updated} · rejected {rejected} · warnings {warnings}",
+        "zh": "读取 {rows_read} 行 · 新增 {inserted} · 更新 {updated} · 拒绝 {rejected} · 警告 {warnings}",
+    },
+    "ingest_summary_table": {"en": "Table: {table}", "zh": "数据表：{table}"},
+    "ingest_summary_created": {"en": "Created {kind} (marked for review): {names}", "zh": "新建 {kind}（待复核）：{names}"},
+    "ingest_summary_errors": {"en": "Rejected rows (first {shown} of {total} problems):", "zh": "被拒绝的行（共 {total} 个问题，显示前 {shown} 个）："},
+    "ingest_summary_warnings": {"en": "Warnings (first {shown} of {total}):", "zh": "警告（共 {total} 条，显示前 {shown} 条）："},
+    "ingest_hint_skip": {
+        "en": "Fix the file, or load the valid rows and skip the bad ones with --on-error skip.",
+        "zh": "请修正文件，或使用 --on-error skip 只导入有效行、跳过有问题的行。",
+    },
+    "ingest_kind_people": {"en": "people", "zh": "人员"},
+    "ingest_kind_channels": {"en": "channels", "zh": "渠道"},
+    "ingest_usage_pair": {
+        "en": "expected CANONICAL=VALUE, got '{value}'", "zh": "格式应为 标准列名=值，实际为“{value}”",
+    },
+    "ingest_usage_no_file": {"en": "file not found: {path}", "zh": "找不到文件：{path}"},
+    "ingest_usage_unknown_column": {
+        "en": "unknown column '{column}' for table {table}; known columns: {known}",
+        "zh": "数据表 {table} 没有列“{column}”；可用的列：{known}",
+    },
+    # undo
+    "ingest_undo_done": {
+        "en": "Undid upload #{upload_id}: {deleted} inserted rows deleted, {restored} replaced rows restored.",
+        "zh": "已撤销上传 #{upload_id}：删除新增的 {deleted} 行，恢复被替换的 {restored} 行。",
+    },
+    "ingest_undo_unknown": {"en": "There is no upload #{upload_id}.", "zh": "不存在上传 #{upload_id}。"},
+    "ingest_undo_already": {"en": "Upload #{upload_id} was already undone.", "zh": "上传 #{upload_id} 已经撤销过了。"},
+    "ingest_undo_blocked": {
+        "en": "Can't undo upload #{upload_id}: later uploads {later} changed the same rows. Undo those first.",
+        "zh": "无法撤销上传 #{upload_id}：之后的上传 {later} 修改了相同的行。请先撤销它们。",
+    },
+    "ingest_uploads_none": {"en": "No uploads yet.", "zh": "还没有上传记录。"},
+})

@@ -75,6 +75,9 @@ STRINGS: dict[str, dict[str, str]] = {
     # App shell and sidebar
     "ui_nav_home": {"en": "Home", "zh": "首页"},
     "ui_nav_data": {"en": "Data", "zh": "数据"},
+    "ui_nav_standup": {"en": "Standup", "zh": "晨会"},
+    "ui_nav_channels": {"en": "Channels", "zh": "渠道"},
+    "ui_nav_team": {"en": "Team & people", "zh": "团队与成员"},
     "ui_language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "ui_period": {"en": "Period", "zh": "周期"},
     "ui_period_grain": {"en": "Period length", "zh": "周期粒度"},

@@ -1,0 +1,5 @@
+"""drill strings (en, zh)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {}
