@@ -1,0 +1,152 @@
+"""The Standup page, driven headless by AppTest on real DuckDB files (the demo department and an empty store).
+
+The demo ends on Sun 2026-11-22 and the meeting is the day after (``?asof=2026-11-23``), so "yesterday" is the
+demo's last day: its story must show — xiaohongshu behind pace and sem_product's spend burst among the alerts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from kpi_engine import demo, schema, store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+TIMEOUT = 60
+END = dt.date(2026, 11, 22)
+AS_OF = "2026-11-23"
+CARD_TITLES_EN = ["Leads", "MQLs", "SQLs", "New customers (won deals)", "Marketing spend", "Cost per lead",
+                  "Leads answered within SLA"]
+
+
+class _ServerLikePages(PagesManager):
+    """As in test_app.py: stop re-detecting the legacy pages/ folder after the first run, as a real server does."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture
+def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Factory: run app.py (Standup is the default page) on a database URL with query parameters."""
+    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
+
+    def run(url: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.session_state["db_url"] = url
+        if query:
+            at.query_params = dict(query)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory):
+    url = f"duckdb:///{tmp_path_factory.mktemp('standup') / 'demo.duckdb'}"
+    demo.generate(store.get_engine(url), months=6, end=END)
+    yield url
+    store.dispose_engine(url)
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path):
+    url = f"duckdb:///{tmp_path / 'empty.duckdb'}"
+    yield url
+    store.dispose_engine(url)
+
+
+def _markdown(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def _alert_titles(at: AppTest) -> list[str]:
+    return [m for m in _markdown(at) if m.startswith("#### ") and m[5:6].isdigit()]
+
+
+def _links(at: AppTest) -> list[tuple[str, dict[str, str]]]:
+    return [(p.proto.page, dict(urllib.parse.parse_qsl(p.proto.query_string))) for p in at.get("page_link")]
+
+
+def _count(url: str, column: sa.Column, day: dt.date) -> int:
+    """An independent count of rows whose timestamp falls on ``day``."""
+    start = dt.datetime.combine(day, dt.time())
+    with store.get_engine(url).connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).where(
+            column >= start, column < start + dt.timedelta(days=1))).scalar_one())
+
+
+def test_standup_on_demo_data(open_app, demo_url) -> None:
+    at = open_app(demo_url, asof=AS_OF, lang="en")
+    assert at.title[0].value == "Standup · Mon 23 Nov 2026"
+    labels = [m.label for m in at.metric]
+    assert labels == ["Yesterday", "Week to date"] * 7
+    titles = [m for m in _markdown(at) if m.startswith("#### ") and not m[5:6].isdigit()]
+    assert [t[5:].split(" :")[0] for t in titles] == CARD_TITLES_EN
+    # Yesterday's leads and MQLs on the cards agree with a plain count in the database.
+    leads_card, mqls_card = at.metric[0], at.metric[2]
+    assert leads_card.value == f"{_count(demo_url, schema.leads.c.created_at, END):,}"
+    assert mqls_card.value == f"{_count(demo_url, schema.leads.c.mql_at, END):,}"
+    assert all(m.help and "Formula" in m.help for m in at.metric)  # the definition is one click away
+    assert "**Data as of 2026-11-22**" in " ".join(_markdown(at))
+    # The demo's story: sem_product's burst is unusual spend, xiaohongshu is behind pace; both in the top 3.
+    top = _alert_titles(at)[:3]
+    assert any("Unusual spend: 百度产品词 (sem_product)" in t for t in top), top
+    assert any("Behind pace: 小红书笔记 (xiaohongshu)" in t for t in top), top
+    # Alerts link to the Channels and Team pages with the agreed query parameters.
+    links = _links(at)
+    assert ("channels", {"channel": "xiaohongshu", "asof": AS_OF, "lang": "en"}) in links
+    assert ("channels", {"channel": "baidu_sem", "campaign": "sem_product", "asof": AS_OF, "lang": "en"}) in links
+    assert any(page == "team" and params.get("person") for page, params in links)
+    assert [h.value for h in at.subheader][:2] == ["Most urgent", "What changed since yesterday"]
+    changes = at.dataframe[0].value
+    assert list(changes.iloc[:, 0]) == CARD_TITLES_EN and changes.shape[1] == 6
+    assert at.query_params["asof"] == AS_OF
+
+
+def test_url_opens_the_chinese_view_of_that_day(open_app, demo_url) -> None:
+    at = open_app(demo_url, asof="2026-11-20", lang="zh")
+    assert at.title[0].value == "晨会 · 11月20日 周五"
+    assert at.date_input(key="asof").value == dt.date(2026, 11, 20)
+    assert [m.label for m in at.metric][:2] == ["昨天", "本周至今"]
+    assert at.metric[0].value == f"{_count(demo_url, schema.leads.c.created_at, dt.date(2026, 11, 19)):,}"
+    text = " ".join(_markdown(at))
+    assert "**数据截至 2026-11-22**" in text and "#### 线索数" in text
+    assert any("小红书笔记" in t for t in _alert_titles(at))
+
+
+def test_changing_the_meeting_day_updates_the_view_and_the_url(open_app, demo_url) -> None:
+    at = open_app(demo_url, asof=AS_OF, lang="en")
+    at.date_input(key="asof").set_value(dt.date(2026, 11, 10)).run()
+    assert not at.exception
+    assert at.title[0].value == "Standup · Tue 10 Nov 2026"
+    assert at.query_params["asof"] == "2026-11-10"
+
+
+def test_stale_data_says_so_and_offers_the_last_day(open_app, demo_url) -> None:
+    at = open_app(demo_url, asof="2026-12-03", lang="en")
+    warning = at.warning[0].value
+    assert "The data ends on 2026-11-22, 10 day(s) before yesterday" in warning
+    assert [m.value for m in at.metric][:2] == ["—", "—"]  # yesterday and this week: nothing measured
+    at.button(key="standup_jump").click().run()
+    assert not at.exception and at.title[0].value == "Standup · Mon 23 Nov 2026" and not at.warning
+
+
+def test_empty_database_says_what_to_do(open_app, empty_url) -> None:
+    for lang, text in (("en", "No data yet"), ("zh", "还没有数据")):
+        at = open_app(empty_url, asof=AS_OF, lang=lang)
+        assert not at.metric and not at.dataframe
+        assert text in at.info[0].value
+        assert at.button(key="load_demo")  # the first step: load the demo department (or upload, linked)

@@ -1,0 +1,219 @@
+"""The Standup page's building blocks: the cached standup, the as-of date, the KPI board, alerts, changes.
+
+The whole standup (``kpi_engine.standup.build``) is computed once per (database, data version, as-of day) and
+cached: an upload bumps the data version, so the next rerun shows it at once. Texts are formatted here, per
+language, from the cached numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kpi_engine import standup, store
+from kpi_engine.metrics import registry
+from kpi_engine.standup import Alert, Card, Standup, fmt
+from ui import state
+from ui.cards import Figure, kpi_card, status_badge
+from ui.db import db_url, version
+from ui.i18n import lang, tr
+
+ASOF_KEY = "asof"
+ROOT = Path(__file__).resolve().parent.parent
+CHANNELS_PAGE, TEAM_PAGE, DATA_PAGE = "pages/channels.py", "pages/team.py", "pages/data.py"
+BOARD_ROWS = (("leads", "mqls", "sqls", "wins"), ("spend", "cpl", "response_sla"))
+
+
+def as_of() -> dt.date:
+    """The meeting day: ``?asof=YYYY-MM-DD`` or today (numbers run through the day before)."""
+    return state.url_state(ASOF_KEY, dt.date.today(), state.parse_date, state.dump_date)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _build(url: str, data_version: str, day: dt.date) -> Standup:
+    return standup.build(store.get_engine(url), day)
+
+
+def load(day: dt.date) -> Standup:
+    """The standup for ``day``, cached until the data changes."""
+    return _build(db_url(), version(), day)
+
+
+def _date(d: dt.date) -> str:
+    if lang() == "zh":
+        return f"{d.month}月{d.day}日 周{'一二三四五六日'[d.weekday()]}"
+    return d.strftime("%a %d %b %Y")
+
+
+def header(s: Standup) -> None:
+    """Title, the meeting day picker and what the windows cover."""
+    w = s.windows
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    left.title(tr("standup_title", day=_date(w.as_of)), anchor=False)
+    right.date_input(tr("standup_asof"), key=ASOF_KEY, help=tr("standup_asof_help"), persist_state="session")
+    st.caption(tr("standup_windows", yesterday=_date(w.yesterday), week=w.week[0].isoformat(),
+                  month=w.month[0].isoformat(), end=w.yesterday.isoformat()))
+
+
+def _jump(day: dt.date) -> None:
+    st.session_state[ASOF_KEY] = day
+
+
+def freshness(s: Standup) -> None:
+    """"Data as of", the last upload, and a warning with a way forward when the data ends before yesterday."""
+    f = s.freshness
+    upload = (tr("standup_upload", file=f.last_upload_file, table=f.last_upload_table,
+                 when=f.last_upload_at.strftime("%Y-%m-%d %H:%M")) if f.last_upload_at else tr("standup_no_upload"))
+    changed = f.changed_at.strftime("%Y-%m-%d %H:%M") if f.changed_at else fmt.NO_VALUE
+    st.markdown(tr("standup_fresh", last=f.data_as_of.isoformat() if f.data_as_of else fmt.NO_VALUE,
+                   upload=upload, changed=changed))
+    lag = s.stale_days
+    if lag and f.data_as_of is not None:
+        st.warning(tr("standup_stale", last=f.data_as_of.isoformat(), days=lag), icon=":material/schedule:")
+        left, right = st.columns(2)
+        left.button(tr("standup_stale_jump", day=(f.data_as_of + dt.timedelta(days=1)).isoformat()),
+                    on_click=_jump, args=(f.data_as_of + dt.timedelta(days=1),), key="standup_jump",
+                    icon=":material/history:")
+        _link(right, DATA_PAGE, tr("standup_stale_upload"), ":material/upload_file:", {})
+
+
+def _help(metric: str) -> str:
+    m = registry.get(metric)
+    return tr("standup_metric_help", name=m.name(lang()), description=m.description(lang()), formula=m.formula(lang()))
+
+
+def _vs(actual: float | None, target: float | None, unit: str) -> str | None:
+    rel = fmt.relative(actual, target)
+    if rel is None:
+        return None
+    return tr("standup_vs_target", change=fmt.percent(rel, signed=True), target=fmt.value(target, unit, lang()))
+
+
+def _footer(c: Card) -> str:
+    v = lambda x: fmt.value(x, c.unit, lang())  # noqa: E731 - a local formatter
+    if c.mtd is None:
+        return tr("standup_card_nodata")
+    if c.metric == standup.board.BUDGET_METRIC:
+        if c.month_target is None:
+            return tr("standup_card_notarget", mtd=v(c.mtd))
+        return tr("standup_card_budget", mtd=v(c.mtd), planned=v(c.expected_to_date), ratio=fmt.percent(c.achievement),
+                  target=v(c.month_target))
+    if c.month_target is None:
+        return tr("standup_card_notarget", mtd=v(c.mtd))
+    if c.unit == "count":
+        return tr("standup_card_month", mtd=v(c.mtd), projected=v(c.projected), target=v(c.month_target),
+                  achievement=fmt.percent(c.achievement))
+    return tr("standup_card_ratio", mtd=v(c.mtd), target=v(c.month_target))
+
+
+def _status_label(status: str | None) -> str:
+    return tr(f"standup_status_{status}") if status else tr("standup_status_none")
+
+
+def board(s: Standup) -> None:
+    """The KPI cards, four then three to a row."""
+    for row in BOARD_ROWS:
+        for col, metric in zip(st.columns(4), row, strict=False):
+            c = s.card(metric)
+            name = registry.get(metric).name(lang())
+            inverse = c.direction == "lower"
+            with col:
+                kpi_card(metric, title=name, status=c.status, status_label=_status_label(c.status),
+                         figures=[
+                             Figure(tr("standup_yesterday"), fmt.value(c.yesterday, c.unit, lang()),
+                                    _vs(c.yesterday, c.yesterday_target, c.unit), inverse, _help(metric)),
+                             Figure(tr("standup_wtd"), fmt.value(c.wtd, c.unit, lang()),
+                                    _vs(c.wtd, c.wtd_target, c.unit), inverse,
+                                    _help(metric) + "\n\n" + tr("standup_trend_help", weeks=standup.TREND_WEEKS)),
+                         ],
+                         trend=c.trend, trend_kind="line" if c.unit == "ratio" else "bar", footer=_footer(c))
+    st.caption(tr("standup_board_help"), help=tr("standup_pacing_help"))
+
+
+def _link(where: object, page: str, label: str, icon: str, params: dict[str, str], help: str | None = None) -> None:
+    """A link to another page with query parameters (only when that page exists in this app)."""
+    if (ROOT / page).exists():
+        where.page_link(page, label=label, icon=icon, query_params=params, help=help)  # type: ignore[attr-defined]
+
+
+def _alert_links(a: Alert, day: dt.date) -> None:
+    common = {"asof": day.isoformat(), "lang": lang()}
+    if a.kind == "sla":
+        row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        if (ROOT / TEAM_PAGE).exists():
+            row.caption(tr("standup_open_people"))
+        for pid, name in zip(a.person_ids, a.person_names, strict=True):
+            _link(row, TEAM_PAGE, name, ":material/person:", {"person": pid, **common},
+                  help=tr("standup_open_person", name=name))
+        return
+    params = {"channel": a.channel_id, **common}
+    if a.campaign_id:
+        params["campaign"] = a.campaign_id
+    _link(st, CHANNELS_PAGE, tr(f"standup_open_{a.scope_type}"), ":material/hub:", params)
+
+
+_KIND_ICONS = {"pace": ":material/trending_down:", "sla": ":material/timer_off:", "spend": ":material/payments:"}
+
+
+def _alert(i: int, a: Alert, day: dt.date) -> None:
+    score = round(a.severity * 100)
+    color = "red" if a.severity >= 0.1 else "orange"
+    with st.container(border=True, key=f"standup_alert_{i}", height="stretch"):
+        st.markdown(f"#### {i}. {_KIND_ICONS[a.kind]} {a.title(lang())}")
+        st.markdown(f":{color}-badge[{tr('standup_severity', score=score)}]")
+        st.markdown(a.text(lang()))
+        _alert_links(a, day)
+
+
+def alerts(s: Standup) -> None:
+    """The three most urgent alerts; the rest in an expander."""
+    st.subheader(tr("standup_alerts"), anchor=False, help=tr("standup_alerts_help", days=standup.SPIKE_DAYS,
+                                                             factor=f"{standup.SPIKE_FACTOR:g}"))
+    if not s.alerts:
+        st.success(tr("standup_no_alerts"), icon=":material/check_circle:")
+        return
+    for i, (col, a) in enumerate(zip(st.columns(standup.TOP), s.top_alerts, strict=False), 1):
+        with col:
+            _alert(i, a, s.windows.as_of)
+    rest = s.alerts[standup.TOP:]
+    if rest:
+        with st.expander(tr("standup_more_alerts", n=len(rest))):
+            for i, a in enumerate(rest, standup.TOP + 1):
+                _alert(i, a, s.windows.as_of)
+
+
+def _good(change: float | None, direction: str) -> str:
+    if change is None or change == 0:
+        return ""
+    good = (change > 0) == (direction == "higher")
+    return "color: #2e7d32" if good else "color: #c62828"
+
+
+def changes(s: Standup) -> None:
+    """What changed since yesterday: pacing status changes, then yesterday vs the day before / last week."""
+    st.subheader(tr("standup_changes"), anchor=False, help=tr("standup_changes_help"))
+    items = s.changes()
+    for ch in items:
+        if ch.status_changed:
+            st.markdown(tr("standup_status_change", name=registry.get(ch.metric).name(lang()),
+                           before=status_badge(ch.prev_status, _status_label(ch.prev_status)),
+                           after=status_badge(ch.status, _status_label(ch.status))))
+    cols = [tr("standup_col_metric"), tr("standup_col_yesterday"), tr("standup_col_day_before"),
+            tr("standup_col_vs_day_before"), tr("standup_col_last_week"), tr("standup_col_vs_last_week")]
+    table = pd.DataFrame([
+        [registry.get(ch.metric).name(lang()), fmt.value(ch.yesterday, ch.unit, lang()),
+         fmt.value(ch.day_before, ch.unit, lang()), None if ch.vs_day_before is None else ch.vs_day_before * 100,
+         fmt.value(ch.last_week, ch.unit, lang()), None if ch.vs_last_week is None else ch.vs_last_week * 100]
+        for ch in sorted(items, key=lambda c: standup.METRICS.index(c.metric))], columns=cols)
+    directions = [registry.get(m).direction for m in standup.METRICS]
+    styled = table.style.apply(
+        lambda col: [_good(v if pd.notna(v) else None, d) for v, d in zip(col, directions, strict=True)],
+        subset=[cols[3], cols[5]])
+    pct = "%+.0f%%"
+    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+        cols[3]: st.column_config.NumberColumn(cols[3], format=pct, help=tr("standup_col_vs_help")),
+        cols[5]: st.column_config.NumberColumn(cols[5], format=pct, help=tr("standup_col_vs_help")),
+    })
