@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from ui.i18n import tr
@@ -12,7 +10,6 @@ from ui.sidebar import init_state, render_sidebar
 st.set_page_config(page_title="Marketing KPI", page_icon=":material/monitoring:", layout="wide")
 init_state()  # the language must be known before page titles are drawn
 
-ROOT = Path(__file__).resolve().parent
 # (script, title key, icon, url path), in menu order; the first is the default page.
 PAGE_SPECS = [
     ("pages/standup.py", "ui_nav_standup", ":material/today:", "standup"),
@@ -21,10 +18,9 @@ PAGE_SPECS = [
     ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
     ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
 ]
-specs = [s for s in PAGE_SPECS if (ROOT / s[0]).exists()]
 pages = [
     st.Page(script, title=tr(title), icon=icon, url_path=url, default=(i == 0))
-    for i, (script, title, icon, url) in enumerate(specs)
+    for i, (script, title, icon, url) in enumerate(PAGE_SPECS)
 ]
 page = st.navigation(pages)
 render_sidebar()

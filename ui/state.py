@@ -47,6 +47,8 @@ def sync_url(names: Sequence[str] | None = None, *, omit: Sequence[str] = ()) ->
     ``omit``: state that does not apply to the current view (kept in the session, left out of the URL).
     """
     for name in names or list(_REGISTRY):
+        if name not in omit and name not in st.session_state:
+            continue  # registered by another session's page, not read from this session's URL yet: leave it
         dump = _REGISTRY.get(name, str)
         value = None if name in omit else st.session_state.get(name)
         text = None if value is None else dump(value)

@@ -1,0 +1,170 @@
+"""Altair chart builders: trend against a dashed target line, cohort funnel, achievement bullets, cost bars.
+
+Builders take engine frames and return charts; titles come from the i18n catalogue in the current
+language (en / zh). Values a period did not measure stay out of the chart (no line drawn to 0).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from kpi_engine import periods
+from kpi_engine.settings import get_settings
+from ui.i18n import tr
+
+ACTUAL_COLOR = "#1f6feb"
+TARGET_COLOR = "#d1242f"
+GOOD_COLOR = "#1a7f37"
+BAD_COLOR = "#cf222e"
+NEUTRAL_COLOR = "#8c959f"
+FONT_SIZE = 14
+
+
+def value_format(unit: str) -> str:
+    """d3 format for a metric unit (money with the currency symbol, ratios as percent)."""
+    if unit == "money":
+        return ",.0f"
+    if unit == "ratio":
+        return ".1%"
+    if unit in ("hours", "days", "score"):
+        return ",.1f"
+    return ",.0f"
+
+
+def _money_title(title: str, unit: str) -> str:
+    return f"{title} ({get_settings().currency_symbol})" if unit == "money" else title
+
+
+def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return (chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE)
+            .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
+            .configure_view(strokeWidth=0))
+
+
+def percent_down(value: float | None) -> str:
+    """Achievement as a whole percent rounded down (99.6% is "99%": not there yet); "∞" and "—" as such."""
+    if not _known(value):
+        return "—"
+    if value == math.inf:
+        return "∞"
+    return f"{math.floor(float(value) * 100 + 1e-9)}%"
+
+
+def _known(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def period_labels(starts: Sequence, grain: str, end: dt.date | None = None) -> list[str]:
+    """Axis labels: ``2026-W47`` for weeks, ``2026-11`` for months; "(so far)" on a period cut at ``end``."""
+    labels = [periods.period_label(s, grain) for s in starts]
+    if end is None:
+        return labels
+    return [f"{lab} {tr('drill_partial')}" if periods.period_end(s, grain) > end else lab
+            for lab, s in zip(labels, starts, strict=True)]
+
+
+def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, height: int = 320) -> alt.TopLevelMixin:
+    """Actual per period (solid line with points) against the target (dashed line).
+
+    ``frame``: period_start, actual, target, partial (``kpi_engine.drill.trend``). The last,
+    unfinished period is marked "(so far)" in its label.
+    """
+    labels = period_labels(frame["period_start"], grain)
+    labels = [f"{lab} {tr('drill_partial')}" if part else lab for lab, part in zip(labels, frame["partial"], strict=True)]
+    actual, target = tr("drill_series_actual"), tr("drill_series_target")
+    long = pd.concat([
+        pd.DataFrame({"period": labels, "series": actual, "value": frame["actual"].astype("float64")}),
+        pd.DataFrame({"period": labels, "series": target, "value": frame["target"].astype("float64")}),
+    ], ignore_index=True).dropna(subset=["value"])
+    fmt = value_format(unit)
+    legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)
+    shown = [actual, target] if frame["target"].notna().any() else [actual]  # no target: no legend entry for it
+    colors = alt.Scale(domain=shown, range=[ACTUAL_COLOR, TARGET_COLOR][: len(shown)])
+    series = alt.Color("series:N", scale=colors, legend=legend)
+    dash = alt.StrokeDash("series:N", legend=legend, scale=alt.Scale(domain=shown, range=[[1, 0], [7, 5]][: len(shown)]))
+    x = alt.X("period:N", sort=labels, title=tr("drill_axis_period"), axis=alt.Axis(labelAngle=-40))
+    y = alt.Y("value:Q", title=_money_title(title, unit), axis=alt.Axis(format=fmt), scale=alt.Scale(zero=True))
+    tooltip = [alt.Tooltip("period:N", title=tr("drill_axis_period")), alt.Tooltip("series:N", title=" "),
+               alt.Tooltip("value:Q", title=title, format=fmt)]
+    base = alt.Chart(long).encode(x=x, y=y, color=series, tooltip=tooltip)
+    lines = base.mark_line(strokeWidth=3).encode(strokeDash=dash)
+    points = base.transform_filter(alt.datum.series == actual).mark_point(size=70, filled=True).encode(
+        color=alt.Color("series:N", scale=colors, legend=None))
+    return _style(alt.layer(lines, points).properties(height=height))
+
+
+def funnel_chart(frame: pd.DataFrame, *, height_per_stage: int = 72) -> alt.TopLevelMixin:
+    """Centred horizontal bars lead → MQL → SQL → won, counts beside them, conversion % between stages.
+
+    ``frame``: stage, count, share, step (``kpi_engine.funnel.funnel``).
+    """
+    data = frame.copy()
+    data["label"] = [tr(f"drill_stage_{s}") for s in data["stage"]]
+    data["left"] = -data["count"] / 2
+    data["right"] = data["count"] / 2
+    data["step_text"] = [f"↓ {v:.0%}" if _known(v) else "" for v in data["step"]]
+    share = [tr("drill_funnel_share", share=f"{v:.0%}") if i and _known(v) else "" for i, v in enumerate(data["share"])]
+    data["count_text"] = [f"{int(c):,} · {t}" if t else f"{int(c):,}" for c, t in zip(data["count"], share, strict=True)]
+    order = list(data["label"])
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT_SIZE + 1, labelFontWeight="bold"),
+              scale=alt.Scale(paddingInner=0.42, paddingOuter=0.2))
+    widest = max(float(data["count"].max() or 0), 1.0)
+    x = alt.X("left:Q", axis=None, scale=alt.Scale(domain=[-widest / 2 * 1.02, widest / 2 * 1.9]))
+    tooltip = [alt.Tooltip("label:N", title=tr("drill_funnel_stage")), alt.Tooltip("count_text:N", title=" ")]
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar(color=ACTUAL_COLOR, cornerRadius=3).encode(x=x, x2="right:Q", tooltip=tooltip)
+    step = height_per_stage  # band step in pixels: the gap between two bars is half a step above a bar's centre
+    steps = base.mark_text(color="#57606a", fontSize=FONT_SIZE, dy=-step / 2 + 2).encode(
+        x=alt.datum(0), text="step_text:N")
+    counts = base.mark_text(align="left", dx=8, fontSize=FONT_SIZE + 1, fontWeight="bold").encode(
+        x="right:Q", text="count_text:N")
+    chart = alt.layer(bars, steps, counts).properties(height=step * len(data))
+    return _style(chart)
+
+
+def achievement_chart(frame: pd.DataFrame, *, label: str = "label", value: str = "achievement",
+                      height_per_row: int = 34, cap: float = 2.0) -> alt.TopLevelMixin:
+    """Bullet-style bars of achievement (1.0 = target) per row, with a rule at 100%; green at or above target.
+
+    ``frame``: a label column and an achievement column (ratios; NaN rows are left out).
+    """
+    data = frame[[label, value]].dropna().copy()
+    data["shown"] = data[value].clip(upper=cap)
+    data["text"] = [percent_down(v) for v in data[value]]
+    data["ok"] = data[value] >= 1
+    order = list(data[label])
+    y = alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("shown:Q", title=tr("drill_axis_achievement"), axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, max(1.2, float(data["shown"].max()) if len(data) else 1.2)]))
+    color = alt.condition(alt.datum.ok, alt.value(GOOD_COLOR), alt.value(BAD_COLOR))
+    base = alt.Chart(data).encode(y=y)
+    bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}).encode(
+        x=x, color=color, tooltip=[alt.Tooltip(f"{label}:N", title=" "), alt.Tooltip("text:N", title=tr("drill_axis_achievement"))])
+    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1).encode(x="shown:Q", text="text:N")
+    rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
+    return _style(alt.layer(bars, text, rule).properties(height=max(height_per_row * len(data), 60)))
+
+
+def cost_chart(frame: pd.DataFrame, *, grain: str, end: dt.date | None = None, height: int = 300) -> alt.TopLevelMixin:
+    """Spend per period as bars (left axis) and cost per lead as a line (right axis).
+
+    ``frame``: period_start, spend, cpl (``kpi_engine.drill.costs``); a period past ``end`` is marked "(so far)".
+    """
+    labels = period_labels(frame["period_start"], grain, end)
+    data = pd.DataFrame({"period": labels, "spend": frame["spend"].astype("float64"),
+                         "cpl": frame["cpl"].astype("float64")})
+    spend_t, cpl_t = tr("drill_axis_spend"), tr("drill_axis_cpl")
+    x = alt.X("period:N", sort=labels, title=tr("drill_axis_period"), axis=alt.Axis(labelAngle=-40))
+    tooltip = [alt.Tooltip("period:N", title=tr("drill_axis_period")),
+               alt.Tooltip("spend:Q", title=spend_t, format=",.0f"), alt.Tooltip("cpl:Q", title=cpl_t, format=",.1f")]
+    bars = alt.Chart(data).mark_bar(color="#9ec5fe", cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
+        x=x, y=alt.Y("spend:Q", title=_money_title(spend_t, "money"), axis=alt.Axis(format=",.0f")), tooltip=tooltip)
+    line = alt.Chart(data.dropna(subset=["cpl"])).mark_line(color="#bc4c00", strokeWidth=3, point=True).encode(
+        x=x, y=alt.Y("cpl:Q", title=_money_title(cpl_t, "money"),
+                     axis=alt.Axis(format=",.0f", titleColor="#bc4c00", orient="right")), tooltip=tooltip)
+    return _style(alt.layer(bars, line).resolve_scale(y="independent").properties(height=height))

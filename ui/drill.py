@@ -1,0 +1,482 @@
+"""Shared building blocks of the Channels and Team & people pages.
+
+- View state in the URL (``channel``, ``campaign``, ``person``, ``asof``, ``grain``, ``metric``) through
+  ``ui.state``; the as-of date defaults to today and clips the sidebar's period.
+- Ranked tables (``st.dataframe`` with single-row selection): a click selects the row's channel,
+  campaign or person; a selectbox next to the table mirrors the selection (and is the keyboard way in).
+- KPI cards, the scope detail (trend against target, cohort funnel, costs) and the paged leads list.
+
+Engine calls go through :func:`cached`, keyed by the database's data version (an upload shows at once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from kpi_engine import drill, funnel, store
+from kpi_engine.metrics import registry
+from kpi_engine.settings import get_settings
+from ui import charts, db, state
+from ui.i18n import lang, tr
+from ui.sidebar import current_period
+from ui.tables import column_label
+
+CHANNEL, CAMPAIGN, PERSON, ASOF, GRAIN, METRIC = "channel", "campaign", "person", "asof", "grain", "metric"
+URL_KEYS = (CHANNEL, CAMPAIGN, PERSON, ASOF, GRAIN, METRIC)
+CHILDREN = {CHANNEL: (CAMPAIGN,)}
+NONE_ID = "-"  # UI id of facts without the key (engine: ""), e.g. a channel's leads without a campaign
+LEADS_PER_PAGE = 50
+RANK = drill.RANK_METRIC
+MAX_SHOWN_ACHIEVEMENT = 999.0  # percent; a lower-is-better actual of 0 is "infinitely" achieved
+# The progress bar is green above half its range: 100% of target must be just above half.
+PROGRESS_MAX = 199.99
+
+_FUNCS = {"channel_overview": drill.channel_overview, "campaign_overview": drill.campaign_overview,
+          "person_overview": drill.person_overview, "scope_kpis": drill.scope_kpis, "trend": drill.trend,
+          "costs": drill.costs, "funnel": funnel.funnel, "leads_page": funnel.leads_page}
+
+
+@dataclass(frozen=True)
+class View:
+    """The days a page looks at: the sidebar's period up to the as-of date."""
+
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+# --- state --------------------------------------------------------------------------------------------------
+
+
+def _parse_id(raw: str) -> str:
+    value = raw.strip()
+    if len(value) > 200:
+        raise ValueError("id too long")
+    return value
+
+
+def init_state() -> None:
+    """Read this area's view state from the URL once per session."""
+    for name in (CHANNEL, CAMPAIGN, PERSON):
+        state.url_state(name, "", _parse_id)
+    state.url_state(ASOF, None, state.parse_date, state.dump_date)
+    state.url_state(GRAIN, "week", state.choice(drill.TREND_GRAINS))
+    state.url_state(METRIC, "leads", state.choice(drill.TREND_METRICS))
+
+
+def sync() -> None:
+    """Write this area's state into the address bar (call last on the page)."""
+    state.sync_url(list(URL_KEYS))
+
+
+def as_of() -> dt.date:
+    """``?asof=`` when given, else today."""
+    value = st.session_state.get(ASOF)
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def view() -> View | None:
+    """The sidebar's period clipped to the as-of date, with a caption; None (and a note) when it has not begun."""
+    init_state()
+    period, day = current_period(), as_of()
+    clipped = drill.clip_range(period.start, period.end, day)
+    if clipped is None:
+        st.info(tr("drill_future", asof=day.isoformat()), icon=":material/event_upcoming:")
+        return None
+    out = View(clipped[0], clipped[1], day)
+    key = "drill_range_clipped" if clipped[1] < period.end else "drill_range"
+    st.caption(tr(key, start=out.start.isoformat(), end=out.end.isoformat(), days=out.days))
+    return out
+
+
+def empty_database() -> bool:
+    """True (after saying what to do) when the store holds no facts at all."""
+    if sum(db.table_counts().values()) > 0:
+        return False
+    st.info(tr("drill_empty"), icon=":material/lightbulb:")
+    links = st.container(horizontal=True)
+    links.page_link("pages/home.py", label=tr("drill_to_home"), icon=":material/home:")
+    links.page_link("pages/data.py", label=tr("drill_to_data"), icon=":material/upload_file:")
+    return True
+
+
+def freshness_note(v: View) -> None:
+    """"As of ... · data up to ...", or a warning when the leads end before the day before the as-of date."""
+    fresh = db.freshness()
+    row = fresh[fresh["table"] == "leads"]
+    latest = row["latest_date"].iloc[0] if len(row) else None
+    if latest is None or pd.isna(latest):
+        return
+    latest_day = pd.Timestamp(latest).date()
+    yesterday = v.as_of - dt.timedelta(days=1)
+    if latest_day < yesterday:
+        st.warning(tr("drill_stale", latest=latest_day.isoformat(), yesterday=yesterday.isoformat()),
+                   icon=":material/update:")
+    else:
+        st.caption(tr("drill_asof", asof=v.as_of.isoformat(), latest=latest_day.isoformat()))
+
+
+# --- cached engine calls --------------------------------------------------------------------------------------
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return ("__map__", tuple(sorted((k, _freeze(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "__map__":
+        return {k: _thaw(v) for k, v in value[1]}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _run(url: str, data_version: str, name: str, args: tuple, kwargs: tuple) -> Any:
+    return _FUNCS[name](store.get_engine(url), *(_thaw(a) for a in args), **{k: _thaw(v) for k, v in kwargs})
+
+
+def cached(name: str, *args: Any, **kwargs: Any) -> Any:
+    """``kpi_engine.drill`` / ``funnel`` function ``name`` on this session's database, cached until the data changes."""
+    frozen = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
+    result = _run(db.db_url(), db.version(), name, tuple(_freeze(a) for a in args), frozen)
+    return result.copy() if isinstance(result, pd.DataFrame) else result
+
+
+# --- formatting ---------------------------------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def fmt(value: Any, unit: str) -> str:
+    """A metric value as text: ¥ for money, % for ratios, "—" for no value."""
+    if _missing(value):
+        return "—"
+    v = float(value)
+    if unit == "money":
+        return f"{get_settings().currency_symbol}{v:,.0f}"
+    if unit == "ratio":
+        return f"{v:.1%}"
+    if unit in ("hours", "days", "score"):
+        return f"{v:,.1f}"
+    return f"{v:,.0f}"
+
+
+def fmt_gap(value: float, unit: str) -> str:
+    """A signed difference: "+12", "-¥2,075", "+2.9 pp"."""
+    if _missing(value):
+        return "—"
+    if unit == "ratio":
+        return tr("drill_pp", value=f"{value * 100:+.1f}")
+    sign = "-" if value < 0 else "+"
+    return sign + fmt(abs(value), unit)
+
+
+def metric_name(metric_id: str) -> str:
+    return registry.get(metric_id).name(lang())
+
+
+def metric_help(metric_id: str) -> str:
+    """The metric's definition and formula from the registry, in the current language."""
+    m = registry.get(metric_id)
+    return tr("drill_help_formula", description=m.description(lang()), formula=m.formula(lang()))
+
+
+def _pct(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype("float64") * 100
+
+
+# --- ranked tables with selection ------------------------------------------------------------------------------
+
+
+def ui_ids(frame: pd.DataFrame, key: str) -> list[str]:
+    """Row ids for the UI: the engine's "" (no campaign / no owner) becomes :data:`NONE_ID`."""
+    return [NONE_ID if str(i) == drill.NO_KEY else str(i) for i in frame[key]]
+
+
+def labels(frame: pd.DataFrame, key: str, none_key: str) -> dict[str, str]:
+    """UI id -> "name (id)" for pickers."""
+    out = {}
+    for uid, name in zip(ui_ids(frame, key), frame["name"] if "name" in frame else frame[key], strict=True):
+        out[uid] = tr(none_key) if uid == NONE_ID else (f"{name} ({uid})" if not _missing(name) and name != uid else uid)
+    return out
+
+
+def _metric_columns(metrics: Sequence[str]) -> dict[str, Any]:
+    money = f"{get_settings().currency_symbol}%,.0f"
+    cfg: dict[str, Any] = {}
+    for m in metrics:
+        unit = registry.get(m).unit
+        fmt_ = money if unit == "money" else "%.1f%%" if unit == "ratio" else "%,d"
+        cfg[m] = st.column_config.NumberColumn(metric_name(m), help=metric_help(m), format=fmt_)
+    return cfg
+
+
+def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
+             end: dt.date) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The table as shown: names, achievement in %, ratios in %, and the column configuration."""
+    none_key = {"campaign": "drill_none_campaign", "person": "drill_none_owner"}.get(kind, "drill_none_owner")
+    out = pd.DataFrame({"name": [tr(none_key) if uid == NONE_ID else n for uid, n in
+                                 zip(ui_ids(frame, key), frame["name"], strict=True)],
+                        key: ui_ids(frame, key)})
+    extra = {"channel": ["owner_name"], "person": ["role", "team"], "campaign": []}[kind]
+    for col in extra:
+        out[col] = frame[col].to_numpy()
+    # Whole percent, rounded down: 99.6% reads "99%" (red, not yet there), exactly 100% reads "100%" (green).
+    out["achievement"] = np.floor(_pct(frame["achievement"]).clip(upper=MAX_SHOWN_ACHIEVEMENT) + 1e-9).to_numpy()
+    out["gap"] = pd.to_numeric(frame["gap"], errors="coerce").to_numpy()
+    out["target"] = pd.to_numeric(frame["target"], errors="coerce").to_numpy()
+    out["trend"] = frame["trend"].to_numpy()
+    if kind == "person":
+        out["targets_met"] = [f"{m} / {t}" if t else "—" for m, t in zip(frame["targets_met"], frame["targets_total"],
+                                                                      strict=True)]
+    for m in metrics:
+        values = pd.to_numeric(frame[m], errors="coerce").astype("float64")
+        out[m] = (values * 100 if registry.get(m).unit == "ratio" else values).to_numpy()
+    if kind == "campaign":
+        out["runs"] = [_runs(s, e) for s, e in zip(frame["start_date"], frame["end_date"], strict=True)]
+        out["budget"] = pd.to_numeric(frame["budget"], errors="coerce").to_numpy()
+    money = f"{get_settings().currency_symbol}%,.0f"
+    cfg: dict[str, Any] = {
+        "name": st.column_config.TextColumn(tr("drill_col_name")),
+        key: st.column_config.TextColumn(tr("drill_col_id")),
+        "owner_name": st.column_config.TextColumn(tr("drill_col_owner"), width="small"),
+        "role": st.column_config.TextColumn(tr("drill_col_role")),
+        "team": st.column_config.TextColumn(tr("drill_col_team")),
+        "achievement": st.column_config.ProgressColumn(tr("drill_col_achievement"), help=tr("drill_help_achievement"),
+                                                       format="%.0f%%", min_value=0, max_value=PROGRESS_MAX, color="auto"),
+        "gap": st.column_config.NumberColumn(tr("drill_col_gap"), help=tr("drill_help_gap"), format="%+,.0f"),
+        "target": st.column_config.NumberColumn(tr("drill_col_target"), help=tr("drill_help_target"), format="%,.0f"),
+        "trend": st.column_config.LineChartColumn(tr("drill_col_trend"), y_min=0, color="auto",
+                                                  help=tr("drill_help_trend", end=end.isoformat())),
+        "targets_met": st.column_config.TextColumn(tr("drill_col_targets_met"), help=tr("drill_help_targets_met")),
+        "runs": st.column_config.TextColumn(tr("drill_col_runs")),
+        "budget": st.column_config.NumberColumn(tr("drill_col_budget"), format=money),
+        **_metric_columns(metrics),
+    }
+    if out["target"].isna().all():  # no target for any row (campaigns, usually): no empty columns
+        out = out.drop(columns=["achievement", "gap", "target"])
+    lead = ["name", key, "role", "achievement", "gap", RANK, "target", "trend", "targets_met", *metrics]
+    order = list(dict.fromkeys(c for c in [*lead, *out.columns] if c in out.columns))
+    return out[order], cfg
+
+
+def _runs(start: Any, end: Any) -> str:
+    if _missing(start) and _missing(end):
+        return ""
+    a = "…" if _missing(start) else pd.Timestamp(start).date().isoformat()
+    b = "…" if _missing(end) else pd.Timestamp(end).date().isoformat()
+    return f"{a} – {b}"
+
+
+def _on_row(table_key: str, state_key: str, ids: list[str]) -> None:
+    event = st.session_state.get(table_key) or {}
+    rows = list((event.get("selection") or {}).get("rows") or [])
+    st.session_state[state_key] = ids[rows[0]] if rows and 0 <= rows[0] < len(ids) else ""
+    for child in CHILDREN.get(state_key, ()):
+        st.session_state[child] = ""
+
+
+def ranked_table(frame: pd.DataFrame, *, kind: str, metrics: Sequence[str], state_key: str | None,
+                 end: dt.date) -> str | None:
+    """A ranked overview; with ``state_key`` a click on a row selects it (the highlighted row follows the state).
+
+    Returns the id of the selected row when the table's selection differs from the state (a selection
+    written through session state rather than by a click, whose callback already updated the state).
+    """
+    key = f"{kind}_id"
+    table, cfg = _display(frame, key, kind, metrics, end)
+    height = min(38 + 35 * max(len(table), 1), 560)
+    if state_key is None:
+        st.dataframe(table, hide_index=True, column_config=cfg, height=height, placeholder="—")
+        return None
+    ids = list(table[key])
+    current = st.session_state.get(state_key, "")
+    digest = hashlib.sha256("|".join([current, *ids]).encode()).hexdigest()[:10]
+    table_key = f"drill_tbl_{state_key}_{digest}"
+    default = {"selection": {"rows": [ids.index(current)]}} if current in ids else None
+    event = st.dataframe(table, hide_index=True, column_config=cfg, height=height, placeholder="—", key=table_key,
+                         on_select=functools.partial(_on_row, table_key, state_key, ids), selection_mode="single-row",
+                         selection_default=default)
+    rows = list((event.get("selection") or {}).get("rows") or []) if event is not None else []
+    picked = ids[rows[0]] if rows and 0 <= rows[0] < len(ids) else ""
+    if picked == current or (not picked and current not in ids):  # in step, or an unknown id the picker reports
+        return None
+    return picked
+
+
+def select_table(frame: pd.DataFrame, *, kind: str, metrics: Sequence[str], state_key: str, label_key: str,
+                 none_key: str, end: dt.date) -> tuple[str, dict[str, str]]:
+    """A picker above a ranked table, both bound to ``state_key``; returns (selected UI id or "", id -> label)."""
+    options = labels(frame, f"{kind}_id", none_key)
+    slot = st.container()
+    picked = ranked_table(frame, kind=kind, metrics=metrics, state_key=state_key, end=end)
+    if picked is not None:  # the table was selected without its callback: follow it before the picker is drawn
+        clear(state_key)
+        st.session_state[state_key] = picked
+    with slot:
+        return picker(state_key, options, label_key), options
+
+
+def _clear_children(state_key: str) -> None:
+    for child in CHILDREN.get(state_key, ()):
+        st.session_state[child] = ""
+
+
+def clear(state_key: str) -> None:
+    st.session_state[state_key] = ""
+    _clear_children(state_key)
+
+
+def picker(state_key: str, options: Mapping[str, str], label_key: str) -> str:
+    """A selectbox over ``options`` (UI id -> label) mirroring the table selection; returns the id or ""."""
+    current = st.session_state.get(state_key, "")
+    if current and current not in options:
+        st.caption(tr("drill_unknown", id=current))
+        st.session_state[state_key] = ""
+    shown = {"": tr("drill_pick_none"), **options}
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    left.selectbox(tr(label_key), list(shown), key=state_key, format_func=shown.__getitem__, help=tr("drill_pick_help"),
+                   on_change=_clear_children, args=(state_key,), persist_state="session")
+    if st.session_state.get(state_key):
+        right.button(tr("drill_clear"), key=f"drill_clear_{state_key}", icon=":material/close:", on_click=clear,
+                     args=(state_key,))
+    return st.session_state.get(state_key, "")
+
+
+def engine_id(uid: str) -> str:
+    return drill.NO_KEY if uid == NONE_ID else uid
+
+
+# --- KPI cards ----------------------------------------------------------------------------------------------
+
+
+def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
+    """One bordered metric per KPI: value, difference from target (coloured by direction), definition as help."""
+    rows = list(kpis.itertuples(index=False))
+    for i in range(0, len(rows), per_row):
+        cols = st.columns(per_row)
+        for col, k in zip(cols, rows[i:i + per_row], strict=False):
+            delta = description = None
+            if not _missing(k.target):
+                ach = charts.percent_down(k.achievement)
+                delta = tr("drill_vs_target", gap=fmt_gap(k.gap, k.unit), achievement=ach)
+                description = tr("drill_target_desc", target=fmt(k.target, k.unit))
+            col.metric(metric_name(k.metric_id), fmt(k.actual, k.unit), delta=delta, border=True,
+                       delta_color="inverse" if k.direction == "lower" else "normal", help=metric_help(k.metric_id),
+                       delta_description=description)
+
+
+def definitions(metric_ids: Sequence[str]) -> None:
+    """A popover listing each metric's definition and formula."""
+    with st.popover(tr("drill_definitions"), icon=":material/help:"):
+        for m in dict.fromkeys(metric_ids):
+            st.markdown(f"**{metric_name(m)}** — {metric_help(m)}")
+
+
+# --- scope detail: trend, funnel, costs, leads ---------------------------------------------------------------------
+
+
+def scope_detail(name: str, where: Mapping[str, str], target_scope: tuple[str, str] | None, v: View) -> None:
+    """Trend of a metric against the scope's target, the cohort funnel and costs, week by week or month by month."""
+    st.subheader(tr("drill_trend"), anchor=False)
+    grains = {g: tr(f"drill_grain_{g}") for g in drill.TREND_GRAINS}
+    metrics = {m: metric_name(m) for m in drill.TREND_METRICS}
+    c1, c2, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
+    grain = c1.segmented_control(tr("drill_grain"), list(grains), key=GRAIN, format_func=grains.__getitem__,
+                                 required=True, persist_state="session") or "week"
+    metric = c2.selectbox(tr("drill_metric"), list(metrics), key=METRIC, format_func=metrics.__getitem__,
+                          help=metric_help(st.session_state.get(METRIC, "leads")), persist_state="session")
+    unit = registry.get(metric).unit
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        series = cached("trend", metric, grain=grain, end=v.end, where=dict(where), target_scope=target_scope)
+        st.markdown(f"**{tr('drill_trend_of', metric=metrics[metric], name=name)}**")
+        st.altair_chart(charts.trend_chart(series, grain=grain, title=metrics[metric], unit=unit), width="stretch")
+        if series["target"].isna().all():
+            st.caption(tr("drill_trend_no_target", metric=metrics[metric]))
+    with right:
+        st.markdown(f"**{tr('drill_funnel')}**")
+        stages = cached("funnel", v.start, v.end, where=dict(where), as_of=v.as_of)
+        if int(stages["count"].iloc[0]) == 0:
+            st.info(tr("drill_funnel_empty"))
+        else:
+            st.altair_chart(charts.funnel_chart(stages), width="stretch")
+            st.caption(tr("drill_funnel_caption", leads=f"{int(stages['count'].iloc[0]):,}", start=v.start.isoformat(),
+                          end=v.end.isoformat(), asof=v.as_of.isoformat()))
+    _costs(where, grain, v)
+
+
+def _costs(where: Mapping[str, str], grain: str, v: View) -> None:
+    st.subheader(tr("drill_costs"), anchor=False)
+    frame = cached("costs", grain=grain, end=v.end, where=dict(where))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.altair_chart(charts.cost_chart(frame, grain=grain, end=v.end), width="stretch")
+        st.caption(tr("drill_costs_caption", grain=tr(f"drill_grain_{grain}")))
+    with right:
+        table = pd.DataFrame({tr("drill_axis_period"): charts.period_labels(frame["period_start"], grain, v.end)})
+        for m in drill.COST_METRICS:
+            table[m] = frame[m].to_numpy()
+        sym = get_settings().currency_symbol
+        cfg = {m: st.column_config.NumberColumn(metric_name(m), help=metric_help(m),
+                                                format=f"{sym}%,.0f" if m in ("spend", "cac") else f"{sym}%,.1f")
+               for m in drill.COST_METRICS}
+        cfg[tr("drill_axis_period")] = st.column_config.TextColumn(tr("drill_axis_period"), width="medium")
+        st.dataframe(table.iloc[::-1], hide_index=True, column_config=cfg, placeholder="—", height=300)
+
+
+def leads_list(where: Mapping[str, str], v: View, scope_key: str) -> None:
+    """The leads created in the view's days in the scope, newest first, one page at a time."""
+    st.subheader(tr("drill_leads"), anchor=False)
+    page_key = f"drill_leads_page_{hashlib.sha256(scope_key.encode()).hexdigest()[:10]}"
+    page = int(st.session_state.get(page_key, 1) or 1)
+    result = cached("leads_page", v.start, v.end, where=dict(where), page=page - 1, page_size=LEADS_PER_PAGE,
+                    as_of=v.as_of)
+    if result.total == 0:
+        st.info(tr("drill_leads_none"), icon=":material/inbox:")
+        return
+    first = result.page * result.page_size + 1
+    st.caption(tr("drill_leads_caption", first=f"{first:,}", last=f"{first + len(result.rows) - 1:,}",
+                  total=f"{result.total:,}", start=v.start.isoformat(), end=v.end.isoformat()))
+    rows = result.rows.copy()
+    rows["stage"] = [tr(f"drill_stage_{s}") for s in rows["stage"]]
+    money = f"{get_settings().currency_symbol}%,.0f"
+    when = "YYYY-MM-DD HH:mm"
+    cfg: dict[str, Any] = {c: st.column_config.DatetimeColumn(column_label(c), format=when)
+                           for c in ("created_at", "mql_at", "sql_at", "won_at", "lost_at", "first_response_at")}
+    cfg |= {"lead_id": st.column_config.TextColumn(column_label("lead_id"), pinned=True),
+            "stage": st.column_config.TextColumn(column_label("stage")),
+            "channel_name": st.column_config.TextColumn(tr("drill_pick_channel")),
+            "campaign_name": st.column_config.TextColumn(tr("drill_pick_campaign")),
+            "owner_name": st.column_config.TextColumn(tr("drill_col_owner")),
+            "expected_value": st.column_config.NumberColumn(column_label("expected_value"), format=money),
+            "deal_value": st.column_config.NumberColumn(column_label("deal_value"), format=money)}
+    order = ["lead_id", "created_at", "stage", "channel_name", "campaign_name", "owner_name", "expected_value",
+             "deal_value", "mql_at", "sql_at", "won_at", "lost_at", "first_response_at"]
+    st.dataframe(rows, hide_index=True, column_config=cfg, column_order=order, placeholder="—")
+    if result.pages > 1:
+        if page > result.pages:
+            st.session_state[page_key] = result.pages
+        st.number_input(tr("drill_page", pages=result.pages), min_value=1, max_value=result.pages, step=1,
+                        key=page_key, width=220)
