@@ -34,6 +34,7 @@ from ui.tables import neutralize_formulas, to_csv_bytes, to_excel_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
+HOME = "pages/home.py"  # Standup is the default page; these tests look at the home page
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 TIMEOUT = 60
 
@@ -158,7 +159,7 @@ def report_frame(at: AppTest) -> pd.DataFrame:
 
 
 def test_home_on_empty_database_says_what_to_do_first(open_app, empty_url) -> None:
-    at = open_app(empty_url)
+    at = open_app(empty_url, HOME)
     assert texts(at.title) == ["Marketing KPI dashboard"]
     assert any("The database is empty" in t for t in texts(at.info))
     assert at.button(key="load_demo").label == "Load demo data"
@@ -169,7 +170,7 @@ def test_home_on_empty_database_says_what_to_do_first(open_app, empty_url) -> No
 def test_load_demo_button_fills_the_database(open_app, empty_url, monkeypatch) -> None:
     # Same generator, fewer months to keep the test fast.
     monkeypatch.setattr(demo, "generate", functools.partial(demo.generate, months=1, end=dt.date(2026, 10, 31)))
-    at = open_app(empty_url)
+    at = open_app(empty_url, HOME)
     at.button(key="load_demo").click().run()
     assert_ok(at)
     assert "Demo data loaded." in texts(at.success)
@@ -182,7 +183,7 @@ def test_load_demo_button_fills_the_database(open_app, empty_url, monkeypatch) -
 
 
 def test_home_on_demo_database_shows_counts_and_freshness(open_app, demo_url) -> None:
-    at = open_app(demo_url)
+    at = open_app(demo_url, HOME)
     stored = counts(demo_url)
     shown = metrics(at)
     for label, table in [("Leads", "leads"), ("Campaigns", "campaigns"), ("Channels", "channels"),
@@ -198,7 +199,7 @@ def test_home_on_demo_database_shows_counts_and_freshness(open_app, demo_url) ->
 
 
 def test_language_switch_changes_labels(open_app, demo_url) -> None:
-    at = open_app(demo_url)
+    at = open_app(demo_url, HOME)
     at.segmented_control(key="lang").set_value("zh").run()
     assert_ok(at)
     assert texts(at.title) == ["营销 KPI 看板"]
@@ -218,13 +219,13 @@ def test_language_switch_changes_labels(open_app, demo_url) -> None:
 
 
 def test_url_opens_the_same_view(open_app, demo_url) -> None:
-    at = open_app(demo_url, lang="zh", period="week", date="2026-02-04")
+    at = open_app(demo_url, HOME, lang="zh", period="week", date="2026-02-04")
     assert texts(at.title) == ["营销 KPI 看板"]
     assert at.session_state["_period"] == Period("week", dt.date(2026, 2, 2), dt.date(2026, 2, 8))
     assert "2026-W06：2026-02-02 至 2026-02-08（7 天）" in texts(at.sidebar.caption)
     assert (at.query_params["period"], at.query_params["date"]) == ("week", "2026-02-04")
 
-    at = open_app(demo_url, period="custom", range="2026-01-05..2026-02-10")
+    at = open_app(demo_url, HOME, period="custom", range="2026-01-05..2026-02-10")
     assert at.date_input(key="range").value == (dt.date(2026, 1, 5), dt.date(2026, 2, 10))
     assert at.session_state["_period"] == Period("custom", dt.date(2026, 1, 5), dt.date(2026, 2, 10))
     assert "date" not in at.query_params  # the anchor day does not apply to a custom range
@@ -235,7 +236,7 @@ def test_url_opens_the_same_view(open_app, demo_url) -> None:
 
 
 def test_bad_url_values_fall_back_to_defaults(open_app, demo_url) -> None:
-    at = open_app(demo_url, lang="xx", period="fortnight", date="not-a-date")
+    at = open_app(demo_url, HOME, lang="xx", period="fortnight", date="not-a-date")
     assert texts(at.title) == ["Marketing KPI dashboard"]
     today = dt.date.today()
     assert at.session_state["_period"] == make_period("month", today)
