@@ -1,0 +1,159 @@
+"""``python -m kpi_engine ingest FILE``: upload a CSV/Excel export (same code as the Data page).
+
+Exit status: 0 when it loaded (or a dry run found nothing blocking), 1 when it
+was refused or loaded nothing, 2 for a usage error (bad option, missing file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from kpi_engine import schema, store
+from kpi_engine.cli import add_db_option
+from kpi_engine.i18n import normalize_lang, t
+from kpi_engine.ingest.mapping import canonical_columns
+from kpi_engine.ingest.messages import issue_records
+from kpi_engine.ingest.model import IngestResult
+from kpi_engine.ingest.pipeline import ingest
+
+SHOWN = 20
+_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
+
+
+def _known_columns() -> set[str]:
+    return {c for name in schema.UPLOAD_TABLES for c in canonical_columns(name)}
+
+
+def parse_pairs(values: list[str] | None) -> dict[str, str]:
+    """``CANONICAL=VALUE`` options into a dict (later ones win).
+
+    One option may carry several pairs separated by commas (``a=X,b=Y``) only when every piece starts
+    with a known canonical column name and ``=``; otherwise the whole text after the first ``=`` is the
+    value (headers may contain commas).
+    """
+    known = _known_columns()
+    out: dict[str, str] = {}
+    for item in values or []:
+        pieces = item.split(",")
+        if len(pieces) > 1 and all((m := _NAME.match(p)) and m.group(1) in known for p in pieces):
+            parts = pieces
+        else:
+            parts = [item]
+        for part in parts:
+            name, sep, value = part.partition("=")
+            if not sep or not name.strip():
+                raise ValueError(t("ingest_usage_pair", "en", value=item))
+            out[name.strip()] = value.strip()
+    return out
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _cell(value: object, limit: int = 60) -> str:
+    text = "" if value is None else str(value).replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def text_table(headers: list[str], rows: list[list[object]]) -> str:
+    """A plain fixed-width table (wide CJK characters count double)."""
+    cells = [[_cell(h) for h in headers]] + [[_cell(v) for v in r] for r in rows]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _issue_rows(records: list[dict]) -> list[list[object]]:
+    return [["-" if r["row"] is None else r["row"], r["column"] or "-", r["value"] or "", r["reason"]] for r in records]
+
+
+def render(res: IngestResult, lang: str, shown: int = SHOWN) -> str:
+    """The human summary: status, counts, people/channels created, first rejected rows and warnings."""
+    out = []
+    if res.status == "loaded":
+        out.append(t("ingest_status_loaded", lang, upload_id=res.upload_id, table=res.table))
+    else:
+        out.append(t(f"ingest_status_{res.status}", lang))
+        if res.table:
+            out.append(t("ingest_summary_table", lang, table=res.table))
+    out.append(t("ingest_summary_counts", lang, rows_read=res.rows_read, inserted=res.inserted, updated=res.updated,
+                 rejected=res.rejected, warnings=len(res.warnings)))
+    for kind, names in res.created.items():
+        listed = ", ".join(names[:shown]) + (" …" if len(names) > shown else "")
+        out.append(t("ingest_summary_created", lang, kind=t(f"ingest_kind_{kind}", lang), names=listed))
+    headers = [t("ingest_col_row", lang), t("ingest_col_column", lang), t("ingest_col_value", lang), t("ingest_col_reason", lang)]
+    errors, warnings = res.errors, res.warnings
+    if len(errors):
+        out += ["", t("ingest_summary_errors", lang, shown=min(shown, len(errors)), total=len(errors))]
+        out.append(text_table(headers, _issue_rows(issue_records(errors.head(shown), lang))))
+    if len(warnings):
+        out += ["", t("ingest_summary_warnings", lang, shown=min(shown, len(warnings)), total=len(warnings))]
+        out.append(text_table(headers, _issue_rows(issue_records(warnings.head(shown), lang))))
+    if res.status == "refused" and len(errors) and errors["row"].notna().any():
+        out += ["", t("ingest_hint_skip", lang)]
+    return "\n".join(out)
+
+
+def exit_status(res: IngestResult, on_error: str) -> int:
+    if res.status == "loaded":
+        return 0
+    if res.status == "dry_run":
+        blocked = len(res.errors) > 0 and on_error == "abort"
+        return 1 if blocked or res.rejected >= res.rows_read else 0
+    return 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "ingest", help="upload a CSV or Excel export into the store",
+        description="Read, map, validate and load one export file atomically (the same code as the Data page).",
+    )
+    p.add_argument("file", metavar="FILE", help="a .csv (UTF-8, GBK ...) or .xlsx file")
+    add_db_option(p)
+    p.add_argument("--table", choices=list(schema.UPLOAD_TABLES), help="the table to fill (default: detected)")
+    p.add_argument("--map", action="append", default=[], metavar="CANONICAL=SOURCE_HEADER",
+                   help="map a file header to a canonical column (repeatable; one header may feed several columns)")
+    p.add_argument("--set", action="append", default=[], dest="constants", metavar="CANONICAL=VALUE",
+                   help="one value for a column in every row, e.g. --set channel_id=douyin_video (repeatable)")
+    p.add_argument("--on-error", choices=["abort", "skip"], default="abort",
+                   help="abort: any error refuses the upload (default); skip: load valid rows, report the others")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--dry-run", action="store_true", help="read, map and validate only; write nothing")
+    p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the report")
+    p.add_argument("--sheet", help="Excel sheet name (default: the first non-empty sheet)")
+    p.add_argument("--save-mapping", action="store_true", help="remember this mapping for files with the same headers")
+    p.add_argument("--no-saved-mapping", action="store_true", help="ignore a saved mapping for these headers")
+    p.add_argument("--user", help="name recorded as the uploader (default: $KPI_USER / $USER)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = normalize_lang(args.lang)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {t('ingest_usage_no_file', lang, path=path)}", file=sys.stderr)
+        return 2
+    try:
+        overrides, constants = parse_pairs(args.map), parse_pairs(args.constants)
+        engine = store.get_engine(args.db)
+        res = ingest(engine, path, path.name, table=args.table, map_overrides=overrides, constants=constants,
+                     on_error=args.on_error, dry_run=args.dry_run, use_saved_mapping=not args.no_saved_mapping,
+                     save_mapping=args.save_mapping, user=args.user, lang=lang, sheet=args.sheet)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(res.to_dict(lang), ensure_ascii=False, indent=2, default=str))
+    else:
+        print(render(res, lang))
+    return exit_status(res, args.on_error)

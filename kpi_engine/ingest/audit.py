@@ -1,0 +1,100 @@
+"""The upload audit: one record per loaded upload, the history list, data freshness per table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from kpi_engine import schema, store
+
+# The event date of each table (what "latest data" means for freshness).
+EVENT_DATE: dict[str, str | None] = {
+    "people": None,
+    "channels": None,
+    "campaigns": "start_date",
+    "spend": "date",
+    "leads": "created_at",
+    "customers": "acquired_at",
+    "orders": "order_date",
+    "survey_responses": "date",
+    "metric_values": "period_start",
+    "feedback_360": "period",
+}
+
+UPLOAD_COLUMNS = ["upload_id", "file", "table", "uploaded_at", "uploaded_by", "rows_read", "inserted", "updated",
+                  "rejected", "warnings", "undone", "undone_at"]
+
+
+def lock_uploads(conn: Connection) -> None:
+    """Serialise writers (uploads and undos) on PostgreSQL; DuckDB has a single writer anyway."""
+    if store.is_postgres(conn):
+        conn.execute(sa.text("LOCK TABLE uploads IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def next_upload_id(conn: Connection) -> int:
+    """max(upload_id) + 1, read inside the writing transaction."""
+    u = schema.uploads
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(u.c.upload_id), 0))).scalar() or 0) + 1
+
+
+def record_upload(conn: Connection, *, upload_id: int, file_name: str, sha256: str, table: str, rows_read: int,
+                  inserted: int, updated: int, rejected: int, warnings: int, on_error: str, mapping_json: str | None,
+                  user: str | None) -> None:
+    """Write the audit record of one loaded upload."""
+    conn.execute(schema.uploads.insert().values(
+        upload_id=upload_id, file_name=file_name, sha256=sha256, table_name=table, rows_read=rows_read,
+        inserted=inserted, updated=updated, rejected=rejected, warnings=warnings, on_error=on_error,
+        mapping_json=mapping_json, uploaded_by=user, uploaded_at=dt.datetime.now().replace(microsecond=0),
+    ))
+
+
+def list_uploads(engine: Engine) -> pd.DataFrame:
+    """Every upload, newest first: upload_id, file, table, uploaded_at, uploaded_by, counts, undone, undone_at."""
+    u = schema.uploads
+    query = sa.select(
+        u.c.upload_id, u.c.file_name.label("file"), u.c.table_name.label("table"), u.c.uploaded_at, u.c.uploaded_by,
+        u.c.rows_read, u.c.inserted, u.c.updated, u.c.rejected, u.c.warnings, u.c.undone_at,
+    ).order_by(u.c.upload_id.desc())
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=[c for c in UPLOAD_COLUMNS if c != "undone"])
+    for col in ("upload_id", "rows_read", "inserted", "updated", "rejected", "warnings"):
+        frame[col] = frame[col].astype("int64")
+    frame["undone"] = frame["undone_at"].notna()
+    return frame[UPLOAD_COLUMNS]
+
+
+def _iso(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def data_freshness(engine: Engine) -> pd.DataFrame:
+    """Per uploadable table: rows, latest_date (ISO date of the newest event, None when empty), last_upload_at."""
+    u = schema.uploads
+    out = []
+    with engine.connect() as conn:
+        last = dict(conn.execute(
+            sa.select(u.c.table_name, sa.func.max(u.c.uploaded_at)).where(u.c.undone_at.is_(None)).group_by(u.c.table_name)
+        ).all())
+        for name, table in schema.UPLOAD_TABLES.items():
+            date_col = EVENT_DATE.get(name)
+            exprs = [sa.func.count()]
+            if date_col:
+                exprs.append(sa.func.max(table.c[date_col]))
+            row = conn.execute(sa.select(*exprs).select_from(table)).one()
+            out.append({
+                "table": name, "rows": int(row[0]), "latest_date": _iso(row[1]) if date_col else None,
+                "last_upload_at": last.get(name),
+            })
+    frame = pd.DataFrame(out, columns=["table", "rows", "latest_date", "last_upload_at"])
+    frame["latest_date"] = pd.Series([r["latest_date"] for r in out], dtype=object)  # None stays None
+    return frame

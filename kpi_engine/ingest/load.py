@@ -1,0 +1,279 @@
+"""LOAD: stage the clean rows in the database and merge them by key, inside the caller's transaction.
+
+Bulk paths: on DuckDB the arrow table is registered on the raw connection and
+copied into a temporary staging table with one ``CREATE TABLE AS``; on
+PostgreSQL a temporary table is filled with ``COPY ... FROM STDIN`` from CSV
+text written by pyarrow. The staging table has the target's own column types, so
+comparing staged and stored values is exact (an unchanged row is not counted as
+updated). Then the same set-based SQL on both backends:
+
+1. people / channels met in the facts are resolved (id, or a unique name) or
+   created (refs.py);
+2. the prior version of every row that will change goes to ``<table>__undo``
+   (action 'update'), then ``UPDATE ... FROM`` the stage, only where a value differs;
+3. the keys of new rows go to ``<table>__undo`` (action 'insert'), then
+   ``INSERT ... SELECT`` the new rows.
+
+Identifiers come only from kpi_engine.schema; values are bound.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from kpi_engine import schema, store
+from kpi_engine.ingest.model import ROW_COL, Validated
+
+STAGE = "_kpi_stage"
+PAUSE_ENV = "KPI_INGEST_TEST_PAUSE_AT"  # test hook: stage | merge | commit (sleep inside the transaction)
+PAUSE_FILE_ENV = "KPI_INGEST_TEST_PAUSE_FILE"  # written when the pause starts
+PAUSE_SECONDS_ENV = "KPI_INGEST_TEST_PAUSE_SECONDS"
+_COPY_CHUNK = 1 << 20
+
+
+def q(name: str) -> str:
+    """Quote an identifier taken from kpi_engine.schema."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    inserted: int
+    updated: int
+    created: dict[str, list[str]] = field(default_factory=dict)
+
+
+def pause_point(point: str) -> None:
+    """Test hook: when $KPI_INGEST_TEST_PAUSE_AT names ``point``, announce it in a file and sleep."""
+    if os.environ.get(PAUSE_ENV, "") != point:
+        return
+    marker = os.environ.get(PAUSE_FILE_ENV)
+    if marker:
+        Path(marker).write_text(f"{os.getpid()} {point}\n", encoding="utf-8")
+    time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
+
+
+def duck(conn: Connection):
+    """The raw DuckDB connection under ``conn``, with any half-read result of an earlier statement finished."""
+    raw = store.raw_duckdb(conn)
+    if hasattr(raw, "complete"):  # DuckDB >= 2: register/sql refuse to run over an unfinished result
+        raw.complete()
+    return raw
+
+
+def _sql_type(conn: Connection, column: sa.Column) -> str:
+    return column.type.compile(dialect=conn.dialect)
+
+
+def temp_table(conn: Connection, name: str, select_sql: str, params: dict | None = None) -> None:
+    """(Re)create temporary table ``name`` from a SELECT (dropped at commit on PostgreSQL)."""
+    if store.is_postgres(conn):
+        conn.execute(sa.text(f"DROP TABLE IF EXISTS {q(name)}"))
+        conn.execute(sa.text(f"CREATE TEMP TABLE {q(name)} ON COMMIT DROP AS {select_sql}"), params or {})
+    else:
+        conn.execute(sa.text(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS {select_sql}"), params or {})
+
+
+def drop_temp(conn: Connection, name: str) -> None:
+    conn.execute(sa.text(f"DROP TABLE IF EXISTS {q(name)}"))
+
+
+def stage_arrow(conn: Connection, name: str, data: pa.Table, columns: list[sa.Column], *, as_view: bool = False) -> None:
+    """A temporary table ``name`` holding ``data``'s ``columns`` with the database types of ``columns``.
+
+    On DuckDB with ``as_view`` it is a view over the registered arrow table instead (no copy);
+    ``materialize_stage`` turns it into a table when rows must be changed.
+    """
+    names = [c.name for c in columns]
+    data = data.select(names)
+    if store.is_duckdb(conn):
+        # One chunk: DuckDB then appends in order (with many chunks the commit of a big upload got 4x slower).
+        data = data.combine_chunks()
+        raw = duck(conn)
+        view = f"{name}__arrow"
+        raw.register(view, data)
+        cols = ", ".join(f"CAST({q(c.name)} AS {_sql_type(conn, c)}) AS {q(c.name)}" for c in columns)
+        if as_view:
+            raw.execute(f"CREATE OR REPLACE TEMP VIEW {q(name)} AS SELECT {cols} FROM {q(view)}")
+            return
+        try:
+            raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT {cols} FROM {q(view)}")
+        finally:
+            raw.unregister(view)
+        return
+    cols = ", ".join(f"{q(c.name)} {_sql_type(conn, c)}" for c in columns)
+    conn.execute(sa.text(f"DROP TABLE IF EXISTS {q(name)}"))
+    conn.execute(sa.text(f"CREATE TEMP TABLE {q(name)} ({cols}) ON COMMIT DROP"))
+    if data.num_rows == 0:
+        return
+    buf = io.BytesIO()
+    pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False))
+    payload = buf.getbuffer()
+    dbapi = conn.connection.driver_connection
+    col_list = ", ".join(q(n) for n in names)
+    with dbapi.cursor() as cur, cur.copy(f"COPY {q(name)} ({col_list}) FROM STDIN WITH (FORMAT csv)") as copy:
+        for start in range(0, len(payload), _COPY_CHUNK):
+            copy.write(payload[start:start + _COPY_CHUNK])
+
+
+def _stage_is_view(conn: Connection) -> bool:
+    if not store.is_duckdb(conn):
+        return False
+    found = duck(conn).execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [STAGE]
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def materialize_stage(conn: Connection) -> None:
+    """Make the staging view a table (before an UPDATE of staged rows); no-op when it is one."""
+    if not _stage_is_view(conn):
+        return
+    raw = duck(conn)
+    raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(STAGE + '__t')} AS SELECT * FROM {q(STAGE)}")
+    raw.execute(f"DROP VIEW {q(STAGE)}")
+    raw.execute(f"ALTER TABLE {q(STAGE + '__t')} RENAME TO {q(STAGE)}")
+
+
+def drop_stage(conn: Connection) -> None:
+    """Drop the staging table or view (and the arrow table under it on DuckDB)."""
+    if store.is_duckdb(conn):
+        raw = duck(conn)
+        raw.execute(f"DROP {'VIEW' if _stage_is_view(conn) else 'TABLE'} IF EXISTS {q(STAGE)}")
+        raw.unregister(f"{STAGE}__arrow")  # no-op when not registered
+        return
+    drop_temp(conn, STAGE)
+
+
+def fetch_existing(engine: Engine, table_name: str, keys: pa.Table, columns: list[str]) -> pa.Table:
+    """Stored rows of ``table_name`` whose key is in ``keys``: the key columns plus ``columns``."""
+    table = schema.UPLOAD_TABLES[table_name]
+    key_cols = schema.key_columns(table)
+    wanted = key_cols + [c for c in columns if c not in key_cols]
+    select = ", ".join(f"t.{q(c)}" for c in wanted)
+    join = " AND ".join(f"t.{q(k)} = k.{q(k)}" for k in key_cols)
+    sql = f"SELECT {select} FROM {q(table.name)} t JOIN {q('_kpi_keys')} k ON {join}"
+    with store.transaction(engine) as conn:
+        stage_arrow(conn, "_kpi_keys", keys, [table.c[k] for k in key_cols])
+        if store.is_duckdb(conn):
+            result = duck(conn).sql(sql).to_arrow_table()
+            drop_temp(conn, "_kpi_keys")
+            return _typed(result, table, wanted)
+        buf = io.BytesIO()
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for chunk in copy:
+                buf.write(chunk)
+    return _read_csv(buf.getvalue(), table, wanted)
+
+
+_ARROW_TYPES = {"text": pa.string(), "number": pa.float64(), "date": pa.date32(), "datetime": pa.timestamp("us"),
+                "bool": pa.bool_()}
+
+
+def _arrow_schema(table: sa.Table, names: list[str]) -> pa.Schema:
+    return pa.schema([(n, _ARROW_TYPES[schema.column_kind(table.c[n])]) for n in names])
+
+
+def _typed(data: pa.Table, table: sa.Table, names: list[str]) -> pa.Table:
+    return data.select(names).cast(_arrow_schema(table, names))
+
+
+def _read_csv(payload: bytes, table: sa.Table, names: list[str]) -> pa.Table:
+    target = _arrow_schema(table, names)
+    if not payload:
+        return target.empty_table()
+    opts = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=True,
+                                quoted_strings_can_be_null=False, null_values=[""])
+    read = pacsv.read_csv(io.BytesIO(payload), read_options=pacsv.ReadOptions(column_names=names), convert_options=opts)
+    return read.cast(target)
+
+
+# --- the merge ---------------------------------------------------------------------------------------
+
+
+def _stage_columns(validated: Validated, table: sa.Table) -> list[sa.Column]:
+    return [table.c[n] for n in validated.clean.column_names if n != ROW_COL and n in table.c]
+
+
+def fill_only_columns(validated: Validated) -> set[str]:
+    from kpi_engine.ingest.validate import FILL_ONLY_META
+
+    meta = validated.clean.schema.metadata or {}
+    raw = meta.get(FILL_ONLY_META, b"")
+    return {c for c in raw.decode().split(",") if c}
+
+
+def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str], fill_only: set[str],
+          stage_cols: list[str]) -> tuple[int, int]:
+    """Upsert the staged rows into ``table`` by key, writing undo twins first. Returns (inserted, updated).
+
+    One join finds the keys of stored rows whose values differ (``_kpi_changed``); the undo copy and the
+    UPDATE then touch only those. New rows are the staged keys not stored yet (an anti-join; skipped when
+    the table is empty).
+    """
+    undo = schema.UNDO_TABLES[table.name]
+    keys = schema.key_columns(table)
+    join = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in keys)
+    params = {"uid": upload_id}
+    empty = conn.execute(sa.text(f"SELECT NOT EXISTS (SELECT 1 FROM {q(table.name)})")).scalar()
+    updated = 0
+    upd_cols = [c for c in present if c not in keys and c in stage_cols]
+    if upd_cols and not empty:
+        def new(c: str) -> str:
+            return f"COALESCE(s.{q(c)}, t.{q(c)})" if c in fill_only else f"s.{q(c)}"
+
+        changed = " OR ".join(f"t.{q(c)} IS DISTINCT FROM {new(c)}" for c in upd_cols)
+        key_list = ", ".join(f"s.{q(k)}" for k in keys)
+        temp_table(conn, "_kpi_changed", f"SELECT {key_list} FROM {q(table.name)} t JOIN {q(STAGE)} s ON {join} WHERE {changed}")
+        hit = " AND ".join(f"t.{q(k)} = c.{q(k)}" for k in keys)
+        all_cols = [c.name for c in table.columns]
+        conn.execute(sa.text(
+            f"INSERT INTO {q(undo.name)} (upload_id, action, {', '.join(q(c) for c in all_cols)}) "
+            f"SELECT :uid, 'update', {', '.join(f't.{q(c)}' for c in all_cols)} "
+            f"FROM {q(table.name)} t JOIN {q('_kpi_changed')} c ON {hit}"
+        ), params)
+        sets = ", ".join(f"{q(c)} = {new(c)}" for c in upd_cols)
+        s_hit = " AND ".join(f"s.{q(k)} = c.{q(k)}" for k in keys)
+        updated = conn.execute(sa.text(
+            f"UPDATE {q(table.name)} AS t SET {sets} FROM {q(STAGE)} AS s, {q('_kpi_changed')} AS c "
+            f"WHERE {join} AND {s_hit}"
+        )).rowcount
+        drop_temp(conn, "_kpi_changed")
+    new_rows = "TRUE" if empty else f"NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {join})"
+    conn.execute(sa.text(
+        f"INSERT INTO {q(undo.name)} (upload_id, action, {', '.join(q(k) for k in keys)}) "
+        f"SELECT :uid, 'insert', {', '.join(f's.{q(k)}' for k in keys)} FROM {q(STAGE)} s WHERE {new_rows}"
+    ), params)
+    cols = ", ".join(q(c) for c in stage_cols)
+    inserted = conn.execute(sa.text(
+        f"INSERT INTO {q(table.name)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)} "
+        f"FROM {q(STAGE)} s WHERE {new_rows}"
+    )).rowcount
+    return int(inserted or 0), int(updated or 0)
+
+
+def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = "en") -> LoadOutcome:
+    """Stage, resolve people/channels, merge; everything inside ``conn``'s transaction."""
+    from kpi_engine.ingest.refs import resolve_references
+
+    table = schema.UPLOAD_TABLES[validated.table]
+    columns = _stage_columns(validated, table)
+    stage_arrow(conn, STAGE, validated.clean, columns, as_view=True)
+    pause_point("stage")
+    names = [c.name for c in columns]
+    insert_only = {n for n in names if n not in validated.present}
+    created = resolve_references(conn, table, names, upload_id, insert_only=insert_only, lang=lang)
+    inserted, updated = merge(conn, table, upload_id, validated.present, fill_only_columns(validated),
+                              [c.name for c in columns])
+    drop_stage(conn)
+    pause_point("merge")
+    return LoadOutcome(inserted=inserted, updated=updated, created=created)

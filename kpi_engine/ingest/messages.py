@@ -1,0 +1,129 @@
+"""Turn issue rows (codes) into what a person reads: a reason and how to fix it, in English or Chinese.
+
+Each code has two strings in kpi_engine/i18n/ingest.py, ``ingest_issue_<code>``
+(the reason) and ``ingest_fix_<code>`` (the fix). ``detail`` carries small
+facts as ``key=value;key=value`` (``min=0``, ``choices=a|b``,
+``created_at=2026-10-01 09:30``, ``missing=created_at``) or a plain value
+(the first row of a duplicate key); they become template parameters.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from kpi_engine.i18n import catalog, normalize_lang, t
+from kpi_engine.ingest.model import ISSUE_COLUMNS
+
+_MAX_VALUE_CHARS = 200
+
+
+def _blank(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _row(value: object) -> int | None:
+    return None if _blank(value) else int(value)  # type: ignore[arg-type]
+
+
+def _text(value: object) -> str | None:
+    return None if _blank(value) else str(value)
+
+
+def _short(value: str | None) -> str:
+    if value is None:
+        return ""
+    return value if len(value) <= _MAX_VALUE_CHARS else value[:_MAX_VALUE_CHARS] + "…"
+
+
+def _detail_params(detail: str | None) -> dict[str, str]:
+    params: dict[str, str] = {"detail": detail or ""}
+    if not detail:
+        return params
+    for part in detail.split(";"):
+        key, sep, val = part.partition("=")
+        if sep:
+            params[key.strip()] = val.strip()
+    if "choices" in params:
+        params["choices"] = ", ".join(params["choices"].split("|"))
+    if "missing" in params:
+        params["missing"] = ", ".join(params["missing"].split(","))
+    return params
+
+
+def _range(params: dict[str, str], lang: str) -> str:
+    lo, hi = params.get("min"), params.get("max")
+    if lo is not None and hi is not None:
+        return t("ingest_range_between", lang, min=lo, max=hi)
+    if lo is not None:
+        return t("ingest_range_min", lang, min=lo)
+    if hi is not None:
+        return t("ingest_range_max", lang, max=hi)
+    return ""
+
+
+def _column_label(column: str | None, source: str | None) -> str:
+    if not column:
+        return source or ""
+    if source and source != column:
+        return f"{column} ({source})"
+    return column
+
+
+def issue_text(code: str, lang: str, *, row: int | None = None, column: str | None = None, source: str | None = None,
+               value: str | None = None, detail: str | None = None) -> tuple[str, str]:
+    """(reason, fix) for one issue."""
+    lang = normalize_lang(lang)
+    params: dict[str, Any] = _detail_params(detail)
+    other = next(((k, v) for k, v in params.items() if k not in ("detail", "min", "max", "choices", "missing", "channel")),
+                 None)
+    params.update({
+        "row": "" if row is None else row,
+        "column": _column_label(column, source),
+        "canonical": column or "",
+        "source": source or "",
+        "value": _short(value),
+        "range": _range(params, lang),
+        "other": other[0] if other else "",
+        "other_value": other[1] if other else "",
+    })
+    params.setdefault("choices", "")
+    params.setdefault("missing", "")
+    params.setdefault("channel", "unattributed")
+    params.setdefault("min", "")
+    params.setdefault("max", "")
+    strings = catalog()
+    reason_key, fix_key = f"ingest_issue_{code}", f"ingest_fix_{code}"
+    if reason_key not in strings:
+        reason = t("ingest_issue_generic", lang, code=code, **{k: v for k, v in params.items() if k != "code"})
+        return reason, t("ingest_fix_generic", lang)
+    return t(reason_key, lang, **params), t(fix_key, lang, **params)
+
+
+def issue_records(issues: pd.DataFrame, lang: str) -> list[dict]:
+    """Each issue as {severity, code, row, column, value, reason, fix, source, detail} with plain JSON types."""
+    if issues is None or len(issues) == 0:
+        return []
+    out = []
+    for rec in issues[ISSUE_COLUMNS].to_dict("records"):
+        row, column, source = _row(rec["row"]), _text(rec["column"]), _text(rec["source"])
+        value, detail = _text(rec["value"]), _text(rec["detail"])
+        reason, fix = issue_text(str(rec["code"]), lang, row=row, column=column, source=source, value=value, detail=detail)
+        out.append({"severity": str(rec["severity"]), "code": str(rec["code"]), "row": row, "column": column,
+                    "value": value, "reason": reason, "fix": fix, "source": source, "detail": detail})
+    return out
+
+
+def issues_table(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The report for display or download: localized headers, one row per issue."""
+    records = issue_records(issues, lang)
+    keys = ["severity", "row", "column", "source", "value", "reason", "fix", "code"]
+    headers = {k: t(f"ingest_col_{k}", lang) for k in keys}
+    frame = pd.DataFrame([{k: r[k] for k in keys} for r in records], columns=keys)
+    frame["severity"] = frame["severity"].map(lambda s: t(f"ingest_severity_{s}", lang))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame.rename(columns=headers)

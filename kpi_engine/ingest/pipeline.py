@@ -1,0 +1,153 @@
+"""The upload pipeline, read -> map -> validate -> load: the one entry point for the Data page and the CLI.
+
+Outcomes (``IngestResult.status``):
+
+- ``loaded``: written in one transaction (staging, merge, people/channels
+  created, undo twins, audit record, data version), ``upload_id`` set;
+- ``refused``: unreadable file, no table, a missing key/required column, or
+  errors with ``on_error="abort"``: nothing written, no audit record;
+- ``empty``: nothing valid to load (empty file, header only, every row
+  rejected): nothing written;
+- ``dry_run``: read, map and validate only.
+
+Raises ValueError only for bad arguments (unknown table, on_error value,
+an override naming a header the file lacks, an unknown canonical column).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_engine import schema, store
+from kpi_engine.ingest import audit
+from kpi_engine.ingest.load import fetch_existing, load, pause_point
+from kpi_engine.ingest.mapping import build_mapping, find_saved_mapping
+from kpi_engine.ingest.mapping import save_mapping as store_mapping
+from kpi_engine.ingest.model import ISSUE_COLUMNS, IngestResult, Mapping, Progress, RawFile, Validated, empty_issues
+from kpi_engine.ingest.read import read_upload
+from kpi_engine.ingest.validate import existing_columns_needed, key_table, validate
+from kpi_engine.settings import get_settings
+
+ON_ERROR = ("abort", "skip")
+# File problems that leave nothing to map or validate.
+UNREADABLE = {"file_not_text", "file_bad_xlsx"}
+NOTHING_IN_IT = {"file_empty", "file_header_only"}
+
+
+def _progress(progress: Progress | None, fraction: float, stage: str) -> None:
+    if progress is not None:
+        progress(fraction, stage)
+
+
+def _norm_issues(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame is None or len(frame) == 0:
+        return empty_issues()
+    out = frame[ISSUE_COLUMNS].copy()
+    out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
+    return out
+
+
+def merge_issues(*frames: pd.DataFrame) -> pd.DataFrame:
+    """File and validation issues together, sorted by row (file-level ones first)."""
+    parts = [_norm_issues(f) for f in frames if f is not None and len(f)]
+    if not parts:
+        return empty_issues()
+    issues = pd.concat(parts, ignore_index=True)
+    return issues.sort_values("row", na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _file_error_rows(raw: RawFile) -> set[int]:
+    """Rows the reader rejected (e.g. wrong number of fields): reported and counted, never loaded."""
+    issues = _norm_issues(raw.issues)
+    errs = issues[(issues["severity"] == "error") & issues["row"].notna() & ~issues["code"].isin(NOTHING_IN_IT)]
+    return {int(r) for r in errs["row"]}
+
+
+def _map(engine, raw: RawFile, table: str | None, overrides: dict[str, str], constants: dict[str, str],
+         use_saved: bool) -> Mapping:
+    saved = find_saved_mapping(engine, raw.headers) if use_saved and raw.headers else None
+    if saved is not None and table and saved.table != table:
+        saved = None
+    mapping = build_mapping(raw.headers, table, overrides=overrides or None, constants=constants or None, saved=saved)
+    return mapping
+
+
+def _validate(engine, raw: RawFile, mapping: Mapping, lang: str) -> Validated:
+    existing = None
+    if mapping.table in schema.UPLOAD_TABLES:
+        needed = existing_columns_needed(mapping)
+        if needed is not None and raw.rows:
+            existing = fetch_existing(engine, mapping.table, key_table(raw, mapping), needed)
+    return validate(raw, mapping, existing=existing, lang=lang)
+
+
+def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, table: str | None = None,
+           map_overrides: dict[str, str] | None = None, constants: dict[str, str] | None = None,
+           on_error: str = "abort", dry_run: bool = False, use_saved_mapping: bool = True,
+           save_mapping: bool = False, user: str | None = None, lang: str = "en",
+           progress: Progress | None = None, sheet: str | None = None) -> IngestResult:
+    """Read, map, validate and (unless refused or a dry run) load one upload atomically."""
+    if on_error not in ON_ERROR:
+        raise ValueError(f"on_error must be one of {ON_ERROR}, got {on_error!r}")
+    if table is not None and table not in schema.UPLOAD_TABLES:
+        raise ValueError(f"unknown table {table!r}; one of: {', '.join(schema.UPLOAD_TABLES)}")
+    overrides, consts = dict(map_overrides or {}), dict(constants or {})
+
+    _progress(progress, 0.0, "read")
+    raw = read_upload(source, file_name, sheet=sheet)
+    bad_rows = _file_error_rows(raw)
+    rows_read = raw.rows + len(bad_rows)
+    codes = set(_norm_issues(raw.issues)["code"])
+
+    def result(status: str, issues: pd.DataFrame, *, tbl: str | None = table, mapping: Mapping | None = None,
+               rejected: int = 0, **counts: object) -> IngestResult:
+        _progress(progress, 1.0, "done")
+        return IngestResult(status=status, table=tbl or None, file_name=raw.name, rows_read=rows_read, rejected=rejected,
+                            issues=issues, mapping=mapping, **counts)  # type: ignore[arg-type]
+
+    if codes & UNREADABLE:
+        return result("refused", merge_issues(raw.issues))
+    if raw.rows == 0:
+        status = "refused" if bad_rows or not (codes & NOTHING_IN_IT) else "empty"
+        return result(status, merge_issues(raw.issues), rejected=len(bad_rows))
+
+    _progress(progress, 0.1, "map")
+    mapping = _map(engine, raw, table, overrides, consts, use_saved_mapping)
+    _progress(progress, 0.2, "validate")
+    validated = _validate(engine, raw, mapping, lang)
+    issues = merge_issues(raw.issues, validated.issues)
+    rejected = validated.rejected_rows + len(bad_rows)
+    tbl = mapping.table or table
+    file_level = validated.errors[validated.errors["row"].isna()]
+    if len(file_level):
+        return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+    if dry_run:
+        if save_mapping:
+            store_mapping(engine, raw.headers, mapping)
+        return result("dry_run", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+    has_errors = bool((issues["severity"] == "error").any())
+    if has_errors and on_error == "abort":
+        return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+    if validated.clean.num_rows == 0:
+        return result("empty", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+
+    _progress(progress, 0.6, "load")
+    warnings = int((issues["severity"] == "warning").sum())
+    who = user or get_settings().upload_user
+    with store.transaction(engine) as conn:
+        audit.lock_uploads(conn)
+        upload_id = audit.next_upload_id(conn)
+        outcome = load(conn, validated, upload_id, lang=lang)
+        audit.record_upload(
+            conn, upload_id=upload_id, file_name=raw.name, sha256=raw.sha256, table=validated.table, rows_read=rows_read,
+            inserted=outcome.inserted, updated=outcome.updated, rejected=rejected, warnings=warnings, on_error=on_error,
+            mapping_json=mapping.to_json(), user=who,
+        )
+        store.bump_data_version(conn)
+        pause_point("commit")
+    if save_mapping:
+        store_mapping(engine, raw.headers, mapping)
+    return result("loaded", issues, tbl=validated.table, mapping=mapping, rejected=rejected, upload_id=upload_id,
+                  inserted=outcome.inserted, updated=outcome.updated, created=outcome.created)

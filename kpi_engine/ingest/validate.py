@@ -1,0 +1,286 @@
+"""Validate a mapped upload: parse every value, check every rule, collect every problem.
+
+All the work is SQL in a private in-memory DuckDB over the file's arrow table
+(no Python loop per row):
+
+1. table ``p`` and view ``pv``: per canonical column ``<c>__raw`` (the file's
+   text or the constant), ``<c>__v`` (parsed) and the final value ``<c>``
+   (defaults: "" for text keys, "unattributed" for a blank channel,
+   won_at/lost_at from stage + close date); ``p`` stores only what costs
+   something to compute, ``pv`` adds the text by position (see ``_layer_sql``);
+2. table ``bad``: the rows with some cell problem (flagged in ``p``; usually none);
+3. table ``iss``: one row per problem (``UNION ALL`` of one ``SELECT`` per rule,
+   see checks.py; cell rules over ``bad``, key and partial-update rules over
+   ``pv``, joined with the stored rows the loader fetched, ``ex``, when given);
+4. the clean rows: ``pv`` without the rows that have an error, typed, as arrow.
+
+The SQL text holds only identifiers from kpi_engine.schema (plus our own
+suffixes) and code-owned literals; source headers, constants and settings are
+bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi_engine import schema
+from kpi_engine.ingest import parse
+from kpi_engine.ingest.checks import Plan, build_plan, issue_selects
+from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, Mapping, RawFile, Validated, empty_issues
+from kpi_engine.settings import get_settings
+
+FILL_ONLY_META = b"kpi_fill_only"  # clean-table metadata: columns that only fill blanks on update
+
+
+def _q(name: str) -> str:
+    """Quote an identifier we built from schema names (never user text)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def bound(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The parameters ``sql`` uses (DuckDB refuses unused named parameters)."""
+    return {k: v for k, v in params.items() if re.search(rf"\${re.escape(k)}\b", sql)}
+
+
+def _file_issue(code: str, column: str | None = None, detail: str | None = None, severity: str = "error") -> dict:
+    return {"severity": severity, "code": code, "row": None, "column": column, "source": None, "value": None, "detail": detail}
+
+
+def _result(raw: RawFile, table: str, issues: pd.DataFrame, clean: pa.Table | None = None, present: list[str] | None = None,
+            rejected: int | None = None) -> Validated:
+    if clean is None:
+        clean = pa.table({ROW_COL: pa.array([], pa.int64())})
+    errors_rows = rejected if rejected is not None else raw.rows
+    return Validated(table=table, rows_read=raw.rows, clean=clean, present=present or [], issues=issues,
+                     rejected_rows=errors_rows)
+
+
+def _issues_frame(records: list[dict]) -> pd.DataFrame:
+    if not records:
+        return empty_issues()
+    frame = pd.DataFrame.from_records(records, columns=ISSUE_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def _source_table(raw: RawFile, plan: Plan) -> pa.Table:
+    """The file's columns used by the plan, renamed ``<c>__src`` (text), plus ``__row``."""
+    data = raw.data
+    arrays, names = [], []
+    for col in plan.columns:
+        if col.source is not None:
+            arr = data.column(col.source)
+            if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+                arr = arr.cast(pa.string())
+            arrays.append(arr)
+            names.append(f"{col.name}__src")
+    for col in plan.columns:
+        if col.constant is not None:  # one value for every row, as a column (values never enter the SQL text)
+            arrays.append(pc.fill_null(pa.nulls(data.num_rows, pa.string()), col.constant.strip()))
+            names.append(f"{col.name}__const")
+    if ROW_COL in data.column_names:
+        rows = data.column(ROW_COL).cast(pa.int64())
+    else:
+        rows = pa.array(range(2, data.num_rows + 2), pa.int64())
+    arrays.append(rows)
+    names.append(ROW_COL)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _build_p(con: duckdb.DuckDBPyConnection, plan: Plan, any_problem: str | None) -> bool:
+    """Create table ``p``, view ``pv`` over it and table ``bad`` (the rows of ``pv`` with some cell problem).
+
+    Returns whether any row has a cell problem. Numeric dates like 01/10/2026 are read month-first unless
+    some value of the same column can only be day-first (13/10/2026); such a value fails the month-first
+    parse, so only rows with a problem are probed, and in that (rare) case everything is built again with
+    those columns read day-first.
+    """
+    day_first: set[str] = set()
+    while True:
+        sql, view, params = _layer_sql(plan, day_first, any_problem)
+        con.execute(f"CREATE OR REPLACE TABLE p AS {sql}", bound(sql, params))
+        con.execute(f"CREATE OR REPLACE VIEW pv AS {view}")
+        flagged = bool(any_problem) and bool(con.execute("SELECT bool_or(__any) FROM p").fetchone()[0])
+        con.execute(f"CREATE OR REPLACE TABLE bad AS SELECT * FROM pv {'WHERE __any' if flagged else 'LIMIT 0'}")
+        dates = [c.name for c in plan.columns if c.kind in ("date", "datetime") and c.source is not None]
+        if day_first or not dates or not flagged:
+            return flagged
+        probes = ", ".join(
+            f"bool_or({_q(c + '__raw')} IS NOT NULL AND {_q(c + '__v')} IS NULL AND {parse.dmy_probe(_q(c + '__raw'))})"
+            for c in dates
+        )
+        found = con.execute(f"SELECT {probes} FROM bad").fetchone() or ()
+        day_first = {c for c, hit in zip(dates, found, strict=True) if hit}
+        if not day_first:
+            return flagged
+
+
+def _parsed(col_name: str, kind: str, raw_sql: str, *, day_first: bool, choices: tuple[str, ...] | None,
+            percent: bool) -> str | None:
+    """SQL of the parsed value of a non-text column (None for text: the value is the text itself)."""
+    if kind == "number":
+        return parse.number(raw_sql, percent=percent)
+    if kind in ("datetime", "date"):
+        return parse.timestamp(raw_sql, day_first=day_first)
+    if kind == "bool":
+        return parse.boolean(raw_sql)
+    if kind == "choice":
+        return parse.choice(raw_sql, choices or (), col_name)
+    return None
+
+
+def _value(kind: str, parsed: str) -> str:
+    """``<c>__v`` from ``<c>__p``: dates get the plausible-year check (and lose the time for DATE columns)."""
+    if kind == "datetime":
+        return parse.year_in_range(parsed)
+    if kind == "date":
+        return f"CAST({parse.year_in_range(parsed)} AS DATE)"
+    return parsed
+
+
+def _layer_sql(plan: Plan, day_first: set[str], any_problem: str | None = None) -> tuple[str, str, dict[str, object]]:
+    """(SELECT for the materialised table ``p``, SELECT for the view ``pv``, bound parameters of ``p``).
+
+    ``p`` holds only what costs something to compute: ``__row``, parsed values of non-text columns
+    (``<c>__v``) and final values that differ from those. ``pv`` puts the file's text next to it with a
+    ``POSITIONAL JOIN`` (``p`` keeps the order of ``src``), so no text is copied, and adds the free aliases:
+    ``<c>__v`` of text columns and final ``<c>`` values that are just the parsed ones. With ``any_problem``
+    (the OR of every cell check), ``p`` also flags in ``__any`` the rows that have some cell problem.
+    """
+    params: dict[str, object] = {"tz": get_settings().timezone, "unattributed": plan.unattributed}
+    raw_parts, parsed_parts, value_parts = [], [], []
+    keep = [ROW_COL]
+    alias_of: dict[str, str] = {}  # name in pv -> the column it repeats
+    for col in plan.columns:
+        raw_name, v_name = col.name + "__raw", col.name + "__v"
+        src = parse.clean_text(_q(col.name + "__src")) if col.source is not None else None
+        const = parse.clean_text(_q(col.name + "__const")) if col.constant is not None else None
+        raw_sql = f"COALESCE({src}, {const})" if src and const else (src or const or "CAST(NULL AS VARCHAR)")
+        raw_parts.append(f"{raw_sql} AS {_q(raw_name)}")
+        parsed = _parsed(col.name, col.kind, _q(raw_name), day_first=col.name in day_first, choices=col.choices,
+                         percent=col.percent)
+        if parsed is None:
+            alias_of[v_name] = raw_name
+        else:
+            parsed_parts.append(f"{parsed} AS {_q(col.name + '__p')}")
+            value_parts.append(f"{_value(col.kind, _q(col.name + '__p'))} AS {_q(v_name)}")
+            keep.append(v_name)
+    final_parts = []
+    for name, expr in plan.final_exprs().items():
+        for v_name, raw_name in alias_of.items():
+            expr = expr.replace(_q(v_name), _q(raw_name))
+        bare = expr[1:-1] if expr.startswith('"') and expr.endswith('"') and expr.count('"') == 2 else None
+        if bare is not None:
+            alias_of[name] = bare  # a plain copy of another column: an alias in the view
+        else:
+            final_parts.append(f"{expr} AS {_q(name)}")
+            keep.append(name)
+    raw_select = f"SELECT {', '.join(raw_parts)} FROM src"
+    sql = f"SELECT {ROW_COL}, {', '.join(raw_parts)} FROM src"
+    if parsed_parts:
+        sql = f"SELECT *, {', '.join(parsed_parts)} FROM ({sql})"
+        sql = f"SELECT *, {', '.join(value_parts)} FROM ({sql})"
+    if final_parts:
+        sql = f"SELECT *, {', '.join(final_parts)} FROM ({sql})"
+    aliases = "".join(f", {_q(src)} AS {_q(name)}" for name, src in alias_of.items())
+    if any_problem:
+        sql = f"SELECT *, COALESCE({any_problem}, FALSE) AS __any FROM (SELECT *{aliases} FROM ({sql}))"
+        keep.append("__any")
+    materialised = f"SELECT {', '.join(_q(c) for c in keep)} FROM ({sql})"
+    return materialised, f"SELECT *{aliases} FROM p POSITIONAL JOIN ({raw_select})", params
+
+
+def _existing_table(existing: pa.Table, plan: Plan) -> pa.Table:
+    """Existing rows renamed for the join: keys as-is, other columns ``<c>__ex``, plus ``__exists``."""
+    names = [n if n in plan.keys else f"{n}__ex" for n in existing.column_names]
+    table = existing.rename_columns(names)
+    return table.append_column("__exists", pa.array(np.ones(table.num_rows, dtype=bool)))
+
+
+def existing_columns_needed(mapping: Mapping) -> list[str] | None:
+    """Columns (besides the key) the loader must fetch for ``validate(existing=...)``; None when not needed."""
+    table = schema.UPLOAD_TABLES.get(mapping.table)
+    if table is None:
+        return None
+    plan = build_plan(table, mapping, headers=None)
+    if plan.missing_keys or (not plan.lacking and not plan.after_from_db()):
+        return None
+    return plan.after_from_db()
+
+
+def key_table(raw: RawFile, mapping: Mapping) -> pa.Table:
+    """The distinct parsed keys of the file (to fetch existing rows for a partial update)."""
+    table = schema.UPLOAD_TABLES[mapping.table]
+    plan_keys = schema.key_columns(table)
+    plan = build_plan(table, mapping, headers=list(raw.data.column_names), rows=raw.rows).only(plan_keys)
+    con = duckdb.connect()
+    try:
+        con.register("src", _source_table(raw, plan))
+        checks, _ = issue_selects(plan, has_existing=False)
+        _build_p(con, plan, " OR ".join(f"({c.where})" for c in checks if c.frm is None) or None)
+        cols = ", ".join(_q(k) for k in plan_keys)
+        not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in plan_keys)
+        return con.sql(f"SELECT DISTINCT {cols} FROM pv WHERE {not_null}").to_arrow_table()
+    finally:
+        con.close()
+
+
+def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None, lang: str = "en") -> Validated:
+    """Typed clean rows and every problem of ``raw`` mapped by ``mapping`` (``lang`` is unused: codes are localized later)."""
+    del lang
+    table = schema.UPLOAD_TABLES.get(mapping.table)
+    if table is None:
+        detail = ", ".join(raw.headers[:20])
+        return _result(raw, mapping.table, _issues_frame([_file_issue("table_unknown", detail=detail)]))
+    plan = build_plan(table, mapping, headers=list(raw.data.column_names), rows=raw.rows)
+    file_issues = [_file_issue("missing_column", k) for k in plan.missing_keys]
+    if file_issues:
+        return _result(raw, table.name, _issues_frame(file_issues))
+
+    con = duckdb.connect()
+    try:
+        con.register("src", _source_table(raw, plan))
+        if existing is not None:
+            con.register("ex", _existing_table(existing, plan))
+        has_existing = existing is not None
+        checks, sel_params = issue_selects(plan, has_existing=has_existing)
+        cell_checks = [c for c in checks if c.frm is None]
+        any_problem = " OR ".join(f"({c.where})" for c in cell_checks) or None
+        _build_p(con, plan, any_problem)  # also the table ``bad``: the rows with some cell problem
+        keys = ", ".join(_q(k) for k in plan.keys)
+        matched = con.execute(f"SELECT count(*) FROM pv JOIN ex USING ({keys})").fetchone()[0] if has_existing else 0
+        if plan.lacking and matched == 0:
+            # Not a partial update of known rows: the file lacks required columns.
+            return _result(raw, table.name, _issues_frame([_file_issue("missing_column", c) for c in plan.lacking]))
+
+        iss_sql = " UNION ALL ".join(c.sql("bad") for c in checks)
+        con.execute(f"CREATE TABLE iss AS {iss_sql}", bound(iss_sql, sel_params))
+        if plan.channel_defaulted and (plan.channel_is_key or (not plan.lacking and (not has_existing or matched < plan.rows))):
+            con.execute(
+                "INSERT INTO iss VALUES ('warning', 'channel_missing', NULL, 'channel_id', NULL, NULL, $ch, -1)",
+                {"ch": f"channel={plan.unattributed}"},
+            )
+        rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchone()[0]
+        cap = get_settings().max_reported_issues
+        issues = con.execute(
+            f"SELECT {', '.join(_q(c) for c in ISSUE_COLUMNS)} FROM iss ORDER BY row NULLS FIRST, ord, code LIMIT {int(cap)}"
+        ).df()
+        out_cols = plan.output_columns()
+        select_out = ", ".join(f"CAST({_q(c)} AS {plan.duck_type(c)}) AS {_q(c)}" for c in out_cols)
+        where = "" if rejected == 0 else "WHERE row_ NOT IN (SELECT row FROM iss WHERE severity = 'error' AND row IS NOT NULL)"
+        clean = con.sql(f"SELECT {select_out}, {ROW_COL} FROM (SELECT *, {ROW_COL} AS row_ FROM pv) {where}").to_arrow_table()
+    finally:
+        con.close()
+    if plan.fill_only:
+        clean = clean.replace_schema_metadata({FILL_ONLY_META: ",".join(plan.fill_only).encode()})
+    if len(issues):
+        issues["row"] = issues["row"].astype("Int64")
+    else:
+        issues = empty_issues()
+    return _result(raw, table.name, issues, clean, plan.present(), int(rejected))
