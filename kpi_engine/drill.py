@@ -88,7 +88,7 @@ def person_names(engine: Engine) -> dict[str, str]:
 def _fill_counts(frame: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
     """Zero for additive metrics of rows that had no facts (0 leads were counted); ratios stay NaN."""
     for m in metrics:
-        if m in frame and registry.get(m).additive:
+        if m in frame and registry.get(m).empty_is_zero:
             frame[m] = frame[m].fillna(0)
             if m in ("leads", "mqls", "sqls", "wins"):
                 frame[m] = frame[m].astype("int64")
@@ -252,7 +252,7 @@ def scorecards(engine: Engine, scope_type: str, start: dt.date, end: dt.date, *,
     out = table.merge(long, how="left", on=["scope_id", "metric_id"])
     out["actual"] = out["actual"].astype("float64")
     for i, row in out.iterrows():  # one row per target: a handful
-        if pd.isna(row["actual"]) and registry.get(row["metric_id"]).additive:
+        if pd.isna(row["actual"]) and registry.get(row["metric_id"]).empty_is_zero:
             out.at[i, "actual"] = 0.0
     out["direction"] = [registry.get(m).direction for m in out["metric_id"]]
     out["unit"] = [registry.get(m).unit for m in out["metric_id"]]
@@ -283,7 +283,7 @@ def target_series(engine: Engine, metric: str, scope_type: str, scope_id: str,
     monthly = targets.monthly_targets(engine, start=spans[0][0], end=spans[-1][1], scope_type=scope_type,
                                       metrics=[metric])
     monthly = monthly[monthly["scope_id"] == scope_id]
-    additive = registry.get(metric).additive
+    additive = registry.get(metric).cumulative
     out = []
     for s, e in spans:  # one per period on the chart
         value = targets.prorate(monthly, s, e, additive=additive) if len(monthly) else None

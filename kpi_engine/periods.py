@@ -13,12 +13,13 @@ week     ``2026-W05``   ISO year and week: 2026-12-28 .. 2027-01-03 is 2026-W53
 month    ``2026-10``
 quarter  ``2026-Q4``
 year     ``2026``
-range    ``2026-01-05..2026-02-10``  a custom range (``parse_period`` only)
+range    ``2026-01-05..2026-02-10``  a custom range: one period (``QUERY_GRAINS``)
 ======== ============== ===============================================
 
 The SQL side (``kpi_engine.metrics.compile``) truncates with ``date_trunc``,
 which agrees with :func:`period_start` on DuckDB and PostgreSQL; a test checks it.
-Pro-rating and pacing (later issues) build on :func:`days_in` and :func:`overlap_days`.
+Pro-rating and pacing (``kpi_engine.pacing``) build on :func:`days_in`, :func:`overlap_days`
+and :func:`working_days`; growth on :func:`shift_months` and :func:`shift_range`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import re
 from collections.abc import Iterator
 
 GRAINS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
+# Grains a metric query accepts: the calendar grains, or ``range``: the whole [start, end] as one period.
+QUERY_GRAINS: tuple[str, ...] = (*GRAINS, "range")
 
 _LABEL_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("range", re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")),
@@ -181,3 +184,47 @@ def days_in(start: dt.date, end: dt.date) -> int:
 def overlap_days(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> int:
     """Days shared by two inclusive ranges (0 when they do not meet)."""
     return days_in(max(to_date(a_start), to_date(b_start)), min(to_date(a_end), to_date(b_end)))
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` calendar months, clamped to the month's last day (31 Mar − 1 month = 28/29 Feb).
+
+    The same rule as ``date - INTERVAL 'n months'`` on DuckDB and PostgreSQL.
+    """
+    d = to_date(day)
+    first = _add_months(d.replace(day=1), months)
+    last = next_period_start(first, "month") - dt.timedelta(days=1)
+    return first.replace(day=min(d.day, last.day))
+
+
+def is_period_end(day: dt.date, grain: str) -> bool:
+    """True when ``day`` is the last day of its ``grain`` period."""
+    return period_end(day, grain) == to_date(day)
+
+
+def _shift_day(day: dt.date, months: int, days: int, as_end: bool) -> dt.date:
+    if days:
+        return day + dt.timedelta(days=days)
+    moved = shift_months(day, months)
+    return period_end(moved, "month") if as_end and is_period_end(day, "month") else moved
+
+
+def shift_range(start: dt.date, end: dt.date, *, months: int = 0, days: int = 0) -> tuple[dt.date, dt.date]:
+    """``[start, end]`` moved back or forth by ``months`` (or ``days``); an end on a month's last day stays on one.
+
+    ``shift_range(2026-04-01, 2026-04-30, months=-1)`` is March 1..31 (not ..30);
+    ``shift_range(2026-09-01, 2026-09-16, months=-1)`` is August 1..16 (month to date).
+    """
+    s, e = to_date(start), to_date(end)
+    return _shift_day(s, months, days, False), _shift_day(e, months, days, True)
+
+
+def working_days(start: dt.date, end: dt.date, holidays: frozenset[dt.date] | set[dt.date] | tuple = ()) -> int:
+    """Monday-to-Friday days in the inclusive range ``[start, end]``, minus ``holidays``."""
+    s, e = to_date(start), to_date(end)
+    if e < s:
+        return 0
+    total = days_in(s, e)
+    weeks, rest = divmod(total, 7)
+    count = weeks * 5 + sum(1 for i in range(rest) if (s + dt.timedelta(days=i)).weekday() < 5)
+    return count - sum(1 for h in set(holidays) if s <= h <= e and h.weekday() < 5)

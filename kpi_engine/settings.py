@@ -32,6 +32,32 @@ class Settings:
     high_value_threshold: float = 5000.0
     response_sla_hours: float = 2.0
     unattributed_channel_id: str = "unattributed"
+    # Customer value (LTV)
+    gross_margin: float = 0.6
+    ltv_churn_cap_months: float = 60.0
+    # Pacing (SPEC section 5): KPI floor, and budget pacing bands against the pro-rated plan
+    pacing_floor: float = 0.5
+    budget_underspend_below: float = 0.7
+    budget_on_track_from: float = 0.9
+    budget_overspend_above: float = 1.1
+    # Scoring (SPEC section 5): cap, default floor, grades, bonus multipliers, 360 role weights, quantitative share
+    score_cap: float = 120.0
+    score_floor: float = 0.5
+    grade_s_from: float = 110.0
+    grade_a_from: float = 100.0
+    grade_b_from: float = 85.0
+    grade_c_from: float = 70.0
+    bonus_multiplier_s: float = 1.5
+    bonus_multiplier_a: float = 1.2
+    bonus_multiplier_b: float = 1.0
+    bonus_multiplier_c: float = 0.6
+    bonus_multiplier_d: float = 0.0
+    feedback_weight_manager: float = 0.35
+    feedback_weight_peer: float = 0.25
+    feedback_weight_subordinate: float = 0.15
+    feedback_weight_cross_department: float = 0.15
+    feedback_weight_self: float = 0.10
+    quantitative_share: float = 0.8
     # Uploads
     max_reported_issues: int = 100_000
     upload_user: str = field(default_factory=lambda: os.environ.get("KPI_USER", "") or os.environ.get("USER", "") or "unknown")
@@ -44,6 +70,42 @@ SETTING_DOCS: dict[str, dict[str, str]] = {
     "high_value_threshold": {"en": "Expected value at or above which a lead counts as high-value.", "zh": "预计价值达到该金额的线索计为高价值线索。"},
     "response_sla_hours": {"en": "Hours within which a lead must get a first response.", "zh": "线索首次响应的时限（小时）。"},
     "unattributed_channel_id": {"en": "Channel id given to leads and costs without a channel.", "zh": "没有渠道的线索和花费归入的渠道 ID。"},
+    "gross_margin": {"en": "Gross margin (0.6 = 60%) applied to revenue in customer lifetime value.",
+                     "zh": "计算客户生命周期价值时对收入使用的毛利率（0.6 = 60%）。"},
+    "ltv_churn_cap_months": {"en": "Upper bound, in months, on the expected customer lifetime (1 / monthly churn) in LTV.",
+                             "zh": "客户生命周期价值中预期客户生命周期（1 / 月流失率）的上限（月）。"},
+    "pacing_floor": {"en": "Share of the target below which a KPI projected at period end is off track (between it and 100%: at risk).",
+                     "zh": "预计期末完成率低于该比例的 KPI 为落后（介于该比例与 100% 之间为有风险）。"},
+    "budget_underspend_below": {"en": "Spend under this share of the pro-rated budget is underspending.",
+                                "zh": "花费低于按进度分摊预算的该比例即为花费不足。"},
+    "budget_on_track_from": {"en": "Spend from this share of the pro-rated budget (up to the overspend bound) is on track; below it, at risk.",
+                             "zh": "花费达到按进度分摊预算的该比例（至超支界限）为正常；低于该比例为有风险。"},
+    "budget_overspend_above": {"en": "Spend above this share of the pro-rated budget is overspending.",
+                               "zh": "花费高于按进度分摊预算的该比例即为超支。"},
+    "score_cap": {"en": "Highest score one KPI can get (reached at the challenge target); the base target scores 100.",
+                  "zh": "单个 KPI 的最高得分（达到挑战目标即得此分）；达到基础目标得 100 分。"},
+    "score_floor": {"en": "Default floor as achievement (0.5 = 50%): a KPI achieved below it scores 0 unless the KPI sets its own floor.",
+                    "zh": "默认保底线（按达成率，0.5 = 50%）：达成率低于此线的 KPI 得 0 分（KPI 自设保底线时以其为准）。"},
+    "grade_s_from": {"en": "Final score from which the grade is S.", "zh": "最终得分达到该分数评为 S 级。"},
+    "grade_a_from": {"en": "Final score from which the grade is A (below the S bound).", "zh": "最终得分达到该分数（且低于 S 级线）评为 A 级。"},
+    "grade_b_from": {"en": "Final score from which the grade is B (below the A bound).", "zh": "最终得分达到该分数（且低于 A 级线）评为 B 级。"},
+    "grade_c_from": {"en": "Final score from which the grade is C (below the B bound); lower scores are D.",
+                     "zh": "最终得分达到该分数（且低于 B 级线）评为 C 级；更低为 D 级。"},
+    "bonus_multiplier_s": {"en": "Bonus multiplier of grade S (bonus = base bonus × multiplier).", "zh": "S 级的奖金系数（奖金 = 基础奖金 × 系数）。"},
+    "bonus_multiplier_a": {"en": "Bonus multiplier of grade A.", "zh": "A 级的奖金系数。"},
+    "bonus_multiplier_b": {"en": "Bonus multiplier of grade B.", "zh": "B 级的奖金系数。"},
+    "bonus_multiplier_c": {"en": "Bonus multiplier of grade C.", "zh": "C 级的奖金系数。"},
+    "bonus_multiplier_d": {"en": "Bonus multiplier of grade D.", "zh": "D 级的奖金系数。"},
+    "feedback_weight_manager": {"en": "Weight of the manager's ratings in the 360-degree average (roles without ratings are left out).",
+                                "zh": "360 度评分平均中上级评分的权重（没有评分的角色不计入）。"},
+    "feedback_weight_peer": {"en": "Weight of peers' ratings in the 360-degree average.", "zh": "360 度评分平均中同级评分的权重。"},
+    "feedback_weight_subordinate": {"en": "Weight of subordinates' ratings in the 360-degree average.",
+                                    "zh": "360 度评分平均中下级评分的权重。"},
+    "feedback_weight_cross_department": {"en": "Weight of other departments' ratings in the 360-degree average.",
+                                         "zh": "360 度评分平均中跨部门评分的权重。"},
+    "feedback_weight_self": {"en": "Weight of the self-rating in the 360-degree average.", "zh": "360 度评分平均中自评的权重。"},
+    "quantitative_share": {"en": "Default share of the KPI (quantitative) score in the final score; the rest is the 360-degree part.",
+                           "zh": "最终得分中 KPI（定量）得分的默认占比；其余为 360 度评价部分。"},
     "max_reported_issues": {"en": "Upper bound on validation problems kept per upload.", "zh": "每次上传保留的校验问题数量上限。"},
     "upload_user": {"en": "Name recorded as the uploader (from $KPI_USER).", "zh": "记录为上传人的名字（来自 $KPI_USER）。"},
 }

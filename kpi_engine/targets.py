@@ -1,10 +1,11 @@
 """Monthly targets per metric and scope, pro-rated to any date range by calendar days.
 
 Targets are stored per month (``schema.targets``). For a range inside or across
-months, an additive metric's target (leads, spend) is the sum of each month's
-target times the share of that month's days in the range; a ratio's target (CPL,
-conversion rates) is the day-weighted mean of the months' targets: a rate does
-not shrink because the period is shorter.
+months, a metric that adds up over time (leads, spend: ``Metric.cumulative``) has
+as target the sum of each month's target times the share of that month's days in
+the range; a ratio's target (CPL, conversion rates) or a stock's (followers) is
+the day-weighted mean of the months' targets: it does not shrink because the
+period is shorter.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def targets_for(engine: Engine, metrics: list[str], *, start: dt.date, end: dt.d
     rows = monthly_targets(engine, start=start, end=end, scope_type=scope_type, metrics=metrics)
     out: list[dict[str, object]] = []
     for (scope_id, metric_id), group in rows.groupby(["scope_id", "metric_id"], sort=True):
-        value = prorate(group, start, end, additive=registry.get(str(metric_id)).additive)
+        value = prorate(group, start, end, additive=registry.get(str(metric_id)).cumulative)
         if value is not None:
             out.append({"scope_id": scope_id, "metric_id": metric_id, "target": value})
     return pd.DataFrame(out, columns=["scope_id", "metric_id", "target"])

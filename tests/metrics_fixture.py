@@ -155,3 +155,111 @@ def load_random(engine: Engine, *, seed: int = 42, n_leads: int = 400, n_spend: 
                       "clicks": float(rnd.randrange(0, 100)) if impressions else None}
     _insert(engine, {"people": people, "channels": channels, "campaigns": campaigns, "leads": leads,
                      "spend": list(spend.values())})
+
+
+# --- Customers, orders, NPS answers and manual values (tests/test_metrics_full.py) ------------------
+#
+# Customers (acquired, channel, lead -> campaign/owner/team, churned):
+#
+# ====  ================  ==========================  ====================  ================
+# cust  acquired_at       channel                     lead (camp, owner)    churned_at
+# ====  ================  ==========================  ====================  ================
+# K1    2025-12-15 09:00  ch_a                        L6 (c3, ann/growth)   2026-12-10 12:00
+# K2    2026-02-01 00:00  - (lead L3's: ch_b)         L3 (c2, bob/brand)    -
+# K3    2026-06-30 18:00  ch_b                        -                     2027-01-02 08:00
+# K4    2026-12-20 12:00  ch_a                        L1 (c1, ann/growth)   -
+# K5    2026-12-05 10:00  ch_c                        -                     2026-12-28 09:00
+# K6    2027-01-04 10:00  - (no lead: "")             -                     -
+# ====  ================  ==========================  ====================  ================
+#
+# Orders: O1 K1 2026-01-20 1000; O2 K1 2026-07-01 500; O3 K2 2026-03-15 2000; O4 K3 2026-12-01 300;
+#         O5 K4 2026-12-21 4000; O6 K5 2026-12-06 100; O7 K2 2027-01-03 700; O8 K6 2027-01-04 50.
+# NPS answers (date, score, channel, customer): R1 2026-12-01 10 ch_a K1; R2 2026-12-03 9 - K2 (-> K2 -> L3 -> ch_b);
+#         R3 2026-12-15 7 ch_b K3; R4 2026-12-31 3 ch_c K5; R5 2027-01-02 6 ch_a -; R6 2027-01-04 8 ch_b K3.
+# Manual values: see MANUAL_VALUES below (metric, period_start, grain, scope_type, scope_id, value).
+
+_CUSTOMER_ROWS = [
+    ("K1", "2025-12-15 09:00", "ch_a", "L6", "2026-12-10 12:00"),
+    ("K2", "2026-02-01 00:00", None, "L3", None),
+    ("K3", "2026-06-30 18:00", "ch_b", None, "2027-01-02 08:00"),
+    ("K4", "2026-12-20 12:00", "ch_a", "L1", None),
+    ("K5", "2026-12-05 10:00", "ch_c", None, "2026-12-28 09:00"),
+    ("K6", "2027-01-04 10:00", None, None, None),
+]
+CUSTOMERS = [{"customer_id": r[0], "acquired_at": _ts(r[1]), "channel_id": r[2], "lead_id": r[3], "churned_at": _ts(r[4])}
+             for r in _CUSTOMER_ROWS]
+_ORDER_ROWS = [("O1", "K1", "2026-01-20", 1000), ("O2", "K1", "2026-07-01", 500), ("O3", "K2", "2026-03-15", 2000),
+               ("O4", "K3", "2026-12-01", 300), ("O5", "K4", "2026-12-21", 4000), ("O6", "K5", "2026-12-06", 100),
+               ("O7", "K2", "2027-01-03", 700), ("O8", "K6", "2027-01-04", 50)]
+ORDERS = [{"order_id": r[0], "customer_id": r[1], "order_date": dt.date.fromisoformat(r[2]), "amount": float(r[3])}
+          for r in _ORDER_ROWS]
+_SURVEY_ROWS = [("R1", "2026-12-01", 10, "ch_a", "K1"), ("R2", "2026-12-03", 9, None, "K2"),
+                ("R3", "2026-12-15", 7, "ch_b", "K3"), ("R4", "2026-12-31", 3, "ch_c", "K5"),
+                ("R5", "2027-01-02", 6, "ch_a", None), ("R6", "2027-01-04", 8, "ch_b", "K3")]
+SURVEYS = [{"response_id": r[0], "date": dt.date.fromisoformat(r[1]), "score": float(r[2]), "channel_id": r[3],
+            "customer_id": r[4]} for r in _SURVEY_ROWS]
+MANUAL_VALUES = [
+    # ugc_count (sum, additive): department months, a week across a month end (W49), a week across
+    # the year end (W53), a day inside December; channels, a person, a team and campaigns in December
+    ("ugc_count", "2026-11-01", "month", "team", "", 100), ("ugc_count", "2026-12-01", "month", "team", "", 150),
+    ("ugc_count", "2027-01-01", "month", "team", "", 80), ("ugc_count", "2026-11-30", "week", "team", "", 40),
+    ("ugc_count", "2026-12-28", "week", "team", "", 25), ("ugc_count", "2026-12-29", "day", "team", "", 7),
+    ("ugc_count", "2026-12-01", "month", "channel", "ch_a", 60), ("ugc_count", "2026-12-01", "month", "channel", "ch_b", 30),
+    ("ugc_count", "2026-12-01", "month", "person", "ann", 45), ("ugc_count", "2026-12-01", "month", "team", "growth", 70),
+    ("ugc_count", "2026-12-01", "month", "campaign", "c1", 20), ("ugc_count", "2026-12-01", "month", "campaign", "c3", 5),
+    # followers (last, additive): department months and the quarter Q4; channels
+    ("followers", "2026-11-01", "month", "team", "", 1000), ("followers", "2026-12-01", "month", "team", "", 1200),
+    ("followers", "2027-01-01", "month", "team", "", 1300), ("followers", "2026-10-01", "quarter", "team", "", 1150),
+    ("followers", "2026-11-01", "month", "channel", "ch_a", 600), ("followers", "2026-12-01", "month", "channel", "ch_a", 700),
+    ("followers", "2026-12-01", "month", "channel", "ch_b", 500),
+    ("social_interactions", "2026-12-01", "month", "team", "", 240),
+    # cross_dept_satisfaction (average, not additive)
+    ("cross_dept_satisfaction", "2026-10-01", "quarter", "team", "", 86),
+    ("cross_dept_satisfaction", "2027-01-01", "quarter", "team", "", 90),
+    ("cross_dept_satisfaction", "2026-12-01", "month", "team", "", 80),
+    ("cross_dept_satisfaction", "2026-11-01", "month", "person", "ann", 82),
+    ("cross_dept_satisfaction", "2026-12-01", "month", "person", "ann", 88),
+    ("cross_dept_satisfaction", "2026-12-01", "month", "person", "bob", 84),
+]
+MANUAL = [{"metric_id": r[0], "period_start": dt.date.fromisoformat(r[1]), "grain": r[2], "scope_type": r[3],
+           "scope_id": r[4], "value": float(r[5])} for r in MANUAL_VALUES]
+
+
+def load_customers(engine: Engine) -> None:
+    """Insert the customers, orders, NPS answers and manual values above (load_small first: they refer to its leads)."""
+    _insert(engine, {"customers": CUSTOMERS, "orders": ORDERS, "survey_responses": SURVEYS, "metric_values": MANUAL})
+
+
+def load_random_customers(engine: Engine, *, seed: int = 7, n_customers: int = 120) -> None:
+    """Seeded random customers, orders, NPS answers and monthly manual values over 2025 .. Feb 2026 (load_random first).
+
+    Manual values are monthly only (one grain), at the department, channel and person scopes.
+    Amounts are multiples of 0.25 (exact in DuckDB's FLOAT).
+    """
+    rnd = random.Random(seed)
+    base = dt.datetime(2025, 1, 1)
+    customers, orders, surveys = [], [], []
+    for i in range(n_customers):
+        acquired = base + dt.timedelta(minutes=rnd.randrange(0, 420 * 24 * 60))
+        churned = acquired + dt.timedelta(minutes=rnd.randrange(60, 300 * 24 * 60)) if rnd.random() < 0.4 else None
+        customers.append({"customer_id": f"K{i}", "acquired_at": acquired,
+                          "channel_id": rnd.choice([None, f"ch{rnd.randrange(5)}"]),
+                          "lead_id": rnd.choice([None, f"L{rnd.randrange(400)}", "L_unknown", ""]), "churned_at": churned})
+        for j in range(rnd.randrange(0, 5)):
+            day = (acquired + dt.timedelta(days=rnd.randrange(0, 200))).date()
+            orders.append({"order_id": f"O{i}_{j}", "customer_id": f"K{i}", "order_date": day,
+                           "amount": rnd.randrange(0, 4000) * 0.25})
+        if rnd.random() < 0.7:
+            surveys.append({"response_id": f"R{i}", "date": (acquired + dt.timedelta(days=rnd.randrange(0, 90))).date(),
+                            "score": float(rnd.randrange(0, 11)), "channel_id": rnd.choice([None, f"ch{rnd.randrange(5)}"]),
+                            "customer_id": rnd.choice([f"K{i}", None])})
+    manual = []
+    months = [dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+    for metric_id in ("ugc_count", "followers", "cross_dept_satisfaction"):
+        for month in months:
+            scopes = [("team", "")] + [("channel", f"ch{k}") for k in range(3)] + [("person", f"p{k}") for k in range(3)]
+            for scope_type, scope_id in scopes:
+                if rnd.random() < 0.75:
+                    manual.append({"metric_id": metric_id, "period_start": month, "grain": "month", "scope_type": scope_type,
+                                   "scope_id": scope_id, "value": float(rnd.randrange(0, 400))})
+    _insert(engine, {"customers": customers, "orders": orders, "survey_responses": surveys, "metric_values": manual})

@@ -137,3 +137,58 @@ def test_empty_database_gives_zero_counts_and_blank_ratios(duck_engine: Engine, 
 ])
 def test_number_formatting(value: object, text: str) -> None:
     assert cli_metrics.format_cell(value) == text
+
+
+# --- The full registry, growth, custom ranges ------------------------------------------------------
+
+
+def test_list_covers_the_whole_registry_in_one_language(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["--list", "--format", "json", "--lang", "zh"], capsys)
+    assert code == 0
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert list(rows) == registry.metric_ids()
+    assert {"cycle_days", "ltv", "ltv_cac", "retention", "nps", "marketing_sourced_share", "followers", "ugc_count",
+            "core_talent_retention", "content_published"} <= set(rows)
+    assert rows["ltv"] == {"id": "ltv", "name": "客户生命周期价值", "type": "derived", "unit": "金额", "direction": "越高越好",
+                           "additive": False, "formula": "gross_margin × ltv_monthly_revenue_per_customer × ltv_lifetime_months"
+                           "（毛利率 × 每活跃客户月均收入 × 预期生命周期）"}
+    assert rows["followers"]["type"] == "manual" and rows["followers"]["additive"] is True
+    code, out, _ = run_cli(["--list", "--lang", "en"], capsys)
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "name", "type", "unit", "direction", "additive", "formula"]
+    cpl = next(line for line in lines if line.startswith("cpl "))
+    assert "Cost per lead" in cpl and "lower is better" in cpl and "spend / leads" in cpl
+
+
+def test_growth_ids_beside_metrics(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # leads by month: Nov 1, Dec 3, Jan 2 -> growth: none before November, (3 − 1) / 1, (2 − 3) / 3
+    code, out, _ = run_cli(["leads,growth:leads", "--grain", "month", "--format", "csv", "--db", db], capsys)
+    assert code == 0
+    assert out.splitlines() == ["period_start,leads,growth:leads", "2026-11-01,1,", "2026-12-01,3,2",
+                                "2027-01-01,2,-0.333333"]
+    code, out, _ = run_cli(["yoy:leads", "--grain", "month", "--from", "2026-12", "--to", "2026-12", "--format", "csv",
+                            "--db", db], capsys)
+    assert code == 0 and out.splitlines() == ["period_start,yoy:leads", "2026-12-01,"]  # nothing a year earlier
+
+
+def test_custom_range_grain(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # December: ch_a L2, L6 and spend S3 30 + S7 60; ch_b L3 and S4 200
+    code, out, _ = run_cli(["leads,spend", "--by", "channel", "--grain", "range", "--from", "2026-12-01", "--to",
+                            "2026-12-31", "--format", "csv", "--db", db], capsys)
+    assert code == 0
+    assert out.splitlines() == ["channel_id,period_start,leads,spend", "ch_a,2026-12-01,2,90", "ch_b,2026-12-01,1,200"]
+
+
+def test_all_metrics_at_once(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["all", "--by", "person", "--grain", "week", "--format", "json", "--db", db], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data and all(list(row) == ["person_id", "period_start", *registry.metric_ids()] for row in data)
+    assert all(row["ugc_count"] is None for row in data)  # nothing reported: no value, not 0
+
+
+def test_bad_growth_ids_exit_2(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(["grow:leads", "--db", db], capsys)
+    assert code == 2 and out == "" and "growth:METRIC or yoy:METRIC" in err
+    code, _, err = run_cli(["growth:nope", "--db", db], capsys)
+    assert code == 2 and "unknown metric" in err

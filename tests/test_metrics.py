@@ -211,8 +211,8 @@ def test_registry_declares_every_metric_with_both_languages() -> None:
             for lang in ("en", "zh"):
                 assert m.text(field, lang).strip(), f"{m.id}: empty {field}_{lang}"
         assert m.unit in registry.UNITS and m.direction in registry.DIRECTIONS
-        assert m.facts and set(m.facts) <= {"leads", "spend"}
-        assert m.additive == (m.type == "simple")
+        assert m.facts and set(m.facts) <= {"leads", "spend", "customers", "orders", "survey_responses", "metric_values"}
+        assert m.additive == (m.type == "simple" or (m.type == "manual" and m.calc.additive))
         for dep in registry.dependencies(m.calc):  # the formula text names what the calculation uses
             assert dep in m.formula_en, f"{m.id}: formula text does not mention {dep}"
 

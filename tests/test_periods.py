@@ -107,3 +107,33 @@ def test_period_invariants(day: dt.date, grain: str) -> None:
     if grain == "week":
         assert start.weekday() == 0 and (end - start).days == 6
         assert periods.period_label(day, grain) == f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+
+
+def test_shift_months_clamps_to_the_month_end() -> None:
+    assert periods.shift_months(D(2026, 3, 31), -1) == D(2026, 2, 28)
+    assert periods.shift_months(D(2024, 2, 29), -12) == D(2023, 2, 28)
+    assert periods.shift_months(D(2026, 1, 15), -13) == D(2024, 12, 15)
+    assert periods.shift_months(D(2026, 12, 31), 2) == D(2027, 2, 28)
+
+
+def test_shift_range_keeps_month_ends_and_month_to_date() -> None:
+    assert periods.shift_range(D(2026, 4, 1), D(2026, 4, 30), months=-1) == (D(2026, 3, 1), D(2026, 3, 31))
+    assert periods.shift_range(D(2026, 9, 1), D(2026, 9, 16), months=-1) == (D(2026, 8, 1), D(2026, 8, 16))
+    assert periods.shift_range(D(2026, 1, 1), D(2026, 3, 31), months=-3) == (D(2025, 10, 1), D(2025, 12, 31))
+    assert periods.shift_range(D(2026, 1, 5), D(2026, 1, 11), days=-364) == (D(2025, 1, 6), D(2025, 1, 12))
+
+
+def test_working_days() -> None:
+    assert periods.working_days(D(2026, 11, 30), D(2026, 12, 6)) == 5  # W49: Monday .. Sunday
+    assert periods.working_days(D(2026, 12, 1), D(2026, 12, 31)) == 23
+    assert periods.working_days(D(2026, 12, 1), D(2026, 12, 31), {D(2026, 12, 25), D(2026, 12, 26)}) == 22  # 26th: Sat
+    assert periods.working_days(D(2026, 12, 5), D(2026, 12, 6)) == 0
+    assert periods.working_days(D(2026, 12, 6), D(2026, 12, 5)) == 0
+    assert periods.QUERY_GRAINS == ("day", "week", "month", "quarter", "year", "range")
+
+
+@given(start=st.dates(min_value=D(2000, 1, 1), max_value=D(2050, 1, 1)), length=st.integers(0, 60))
+def test_working_days_match_a_day_by_day_count(start: dt.date, length: int) -> None:
+    end = start + dt.timedelta(days=length)
+    expected = sum(1 for i in range(length + 1) if (start + dt.timedelta(days=i)).weekday() < 5)
+    assert periods.working_days(start, end) == expected

@@ -18,7 +18,7 @@ from kpi_engine import periods, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import normalize_by
-from kpi_engine.metrics.query import compute
+from kpi_engine.metrics.growth import compute_any, parse_ref
 
 FORMATS = ("table", "csv", "json")
 
@@ -30,17 +30,27 @@ Scopes (--by):
   campaign  the lead's campaign; spend by its own campaign
   person    the lead's owner; spend of the campaigns the person owns
   Several at once: --by person,channel. Facts without that key are grouped under an empty id.
+  Customers, orders and NPS answers belong to the customer's channel (else its lead's) and,
+  through its lead, to the lead's campaign, owner and team. Manual metrics (metric_values)
+  show the values reported for that scope; without --by, the department's own value.
 
 Periods: --grain week uses ISO weeks (Monday start); period_start is the first day of each period.
 Without --by, every period in the range is listed (zeros where nothing happened).
+--grain range: the whole --from..--to range as one period (a custom date range).
 --from/--to take a day (2026-10-05) or a period label (2026-W05, 2026-10, 2026-Q4, 2026):
 --from uses its first day, --to its last day; both ends are included. Without them, all the data.
+
+Growth of any metric: growth:METRIC (period over period) and yoy:METRIC (year over year),
+e.g. growth:leads; (this - previous) / previous, empty when previous is 0 or has no value.
+"all" stands for every metric of the registry. Manual metrics are empty where nothing was reported.
 
 Output: ratios as fractions (0.125 = 12.5%), money as plain numbers, no value as an empty
 cell (csv, table) or null (json). Exit status 2 for a bad metric, scope, grain or date.
 Examples:
   python -m kpi_engine metrics leads,mqls,cpl --by channel --grain month --from 2026-01 --to 2026-03
-  python -m kpi_engine metrics --list
+  python -m kpi_engine metrics revenue,growth:revenue,yoy:revenue --grain month
+  python -m kpi_engine metrics all --by person --grain range --from 2026-09-01 --to 2026-09-16
+  python -m kpi_engine metrics --list --lang zh
 """
 
 
@@ -61,10 +71,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--list", action="store_true", help="print the metric registry (id, names, unit, direction, formula)")
     parser.add_argument("--by", type=_scopes_arg, default=(), metavar="|".join(("channel", "person", "campaign", "team")),
                         help="break down by scope (default: the whole department)")
-    parser.add_argument("--grain", choices=periods.GRAINS, default=None, help="one row per period of this grain")
+    parser.add_argument("--grain", choices=periods.QUERY_GRAINS, default=None,
+                        help="one row per period of this grain (range: --from..--to as one period)")
     parser.add_argument("--from", dest="start", metavar="DATE", default=None, help="first day (inclusive)")
     parser.add_argument("--to", dest="end", metavar="DATE", default=None, help="last day (inclusive)")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help="with --list: names, units, directions and formulas in this language only")
     add_db_option(parser)
     parser.set_defaults(func=run)
 
@@ -72,15 +85,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.list:
-        _write(_registry_frame(), args.format, out)
+        _write(_registry_frame(args.lang), args.format, out)
         return 0
     if not args.metrics:
         print(f"error: give METRIC[,METRIC...] or --list; valid metrics: {', '.join(registry.metric_ids())}",
               file=sys.stderr)
         return 2
     ids = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    ids = [mid for item in ids for mid in (registry.metric_ids() if item == "all" else [item])]
     try:
-        ids = registry.validate_ids(ids)
+        bad = [i for i in ids if ":" not in i and i not in registry.METRICS]
+        if bad:
+            registry.validate_ids(bad)
+        for ref in ids:
+            parse_ref(ref)
+        ids = list(dict.fromkeys(ids))
         start = periods.parse_period(args.start)[1] if args.start else None
         end = periods.parse_period(args.end)[2] if args.end else None
         if start and end and end < start:
@@ -90,10 +109,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         engine = store.get_engine(args.db)
-        frame = compute(engine, ids, by=args.by, grain=args.grain, start=start, end=end)
+        frame = compute_any(engine, ids, by=args.by, grain=args.grain, start=start, end=end)
     except sa.exc.SQLAlchemyError as exc:
         print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     _write(frame, args.format, out)
     return 0
 
@@ -146,12 +168,18 @@ def _json_value(value: object) -> object:
     return clean_number(value)
 
 
-def _registry_frame() -> pd.DataFrame:
-    rows = [{"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "type": m.type, "unit": m.unit,
-             "direction": m.direction, "additive": m.additive,
-             "formula_en": m.formula("en"), "formula_zh": m.formula("zh")} for m in registry.listed()]
-    return pd.DataFrame(rows, columns=["id", "name_en", "name_zh", "type", "unit", "direction", "additive",
-                                       "formula_en", "formula_zh"])
+def _registry_frame(lang: str | None = None) -> pd.DataFrame:
+    """The registry as rows: both languages side by side, or one language (``lang``) with localised units."""
+    if lang is None:
+        rows = [{"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "type": m.type, "unit": m.unit,
+                 "direction": m.direction, "additive": m.additive,
+                 "formula_en": m.formula("en"), "formula_zh": m.formula("zh")} for m in registry.listed()]
+        return pd.DataFrame(rows, columns=["id", "name_en", "name_zh", "type", "unit", "direction", "additive",
+                                           "formula_en", "formula_zh"])
+    rows = [{"id": m.id, "name": m.name(lang), "type": m.type, "unit": registry.UNIT_NAMES[m.unit][lang],
+             "direction": registry.DIRECTION_NAMES[m.direction][lang], "additive": m.additive,
+             "formula": m.formula(lang)} for m in registry.listed()]
+    return pd.DataFrame(rows, columns=["id", "name", "type", "unit", "direction", "additive", "formula"])
 
 
 def _width(text: str) -> int:

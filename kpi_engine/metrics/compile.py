@@ -8,18 +8,29 @@ PostgreSQL alike:
    grouped by (fact table, event column). Each group is one aggregate
    subquery: rows of the fact filtered on the event column (``[start, end]``
    inclusive by day, bound parameters), their scope keys (``''`` for "none",
-   reached through LEFT JOINs on primary keys, so a fact row is never counted
-   twice) and period start (``date_trunc``; ISO weeks start on Monday on both
-   backends), summed per (keys, period).
-2. The key rows are the union of every aggregate's keys (so a channel with
+   reached through LEFT JOINs on primary keys, see ``scopes.py``, so a fact row is
+   never counted twice) and period start (``date_trunc``; ISO weeks start on
+   Monday on both backends), summed per (keys, period).
+2. Each manual metric is one aggregate over ``metric_values``: the rows of the
+   scope type that answers the request, whose own period fits the requested one,
+   a longer reported period replacing the shorter ones that overlap it, combined over
+   time by the metric's aggregation (sum, average, last), then across scope ids.
+3. The key rows are the union of every aggregate's keys (so a channel with
    spend but no leads still appears), or, when ``periods`` is given, every
    listed period (for every scope key found): empty periods then show zeros.
-3. Every aggregate is LEFT JOINed to the keys; simple metrics become
-   ``COALESCE(x, 0)``; ratios and derived metrics are expressions over them,
-   where every division goes through :func:`safe_divide`.
+4. Windows (a simple metric summed from the start of the data, or over trailing
+   months, up to the start or the end of each period) read per-day sums of their
+   fact (one per fact and event, shared by its windows). Without a grain their
+   bounds are dates worked out here; with a grain each key row's period bounds
+   are joined to the per-day sums.
+5. Every aggregate is LEFT JOINed to the keys; simple metrics become
+   ``COALESCE(x, 0)``, manual ones stay NULL where nothing was reported; ratios
+   and derived metrics are expressions over them, where every division goes
+   through :func:`safe_divide`.
 
-Identifiers come only from ``kpi_engine.schema`` and the registry; values
-(dates, thresholds, scope ids) are bound parameters.
+Identifiers come only from ``kpi_engine.schema``, the registry and whitelists
+(grains, interval units); values (dates, thresholds, settings, scope ids) are
+bound parameters.
 """
 
 from __future__ import annotations
@@ -33,44 +44,35 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from kpi_engine import periods, schema
 from kpi_engine.metrics import registry
-from kpi_engine.metrics.registry import Col, Cond, Const, Derived, Measure, Metric, Op, Ratio, Ref, Simple
+from kpi_engine.metrics.registry import (
+    Col,
+    Cond,
+    Const,
+    DaysBetween,
+    Derived,
+    HoursBetween,
+    Lookup,
+    Manual,
+    Measure,
+    Metric,
+    Op,
+    Ratio,
+    Ref,
+    Setting,
+    Simple,
+    Window,
+)
+from kpi_engine.metrics.scopes import KEY_COLUMNS, MANUAL_PATHS, SCOPE_PATHS, SCOPES, ScopePath, manual_scope_type
 from kpi_engine.settings import Settings, get_settings
 
-SCOPES: tuple[str, ...] = ("team", "channel", "person", "campaign")
-KEY_COLUMNS: dict[str, str] = {"team": "team", "channel": "channel_id", "person": "person_id", "campaign": "campaign_id"}
+__all__ = ["KEY_COLUMNS", "SCOPES", "SCOPE_PATHS", "Request", "ScopePath", "compile_event_bounds", "compile_request",
+           "make_request", "normalize_by", "safe_divide"]
 
 _ZERO = sa.literal_column("0")
 _ONE = sa.literal_column("1")
 _EMPTY = sa.literal_column("''")
-
-
-@dataclass(frozen=True)
-class ScopePath:
-    """How a fact row reaches a scope key: a column of the fact, then LEFT JOINs by primary key.
-
-    ``ScopePath("campaign_id", (("campaigns", "owner_id"), ("people", "team")))`` reads the
-    spend row's campaign, that campaign's owner, and that person's team.
-    """
-
-    column: str
-    hops: tuple[tuple[str, str], ...] = ()
-
-
-# Which scope key each fact belongs to (first-touch for leads; campaign owner for spend).
-SCOPE_PATHS: dict[str, dict[str, ScopePath]] = {
-    "leads": {
-        "channel": ScopePath("channel_id"),
-        "campaign": ScopePath("campaign_id"),
-        "person": ScopePath("owner_id"),
-        "team": ScopePath("owner_id", (("people", "team"),)),
-    },
-    "spend": {
-        "channel": ScopePath("channel_id"),
-        "campaign": ScopePath("campaign_id"),
-        "person": ScopePath("campaign_id", (("campaigns", "owner_id"),)),
-        "team": ScopePath("campaign_id", (("campaigns", "owner_id"), ("people", "team"))),
-    },
-}
+# Whitelisted interval texts (SQL literals); month counts are ints formatted here.
+_GRAIN_INTERVAL = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
 
 
 @dataclass(frozen=True)
@@ -133,18 +135,43 @@ def safe_divide(numerator: ColumnElement, denominator: ColumnElement) -> ColumnE
     return sa.cast(numerator, sa.Double) / sa.func.nullif(sa.cast(denominator, sa.Double), _ZERO)
 
 
-def _measure(table: sa.Table, measure: Measure) -> ColumnElement:
+def _interval(text: str) -> ColumnElement:
+    """``INTERVAL '<text>'`` for a whitelisted text (see ``_GRAIN_INTERVAL`` and ``_months``)."""
+    return sa.literal_column(f"INTERVAL '{text}'", sa.Interval)
+
+
+def _months(n: int) -> ColumnElement:
+    return _interval(f"{int(n)} months")
+
+
+def _ts(column: ColumnElement) -> ColumnElement:
+    return column if isinstance(column.type, sa.DateTime) else sa.cast(column, sa.DateTime)
+
+
+def _between(src: _Source, start: str, end: str, seconds_per_unit: int) -> ColumnElement:
+    a, b = src.table.c[start], src.table.c[end]
+    seconds = sa.cast(sa.extract("epoch", b) - sa.extract("epoch", a), sa.Double)
+    return seconds / sa.cast(sa.literal_column(str(seconds_per_unit)), sa.Double)
+
+
+def _measure(src: _Source, measure: Measure) -> ColumnElement:
     if isinstance(measure, Col):
-        return table.c[measure.name]
-    start, end = table.c[measure.start], table.c[measure.end]
-    seconds = sa.cast(sa.extract("epoch", end) - sa.extract("epoch", start), sa.Double)
-    return seconds / sa.cast(sa.literal_column("3600"), sa.Double)
+        return src.table.c[measure.name]
+    if isinstance(measure, HoursBetween):
+        return _between(src, measure.start, measure.end, 3600)
+    if isinstance(measure, DaysBetween):
+        return _between(src, measure.start, measure.end, 86400)
+    if isinstance(measure, Lookup):
+        return src.follow(ScopePath(measure.column, measure.hops))
+    raise ValueError(f"unknown measure {measure!r}")
 
 
-def _condition(table: sa.Table, cond: Cond, settings: Settings) -> ColumnElement:
-    value_expr = _measure(table, cond.measure)
+def _condition(src: _Source, cond: Cond, settings: Settings) -> ColumnElement:
+    value_expr = _measure(src, cond.measure)
     if cond.op == "not_null":
         return value_expr.is_not(None)
+    if cond.op == "not_blank":
+        return sa.and_(value_expr.is_not(None), value_expr != sa.literal("", sa.String))
     value = getattr(settings, cond.setting) if cond.setting else cond.value
     bound = sa.literal(float(value), sa.Double)  # type: ignore[arg-type]
     ops = {">=": value_expr >= bound, "<=": value_expr <= bound, ">": value_expr > bound,
@@ -154,22 +181,21 @@ def _condition(table: sa.Table, cond: Cond, settings: Settings) -> ColumnElement
     return sa.and_(value_expr.is_not(None), ops[cond.op])
 
 
-def _row_value(table: sa.Table, calc: Simple, settings: Settings) -> ColumnElement:
+def _row_value(src: _Source, calc: Simple, settings: Settings) -> ColumnElement:
     """What one fact row contributes to a simple metric (summed per group)."""
-    conds = [_condition(table, c, settings) for c in calc.where]
+    conds = [_condition(src, c, settings) for c in calc.where]
     if calc.agg == "count":
         return sa.case((sa.and_(*conds), _ONE), else_=_ZERO) if conds else _ONE
     if calc.measure is None:
         raise ValueError("a sum needs a measure")
-    value = sa.cast(_measure(table, calc.measure), sa.Double)
+    value = sa.cast(_measure(src, calc.measure), sa.Double)
     return sa.case((sa.and_(*conds), value), else_=sa.null()) if conds else value
 
 
-def _period(column: sa.Column, grain: str) -> ColumnElement:
+def _period(column: ColumnElement, grain: str) -> ColumnElement:
     """First day of the ``grain`` period of ``column`` (a DATE), via date_trunc on a timestamp."""
     periods.check_grain(grain)  # whitelisted, so it can be a literal (PostgreSQL needs it one to group by)
-    ts = column if isinstance(column.type, sa.DateTime) else sa.cast(column, sa.DateTime)
-    return sa.cast(sa.func.date_trunc(sa.literal_column(f"'{grain}'"), ts), sa.Date)
+    return sa.cast(sa.func.date_trunc(sa.literal_column(f"'{grain}'"), _ts(column)), sa.Date)
 
 
 def _date_filter(column: sa.Column, start: dt.date | None, end: dt.date | None) -> list[ColumnElement]:
@@ -187,54 +213,72 @@ def _date_filter(column: sa.Column, start: dt.date | None, end: dt.date | None) 
     return out
 
 
-class _FactFrom:
-    """A fact table plus the LEFT JOINs its scope keys need (one alias per hop)."""
+class _Source:
+    """A fact table plus the LEFT JOINs its scope keys and lookups need (one alias per hop)."""
 
-    def __init__(self, fact: str, name: str) -> None:
+    def __init__(self, table_name: str, paths: Mapping[str, ScopePath], name: str) -> None:
+        self.name = table_name
+        self.table = schema.UPLOAD_TABLES[table_name]
+        self.paths = paths
+        self.from_: sa.FromClause = self.table
+        self._prefix = name
+        self._joined: dict[ScopePath, ColumnElement] = {}
+        self._keys: dict[str, ColumnElement] = {}
+
+    @classmethod
+    def fact(cls, fact: str, name: str) -> _Source:
         if fact not in SCOPE_PATHS:
             raise ValueError(f"no scope paths declared for fact {fact!r}")
-        self.fact = fact
-        self.table = schema.UPLOAD_TABLES[fact]
-        self.from_: sa.FromClause = self.table
-        self._name = name
-        self._keys: dict[str, ColumnElement] = {}
+        return cls(fact, SCOPE_PATHS[fact], name)
+
+    def follow(self, path: ScopePath) -> ColumnElement:
+        """The value at the end of ``path`` (fallback not applied), joining what it needs once."""
+        bare = ScopePath(path.column, path.hops)
+        if bare not in self._joined:
+            current: ColumnElement = self.table.c[path.column]
+            for dim_name, column in path.hops:
+                dim = schema.UPLOAD_TABLES[dim_name]
+                alias = dim.alias(f"{self._prefix}_j{len(self._joined)}_{dim_name}")
+                (pk,) = schema.key_columns(dim)
+                self.from_ = self.from_.outerjoin(alias, alias.c[pk] == current)
+                current = alias.c[column]
+            self._joined[bare] = current
+        return self._joined[bare]
 
     def key(self, scope: str) -> ColumnElement:
         """The scope key of each row, ``''`` when it has none."""
         if scope not in self._keys:
-            path = SCOPE_PATHS[self.fact].get(scope)
+            path = self.paths.get(scope)
             if path is None:
-                raise ValueError(f"metrics on {self.fact} cannot be broken down by {scope}")
-            current: ColumnElement = self.table.c[path.column]
-            for i, (dim_name, column) in enumerate(path.hops):
-                dim = schema.UPLOAD_TABLES[dim_name]
-                alias = dim.alias(f"{self._name}_{scope}_{i}")
-                (pk,) = schema.key_columns(dim)
-                self.from_ = self.from_.outerjoin(alias, alias.c[pk] == current)
-                current = alias.c[column]
-            self._keys[scope] = sa.func.coalesce(current, _EMPTY)
+                raise ValueError(f"metrics on {self.name} cannot be broken down by {scope}")
+            values = [self.follow(path)]
+            while path.fallback is not None:
+                path = path.fallback
+                values.append(self.follow(path))
+            self._keys[scope] = sa.func.coalesce(*values, _EMPTY)
         return self._keys[scope]
 
 
-def _aggregate(fact: str, event: str, metrics: list[Metric], req: Request, settings: Settings,
-               name: str) -> sa.CTE:
-    """One fact/event group: SUM of each metric's row value per (scope keys, period)."""
-    src = _FactFrom(fact, name)
-    ev = src.table.c[event]
-    cols: list[ColumnElement] = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
-    if req.grain:
-        cols.append(_period(ev, req.grain).label("period_start"))
-    cols += [_row_value(src.table, m.calc, settings).label(m.id) for m in metrics]  # type: ignore[arg-type]
-    conds = _date_filter(ev, req.start, req.end)
-    conds += [src.key(scope).in_(values) for scope, values in req.where]
-    rows = sa.select(*cols).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
-    group = [rows.c[k] for k in _key_names(req)]
-    sums = [sa.func.sum(rows.c[m.id]).label(m.id) for m in metrics]
-    return sa.select(*group, *sums).group_by(*group).cte(name)  # a CTE: computed once, read by keys and join
+# --- Aggregates ------------------------------------------------------------------------------
 
 
 def _key_names(req: Request) -> list[str]:
     return [f"k{i}" for i in range(len(req.by))] + (["period_start"] if req.grain else [])
+
+
+def _aggregate(fact: str, event: str, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
+    """One fact/event group: SUM of each metric's row value per (scope keys, period)."""
+    src = _Source.fact(fact, name)
+    ev = src.table.c[event]
+    cols: list[ColumnElement] = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
+    if req.grain:
+        cols.append(_period(ev, req.grain).label("period_start"))
+    cols += [_row_value(src, m.calc, settings).label(m.id) for m in metrics]  # type: ignore[arg-type]
+    conds = _date_filter(ev, req.start, req.end) + [src.key(scope).in_(values) for scope, values in req.where]
+    rows = sa.select(*cols).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
+    group = [rows.c[k] for k in _key_names(req)]
+    sums = [sa.func.sum(rows.c[m.id]).label(m.id) for m in metrics]
+    return sa.select(*group, *sums).group_by(*group).cte(name)  # a CTE: computed once, read by keys and join
 
 
 def _groups(req: Request) -> dict[tuple[str, str], list[Metric]]:
@@ -246,22 +290,167 @@ def _groups(req: Request) -> dict[tuple[str, str], list[Metric]]:
     return out
 
 
-def _keys(aggs: list[sa.CTE], req: Request) -> sa.Subquery:
+def _manual_aggregate(metrics: list[Metric], req: Request, name: str) -> sa.CTE:
+    """Reported values of the manual ``metrics`` per (scope keys, period), one column each; see step 2 above."""
+    mv = schema.metric_values
+    touched = tuple(dict.fromkeys([*req.by, *(s for s, _ in req.where)]))
+    scope_type = manual_scope_type(touched)
+    src = _Source("metric_values", MANUAL_PATHS[scope_type], name)
+    start_ts = _ts(mv.c.period_start)
+    grains = periods.GRAINS
+    end_excl = sa.case(*((mv.c.grain == sa.literal(g), start_ts + _interval(_GRAIN_INTERVAL[g])) for g in grains),
+                       else_=sa.null())
+    rank = sa.case(*((mv.c.grain == sa.literal(g), sa.literal_column(str(i))) for i, g in enumerate(grains)),
+                   else_=sa.literal_column("-1"))
+    sources = list(dict.fromkeys(m.source_id for m in metrics))
+    conds = [mv.c.metric_id.in_(sources), mv.c.scope_type == sa.literal(scope_type),
+             *_date_filter(mv.c.period_start, req.start, req.end),
+             *(src.key(scope).in_(values) for scope, values in req.where)]
+    if not touched:
+        conds.append(mv.c.scope_id == sa.literal(""))  # the department's own value
+    elif scope_type == "team":
+        conds.append(mv.c.scope_id != sa.literal(""))
+    keys = _key_names(req)
+    cols: list[ColumnElement] = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
+    if req.grain:
+        trunc = sa.literal_column(f"'{req.grain}'")
+        conds += [end_excl.is_not(None),
+                  sa.func.date_trunc(trunc, start_ts) == sa.func.date_trunc(trunc, end_excl - _interval("1 day"))]
+        cols.append(_period(mv.c.period_start, req.grain).label("period_start"))
+    cols += [mv.c.metric_id.label("mid"), mv.c.scope_id.label("sid"), start_ts.label("p"), end_excl.label("pe"),
+             rank.label("rk"), sa.cast(mv.c.value, sa.Double).label("v")]
+    cand = sa.select(*cols).select_from(src.from_).where(*conds).cte(f"{name}_cand")
+    # a value reported for a longer period replaces those for shorter periods that overlap it
+    mine, longer = cand.alias(f"{name}_mine"), cand.alias(f"{name}_longer")
+    covered = [longer.c.mid == mine.c.mid, longer.c.sid == mine.c.sid, longer.c.rk > mine.c.rk,
+               longer.c.p < mine.c.pe, longer.c.pe > mine.c.p]
+    if req.grain:
+        covered.append(longer.c.period_start == mine.c.period_start)
+    order = sa.func.row_number().over(partition_by=[*(mine.c[k] for k in keys), mine.c.mid, mine.c.sid],
+                                      order_by=[mine.c.p.desc(), mine.c.rk.desc()])
+    kept = (sa.select(*(mine.c[k] for k in keys), mine.c.mid, mine.c.sid, mine.c.v, order.label("rn"))
+            .select_from(mine.outerjoin(longer, sa.and_(*covered))).where(longer.c.sid.is_(None))
+            .subquery(f"{name}_kept"))
+    # over time, per scope id: every aggregation; each metric then picks its own
+    group = [kept.c[k] for k in keys]
+    per_scope = sa.select(*group, kept.c.mid, kept.c.sid, sa.func.sum(kept.c.v).label("t_sum"),
+                          sa.func.avg(kept.c.v).label("t_average"),
+                          sa.func.max(sa.case((kept.c.rn == 1, kept.c.v), else_=sa.null())).label("t_last"),
+                          ).group_by(*group, kept.c.mid, kept.c.sid).subquery(f"{name}_sid")
+    out = []
+    for m in metrics:
+        calc = m.calc
+        assert isinstance(calc, Manual)
+        mine_only = sa.case((per_scope.c.mid == sa.literal(m.source_id), per_scope.c[f"t_{calc.agg}"]), else_=sa.null())
+        out.append((sa.func.sum(mine_only) if calc.additive else sa.func.avg(mine_only)).label(m.id))  # across scopes
+    group = [per_scope.c[k] for k in keys]
+    return sa.select(*group, *out).group_by(*group).cte(name)
+
+
+# --- Windows -----------------------------------------------------------------------------------
+
+
+def _window_groups(windows: list[Window]) -> dict[tuple[str, str], list[Window]]:
+    """Windows by the (fact, event) of the simple metric they sum: one join (or scan) per group."""
+    out: dict[tuple[str, str], list[Window]] = {}
+    for w in windows:
+        calc = registry.METRICS[w.metric].calc
+        assert isinstance(calc, Simple)
+        out.setdefault((calc.fact, calc.event), []).append(w)
+    return out
+
+
+def _daily(fact: str, event: str, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
+    """Per-day sums of ``metrics`` per scope keys, up to the end of the range."""
+    src = _Source.fact(fact, name)
+    ev = src.table.c[event]
+    keys = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
+    day = sa.cast(ev, sa.Date).label("day")
+    values = [_row_value(src, m.calc, settings).label(m.id) for m in metrics]  # type: ignore[arg-type]
+    conds = _date_filter(ev, None, req.end) + [src.key(scope).in_(v) for scope, v in req.where]
+    rows = sa.select(*keys, day, *values).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
+    group = [rows.c[f"k{i}"] for i in range(len(req.by))] + [rows.c.day]
+    return sa.select(*group, *(sa.func.sum(rows.c[m.id]).label(m.id) for m in metrics)).group_by(*group).cte(name)
+
+
+def _window_sum(daily: sa.CTE, w: Window, lo: ColumnElement | None, hi: ColumnElement | None) -> ColumnElement:
+    conds = ([daily.c.day >= lo] if lo is not None else []) + ([daily.c.day < hi] if hi is not None else [])
+    value = daily.c[w.metric]
+    return sa.func.sum(sa.case((sa.and_(*conds), value), else_=sa.null()) if conds else value)
+
+
+def _flat_windows(windows: list[Window], daily: sa.CTE, req: Request, name: str) -> sa.CTE:
+    """Windows without a grain: the anchor is the range start, or the day after its end (None: open).
+
+    Columns ``w0``, ``w1`` ... in the order of ``windows``, per scope keys (one row without ``by``).
+    """
+    sums, reach = [], []
+    for i, w in enumerate(windows):
+        point = req.start if w.anchor == "start" else (req.end + dt.timedelta(days=1) if req.end else None)
+        if point is None and (w.anchor == "start" or w.months is not None):
+            # before the start of time (or a trailing window after its end): nothing; still an aggregate
+            sums.append(sa.func.max(sa.cast(sa.null(), sa.Double)).label(f"w{i}"))
+            continue
+        hi = sa.literal(periods.shift_months(point, -w.skip_months), sa.Date) if point is not None else None
+        lo = sa.literal(periods.shift_months(point, -w.months), sa.Date) if w.months is not None and point else None
+        sums.append(_window_sum(daily, w, lo, hi).label(f"w{i}"))
+        bounds = ([daily.c.day >= lo] if lo is not None else []) + ([daily.c.day < hi] if hi is not None else [])
+        reach.append(sa.and_(*bounds) if bounds else sa.true())
+    keys = [daily.c[f"k{i}"] for i in range(len(req.by))]
+    where = sa.or_(*reach) if reach else sa.false()  # the rows any window reaches: its scope keys are rows
+    return sa.select(*keys, *sums).where(where).group_by(*keys).cte(name)
+
+
+def _anchors(keys: sa.CTE, req: Request) -> sa.CTE:
+    """Each key row with its period's first moment (``a_start``) and the moment after it (``a_end``), clipped to the range."""
+    assert req.grain
+    begin = sa.cast(keys.c.period_start, sa.DateTime)
+    a_start, a_end = begin, begin + _interval(_GRAIN_INTERVAL[req.grain])
+    if req.start is not None:
+        a_start = sa.func.greatest(a_start, sa.literal(dt.datetime.combine(req.start, dt.time()), sa.DateTime))
+    if req.end is not None:
+        a_end = sa.func.least(a_end, sa.literal(dt.datetime.combine(req.end + dt.timedelta(days=1), dt.time()),
+                                                sa.DateTime))
+    names = _key_names(req)
+    return sa.select(*(keys.c[n] for n in names), a_start.label("a_start"), a_end.label("a_end")).cte("anchors")
+
+
+def _grain_windows(windows: list[Window], daily: sa.CTE, anchors: sa.CTE, req: Request, name: str) -> sa.CTE:
+    """Window sums per key row (columns ``w0``, ``w1`` ...): per-day sums joined to each row's period bounds."""
+    sums, lows = [], []
+    for i, w in enumerate(windows):
+        point = anchors.c.a_start if w.anchor == "start" else anchors.c.a_end
+        hi = point - _months(w.skip_months) if w.skip_months else point
+        lo = point - _months(w.months) if w.months is not None else None
+        sums.append(_window_sum(daily, w, lo, hi).label(f"w{i}"))
+        lows.append(lo)
+    on = [daily.c[f"k{i}"] == anchors.c[f"k{i}"] for i in range(len(req.by))]
+    on.append(daily.c.day < anchors.c.a_end)  # no window reaches past the period end
+    if all(lo is not None for lo in lows):
+        on.append(sa.or_(*(daily.c.day >= lo for lo in lows)))
+    names = [anchors.c[n] for n in _key_names(req)]
+    return sa.select(*names, *sums).select_from(anchors.join(daily, sa.and_(*on))).group_by(*names).cte(name)
+
+
+# --- The whole request --------------------------------------------------------------------------
+
+
+def _keys(aggs: list[sa.CTE], req: Request) -> sa.CTE:
     """Key rows: every (scope keys, period) any aggregate has, or scope keys × the listed periods."""
     scope_names = [f"k{i}" for i in range(len(req.by))]
     names = scope_names if req.periods is not None else _key_names(req)
     found: sa.Subquery | None = None
     if names:
-        selects = [sa.select(*(a.c[n] for n in names)) for a in aggs]
+        selects = [sa.select(*(a.c[n] for n in names)) for a in aggs if all(n in a.c for n in names)]
         found = (sa.union(*selects) if len(selects) > 1 else selects[0].distinct()).subquery("found_keys")
     if req.periods is None:
         assert found is not None
-        return found
+        return sa.select(*(found.c[n] for n in names)).cte("key_rows")
     values = sa.values(sa.column("period_start", sa.Date), name="period_list").data([(p,) for p in req.periods])
     if found is None:
-        return sa.select(values.c.period_start).subquery("keys")
+        return sa.select(values.c.period_start).cte("key_rows")
     cols = [found.c[n] for n in scope_names]
-    return sa.select(*cols, values.c.period_start).select_from(found.join(values, sa.true())).subquery("keys")
+    return sa.select(*cols, values.c.period_start).select_from(found.join(values, sa.true())).cte("key_rows")
 
 
 def compile_request(req: Request, settings: Settings | None = None) -> sa.Select:
@@ -273,6 +462,21 @@ def compile_request(req: Request, settings: Settings | None = None) -> sa.Select
     for agg, ms in zip(aggs, groups.values(), strict=True):
         for m in ms:
             value_of[m.id] = sa.func.coalesce(agg.c[m.id], _ZERO)
+    manual = registry.manual_closure(req.metrics)
+    if manual:
+        agg = _manual_aggregate(manual, req, "manual")
+        aggs.append(agg)
+        value_of.update((m.id, agg.c[m.id]) for m in manual)  # NULL where nothing was reported
+
+    window_of: dict[Window, ColumnElement] = {}
+    window_groups = _window_groups(registry.windows_needed(req.metrics))
+    daily_of = {fe: _daily(*fe, list(dict.fromkeys(registry.METRICS[w.metric] for w in ws)), req, settings, f"day{i}")
+                for i, (fe, ws) in enumerate(window_groups.items())}
+    if not req.grain:
+        for i, (fe, ws) in enumerate(window_groups.items()):
+            agg = _flat_windows(ws, daily_of[fe], req, f"win{i}")
+            aggs.append(agg)  # without a grain, the scopes a window reaches are key rows too
+            window_of.update((w, sa.func.coalesce(agg.c[f"w{j}"], _ZERO)) for j, w in enumerate(ws))
 
     names = _key_names(req)
     if not names:  # each aggregate is exactly one row
@@ -282,6 +486,12 @@ def compile_request(req: Request, settings: Settings | None = None) -> sa.Select
         key_cols: list[ColumnElement] = []
     else:
         keys = _keys(aggs, req)
+        if req.grain and window_groups:
+            anchors = _anchors(keys, req)
+            for i, (fe, ws) in enumerate(window_groups.items()):
+                agg = _grain_windows(ws, daily_of[fe], anchors, req, f"win{i}")
+                aggs.append(agg)
+                window_of.update((w, sa.func.coalesce(agg.c[f"w{j}"], _ZERO)) for j, w in enumerate(ws))
         from_ = keys
         for agg in aggs:
             from_ = from_.outerjoin(agg, sa.and_(*(agg.c[n] == keys.c[n] for n in names)))
@@ -298,8 +508,8 @@ def compile_request(req: Request, settings: Settings | None = None) -> sa.Select
                     expr = expr * sa.literal(calc.multiplier, sa.Double)
                 value_of[metric_id] = expr
             elif isinstance(calc, Derived):
-                value_of[metric_id] = _expression(calc.expr, value)
-            else:  # pragma: no cover - simple metrics are all in value_of
+                value_of[metric_id] = _expression(calc.expr, value, window_of, settings)
+            else:  # pragma: no cover - simple and manual metrics are all in value_of
                 raise ValueError(f"cannot compile {metric_id!r}")
         return value_of[metric_id]
 
@@ -307,13 +517,19 @@ def compile_request(req: Request, settings: Settings | None = None) -> sa.Select
     return sa.select(*key_cols, *metric_cols).select_from(from_)
 
 
-def _expression(expr: registry.Expr, value: Callable[[str], ColumnElement]) -> ColumnElement:
+def _expression(expr: registry.Expr, value: Callable[[str], ColumnElement], window_of: Mapping[Window, ColumnElement],
+                settings: Settings) -> ColumnElement:
     if isinstance(expr, Ref):
         return value(expr.metric)
     if isinstance(expr, Const):
         return sa.literal(expr.value, sa.Double)
-    left, right = _expression(expr.left, value), _expression(expr.right, value)
+    if isinstance(expr, Setting):
+        return sa.literal(float(getattr(settings, expr.name)), sa.Double)
+    if isinstance(expr, Window):
+        return window_of[expr]
     assert isinstance(expr, Op)
+    left = _expression(expr.left, value, window_of, settings)
+    right = _expression(expr.right, value, window_of, settings)
     if expr.op == "/":
         return safe_divide(left, right)
     if expr.op == "+":
@@ -322,18 +538,30 @@ def _expression(expr: registry.Expr, value: Callable[[str], ColumnElement]) -> C
         return left - right
     if expr.op == "*":
         return left * right
+    if expr.op == "least":  # NULL when either is NULL, on every backend
+        return sa.case((sa.or_(left.is_(None), right.is_(None)), sa.null()), (left <= right, left), else_=right)
+    if expr.op == "coalesce":
+        return sa.func.coalesce(left, right)
     raise ValueError(f"unknown operator {expr.op!r}")
 
 
 def compile_event_bounds(req: Request) -> sa.Select:
-    """SELECT (lo, hi): first and last event timestamp of the facts ``req`` reads, within its range and filters."""
+    """SELECT (lo, hi): first and last event timestamp of the facts ``req`` reads, within its range and filters.
+
+    Manual metrics count by the start of their reported periods (scope filters not applied).
+    """
     parts = []
     for i, (fact, event) in enumerate(_groups(req)):
-        src = _FactFrom(fact, f"bounds{i}")
+        src = _Source.fact(fact, f"bounds{i}")
         ev = src.table.c[event]
-        ts = ev if isinstance(ev.type, sa.DateTime) else sa.cast(ev, sa.DateTime)
         conds = _date_filter(ev, req.start, req.end) + [src.key(s).in_(v) for s, v in req.where]
-        parts.append(sa.select(sa.func.min(ts).label("lo"), sa.func.max(ts).label("hi"))
+        parts.append(sa.select(sa.func.min(_ts(ev)).label("lo"), sa.func.max(_ts(ev)).label("hi"))
                      .select_from(src.from_).where(*conds))
+    manual_ids = [m.source_id for m in registry.manual_closure(req.metrics)]
+    if manual_ids:
+        mv = schema.metric_values
+        conds = [mv.c.metric_id.in_(manual_ids), *_date_filter(mv.c.period_start, req.start, req.end)]
+        parts.append(sa.select(sa.func.min(_ts(mv.c.period_start)).label("lo"),
+                               sa.func.max(_ts(mv.c.period_start)).label("hi")).where(*conds))
     both = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("bounds")
     return sa.select(sa.func.min(both.c.lo).label("lo"), sa.func.max(both.c.hi).label("hi"))

@@ -19,6 +19,12 @@ for no value (e.g. a zero denominator). The department series is dense: with a
 grain, every period between ``start`` and ``end`` (or the first and last event)
 has a row; broken down by a scope, only periods with data do (``dense=True``
 to fill every scope × period).
+
+``grain="range"`` treats ``[start, end]`` as one period (a custom date range): one row
+per scope with ``period_start`` = ``start`` (the first and last day with data when a
+bound is missing). Manual metrics (``metric_values``) are float64 with NaN where nothing
+was reported. Metrics anchored at the period end (LTV, customers at the end) computed
+without a grain and without ``end`` are as of the last day with data.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
     """
     start_d = periods.to_date(start) if start is not None else None
     end_d = periods.to_date(end) if end is not None else None
+    if grain == "range":
+        return _compute_range(engine, metrics, by=by, start=start_d, end=end_d, where=where, settings=settings)
     req = make_request(metrics, by=by, grain=grain, start=start_d, end=end_d, where=where)
     if dense is None:
         dense = not req.by
@@ -62,11 +70,43 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
                 return _frame([], columns, req.metrics)
             req = make_request(req.metrics, by=req.by, grain=grain, start=start_d, end=end_d, where=where,
                                periods_=periods.period_starts(lo, hi, grain))
+        elif not grain and end_d is None and registry.windows_needed(req.metrics):
+            _, found_hi = conn.execute(compile_event_bounds(req)).one()
+            if found_hi is not None:  # "as of the last day with data"
+                hi = max(periods.to_date(found_hi), start_d) if start_d else periods.to_date(found_hi)
+                req = make_request(req.metrics, by=req.by, start=start_d, end=hi, where=where)
         rows = conn.execute(compile_request(req, settings)).all()
     frame = _frame([tuple(r) for r in rows], columns, req.metrics)
     keys = columns[: len(columns) - len(req.metrics)]
     if keys and len(frame):
         frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    return frame
+
+
+def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None = None, end: dt.date | None = None,
+                where: Mapping[str, str | Sequence[str]] | None = None) -> tuple[dt.date, dt.date] | None:
+    """First and last day with facts that ``metrics`` read (within the range and filters), None without any."""
+    req = make_request(metrics, start=start, end=end, where=where)
+    with engine.connect() as conn:
+        lo, hi = conn.execute(compile_event_bounds(req)).one()
+    if lo is None or hi is None:
+        return None
+    return periods.to_date(lo), periods.to_date(hi)
+
+
+def _compute_range(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] | None, start: dt.date | None,
+                   end: dt.date | None, where: Mapping[str, str | Sequence[str]] | None,
+                   settings: Settings | None) -> pd.DataFrame:
+    """``grain="range"``: the whole ``[start, end]`` as one period, ``period_start`` = its first day."""
+    req = make_request(metrics, by=by, start=start, end=end, where=where)
+    keys = [KEY_COLUMNS[s] for s in req.by]
+    if start is None or end is None:
+        found = data_bounds(engine, req.metrics, start=start, end=end, where=where)
+        if found is None:
+            return _frame([], [*keys, "period_start", *req.metrics], req.metrics)
+        start, end = start or found[0], end or found[1]
+    frame = compute(engine, req.metrics, by=req.by, start=start, end=end, where=where, settings=settings)
+    frame.insert(len(keys), "period_start", pd.Series([start] * len(frame), dtype="object", index=frame.index))
     return frame
 
 

@@ -1,0 +1,190 @@
+"""Pro-rating targets and pacing actuals against them (SPEC section 5). Pure functions, no database.
+
+Pro-rating splits a period's target over its days by a weight per day:
+
+- ``calendar``: every day weighs 1;
+- ``working``: Monday to Friday weigh 1, weekends and ``holidays`` 0 (a period without a
+  working day falls back to calendar days);
+- ``seasonal``: each day weighs what the metric did on the same date a year earlier
+  (``shape``: {last year's date: value}, e.g. from :func:`last_year_shape`; 29 February
+  uses 28 February); a period whose shape sums to 0 falls back to calendar days.
+
+A sub-range's share is the weight of its days inside the period over the period's weight.
+
+Pacing (:func:`pace`) compares an actual so far with a target for the whole period:
+
+- an additive metric (a count, money) is projected to the period end from the run rate:
+  ``projected = actual / expected share so far`` (by calendar days: ``actual / elapsed days
+  × total days``); a ratio (CPL, a conversion rate) is compared as it is: ``projected = actual``;
+- achievement is ``projected / target`` when higher is better, ``target / projected`` when
+  lower is better (a projection of 0 against a lower-is-better target is achieved, ``inf``);
+- on track at achievement ≥ 1, at risk at ≥ ``floor`` (default 0.5), else off track; no
+  status without a positive target, an actual, or an elapsed day.
+
+Budget pacing (:func:`budget_pace`) compares spend so far with the pro-rated plan both ways:
+under 70% underspending, 70–90% at risk, 90–110% on track, above 110% overspending
+(bounds are settings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from kpi_engine import periods
+from kpi_engine.settings import Settings, get_settings
+
+METHODS: tuple[str, ...] = ("calendar", "working", "seasonal")
+STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track")
+BUDGET_STATUSES: tuple[str, ...] = ("underspending", "at_risk", "on_track", "overspending")
+
+Range = tuple[dt.date, dt.date]
+Method = Literal["calendar", "working", "seasonal"]
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range(periods.days_in(start, end))]
+
+
+def last_year(day: dt.date) -> dt.date:
+    """The same date a year earlier (29 February -> 28 February)."""
+    return periods.shift_months(day, -12)
+
+
+def day_weights(period: Range, method: Method = "calendar", *, shape: Mapping[dt.date, float] | None = None,
+                holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> dict[dt.date, float]:
+    """Weight of every day of ``period`` (inclusive) under ``method``; see the module docstring."""
+    start, end = periods.to_date(period[0]), periods.to_date(period[1])
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    days = _days(start, end)
+    if method == "calendar":
+        return dict.fromkeys(days, 1.0)
+    if method == "working":
+        off = set(holidays)
+        weights = {d: (1.0 if d.weekday() < 5 and d not in off else 0.0) for d in days}
+    elif method == "seasonal":
+        if shape is None:
+            raise ValueError("seasonal pro-rating needs last year's daily shape of the metric (shape=)")
+        weights = {d: max(0.0, float(shape.get(last_year(d), 0.0) or 0.0)) for d in days}
+    else:
+        raise ValueError(f"unknown pro-rating method {method!r}; use one of: {', '.join(METHODS)}")
+    if sum(weights.values()) <= 0:
+        return dict.fromkeys(days, 1.0)
+    return weights
+
+
+def share(period: Range, sub_range: Range, method: Method = "calendar", *,
+          shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> float:
+    """Share of ``period``'s weight that falls in ``sub_range`` (0 when they do not meet)."""
+    weights = day_weights(period, method, shape=shape, holidays=holidays)
+    lo, hi = periods.to_date(sub_range[0]), periods.to_date(sub_range[1])
+    inside = sum(w for d, w in weights.items() if lo <= d <= hi)
+    return inside / sum(weights.values())
+
+
+def prorate(target: float, period: Range, sub_range: Range, method: Method = "calendar", *,
+            shape: Mapping[dt.date, float] | None = None,
+            holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> float:
+    """The part of ``target`` (set for ``period``) that belongs to ``sub_range``.
+
+    ``prorate(1000, (1 Dec, 31 Dec), (1 Dec, 6 Dec))`` = 1000 × 6 / 31 by calendar days.
+    """
+    return target * share(period, sub_range, method, shape=shape, holidays=holidays)
+
+
+def prorate_many(targets: Sequence[tuple[Range, float]], sub_range: Range, method: Method = "calendar", *,
+                 shape: Mapping[dt.date, float] | None = None,
+                 holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> float:
+    """Target for ``sub_range`` from several periods' targets (a week across two months: a share of each)."""
+    return sum(prorate(t, p, sub_range, method, shape=shape, holidays=holidays) for p, t in targets)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Pacing of one KPI: ``status`` (on_track / at_risk / off_track, None when not measurable)."""
+
+    status: str | None
+    projected: float | None
+    achievement: float | None
+    expected_to_date: float | None
+    elapsed_share: float
+
+
+def pace(actual: float | None, target: float | None, period: Range, as_of: dt.date, *,
+         direction: str = "higher", floor: float | None = None, additive: bool = True, method: Method = "calendar",
+         shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = (),
+         settings: Settings | None = None) -> Pace:
+    """Pace ``actual`` (from the period start up to and including ``as_of``) against ``target`` for the whole period.
+
+    ``floor`` defaults to the setting ``pacing_floor``; ``additive`` is whether the metric adds up
+    over time (``Metric.cumulative``): False for ratios, averages and stocks (followers), compared as they are.
+    """
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
+    floor = (settings or get_settings()).pacing_floor if floor is None else floor
+    start, end = periods.to_date(period[0]), periods.to_date(period[1])
+    as_of = periods.to_date(as_of)
+    elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays)
+    if actual is None or (isinstance(actual, float) and math.isnan(actual)) or elapsed <= 0:
+        return Pace(None, None, None, None, elapsed)
+    projected = float(actual) / elapsed if additive else float(actual)
+    if target is None or (isinstance(target, float) and math.isnan(target)) or target <= 0:
+        return Pace(None, projected, None, None, elapsed)
+    expected = target * elapsed if additive else float(target)
+    if direction == "higher":
+        achievement = projected / target
+    else:
+        achievement = math.inf if projected <= 0 else target / projected
+    status = "on_track" if achievement >= 1 else "at_risk" if achievement >= floor else "off_track"
+    return Pace(status, projected, achievement, expected, elapsed)
+
+
+@dataclass(frozen=True)
+class BudgetPace:
+    """Budget pacing: ``status`` (underspending / at_risk / on_track / overspending, None without a plan)."""
+
+    status: str | None
+    ratio: float | None
+    planned_to_date: float
+    projected: float | None
+
+
+def budget_pace(spent: float, budget: float, period: Range, as_of: dt.date, *, method: Method = "calendar",
+                shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = (),
+                settings: Settings | None = None) -> BudgetPace:
+    """Spend so far (up to and including ``as_of``) against ``budget`` for the period, pro-rated to date."""
+    s = settings or get_settings()
+    start, end = periods.to_date(period[0]), periods.to_date(period[1])
+    as_of = periods.to_date(as_of)
+    elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays)
+    planned = budget * elapsed
+    projected = spent / elapsed if elapsed > 0 else None
+    if planned <= 0:
+        return BudgetPace(None, None, planned, projected)
+    ratio = spent / planned
+    if ratio < s.budget_underspend_below:
+        status = "underspending"
+    elif ratio < s.budget_on_track_from:
+        status = "at_risk"
+    elif ratio <= s.budget_overspend_above:
+        status = "on_track"
+    else:
+        status = "overspending"
+    return BudgetPace(status, ratio, planned, projected)
+
+
+def last_year_shape(engine: object, metric: str, period: Range, *, where: Mapping[str, object] | None = None,
+                    settings: Settings | None = None) -> dict[dt.date, float]:
+    """Daily values of ``metric`` over the dates a year before ``period`` ({date: value}), for seasonal pro-rating.
+
+    The only function here that reads the database (through ``kpi_engine.metrics.query.compute``).
+    """
+    from kpi_engine.metrics.query import compute  # local: the pure functions above need no database
+
+    lo, hi = last_year(periods.to_date(period[0])), last_year(periods.to_date(period[1]))
+    frame = compute(engine, [metric], grain="day", start=lo, end=hi, where=where, settings=settings)  # type: ignore[arg-type]
+    return {d: float(v) for d, v in zip(frame["period_start"], frame[metric], strict=True) if v == v}
