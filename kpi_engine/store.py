@@ -132,7 +132,7 @@ def data_version(engine: Engine) -> str:
     return str(value or "0")
 
 
-def raw_duckdb(conn: Connection):  # noqa: ANN201 - duckdb's own connection type
+def raw_duckdb(conn: Connection):
     """The DuckDB connection under a SQLAlchemy connection (for register/arrow bulk paths)."""
     return conn.connection.driver_connection
 

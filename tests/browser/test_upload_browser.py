@@ -28,7 +28,7 @@ def _demo_db(tmp_path: Path) -> str:
     return url
 
 
-def _wait_for_app(page) -> None:  # noqa: ANN001 - playwright Page
+def _wait_for_app(page) -> None:
     page.wait_for_selector("[data-testid='stSidebar']")
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
