@@ -51,12 +51,17 @@ Where = Mapping[str, str | Sequence[str]]
 
 
 def clip_range(start: dt.date, end: dt.date, as_of: dt.date | None) -> tuple[dt.date, dt.date] | None:
-    """``[start, min(end, as_of)]``: the part of a period that has happened; None when it starts after ``as_of``."""
+    """The part of a period that is over by ``as_of`` (the meeting day): ``[start, min(end, as_of - 1 day)]``.
+
+    Like the Standup, the as-of day itself is not counted (it has just begun), so a channel opened from a
+    Standup alert shows the same numbers and pro-rated targets. A period that begins on the as-of day keeps
+    that one day; None when the period starts after ``as_of``.
+    """
     if as_of is None:
         return start, end
     if as_of < start:
         return None
-    return start, min(end, as_of)
+    return start, min(end, max(start, as_of - dt.timedelta(days=1)))
 
 
 def achievement(actual: float | None, target: float | None, direction: str = "higher") -> float:

@@ -122,7 +122,8 @@ def _row(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
 
 def test_clip_range_and_achievement() -> None:
     start, end = MARCH
-    assert drill.clip_range(start, end, dt.date(2026, 3, 10)) == (start, dt.date(2026, 3, 10))
+    assert drill.clip_range(start, end, dt.date(2026, 3, 10)) == (start, dt.date(2026, 3, 9))
+    assert drill.clip_range(start, end, start) == (start, start)  # a period beginning on the as-of day
     assert drill.clip_range(start, end, dt.date(2026, 4, 2)) == (start, end)
     assert drill.clip_range(start, end, dt.date(2026, 2, 28)) is None
     assert drill.clip_range(start, end, None) == (start, end)

@@ -1,6 +1,6 @@
 """The Channels page, driven headless by AppTest on an empty database and on the demo data (DuckDB files).
 
-The demo ends on 2026-10-31, so every view is pinned with ``date`` and ``asof`` in the URL: October 2026,
+The demo ends on 2026-10-31, so every view is pinned with ``date`` and ``asof`` (the meeting day after it) in the URL: October 2026,
 where the story has xiaohongshu sliding under its lead target. Expected numbers come from the engine
 (tested by hand in tests/test_drill.py) or from the database directly.
 """
@@ -24,7 +24,7 @@ APP = ROOT / "app.py"
 PAGE = "pages/channels.py"
 TIMEOUT = 60
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-10-31"}
+VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-11-01"}
 XHS = demo.SLIDING_CHANNEL
 
 
@@ -153,7 +153,7 @@ def test_url_opens_a_channel_with_campaigns_trend_funnel_costs_and_leads(open_pa
     page = funnel.leads_page(eng, *OCT, where={"channel": XHS}, as_of=OCT[1])
     assert list(leads["lead_id"]) == list(page.rows["lead_id"])
     assert any(f"Leads 1–50 of {page.total:,}" in c for c in texts(at.caption))
-    assert at.query_params["channel"] == XHS and at.query_params["asof"] == "2026-10-31"
+    assert at.query_params["channel"] == XHS and at.query_params["asof"] == "2026-11-01"
 
 
 def test_selecting_a_row_in_the_table_selects_the_channel(open_page, demo_url) -> None:

@@ -23,7 +23,7 @@ APP = ROOT / "app.py"
 PAGE = "pages/team.py"
 TIMEOUT = 60
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-10-31"}
+VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-11-01"}
 P02 = demo.RISING_PERSON
 
 

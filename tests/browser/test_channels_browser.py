@@ -18,7 +18,7 @@ from kpi_engine import demo, drill, store
 pytestmark = pytest.mark.browser
 
 END = dt.date(2026, 10, 31)
-VIEW = "date=2026-10-15&asof=2026-10-31&period=month"
+VIEW = "date=2026-10-15&asof=2026-11-01&period=month"
 ROW, HEADER, MARKER = 35, 35, 16  # grid geometry in CSS pixels: row height, header height, checkbox x
 
 
