@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL server on loopback for the test suite.
 # Installs PostgreSQL with apt-get when it is missing. Prints the SQLAlchemy URL.
-# Usage: scripts/pg_test_server.sh start|stop   (data in $PGTEST_DIR, default .pgtest/)
+# Usage: scripts/pg_test_server.sh start|stop   (data in $PGTEST_DIR, default /tmp/kpi-pgtest-<checkout hash>)
 set -euo pipefail
 cmd="${1:-start}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-dir="${PGTEST_DIR:-$root/.pgtest}"
+# Data lives under /tmp: the unprivileged server user must be able to reach it, whatever the checkout's path.
+dir="${PGTEST_DIR:-/tmp/kpi-pgtest-$(printf '%s' "$root" | sha256sum | cut -c1-12)}"
 port="${PGTEST_PORT:-54329}"
 
 find_bin() {
@@ -40,9 +41,15 @@ case "$cmd" in
     fi
     [ "$(id -u)" = "0" ] && chown -R postgres "$dir"
     if ! "${run_as[@]}" "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+      # The port may be taken by another server (another checkout's): take a free one instead.
+      if ! python3 -c "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1])))" "$port" 2>/dev/null; then
+        port="$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")"
+      fi
+      echo "$port" > "$dir/.port"
       "${run_as[@]}" "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
     fi
+    [ -f "$dir/.port" ] && port="$(cat "$dir/.port")"
     "${run_as[@]}" "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='kpi_test'" | grep -q 1 \
       || "${run_as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres kpi_test
     echo "postgresql+psycopg://postgres@127.0.0.1:$port/kpi_test"
