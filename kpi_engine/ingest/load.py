@@ -11,7 +11,7 @@ updated). Then the same set-based SQL on both backends:
    created (refs.py);
 2. the prior version of every row that will change goes to ``<table>__undo``
    (action 'update'), then ``UPDATE ... FROM`` the stage, only where a value differs;
-3. the keys of new rows go to ``<table>__undo`` (action 'insert'), then
+3. new rows are inserted with ``inserted_by`` = the upload id (their undo record), then
    ``INSERT ... SELECT`` the new rows.
 
 Identifiers come only from kpi_engine.schema; values are bound.
@@ -130,8 +130,8 @@ def _stage_is_view(conn: Connection) -> bool:
         return False
     found = duck(conn).execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [STAGE]
-    ).fetchone()
-    return bool(found and found[0])
+    ).fetchall()  # fetchall: DuckDB refuses further work while a result is left unfinished
+    return bool(found and found[0][0])
 
 
 def materialize_stage(conn: Connection) -> None:
@@ -249,15 +249,12 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
         )).rowcount
         drop_temp(conn, "_kpi_changed")
     new_rows = "TRUE" if empty else f"NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {join})"
-    conn.execute(sa.text(
-        f"INSERT INTO {q(undo.name)} (upload_id, action, {', '.join(q(k) for k in keys)}) "
-        f"SELECT :uid, 'insert', {', '.join(f's.{q(k)}' for k in keys)} FROM {q(STAGE)} s WHERE {new_rows}"
-    ), params)
-    cols = ", ".join(q(c) for c in stage_cols)
+    # New rows carry the upload's id in ``inserted_by``: that is their undo record.
+    cols = ", ".join(q(c) for c in [*stage_cols, "inserted_by"])
     inserted = conn.execute(sa.text(
-        f"INSERT INTO {q(table.name)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)} "
+        f"INSERT INTO {q(table.name)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, :uid "
         f"FROM {q(STAGE)} s WHERE {new_rows}"
-    )).rowcount
+    ), params).rowcount
     return int(inserted or 0), int(updated or 0)
 
 

@@ -18,9 +18,11 @@ import datetime as dt
 import hashlib
 import io
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -374,6 +376,10 @@ def _parse_records(buf: pa.Buffer, width: int, delimiter: str,
     names = [f"c{i}" for i in range(width)]
     if buf.size == 0:
         return [pa.array([], pa.string()) for _ in names], pa.array([], pa.int64()), []
+    fast = _parse_threaded(buf, names, delimiter)
+    if fast is not None:  # no ragged record: record i is sheet row header_row + i
+        numbers = np.arange(1, fast.num_rows + 1, dtype=np.int64) + header_row
+        return [fast.column(i) for i in range(width)], pa.array(numbers, pa.int64()), []
     block = BLOCK_SIZE
     while True:
         skipped: list[int] = []
@@ -423,6 +429,35 @@ def _parse_records(buf: pa.Buffer, width: int, delimiter: str,
     return columns, pa.array(numbers + header_row, pa.int64()), bad
 
 
+def _parse_threaded(buf: pa.Buffer, names: list[str], delimiter: str) -> pa.Table | None:
+    """All cores, for the common case of a well-formed file; None when any record is ragged.
+
+    Multi-threaded parsing does not tell the record number of a ragged record, so such files are parsed
+    again on one thread (exact row numbers for the report). A value longer than a block also falls back.
+    """
+    ragged: list[bool] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        ragged.append(True)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            buf,
+            read_options=pacsv.ReadOptions(use_threads=True, block_size=BLOCK_SIZE, column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
+    except pa.ArrowInvalid as exc:
+        message = str(exc)
+        if "UTF8" in message or "UTF-8" in message:
+            raise _NotUtf8(message) from exc
+        return None
+    return None if ragged else table
+
+
 # --- shared -------------------------------------------------------------------------------------------------
 
 
@@ -449,9 +484,10 @@ def _finish(header: list[str | None], columns: list[pa.Array | pa.ChunkedArray],
     names: list[str] = []
     kept: list[pa.Array] = []
     seen = {ROW_COL.casefold()}
-    for j, (raw, col) in enumerate(zip(header, columns, strict=True)):
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # pyarrow compute releases the GIL
+        cleaned = list(pool.map(_clean, columns))
+    for j, (raw, col) in enumerate(zip(header, cleaned, strict=True)):
         name = (raw or "").replace("\ufeff", "").strip()
-        col = _clean(col)
         if not name:
             if col.null_count < len(col):
                 issues.append(issue("file_blank_header", "warning", row=header_row, value=column_letter(j),

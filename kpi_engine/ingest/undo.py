@@ -1,8 +1,8 @@
 """Undo an upload: restore exactly the rows it replaced, delete the rows it inserted.
 
-Every upload wrote, per table it touched, the keys it inserted and the full
-prior version of every row it changed into ``<table>__undo`` (including people
-and channels it created on the fly). Undo reverses that with set-based SQL in
+Every upload tagged the rows it inserted with ``inserted_by`` and wrote the full
+prior version of every row it changed into ``<table>__undo`` (people and channels
+it created on the fly are listed there as 'insert'). Undo reverses that with set-based SQL in
 one transaction, and refuses (changing nothing) when the upload is unknown,
 already undone, or when a later upload that is still in force touched the same
 keys (that one must be undone first, or its changes would be lost).
@@ -49,10 +49,13 @@ def blocking_uploads(conn: Connection, upload_id: int) -> list[int]:
     for name, table in schema.UPLOAD_TABLES.items():
         undo = q(schema.UNDO_TABLES[name].name)
         keys = schema.key_columns(table)
+        key_list = ", ".join(q(k) for k in keys)
+        mine = (f"(SELECT {key_list} FROM {undo} WHERE upload_id = :uid "
+                f"UNION ALL SELECT {key_list} FROM {q(name)} WHERE inserted_by = :uid)")
         rows = conn.execute(sa.text(
-            f"SELECT DISTINCT later.upload_id FROM {undo} mine JOIN {undo} later ON {_key_match(keys, 'mine', 'later')} "
+            f"SELECT DISTINCT later.upload_id FROM {mine} mine JOIN {undo} later ON {_key_match(keys, 'mine', 'later')} "
             f"JOIN uploads u ON u.upload_id = later.upload_id "
-            f"WHERE mine.upload_id = :uid AND later.upload_id > :uid AND u.undone_at IS NULL"
+            f"WHERE later.upload_id > :uid AND u.undone_at IS NULL"
         ), {"uid": upload_id})
         found.update(int(r[0]) for r in rows)
     return sorted(found)
@@ -63,9 +66,10 @@ def _revert_table(conn: Connection, name: str, upload_id: int) -> tuple[int, int
     undo = q(schema.UNDO_TABLES[name].name)
     keys = schema.key_columns(table)
     params = {"uid": upload_id}
+    # Rows the upload inserted: tagged with inserted_by, or (people/channels made on the fly) listed as 'insert'.
     deleted = conn.execute(sa.text(
-        f"DELETE FROM {q(name)} WHERE EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = :uid AND u.action = 'insert' "
-        f"AND {_key_match(keys, 'u', q(name))})"
+        f"DELETE FROM {q(name)} WHERE inserted_by = :uid OR EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = :uid "
+        f"AND u.action = 'insert' AND {_key_match(keys, 'u', q(name))})"
     ), params).rowcount
     others = [c.name for c in table.columns if c.name not in keys]
     restored = 0

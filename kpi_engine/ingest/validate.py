@@ -106,7 +106,7 @@ def _build_p(con: duckdb.DuckDBPyConnection, plan: Plan, any_problem: str | None
         sql, view, params = _layer_sql(plan, day_first, any_problem)
         con.execute(f"CREATE OR REPLACE TABLE p AS {sql}", bound(sql, params))
         con.execute(f"CREATE OR REPLACE VIEW pv AS {view}")
-        flagged = bool(any_problem) and bool(con.execute("SELECT bool_or(__any) FROM p").fetchone()[0])
+        flagged = bool(any_problem) and bool(con.execute("SELECT bool_or(__any) FROM p").fetchall()[0][0])
         con.execute(f"CREATE OR REPLACE TABLE bad AS SELECT * FROM pv {'WHERE __any' if flagged else 'LIMIT 0'}")
         dates = [c.name for c in plan.columns if c.kind in ("date", "datetime") and c.source is not None]
         if day_first or not dates or not flagged:
@@ -115,7 +115,7 @@ def _build_p(con: duckdb.DuckDBPyConnection, plan: Plan, any_problem: str | None
             f"bool_or({_q(c + '__raw')} IS NOT NULL AND {_q(c + '__v')} IS NULL AND {parse.dmy_probe(_q(c + '__raw'))})"
             for c in dates
         )
-        found = con.execute(f"SELECT {probes} FROM bad").fetchone() or ()
+        found = (con.execute(f"SELECT {probes} FROM bad").fetchall() or [()])[0]  # fetchall: no result left open
         day_first = {c for c, hit in zip(dates, found, strict=True) if hit}
         if not day_first:
             return flagged
@@ -254,7 +254,7 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
         any_problem = " OR ".join(f"({c.where})" for c in cell_checks) or None
         _build_p(con, plan, any_problem)  # also the table ``bad``: the rows with some cell problem
         keys = ", ".join(_q(k) for k in plan.keys)
-        matched = con.execute(f"SELECT count(*) FROM pv JOIN ex USING ({keys})").fetchone()[0] if has_existing else 0
+        matched = con.execute(f"SELECT count(*) FROM pv JOIN ex USING ({keys})").fetchall()[0][0] if has_existing else 0
         if plan.lacking and matched == 0:
             # Not a partial update of known rows: the file lacks required columns.
             return _result(raw, table.name, _issues_frame([_file_issue("missing_column", c) for c in plan.lacking]))
@@ -266,7 +266,7 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
                 "INSERT INTO iss VALUES ('warning', 'channel_missing', NULL, 'channel_id', NULL, NULL, $ch, -1)",
                 {"ch": f"channel={plan.unattributed}"},
             )
-        rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchone()[0]
+        rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchall()[0][0]
         cap = get_settings().max_reported_issues
         issues = con.execute(
             f"SELECT {', '.join(_q(c) for c in ISSUE_COLUMNS)} FROM iss ORDER BY row NULLS FIRST, ord, code LIMIT {int(cap)}"
