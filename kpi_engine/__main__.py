@@ -11,7 +11,7 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics")
+COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard")
 
 
 def build_parser() -> argparse.ArgumentParser:

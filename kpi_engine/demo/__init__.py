@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import schema, store
@@ -207,8 +208,13 @@ def generate(engine: Engine, *, months: int = 18, seed: int = 7, scale: float = 
     target_rows = targets.build_targets(data.tables, data.calendar.start, data.calendar.end, scale)
     with store.transaction(engine) as conn:
         load.write_tables(conn, data.tables, progress)
-        conn.execute(schema.targets.delete().where(schema.targets.c.source == "demo"))
-        conn.execute(schema.targets.insert(), target_rows)
+        tg = schema.targets
+        conn.execute(tg.delete().where(tg.c.source == "demo"))
+        # Months an activated plan already covers keep the plan's targets.
+        taken = {tuple(r) for r in conn.execute(sa.select(tg.c.metric_id, tg.c.scope_type, tg.c.scope_id, tg.c.period_start))}
+        fresh = [r for r in target_rows if (r["metric_id"], r["scope_type"], r["scope_id"], r["period_start"]) not in taken]
+        if fresh:
+            conn.execute(tg.insert(), fresh)
     t2 = time.perf_counter()
     if progress:
         progress(1.0, "demo_stage_done")

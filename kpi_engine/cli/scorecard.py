@@ -1,0 +1,130 @@
+"""``python -m kpi_engine scorecard PLAN_ID_OR_FILE [--as-of DATE] [--format csv|json|table]``.
+
+One row per KPI of the card (the plan's team or appraised person unless ``--card``) with the
+columns metric, scope, dimension, weight, actual, base, challenge, achievement (a fraction) and
+score (0 to the cap, 120; empty when not measurable), then the totals: weighted score,
+qualitative (360) score, final score, grade and bonus. ``--format json`` prints one object with
+``kpis`` (a list of objects with those columns) and the keys weighted_score, qualitative_score,
+final_score, grade and bonus (plus context: plan, version, notes, dimensions, the calculation).
+A CSV has the KPI rows, an empty line, then ``total,value`` rows (and ``note`` rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import TextIO
+
+import sqlalchemy as sa
+
+from kpi_engine import store as db
+from kpi_engine.cli import add_db_option
+from kpi_engine.cli.metrics import _write as write_frame
+from kpi_engine.cli.metrics import clean_number, format_cell
+from kpi_engine.cli.plan import add_as_of, resolve_plan
+from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
+from kpi_engine.plans.model import PlanError
+from kpi_engine.plans.report import KPI_COLUMNS, card_document, dimension_frame, kpi_frame, totals_dict
+from kpi_engine.scoring import format_score, format_value
+
+_EPILOG = """\
+A plan id scores its active version (else its latest); a YAML file scores the file as it is.
+A period still running is scored with the data so far against the full-period targets (the
+output says so) and each KPI is paced to the period end. KPIs without data are not measurable:
+left out of the weighted score, listed in a note. Examples:
+  python -m kpi_engine scorecard 2026-10-team-plan --as-of 2026-11-22
+  python -m kpi_engine scorecard plan.yaml --card p02 --format json
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("scorecard", help="score a KPI plan: every KPI, weighted score, 360, final, grade, bonus",
+                              description="Score a KPI plan against the data.", epilog=_EPILOG,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plan", metavar="PLAN_ID_OR_FILE")
+    add_as_of(p)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--card", default=None, metavar="team|PERSON_ID",
+                   help="whose card: the team (or the appraised person) by default, or a person of the cascade")
+    p.add_argument("--version", default=None, help="a version number, 'active' (default) or 'latest'")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of notes and calculations")
+    add_db_option(p)
+    p.set_defaults(func=run)
+
+
+def _csv(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    frame = kpi_frame(card, lang)
+    writer.writerow(KPI_COLUMNS)
+    for row in frame[list(KPI_COLUMNS)].itertuples(index=False):
+        writer.writerow([format_cell(v) for v in row])
+    writer.writerow([])
+    writer.writerow(["total", "value"])
+    for key, value in totals_dict(card).items():
+        writer.writerow([key, format_cell(value) if value is not None else ""])
+    for note in score.notes(lang):
+        writer.writerow(["note", note])
+
+
+def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
+    p = score.plan
+    who = card.label or card.card
+    out.write(f"{p.name} · {p.period} · {p.plan_id or 'file'} v{p.version or '-'} · card {who} · as of {score.as_of}\n")
+    for note in score.notes(lang):
+        out.write(f"note: {note}\n")
+    out.write("\n")
+    write_frame(kpi_frame(card, lang)[list(KPI_COLUMNS)], "table", out)
+    dims = dimension_frame(score, card, lang)
+    if len(dims):
+        out.write("\n")
+        write_frame(dims[["dimension", "weight", "score", "not_measurable"]], "table", out)
+    tot = card.totals
+    out.write("\n")
+    out.write(f"weighted score     {format_score(tot.weighted)}\n")
+    out.write(f"qualitative score  {format_score(tot.qualitative)}\n")
+    out.write(f"final score        {format_score(tot.final)}\n")
+    out.write(f"grade              {tot.grade or '—'}\n")
+    out.write(f"bonus              {format_value(tot.bonus, 'money')}\n")
+    out.write("\n")
+    for r in card.kpis:
+        out.write(f"- {r.kpi.metric} @ {r.kpi.scope}: {r.explain(lang)}\n")
+    for line in card.explain(lang):
+        out.write(f"* {line}\n")
+
+
+def _json(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
+    doc = card_document(score, card, lang)
+
+    def clean(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, (str, bool)) or value is None:
+            return value
+        if isinstance(value, (int, float)):
+            return clean_number(value)
+        return str(value)
+
+    out.write(json.dumps(clean(doc), ensure_ascii=False, indent=2) + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        engine = db.get_engine(args.db)
+        plan = resolve_plan(engine, args.plan, args.version or "active")
+        score = score_plan(engine, plan, as_of=args.as_of)
+        card = score.card(args.card) if args.card else score.main
+    except (PlanError, ValueError, KeyError, LookupError) as exc:
+        problems = exc.problems if isinstance(exc, PlanError) else [str(exc).strip("'\"")]
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except sa.exc.SQLAlchemyError as exc:
+        print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    {"csv": _csv, "json": _json, "table": _table}[args.format](card, score, args.lang, sys.stdout)
+    return 0
+

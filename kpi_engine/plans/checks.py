@@ -1,0 +1,426 @@
+"""Plan checks (SPEC section 5): every problem at once, each with its fix in English and Chinese.
+
+Errors block activation: no KPI at all, a metric or scope that does not exist, a missing or
+non-positive base target (or a floor outside 0..1), base and challenge in the wrong order,
+weights of a card that add up neither to 100 nor to 100 × the quantitative share (the
+appraisal form, where the 360 part is the rest). Everything else is a warning that a manager
+can acknowledge (by its ``key``); scoring never depends on warnings:
+
+- dimensions: a KPI in a dimension its framework does not have; the main card's dimension
+  weights outside the framework's recommended ranges (or, with a preset, more than 5 points
+  away from the preset's weights);
+- focus: 3 to 5 core KPIs per card; results and process indicators both present; on the main
+  card short-term results about 60-70% and long-term brand about 20-30% of the weight (5
+  points of slack);
+- ownership and data: every KPI has an owner, who exists and can influence it (for a person's
+  KPI, the person or their manager; for a channel's or campaign's, its owner or their manager);
+  a manual metric has values reported for the scope, a computed one has facts;
+- no vanity-only measurement: exposure (impressions, followers ...) without a conversion KPI
+  for the same scope (for a channel: or for a campaign of it, or the person who runs it);
+- target sanity against the last six complete months: above 3× the average, or not beyond
+  the recent level (the last three months), is flagged;
+- cascade coverage: person (or channel) targets of a metric that adds up cover the team's;
+- continuity: at least half the previous plan's KPIs carried over, unless ``deliberate_change``;
+- guardrails carry no weight and deduct a positive penalty; no KPI twice.
+
+Checks that need the database (existence, owners, data, history, continuity) run when an
+engine is given. The quarterly rationality review lives in :mod:`kpi_engine.plans.review`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from kpi_engine import schema
+from kpi_engine.metrics import registry
+from kpi_engine.metrics.query import data_bounds
+from kpi_engine.plans import catalog, suggest
+from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
+from kpi_engine.plans.templates import FRAMEWORKS, PRESETS
+from kpi_engine.scoring import explain, format_value
+
+CORE_RANGE = (3, 5)
+SHORT_RANGE, BRAND_RANGE, ABOUT = (60.0, 70.0), (20.0, 30.0), 5.0
+PRESET_TOLERANCE = 5.0
+FAR_ABOVE = 3.0
+MIN_CARRIED = 0.5
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: ``code`` names the rule; ``key`` identifies it for acknowledgement."""
+
+    code: str
+    severity: str  # error | warning
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+    kpi: int | None = None
+    card: str | None = None
+    acknowledged: bool = False
+
+    def message(self, lang: str = "en") -> str:
+        return explain([(f"plans_check_{self.code}", self.params)], lang)[0]
+
+    def fix(self, lang: str = "en") -> str:
+        return explain([(f"plans_fix_{self.code}", self.params)], lang)[0]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def unacknowledged(self) -> list[Issue]:
+        return [i for i in self.warnings if not i.acknowledged]
+
+    @property
+    def blocking(self) -> list[Issue]:
+        """What stops activation: every error, and warnings nobody acknowledged."""
+        return self.errors + self.unacknowledged
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings may remain to acknowledge)."""
+        return not self.errors
+
+    def codes(self) -> set[str]:
+        return {i.code for i in self.issues}
+
+    def acknowledge(self, keys: Iterable[str]) -> CheckReport:
+        chosen = set(keys)
+        return CheckReport(tuple(dataclasses.replace(i, acknowledged=i.severity == "warning" and i.key in chosen)
+                                 for i in self.issues))
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """A table for pages: severity, message, fix, KPI, card, acknowledged, key, code."""
+        return pd.DataFrame([{"severity": i.severity, "message": i.message(lang), "fix": i.fix(lang), "kpi": i.kpi,
+                              "card": i.card, "acknowledged": i.acknowledged, "key": i.key, "code": i.code}
+                             for i in self.issues],
+                            columns=["severity", "message", "fix", "kpi", "card", "acknowledged", "key", "code"])
+
+
+def kpi_label(k: Kpi) -> str:
+    return f"{k.metric} @ {k.scope}"
+
+
+def card_params(card: str) -> dict[str, str]:
+    return {"card_key": "plans_card_team"} if card == TEAM_CARD else {"card": card}
+
+
+class _Out:
+    def __init__(self) -> None:
+        self.items: list[Issue] = []
+
+    def add(self, code: str, severity: str, key: str, *, kpi: int | None = None, card_id: str | None = None,
+            **params: object) -> None:
+        self.items.append(Issue(code, severity, key, {k: str(v) for k, v in params.items()}, kpi, card_id))
+
+
+# --- the database side: who and what exists ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Directory:
+    people: dict[str, str]  # person -> manager ("" for none)
+    teams: set[str]
+    channels: dict[str, str]  # channel -> owner
+    campaigns: dict[str, tuple[str, str]]  # campaign -> (channel, owner)
+
+    @classmethod
+    def load(cls, engine: Engine) -> Directory:
+        p, ch, ca = schema.people, schema.channels, schema.campaigns
+        with engine.connect() as conn:
+            people = {r[0]: r[1] or "" for r in conn.execute(sa.select(p.c.person_id, p.c.manager_id))}
+            teams = {r[0] for r in conn.execute(sa.select(p.c.team).distinct()) if r[0]}
+            channels = {r[0]: r[1] or "" for r in conn.execute(sa.select(ch.c.channel_id, ch.c.owner_id))}
+            campaigns = {r[0]: (r[1], r[2] or "") for r in conn.execute(sa.select(ca.c.campaign_id, ca.c.channel_id,
+                                                                                   ca.c.owner_id))}
+        return cls(people, teams, channels, campaigns)
+
+    def exists(self, scope: Scope) -> bool:
+        if scope.type == "team":
+            return not scope.id or scope.id in self.teams
+        return scope.id in {"person": self.people, "channel": self.channels, "campaign": self.campaigns}[scope.type]
+
+    def influencers(self, scope: Scope) -> set[str] | None:
+        """Who can influence a scope's numbers (None: anyone in the team)."""
+        if scope.type == "person":
+            direct = {scope.id}
+        elif scope.type == "channel":
+            direct = {self.channels.get(scope.id, "")}
+        elif scope.type == "campaign":
+            channel, owner = self.campaigns.get(scope.id, ("", ""))
+            direct = {owner, self.channels.get(channel, "")}
+        else:
+            return None
+        direct.discard("")
+        return direct | {self.people.get(d, "") for d in direct} - {""}
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def _weights_ok(total: float, share: float) -> bool:
+    return abs(total - 100) < 0.01 or (share < 1 and abs(total - 100 * share) < 0.01)
+
+
+def _structure(plan: Plan, out: _Out, directory: Directory | None) -> None:
+    if not plan.kpis:
+        out.add("no_kpis", "error", "no_kpis")
+        return
+    fw = FRAMEWORKS[plan.framework]
+    seen: dict[tuple[str, str], int] = {}
+    for i, k in enumerate(plan.kpis):
+        label, key = kpi_label(k), f"{k.metric}@{k.scope}"
+        kind, mid = split_metric(k.metric)
+        if kind not in (None, "pop", "yoy") or mid not in registry.METRICS:
+            out.add("unknown_metric", "error", f"unknown_metric:{key}", kpi=i, kpi_label=label, metric=k.metric)
+        try:
+            scope = Scope.parse(k.scope)
+            if directory is not None and not directory.exists(scope):
+                out.add("unknown_scope", "error", f"unknown_scope:{key}", kpi=i, kpi_label=label, scope=k.scope)
+        except ValueError:
+            out.add("unknown_scope", "error", f"unknown_scope:{key}", kpi=i, kpi_label=label, scope=k.scope)
+        if k.base is None or k.base <= 0 or (k.floor is not None and not 0 <= k.floor <= 1) or k.weight < 0:
+            out.add("target_invalid", "error", f"target_invalid:{key}", kpi=i, kpi_label=label,
+                    base="—" if k.base is None else f"{k.base:g}", floor="—" if k.floor is None else f"{k.floor:g}",
+                    weight=f"{k.weight:g}")
+        elif k.challenge is not None:
+            lower = catalog.direction(k.metric) == "lower"
+            if (lower and k.challenge > k.base) or (not lower and k.challenge < k.base):
+                out.add("target_order", "error", f"target_order:{key}", kpi=i, kpi_label=label, base=f"{k.base:g}",
+                        challenge=f"{k.challenge:g}", direction_key=f"plans_direction_{'lower' if lower else 'higher'}")
+        if k.dimension not in fw.dimension_ids:
+            out.add("dimension_unknown", "warning", f"dimension_unknown:{key}", kpi=i, kpi_label=label,
+                    dimension=k.dimension or "—", valid=", ".join(fw.dimension_ids))
+        if k.guardrail and k.weight > 0:
+            out.add("guardrail_weight", "warning", f"guardrail_weight:{key}", kpi=i, kpi_label=label, weight=f"{k.weight:g}")
+        if k.guardrail and k.penalty <= 0:
+            out.add("guardrail_penalty", "warning", f"guardrail_penalty:{key}", kpi=i, kpi_label=label)
+        if (k.metric, k.scope) in seen:
+            out.add("duplicate_kpi", "warning", f"duplicate_kpi:{key}", kpi=i, kpi_label=label, first=seen[(k.metric, k.scope)] + 1)
+        seen.setdefault((k.metric, k.scope), i)
+
+
+def dimension_issues(plan: Plan, code: str) -> list[Issue]:
+    """The main card's dimension weights against the preset (±5 points) or the framework's ranges."""
+    out = _Out()
+    entries = [k for _, k in plan.kpis_of(plan.main_card) if not k.guardrail]
+    total = sum(k.weight for k in entries)
+    if total <= 0:
+        return []
+    scale = 1.0 if _weights_ok(total, plan.quantitative_share) else 100 / total
+    preset = PRESETS.get(plan.preset) if plan.framework == "department" else None
+    for dim in FRAMEWORKS[plan.framework].dimensions:
+        pct = sum(k.weight for k in entries if k.dimension == dim.id) * scale
+        if preset is not None:
+            low = high = preset.weights.get(dim.id, 0.0)
+            low, high = low - PRESET_TOLERANCE, high + PRESET_TOLERANCE
+        elif dim.low is None or dim.high is None:
+            continue
+        else:
+            low, high = dim.low, dim.high
+        if pct < low - 0.01 or pct > high + 0.01:
+            out.add(code, "warning", f"{code}:{dim.id}", card_id=plan.main_card, dimension_key=f"plans_dim_{dim.id}",
+                    weight=f"{pct:g}", low=f"{max(low, 0):g}", high=f"{high:g}",
+                    reference_key="plans_reference_preset" if preset else "plans_reference_framework",
+                    preset=preset.name_en if preset else "")
+    return out.items
+
+
+def _cards(plan: Plan, out: _Out) -> None:
+    for card in plan.cards():
+        mine = [k for _, k in plan.kpis_of(card)]
+        if not mine:
+            continue
+        scored = [k for k in mine if not k.guardrail]
+        total = sum(k.weight for k in scored)
+        if not _weights_ok(total, plan.quantitative_share):
+            out.add("weights_total", "error", f"weights_total:{card}", card_id=card, total=f"{total:g}",
+                    share_total=f"{100 * plan.quantitative_share:g}", **card_params(card))
+        core = sum(1 for k in scored if k.core)
+        if not CORE_RANGE[0] <= core <= CORE_RANGE[1]:
+            out.add("core_count", "warning", f"core_count:{card}", card_id=card, count=core, **card_params(card))
+        kinds = {catalog.nature(k.metric) for k in scored}
+        if kinds != {"result", "process"}:
+            missing = "process" if "process" not in kinds else "result"
+            out.add("results_process", "warning", f"results_process:{card}", card_id=card,
+                    missing_key=f"plans_nature_{missing}", **card_params(card))
+        if card == plan.main_card and total > 0:
+            short = sum(k.weight for k in scored if catalog.horizon(k.metric) == "short") * 100 / total
+            brand = sum(k.weight for k in scored if catalog.horizon(k.metric) == "brand") * 100 / total
+            if not SHORT_RANGE[0] - ABOUT <= short <= SHORT_RANGE[1] + ABOUT:
+                out.add("horizon_short", "warning", f"horizon_short:{card}", card_id=card, share=f"{short:.0f}",
+                        **card_params(card))
+            if not BRAND_RANGE[0] - ABOUT <= brand <= BRAND_RANGE[1] + ABOUT:
+                out.add("horizon_brand", "warning", f"horizon_brand:{card}", card_id=card, share=f"{brand:.0f}",
+                        **card_params(card))
+
+
+def _owners(plan: Plan, out: _Out, directory: Directory | None) -> None:
+    for i, k in enumerate(plan.kpis):
+        label, key = kpi_label(k), f"{k.metric}@{k.scope}"
+        if not k.owner:
+            out.add("owner_missing", "warning", f"owner_missing:{key}", kpi=i, kpi_label=label)
+            continue
+        if directory is None:
+            continue
+        if k.owner not in directory.people:
+            out.add("owner_unknown", "warning", f"owner_unknown:{key}", kpi=i, kpi_label=label, owner=k.owner)
+            continue
+        try:
+            who = directory.influencers(Scope.parse(k.scope))
+        except ValueError:
+            continue
+        if who is not None and who and k.owner not in who:
+            out.add("owner_influence", "warning", f"owner_influence:{key}", kpi=i, kpi_label=label, owner=k.owner,
+                    who=", ".join(sorted(who)))
+
+
+def _vanity(plan: Plan, out: _Out, directory: Directory | None) -> None:
+    scopes: dict[str, list[Kpi]] = {}
+    for k in plan.kpis:
+        scopes.setdefault(k.scope, []).append(k)
+    for scope_text, kpis in scopes.items():
+        exposure = [k.metric for k in kpis if catalog.is_exposure(k.metric)]
+        if not exposure or any(catalog.is_conversion(k.metric) for k in kpis):
+            continue
+        covered = False
+        try:
+            scope = Scope.parse(scope_text)
+        except ValueError:
+            continue
+        if scope.type == "channel":
+            owner = directory.channels.get(scope.id, "") if directory else ""
+            related = {f"person:{owner}"} if owner else set()
+            if directory:
+                related |= {f"campaign:{c}" for c, (ch, _) in directory.campaigns.items() if ch == scope.id}
+            covered = any(catalog.is_conversion(k.metric) for s in related for k in scopes.get(s, []))
+        if not covered:
+            out.add("vanity_only", "warning", f"vanity_only:{scope_text}", scope=scope_text, metrics=", ".join(exposure))
+
+
+def _cascade(plan: Plan, out: _Out) -> None:
+    for team_kpi in plan.kpis:
+        if team_kpi.scope != "team" or team_kpi.growth_kind or team_kpi.base is None:
+            continue
+        m = registry.METRICS.get(team_kpi.metric_id)
+        if m is None or not m.additive:
+            continue
+        for level in ("person", "channel"):
+            parts = [k.base for k in plan.kpis if k.metric == team_kpi.metric and k.scope.startswith(f"{level}:")
+                     and k.base is not None]
+            if parts and sum(parts) < team_kpi.base * 0.999:
+                out.add("cascade_coverage", "warning", f"cascade_coverage:{team_kpi.metric}:{level}", metric=team_kpi.metric,
+                        level_key=f"plans_level_{level}", covered=f"{sum(parts):g}", team=f"{team_kpi.base:g}",
+                        share=f"{sum(parts) / team_kpi.base:.0%}")
+
+
+def _data_sources(plan: Plan, out: _Out, engine: Engine) -> None:
+    mv = schema.metric_values
+    seen: dict[tuple[str, ...], int] = {}
+    for i, k in enumerate(plan.kpis):
+        kind, mid = split_metric(k.metric)
+        if mid not in registry.METRICS:
+            continue
+        try:
+            scope = Scope.parse(k.scope)
+        except ValueError:
+            continue
+        manual = [m.source_id for m in registry.manual_closure([mid])]
+        memo = (*manual, scope.type, scope.id) if manual else registry.METRICS[mid].facts
+        if memo not in seen:
+            if manual:
+                query = sa.select(sa.func.count()).select_from(mv).where(mv.c.metric_id.in_(manual),
+                                                                          mv.c.scope_type == scope.type,
+                                                                          mv.c.scope_id == scope.id)
+                with engine.connect() as conn:
+                    seen[memo] = conn.execute(query).scalar() or 0
+            else:
+                seen[memo] = 1 if data_bounds(engine, [mid]) is not None else 0
+        found = seen[memo]
+        if not found:
+            out.add("data_source", "warning", f"data_source:{k.metric}@{k.scope}", kpi=i, kpi_label=kpi_label(k),
+                    source_key="plans_source_manual" if manual else "plans_source_facts",
+                    tables=", ".join(manual or registry.METRICS[mid].facts))
+
+
+def _history(plan: Plan, out: _Out, engine: Engine, as_of: dt.date | None) -> None:
+    refs = [(k.metric, k.scope) for k in plan.kpis if k.growth_kind is None and k.base and k.base > 0]
+    if not refs:
+        return
+    start, end = suggest.history_window(plan.start, as_of)
+    hist = suggest.monthly_history(engine, refs, start, end)
+    for i, k in enumerate(plan.kpis):
+        values = [v for _, v in hist.get((k.metric, k.scope), [])]
+        avg = suggest.per_period(values, k.metric, plan.grain)
+        recent = suggest.per_period(values[-suggest.RECENT_MONTHS:], k.metric, plan.grain)
+        if avg is None or recent is None or not avg or k.base is None:
+            continue
+        lower = catalog.direction(k.metric) == "lower"
+        unit = registry.METRICS[k.metric_id].unit
+        params = {"kpi_label": kpi_label(k), "base": format_value(k.base, unit), "average": format_value(avg, unit),
+                  "recent": format_value(recent, unit)}
+        key = f"{k.metric}@{k.scope}"
+        if (not lower and k.base > FAR_ABOVE * avg) or (lower and k.base < avg / FAR_ABOVE):
+            out.add("target_far", "warning", f"target_far:{key}", kpi=i, **params)
+        elif (not lower and k.base < recent) or (lower and k.base > recent):
+            out.add("target_easy", "warning", f"target_easy:{key}", kpi=i, **params)
+
+
+def _continuity(plan: Plan, out: _Out, previous: Plan | None) -> None:
+    if previous is None or plan.deliberate_change or not previous.kpis:
+        return
+    before = {(k.metric, k.scope) for k in previous.kpis}
+    now = {(k.metric, k.scope) for k in plan.kpis}
+    carried = len(before & now) / len(before)
+    if carried < MIN_CARRIED:
+        dropped = sorted(f"{m} @ {s}" for m, s in before - now)
+        out.add("continuity", "warning", "continuity", previous=previous.plan_id or previous.name, share=f"{carried:.0%}",
+                dropped=", ".join(dropped[:8]) + (" …" if len(dropped) > 8 else ""))
+
+
+def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | None = None, as_of: dt.date | None = None,
+               find_previous: bool = True) -> CheckReport:
+    """Every check of SPEC section 5 (errors first); the plan's own acknowledgements applied."""
+    out = _Out()
+    directory = Directory.load(engine) if engine is not None else None
+    _structure(plan, out, directory)
+    if plan.kpis:
+        _cards(plan, out)
+        out.items.extend(dimension_issues(plan, "dimension_range"))
+        _owners(plan, out, directory)
+        _vanity(plan, out, directory)
+        _cascade(plan, out)
+        if engine is not None:
+            _data_sources(plan, out, engine)
+            _history(plan, out, engine, as_of or dt.date.today())
+            if previous is None and find_previous:
+                from kpi_engine.plans.store import previous_plan
+
+                previous = previous_plan(engine, plan)
+        _continuity(plan, out, previous)
+    issues = sorted(out.items, key=lambda i: i.severity != "error")
+    return CheckReport(tuple(issues)).acknowledge(plan.acknowledged)
+
+
+def rationality_review(engine: Engine, plan: Plan, **kwargs: object) -> CheckReport:
+    """The quarterly rationality review (see :mod:`kpi_engine.plans.review`)."""
+    from kpi_engine.plans.review import rationality_review as review
+
+    return review(engine, plan, **kwargs)  # type: ignore[arg-type]

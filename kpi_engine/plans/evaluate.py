@@ -1,0 +1,337 @@
+"""Score a plan against the data: actuals through ``compute``, 360 ratings from ``feedback_360``, one card each.
+
+:func:`score_plan` returns a :class:`PlanScore`: per card (the team or the appraised person, and
+each person of a team plan's cascade) every KPI's actual, achievement, score and its written
+calculation, the dimension subtotals, the 360 part, the final score, grade and bonus.
+
+- Actuals: ``compute(engine, metrics, by=<scope type>, where=<ids>, start, end)`` over the plan
+  period, or from its start up to ``as_of`` while it runs; growth KPIs through
+  ``compute_growth`` (a running period is compared with the same days of the previous one).
+  A count or sum over a table without any fact in the range is "no data", not 0.
+- A running period scores the data so far against the full-period target and says so; each
+  KPI is paced (``kpi_engine.pacing.pace``) to show where it is heading.
+- 360: a person's ratings of the periods inside the plan period (months, quarters, the year)
+  that started by ``as_of``, role-weighted (:func:`kpi_engine.scoring.feedback_score`). A team
+  card without a subject uses the mean of its people's 360 scores (everyone rated in the
+  period); an appraisal uses its subject's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from kpi_engine import pacing, periods, schema
+from kpi_engine.metrics import registry
+from kpi_engine.metrics.compile import KEY_COLUMNS
+from kpi_engine.metrics.growth import compute_growth
+from kpi_engine.metrics.query import compute, data_bounds
+from kpi_engine.plans import catalog
+from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
+from kpi_engine.scoring import (
+    Entry,
+    Feedback,
+    KpiScore,
+    Rules,
+    Step,
+    Totals,
+    explain,
+    feedback_score,
+    format_pct,
+    format_value,
+    score_kpi,
+    team_feedback,
+    totals,
+)
+from kpi_engine.settings import Settings, get_settings
+
+Actual = tuple[float | None, float | None, float | None]  # (actual, this, previous): growth KPIs fill this/previous
+
+
+def _num(value: object) -> float | None:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def kpi_actuals(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.date, grain: str,
+                settings: Settings | None = None) -> list[Actual]:
+    """Each KPI's actual over [start, end] (a plan period or its part so far), batched per scope type."""
+    out: list[Actual] = [(None, None, None)] * len(kpis)
+    groups: dict[tuple[str, bool], dict[str, list[tuple[int, str]]]] = {}
+    empty_facts: dict[tuple[str, ...], bool] = {}
+    for i, k in enumerate(kpis):
+        kind, mid = split_metric(k.metric)
+        if mid not in registry.METRICS or kind not in (None, "pop", "yoy"):
+            continue
+        try:
+            scope = Scope.parse(k.scope)
+        except ValueError:
+            continue
+        metric = registry.METRICS[mid]
+        if isinstance(metric.calc, registry.Simple):
+            if metric.facts not in empty_facts:
+                empty_facts[metric.facts] = data_bounds(engine, [mid], start=start, end=end) is None
+            if empty_facts[metric.facts]:
+                continue
+        if kind is not None:
+            g = compute_growth(engine, mid, kind=kind, grain=grain, start=start, end=end, where=scope.where,
+                               settings=settings)
+            if len(g):
+                out[i] = (_num(g["growth"].iloc[0]), _num(g["this"].iloc[0]), _num(g["previous"].iloc[0]))
+            continue
+        groups.setdefault((scope.type, bool(scope.id)), {}).setdefault(mid, []).append((i, scope.id))
+    idle = _idle_campaigns(engine, {sid for mid_map in (groups.get(("campaign", True)) or {}).values()
+                                    for _, sid in mid_map}, start, end)
+    for (scope_type, has_id), metrics in groups.items():
+        ids = sorted({sid for asked in metrics.values() for _, sid in asked})
+        frame = compute(engine, sorted(metrics), by=scope_type if has_id else None, start=start, end=end,
+                        where={scope_type: ids} if has_id else None, settings=settings)
+        for mid, asked in metrics.items():
+            for i, sid in asked:
+                rows = frame[frame[KEY_COLUMNS[scope_type]] == sid] if has_id else frame
+                value = _num(rows[mid].iloc[0]) if len(rows) else None
+                if value is None and len(rows) == 0 and isinstance(registry.METRICS[mid].calc, registry.Simple):
+                    # facts exist in the range, none for this scope: nothing happened (unless the campaign did not run)
+                    value = None if scope_type == "campaign" and sid in idle else 0.0
+                out[i] = (value, None, None)
+    return out
+
+
+def _idle_campaigns(engine: Engine, ids: set[str], start: dt.date, end: dt.date) -> set[str]:
+    """Campaigns among ``ids`` whose dates (start_date..end_date, open ends allowed) miss [start, end]."""
+    if not ids:
+        return set()
+    c = schema.campaigns
+    query = sa.select(c.c.campaign_id).where(c.c.campaign_id.in_(sorted(ids)),
+                                             sa.or_(c.c.start_date > end, c.c.end_date < start))
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(query)}
+
+
+def period_labels(start: dt.date, end: dt.date, as_of: dt.date) -> list[str]:
+    """Labels of the months, quarters and years inside [start, end] that started by ``as_of`` (feedback_360 periods)."""
+    labels: list[str] = []
+    for grain in ("month", "quarter", "year"):
+        labels += [periods.period_label(p, grain) for p in periods.period_starts(start, end, grain)
+                   if start <= p <= as_of and periods.period_end(p, grain) <= end]
+    return list(dict.fromkeys(labels))
+
+
+def feedback_by_person(engine: Engine, labels: Sequence[str], rules: Rules) -> dict[str, Feedback]:
+    """Role-weighted 360 score of everyone rated in periods ``labels``."""
+    f = schema.feedback_360
+    query = (sa.select(f.c.person_id, f.c.reviewer_role, sa.func.avg(f.c.score), sa.func.count())
+             .where(f.c.period.in_(list(labels))).group_by(f.c.person_id, f.c.reviewer_role))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all() if labels else []
+    people: dict[str, list[tuple[str, float, int]]] = {}
+    for person, role, mean, n in rows:
+        people.setdefault(str(person), []).append((str(role), float(mean), int(n)))
+    return {p: feedback_score(sorted(r), rules) for p, r in sorted(people.items())}
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """One KPI scored: its actual (``this``/``previous`` for growth), score and pace."""
+
+    index: int
+    kpi: Kpi
+    card: str
+    unit: str
+    direction: str
+    actual: float | None
+    this: float | None
+    previous: float | None
+    score: KpiScore
+    pace: pacing.Pace | None
+
+    def name(self, lang: str = "en") -> str:
+        kind, mid = split_metric(self.kpi.metric)
+        if mid not in registry.METRICS:
+            return self.kpi.metric
+        from kpi_engine.metrics.growth import ref_text
+
+        return ref_text(self.kpi.metric, lang)[0] if kind else registry.METRICS[mid].name(lang)
+
+    def steps(self) -> list[Step]:
+        steps = list(self.score.steps)
+        if self.this is not None or self.previous is not None:
+            m = registry.METRICS.get(self.kpi.metric_id)
+            unit = m.unit if m else "count"
+            steps.insert(0, ("plans_calc_growth", {"this": format_value(self.this, unit),
+                                                   "previous": format_value(self.previous, unit),
+                                                   "growth": format_pct(self.actual)}))
+        if self.pace is not None and self.pace.status is not None:
+            steps.append(("plans_calc_pace", {"projected": format_value(self.pace.projected, self.unit),
+                                              "achievement": format_pct(self.pace.achievement),
+                                              "status_key": f"plans_pace_{self.pace.status}"}))
+        return steps
+
+    def explain(self, lang: str = "en") -> str:
+        return " ".join(explain(self.steps(), lang))
+
+
+@dataclass(frozen=True)
+class CardScore:
+    card: str
+    label: str
+    kpis: tuple[KpiResult, ...]
+    feedback: Feedback
+    totals: Totals
+
+    def explain(self, lang: str = "en") -> list[str]:
+        return explain(self.feedback.steps, lang) + self.totals.explain(lang)
+
+
+@dataclass(frozen=True)
+class KeyResultScore:
+    """A key result's progress, 0 to 1.0: reported by hand, or measured (actual against target, capped at 1)."""
+
+    text: str
+    score: float | None
+    actual: float | None
+    target: float | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class OkrScore:
+    """An objective's score: the weighted mean of its key results' scores (those that have one)."""
+
+    objective: str
+    owner: str
+    score: float | None
+    key_results: tuple[KeyResultScore, ...]
+
+
+def score_okrs(engine: Engine, plan: Plan, start: dt.date, end: dt.date, settings: Settings | None = None) -> tuple[OkrScore, ...]:
+    """The plan's OKRs over [start, end]: measured key results through :func:`kpi_actuals`."""
+    measured = [(o, kr) for o in plan.okrs for kr in o.key_results if kr.metric and kr.target]
+    kpis = [Kpi(metric=kr.metric, scope=kr.scope, base=kr.target) for _, kr in measured]
+    values = dict(zip([id(kr) for _, kr in measured], kpi_actuals(engine, kpis, start, end, plan.grain, settings)
+                      if kpis and end >= start else [(None, None, None)] * len(kpis), strict=True))
+    out = []
+    for o in plan.okrs:
+        krs = []
+        for kr in o.key_results:
+            actual = values.get(id(kr), (None, None, None))[0]
+            score = kr.score
+            if kr.metric and kr.target:
+                lower = catalog.direction(kr.metric) == "lower"
+                score = None if actual is None else (
+                    1.0 if lower and actual <= 0 else min(1.0, max(0.0, (kr.target / actual) if lower else actual / kr.target)))
+            krs.append(KeyResultScore(kr.text, score, actual, kr.target, 1.0 if kr.weight is None else kr.weight))
+        scored = [k for k in krs if k.score is not None and k.weight > 0]
+        total = sum(k.weight for k in scored)
+        value = sum(k.score * k.weight for k in scored) / total if total else None  # type: ignore[operator]
+        out.append(OkrScore(o.objective, o.owner, value, tuple(krs)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class PlanScore:
+    plan: Plan
+    as_of: dt.date
+    effective_end: dt.date  # last day of data used
+    running: bool
+    not_started: bool
+    cards: tuple[CardScore, ...]
+    okrs: tuple[OkrScore, ...] = ()
+    data_end: dt.date | None = None  # last day with leads or spend in the period
+
+    @property
+    def main(self) -> CardScore:
+        return self.cards[0]
+
+    def card(self, card_id: str) -> CardScore:
+        for c in self.cards:
+            if c.card == card_id:
+                return c
+        raise KeyError(f"no card {card_id!r}; cards: {', '.join(c.card for c in self.cards)}")
+
+    def notes(self, lang: str = "en") -> list[str]:
+        """What a reader must know: running or not started, the version scored, KPIs not measurable."""
+        p = self.plan
+        steps: list[Step] = [("plans_note_version", {"plan": p.plan_id or p.name, "version": str(p.version or "—"),
+                                                     "status_key": f"plans_status_{p.status}"})]
+        if self.not_started:
+            steps.append(("plans_note_not_started", {"start": p.start.isoformat(), "as_of": self.as_of.isoformat()}))
+        elif self.running:
+            steps.append(("plans_note_running", {"start": p.start.isoformat(), "as_of": self.effective_end.isoformat(),
+                                                 "end": p.end.isoformat(),
+                                                 "days": str(periods.days_in(p.start, self.effective_end)),
+                                                 "total": str(periods.days_in(p.start, p.end))}))
+        if not self.not_started and (self.data_end is None or self.data_end < self.effective_end):
+            steps.append(("plans_note_data_ends", {"data_end": self.data_end.isoformat() if self.data_end else "—",
+                                                   "as_of": self.effective_end.isoformat()}))
+        for c in self.cards:
+            if c.totals.not_measurable:
+                steps.append(("plans_note_not_measurable", {"kpis": ", ".join(c.totals.not_measurable),
+                                                            **({"card_key": "plans_card_team"} if c.card == TEAM_CARD
+                                                               else {"card": c.label or c.card})}))
+        return explain(steps, lang)
+
+
+def _person_names(engine: Engine) -> dict[str, str]:
+    p = schema.people
+    with engine.connect() as conn:
+        return {r[0]: r[1] for r in conn.execute(sa.select(p.c.person_id, p.c.name))}
+
+
+def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None,
+               settings: Settings | None = None) -> PlanScore:
+    """Every card of ``plan`` scored with the data up to ``as_of`` (default: today)."""
+    s = settings or get_settings()
+    rules = Rules.from_settings(s)
+    as_of_d = periods.to_date(as_of) if as_of is not None else dt.date.today()
+    end = min(as_of_d, plan.end)
+    not_started = as_of_d < plan.start
+    running = not not_started and as_of_d < plan.end
+    actuals = [(None, None, None)] * len(plan.kpis) if not_started else kpi_actuals(engine, plan.kpis, plan.start, end,
+                                                                                   plan.grain, s)
+    results: list[KpiResult] = []
+    for i, (k, (actual, this, prev)) in enumerate(zip(plan.kpis, actuals, strict=True)):
+        kind, mid = split_metric(k.metric)
+        metric = registry.METRICS.get(mid)
+        unit = "ratio" if kind else (metric.unit if metric else "count")
+        direction = catalog.direction(k.metric)
+        sc = score_kpi(actual, k.base, challenge=k.challenge, floor=k.floor, direction=direction, unit=unit, rules=rules)
+        pace = None
+        if running and actual is not None and k.base:
+            shape = None
+            method = k.extra.get("prorate", plan.prorate)
+            if method == "seasonal" and catalog.cumulative(k.metric):
+                shape = pacing.last_year_shape(engine, mid, (plan.start, plan.end), where=Scope.parse(k.scope).where,
+                                               settings=s)
+            pace = pacing.pace(actual, k.base, (plan.start, plan.end), end, direction=direction,
+                               floor=k.floor if k.floor is not None else rules.floor,
+                               additive=catalog.cumulative(k.metric),
+                               method=method if method != "seasonal" or shape else "calendar", shape=shape, settings=s)
+        results.append(KpiResult(i, k, plan.card_of(k), unit, direction, actual, this, prev, sc, pace))
+    labels = [] if not_started else period_labels(plan.start, plan.end, end)
+    feedback = feedback_by_person(engine, labels, rules)
+    names = _person_names(engine)
+    cards: list[CardScore] = []
+    for card in plan.cards():
+        mine = tuple(r for r in results if r.card == card)
+        if not mine and card != plan.main_card:
+            continue
+        if card == TEAM_CARD:
+            fb = team_feedback(list(feedback.items()))
+        else:
+            fb = feedback.get(card) or Feedback(None, (), (("plans_calc_360_none", {}),))
+        entries = [Entry(f"{r.kpi.metric} @ {r.kpi.scope}", r.kpi.weight, r.score.score, r.kpi.dimension,
+                         r.kpi.guardrail, r.kpi.penalty, r.score.achievement) for r in mine]
+        tot = totals(entries, qualitative=fb.score, share=plan.quantitative_share, base_bonus=plan.base_bonus, rules=rules)
+        cards.append(CardScore(card, names.get(card, "") if card != TEAM_CARD else "", mine, fb, tot))
+    okrs = score_okrs(engine, plan, plan.start, end, s) if plan.okrs and not not_started else ()
+    bounds = None if not_started else data_bounds(engine, ["leads", "spend"], start=plan.start, end=end)
+    return PlanScore(plan, as_of_d, end, running, not_started, tuple(cards), okrs, bounds[1] if bounds else None)

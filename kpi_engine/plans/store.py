@@ -1,0 +1,339 @@
+"""Plans in the database: save, load, list, version, activate, close (SQLAlchemy Core, bound parameters).
+
+Versioning. A plan's first save is version 1, a draft. Saving again replaces the draft in
+place. Once a version has been activated, saving a *changed* plan adds version n + 1 as a
+draft while the active version keeps being the one scores use; activating the new version
+supersedes the old one, which stays in the database (scores name the version they used).
+Saving unchanged content adds nothing (acknowledgements are stored on the latest version).
+
+Activation runs :func:`kpi_engine.plans.checks.check_plan`: errors block it, and so do
+warnings nobody acknowledged (``acknowledge`` = their keys, or True for all of them). An
+activated plan writes its targets into ``schema.targets`` (source ``plan:<id>``, per month)
+so the Standup, Channels and Team pages compare against it (:func:`publish_targets`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from kpi_engine import periods, schema
+from kpi_engine import store as db
+from kpi_engine.plans import catalog
+from kpi_engine.plans.model import KeyResult, Kpi, Okr, Plan, PlanError, Scope, split_metric
+from kpi_engine.settings import get_settings
+
+P, V, K, OKR = schema.plans, schema.plan_versions, schema.plan_kpis, schema.plan_okrs
+
+
+class PlanNotFound(LookupError):
+    """No plan (or version) with that id."""
+
+
+class ActivationBlocked(PlanError):
+    """Activation refused: ``report`` lists the errors and unacknowledged warnings."""
+
+    def __init__(self, report: object, problems: list[str]) -> None:
+        super().__init__(problems)
+        self.report = report
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def new_plan_id(conn: Connection, plan: Plan) -> str:
+    """A readable unused id: the name's ASCII words with the period (``2026-10-team-plan``)."""
+    slug = _slug(plan.name.replace(plan.period, "")) or "plan"
+    base = f"{plan.period.lower()}-{slug}"
+    existing = set(conn.execute(sa.select(P.c.plan_id).where(P.c.plan_id.like(f"{base}%"))).scalars())
+    candidate, n = base, 1
+    while candidate in existing:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+# --- rows <-> values --------------------------------------------------------------------
+
+
+def _version_row(plan: Plan, version: int, status: str, user: str | None) -> dict[str, object]:
+    return {"plan_id": plan.plan_id, "version": version, "status": status, "name": plan.name, "period": plan.period,
+            "framework": plan.framework, "quantitative_share": plan.quantitative_share, "subject": plan.subject,
+            "preset": plan.preset, "industry": plan.industry, "base_bonus": plan.base_bonus, "prorate": plan.prorate,
+            "previous_plan_id": plan.previous, "deliberate_change": plan.deliberate_change, "note": plan.note,
+            "acknowledged_json": json.dumps(list(plan.acknowledged)), "extra_json": json.dumps(plan.extra, default=str),
+            "saved_at": _now(), "saved_by": user}
+
+
+def _kpi_rows(plan: Plan, version: int) -> list[dict[str, object]]:
+    rows = []
+    for pos, k in enumerate(plan.kpis):
+        kind, _, ident = k.scope.partition(":")
+        rows.append({"plan_id": plan.plan_id, "version": version, "position": pos, "metric": k.metric,
+                     "scope_type": kind, "scope_id": ident, "dimension": k.dimension, "weight": k.weight,
+                     "base": k.base, "challenge": k.challenge, "floor": k.floor, "owner_id": k.owner, "core": k.core,
+                     "guardrail": k.guardrail, "penalty": k.penalty, "note": k.note,
+                     "extra_json": json.dumps(k.extra, default=str) if k.extra else None})
+    return rows
+
+
+def _okr_rows(plan: Plan, version: int) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for pos, o in enumerate(plan.okrs):
+        rows.append({"plan_id": plan.plan_id, "version": version, "okr_position": pos, "kr_position": 0,
+                     "text": o.objective, "owner_id": o.owner, "metric": "", "scope": "", "target": None, "score": None,
+                     "weight": None})
+        for j, kr in enumerate(o.key_results, start=1):
+            rows.append({"plan_id": plan.plan_id, "version": version, "okr_position": pos, "kr_position": j,
+                         "text": kr.text, "owner_id": "", "metric": kr.metric, "scope": kr.scope, "target": kr.target,
+                         "score": kr.score, "weight": kr.weight})
+    return rows
+
+
+def _write_version(conn: Connection, plan: Plan, version: int, status: str, user: str | None) -> None:
+    conn.execute(sa.insert(V), [_version_row(plan, version, status, user)])
+    if plan.kpis:
+        conn.execute(sa.insert(K), _kpi_rows(plan, version))
+    if plan.okrs:
+        conn.execute(sa.insert(OKR), _okr_rows(plan, version))
+
+
+def _delete_version(conn: Connection, plan_id: str, version: int) -> None:
+    for table in (K, OKR, V):
+        conn.execute(sa.delete(table).where(table.c.plan_id == plan_id, table.c.version == version))
+
+
+_VERSION_TO_PLAN_STATUS = {"draft": "draft", "active": "active", "superseded": "closed", "closed": "closed"}
+
+
+def _read(conn: Connection, plan_id: str, version: int) -> Plan:
+    head = conn.execute(sa.select(V).where(V.c.plan_id == plan_id, V.c.version == version)).mappings().first()
+    if head is None:
+        raise PlanNotFound(f"plan {plan_id!r} has no version {version}")
+    kpis = []
+    for r in conn.execute(sa.select(K).where(K.c.plan_id == plan_id, K.c.version == version).order_by(K.c.position)).mappings():
+        scope = r["scope_type"] if not r["scope_id"] else f"{r['scope_type']}:{r['scope_id']}"
+        kpis.append(Kpi(metric=r["metric"], scope=scope, dimension=r["dimension"], weight=r["weight"], base=r["base"],
+                        challenge=r["challenge"], floor=r["floor"], owner=r["owner_id"], core=bool(r["core"]),
+                        guardrail=bool(r["guardrail"]), penalty=r["penalty"], note=r["note"] or "",
+                        extra=json.loads(r["extra_json"]) if r["extra_json"] else {}))
+    okrs: list[Okr] = []
+    rows = conn.execute(sa.select(OKR).where(OKR.c.plan_id == plan_id, OKR.c.version == version)
+                        .order_by(OKR.c.okr_position, OKR.c.kr_position)).mappings().all()
+    for pos in dict.fromkeys(r["okr_position"] for r in rows):
+        mine = [r for r in rows if r["okr_position"] == pos]
+        head_row = next(r for r in mine if r["kr_position"] == 0)
+        krs = tuple(KeyResult(text=r["text"], score=r["score"], metric=r["metric"], scope=r["scope"] or "team",
+                              target=r["target"], weight=r["weight"]) for r in mine if r["kr_position"] > 0)
+        okrs.append(Okr(objective=head_row["text"], key_results=krs, owner=head_row["owner_id"]))
+    return Plan(name=head["name"], period=head["period"], framework=head["framework"],
+                quantitative_share=head["quantitative_share"], kpis=tuple(kpis), okrs=tuple(okrs),
+                status=_VERSION_TO_PLAN_STATUS[head["status"]], plan_id=plan_id, version=version,
+                subject=head["subject"], preset=head["preset"], industry=head["industry"], base_bonus=head["base_bonus"],
+                prorate=head["prorate"], previous=head["previous_plan_id"], deliberate_change=bool(head["deliberate_change"]),
+                acknowledged=tuple(json.loads(head["acknowledged_json"] or "[]")), note=head["note"] or "",
+                extra=json.loads(head["extra_json"] or "{}"))
+
+
+def _plan_row(conn: Connection, plan_id: str) -> sa.RowMapping | None:
+    return conn.execute(sa.select(P).where(P.c.plan_id == plan_id)).mappings().first()
+
+
+# --- public API -------------------------------------------------------------------------
+
+
+def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
+    """Store ``plan`` (a new plan, a draft replaced in place, or a new version); returns it as stored."""
+    user = user or get_settings().upload_user
+    with engine.begin() as conn:
+        plan_id = plan.plan_id or new_plan_id(conn, plan)
+        plan = dataclasses.replace(plan, plan_id=plan_id)
+        row = _plan_row(conn, plan_id)
+        now = _now()
+        head = {"name": plan.name, "period": plan.period, "grain": plan.grain, "period_start": plan.start,
+                "period_end": plan.end, "framework": plan.framework, "subject": plan.subject, "updated_at": now}
+        if row is None:
+            conn.execute(sa.insert(P), [{"plan_id": plan_id, "status": "draft", "latest_version": 1, "active_version": None,
+                                         "created_at": now, **head}])
+            _write_version(conn, plan, 1, "draft", user)
+            return _read(conn, plan_id, 1)
+        latest = int(row["latest_version"])
+        current = _read(conn, plan_id, latest)
+        if row["status"] == "closed" and not current.same_content(plan):
+            raise PlanError([f"plan {plan_id} is closed; start a new plan from it instead of changing it"])
+        status = conn.execute(sa.select(V.c.status).where(V.c.plan_id == plan_id, V.c.version == latest)).scalar_one()
+        if current.same_content(plan):
+            conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == latest)
+                         .values(acknowledged_json=json.dumps(list(plan.acknowledged))))
+            return _read(conn, plan_id, latest)
+        version = latest if status == "draft" else latest + 1
+        if status == "draft":
+            _delete_version(conn, plan_id, latest)
+        _write_version(conn, plan, version, "draft", user)
+        conn.execute(sa.update(P).where(P.c.plan_id == plan_id).values(latest_version=version, **head))
+        return _read(conn, plan_id, version)
+
+
+def load_plan(engine: Engine, plan_id: str, version: int | str | None = None) -> Plan:
+    """A version of a plan: ``None``/"latest" (default), "active" (else the latest) or a number."""
+    with engine.connect() as conn:
+        row = _plan_row(conn, plan_id)
+        if row is None:
+            raise PlanNotFound(f"no plan {plan_id!r}; `python -m kpi_engine plan list` shows the plans")
+        if version in (None, "latest"):
+            number = int(row["latest_version"])
+        elif version == "active":
+            number = int(row["active_version"] or row["latest_version"])
+        else:
+            number = int(version)  # type: ignore[arg-type]
+        return _read(conn, plan_id, number)
+
+
+def list_plans(engine: Engine) -> pd.DataFrame:
+    """One row per plan, newest period first: id, name, period, framework, subject, status, versions, KPIs."""
+    kpi_count = (sa.select(K.c.plan_id, K.c.version, sa.func.count().label("kpis")).group_by(K.c.plan_id, K.c.version)
+                 .subquery())
+    query = (sa.select(P.c.plan_id, P.c.name, P.c.period, P.c.framework, P.c.subject, P.c.status, P.c.latest_version,
+                       P.c.active_version, sa.func.coalesce(kpi_count.c.kpis, 0).label("kpis"), P.c.updated_at)
+             .select_from(P.outerjoin(kpi_count, sa.and_(kpi_count.c.plan_id == P.c.plan_id,
+                                                        kpi_count.c.version == P.c.latest_version)))
+             .order_by(P.c.period_start.desc(), P.c.plan_id))
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    columns = ["plan_id", "name", "period", "framework", "subject", "status", "latest_version", "active_version", "kpis",
+               "updated_at"]
+    return pd.DataFrame([dict(r) for r in rows], columns=columns)
+
+
+def list_versions(engine: Engine, plan_id: str) -> pd.DataFrame:
+    """Every version of a plan: version, status, name, saved and activated when and by whom."""
+    query = (sa.select(V.c.version, V.c.status, V.c.name, V.c.period, V.c.saved_at, V.c.saved_by, V.c.activated_at,
+                       V.c.activated_by).where(V.c.plan_id == plan_id).order_by(V.c.version))
+    with engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows],
+                        columns=["version", "status", "name", "period", "saved_at", "saved_by", "activated_at", "activated_by"])
+
+
+def previous_plan(engine: Engine, plan: Plan) -> Plan | None:
+    """The plan ``plan`` continues: ``plan.previous``, else the latest earlier plan of the same grain and subject."""
+    if plan.previous:
+        try:
+            return load_plan(engine, plan.previous, "active")
+        except PlanNotFound:
+            return None
+    query = (sa.select(P.c.plan_id).where(P.c.grain == plan.grain, P.c.subject == plan.subject,
+                                           P.c.period_end < plan.start, P.c.plan_id != plan.plan_id)
+             .order_by(P.c.period_start.desc(), (P.c.status == "draft").asc(), P.c.updated_at.desc()).limit(1))
+    with engine.connect() as conn:
+        found = conn.execute(query).scalar()
+    return None if found is None else load_plan(engine, found, "active")
+
+
+def activate_plan(engine: Engine, plan_id: str, *, acknowledge: Iterable[str] | bool = (), user: str | None = None,
+                  publish: bool = True, as_of: dt.date | None = None) -> Plan:
+    """Activate the latest version after its checks; :class:`ActivationBlocked` when they do not allow it."""
+    from kpi_engine.plans.checks import check_plan  # checks read plans from here
+
+    user = user or get_settings().upload_user
+    plan = load_plan(engine, plan_id)
+    report = check_plan(plan, engine, as_of=as_of)
+    keys = {i.key for i in report.warnings}
+    acked = keys if acknowledge is True else set(plan.acknowledged) | set(acknowledge or ())  # type: ignore[arg-type]
+    report = report.acknowledge(acked)
+    if report.blocking:
+        raise ActivationBlocked(report, [f"{i.severity} {i.key}: {i.message('en')}" for i in report.blocking])
+    now = _now()
+    with engine.begin() as conn:
+        conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.status == "active").values(status="superseded"))
+        conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == plan.version)
+                     .values(status="active", activated_at=now, activated_by=user,
+                             acknowledged_json=json.dumps(sorted(acked & keys))))
+        conn.execute(sa.update(P).where(P.c.plan_id == plan_id)
+                     .values(status="active", active_version=plan.version, updated_at=now))
+        if publish:
+            publish_targets(conn, _read(conn, plan_id, plan.version))
+        return _read(conn, plan_id, plan.version)
+
+
+def close_plan(engine: Engine, plan_id: str) -> Plan:
+    """Close a plan (its period is over): no more changes; its active version is kept as the one scored."""
+    with engine.begin() as conn:
+        row = _plan_row(conn, plan_id)
+        if row is None:
+            raise PlanNotFound(f"no plan {plan_id!r}")
+        version = int(row["active_version"] or row["latest_version"])
+        conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == version).values(status="closed"))
+        conn.execute(sa.update(P).where(P.c.plan_id == plan_id).values(status="closed", active_version=version,
+                                                                        updated_at=_now()))
+        return _read(conn, plan_id, version)
+
+
+def delete_plan(engine: Engine, plan_id: str) -> None:
+    """Remove a plan that was never activated (an abandoned draft), with its published targets."""
+    with engine.begin() as conn:
+        row = _plan_row(conn, plan_id)
+        if row is None:
+            raise PlanNotFound(f"no plan {plan_id!r}")
+        if row["active_version"] is not None:
+            raise PlanError([f"plan {plan_id} has been activated; close it instead of deleting it"])
+        for table in (K, OKR, V, P):
+            conn.execute(sa.delete(table).where(table.c.plan_id == plan_id))
+        if conn.execute(sa.delete(schema.targets).where(schema.targets.c.source == f"plan:{plan_id}")).rowcount:
+            db.bump_data_version(conn)
+
+
+def target_rows(plan: Plan) -> list[dict[str, object]]:
+    """Monthly ``schema.targets`` rows of a plan's plain-metric KPIs (growth KPIs have no such target).
+
+    A target that adds up over time (leads, spend) is split over the months by their days; a
+    rate or a stock (a conversion rate, followers) is the same every month.
+    """
+    rows: dict[tuple[str, str, str, dt.date], dict[str, object]] = {}
+    months = periods.period_starts(plan.start, plan.end, "month")
+    total_days = periods.days_in(plan.start, plan.end)
+    for k in plan.kpis:
+        kind, mid = split_metric(k.metric)
+        if kind is not None or k.base is None or mid not in catalog.registry.METRICS:
+            continue
+        try:
+            scope = Scope.parse(k.scope)
+        except ValueError:
+            continue
+        for month in months:
+            share = periods.days_in(month, periods.period_end(month, "month")) / total_days if catalog.cumulative(mid) else 1.0
+            key = (mid, scope.type, scope.id, month)
+            rows.setdefault(key, {"metric_id": mid, "scope_type": scope.type, "scope_id": scope.id, "period_start": month,
+                                  "base": k.base * share,
+                                  "challenge": None if k.challenge is None else k.challenge * share, "floor": k.floor,
+                                  "source": f"plan:{plan.plan_id}", "note": k.note or None})
+    return list(rows.values())
+
+
+def publish_targets(conn: Connection, plan: Plan) -> int:
+    """Replace the plan's rows in ``schema.targets`` (and any other source's rows for the same keys).
+
+    Bumps the data version: pages cache targets by it, and must compare against the new ones at once.
+    """
+    t = schema.targets
+    db.bump_data_version(conn)
+    conn.execute(sa.delete(t).where(t.c.source == f"plan:{plan.plan_id}"))
+    rows = target_rows(plan)
+    for r in rows:
+        conn.execute(sa.delete(t).where(t.c.metric_id == r["metric_id"], t.c.scope_type == r["scope_type"],
+                                        t.c.scope_id == r["scope_id"], t.c.period_start == r["period_start"]))
+    if rows:
+        conn.execute(sa.insert(t), rows)
+    return len(rows)

@@ -1,0 +1,378 @@
+"""Scoring (SPEC section 5): achievement, tiers, weighted scores, guardrails, the 360 mix, grades and bonus.
+
+Pure functions, no database (``kpi_engine.plans.evaluate`` feeds them actuals and ratings).
+
+One KPI. Achievement ``a`` is ``actual / base`` when higher is better and ``base / actual``
+when lower is better (an actual of 0 or less with lower-is-better scores the cap; its
+achievement is shown as cap / 100). Then, with ``floor`` the KPI's own or the setting
+``score_floor`` and ``cap`` the setting ``score_cap`` (120):
+
+- ``a < floor``: 0;
+- ``a < 1`` (below base): ``100 × a``;
+- base reached, with a challenge target beyond the base: ``100 + (cap − 100) × (actual − base) /
+  (challenge − base)`` until the challenge, ``cap`` at or beyond it (with lower-is-better the
+  challenge lies below the base and the same formula holds: both differences are negative);
+- base reached, no challenge target (or one on the wrong side of the base, which is ignored
+  and said so): ``100 × a`` up to the cap;
+- no actual: not measurable (never 0 or 100); no positive base: not measurable either.
+
+A card. Weighted score = Σ weight × score / Σ weight over the measurable KPIs that are not
+guardrails (not measurable ones are listed in a note), with a subtotal per dimension; every
+breached guardrail (achievement below 1) deducts its penalty points from it (not below 0).
+Final = share × weighted + (1 − share) × 360 score; without any 360 rating, final = weighted
+(said so). Grades: S ≥ 110, A ≥ 100, B ≥ 85, C ≥ 70, else D (settings; a score exactly on a
+bound gets the higher grade). Bonus = base bonus × the grade's multiplier.
+
+The 360 score of a person is the role-weighted mean of their ratings: the mean per reviewer
+role, weighted by the role weights (settings); roles without ratings are left out and the
+weights of the others re-normalised. Every result carries its calculation as steps
+(an i18n key and formatted numbers) that :func:`explain` writes out in English or Chinese.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kpi_engine.i18n import t
+from kpi_engine.settings import Settings, get_settings
+
+Step = tuple[str, dict[str, str]]
+TIERS: tuple[str, ...] = ("no_data", "no_target", "below_floor", "below_base", "between", "at_challenge",
+                          "above_base", "zero_lower")
+GRADES: tuple[str, ...] = ("S", "A", "B", "C", "D")
+ROLES: tuple[str, ...] = ("manager", "peer", "subordinate", "cross-department", "self")
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The scoring settings in one value (see :meth:`from_settings`)."""
+
+    cap: float = 120.0
+    floor: float = 0.5
+    grades: tuple[tuple[str, float], ...] = (("S", 110.0), ("A", 100.0), ("B", 85.0), ("C", 70.0))
+    multipliers: dict[str, float] = field(default_factory=lambda: {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.6, "D": 0.0})
+    role_weights: dict[str, float] = field(default_factory=lambda: {
+        "manager": 0.35, "peer": 0.25, "subordinate": 0.15, "cross-department": 0.15, "self": 0.10})
+    share: float = 0.8
+    currency_symbol: str = "¥"
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Rules:
+        s = settings or get_settings()
+        return cls(cap=s.score_cap, floor=s.score_floor,
+                   grades=(("S", s.grade_s_from), ("A", s.grade_a_from), ("B", s.grade_b_from), ("C", s.grade_c_from)),
+                   multipliers={"S": s.bonus_multiplier_s, "A": s.bonus_multiplier_a, "B": s.bonus_multiplier_b,
+                                "C": s.bonus_multiplier_c, "D": s.bonus_multiplier_d},
+                   role_weights={"manager": s.feedback_weight_manager, "peer": s.feedback_weight_peer,
+                                 "subordinate": s.feedback_weight_subordinate,
+                                 "cross-department": s.feedback_weight_cross_department, "self": s.feedback_weight_self},
+                   share=s.quantitative_share, currency_symbol=s.currency_symbol)
+
+
+# --- Formatting numbers for the written calculation ----------------------------------
+
+
+def format_value(value: float | None, unit: str = "count", symbol: str = "¥") -> str:
+    """A value as people read it: 12.3% for ratios, ¥3,000 for money, 1,092 for counts, — for none."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if unit == "ratio":
+        return f"{value * 100:,.1f}%"
+    if unit == "money":
+        return f"{symbol}{value:,.0f}" if abs(value) >= 100 else f"{symbol}{value:,.2f}"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+
+
+def format_pct(fraction: float | None) -> str:
+    return "—" if fraction is None else f"{fraction * 100:.1f}%"
+
+
+def format_score(score: float | None) -> str:
+    return "—" if score is None else f"{score:.1f}"
+
+
+def explain(steps: Iterable[Step], lang: str = "en") -> list[str]:
+    """The calculation steps written out in ``lang`` (a parameter ``NAME_key`` is an i18n key, filled in as ``NAME``)."""
+    out = []
+    for key, params in steps:
+        filled = {(k[:-4] if k.endswith("_key") else k): (t(v, lang) if k.endswith("_key") else v) for k, v in params.items()}
+        out.append(t(key, lang, **filled))
+    return out
+
+
+# --- One KPI -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiScore:
+    """The score of one KPI and how it was reached (``steps``)."""
+
+    actual: float | None
+    base: float | None
+    challenge: float | None
+    floor: float
+    direction: str
+    achievement: float | None
+    score: float | None
+    tier: str
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def measurable(self) -> bool:
+        return self.score is not None
+
+    @property
+    def breached(self) -> bool:
+        """For a guardrail: the actual is worse than the base target."""
+        return self.achievement is not None and self.achievement < 1 - _EPS
+
+    def explain(self, lang: str = "en") -> str:
+        return " ".join(explain(self.steps, lang))
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def achievement(actual: float, base: float, direction: str = "higher", cap: float = 120.0) -> float:
+    """``actual / base`` (higher is better) or ``base / actual`` (lower; an actual ≤ 0 gives cap / 100)."""
+    if direction == "lower":
+        return cap / 100 if actual <= 0 else base / actual
+    return actual / base
+
+
+def score_kpi(actual: float | None, base: float | None, *, challenge: float | None = None, floor: float | None = None,
+              direction: str = "higher", unit: str = "count", rules: Rules | None = None) -> KpiScore:
+    """Score one KPI on the 0..cap scale (see the module docstring)."""
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
+    r = rules or Rules.from_settings()
+    fl = r.floor if floor is None else float(floor)
+    sym = r.currency_symbol
+
+    def v(x: float | None) -> str:
+        return format_value(x, unit, sym)
+
+    def result(a: float | None, score: float | None, tier: str, steps: list[Step]) -> KpiScore:
+        return KpiScore(None if _missing(actual) else float(actual), base, challenge, fl, direction, a, score, tier,
+                        tuple(steps))
+
+    if _missing(actual):
+        return result(None, None, "no_data", [("plans_calc_no_data", {})])
+    assert actual is not None
+    if _missing(base) or base is None or base <= 0:
+        return result(None, None, "no_target", [("plans_calc_no_target", {"base": v(base)})])
+    actual = float(actual)
+    steps: list[Step] = []
+    if direction == "lower" and actual <= 0:
+        a = r.cap / 100
+        return result(a, r.cap, "zero_lower", [("plans_calc_zero_lower", {"actual": v(actual), "cap": format_score(r.cap)})])
+    a = achievement(actual, base, direction, r.cap)
+    key = "plans_calc_achievement_higher" if direction == "higher" else "plans_calc_achievement_lower"
+    steps.append((key, {"actual": v(actual), "base": v(base), "achievement": format_pct(a)}))
+    if a < fl - _EPS:
+        steps.append(("plans_calc_below_floor", {"achievement": format_pct(a), "floor": format_pct(fl)}))
+        return result(a, 0.0, "below_floor", steps)
+    if a < 1 - _EPS:
+        score = 100 * a
+        steps.append(("plans_calc_below_base", {"achievement": f"{a:.4f}", "score": format_score(score)}))
+        return result(a, score, "below_base", steps)
+    usable = challenge is not None and not _missing(challenge) and (
+        challenge > base if direction == "higher" else challenge < base)
+    if challenge is not None and not _missing(challenge) and not usable:
+        steps.append(("plans_calc_challenge_ignored", {"challenge": v(challenge), "base": v(base)}))
+    if usable:
+        assert challenge is not None
+        beyond = actual >= challenge if direction == "higher" else actual <= challenge
+        if beyond:
+            steps.append(("plans_calc_at_challenge", {"challenge": v(challenge), "cap": format_score(r.cap)}))
+            return result(a, r.cap, "at_challenge", steps)
+        score = 100 + (r.cap - 100) * (actual - base) / (challenge - base)
+        steps.append(("plans_calc_between", {"span": format_score(r.cap - 100), "actual": v(actual), "base": v(base),
+                                             "challenge": v(challenge), "score": format_score(score)}))
+        return result(a, score, "between", steps)
+    raw = 100 * a
+    score = min(r.cap, raw)
+    key = "plans_calc_no_challenge_capped" if raw > r.cap else "plans_calc_no_challenge"
+    steps.append((key, {"achievement": f"{a:.4f}", "raw": format_score(raw), "cap": format_score(r.cap),
+                        "score": format_score(score)}))
+    return result(a, score, "above_base", steps)
+
+
+# --- A card --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One KPI as a card sees it."""
+
+    label: str
+    weight: float
+    score: float | None
+    dimension: str = ""
+    guardrail: bool = False
+    penalty: float = 0.0
+    achievement: float | None = None
+
+    @property
+    def breached(self) -> bool:
+        return self.guardrail and self.achievement is not None and self.achievement < 1 - _EPS
+
+
+@dataclass(frozen=True)
+class DimensionTotal:
+    dimension: str
+    weight: float  # all KPIs of the dimension
+    measured_weight: float
+    score: float | None  # weighted score of its measurable KPIs
+    kpis: int
+    not_measurable: int
+
+
+def weighted_score(entries: Sequence[Entry]) -> float | None:
+    """Σ weight × score / Σ weight over measurable, weighted, non-guardrail entries (None when there are none)."""
+    used = [e for e in entries if not e.guardrail and e.score is not None and e.weight > 0]
+    total = sum(e.weight for e in used)
+    if total <= 0:
+        return None
+    return sum(e.weight * e.score for e in used) / total  # type: ignore[operator]
+
+
+def dimension_subtotals(entries: Sequence[Entry]) -> tuple[DimensionTotal, ...]:
+    """One subtotal per dimension, in order of first appearance (guardrails left out)."""
+    out: list[DimensionTotal] = []
+    for dim in dict.fromkeys(e.dimension for e in entries if not e.guardrail):
+        mine = [e for e in entries if e.dimension == dim and not e.guardrail]
+        measured = [e for e in mine if e.score is not None]
+        out.append(DimensionTotal(dim, sum(e.weight for e in mine), sum(e.weight for e in measured),
+                                  weighted_score(mine), len(mine), len(mine) - len(measured)))
+    return tuple(out)
+
+
+def grade_of(final: float | None, rules: Rules | None = None) -> str | None:
+    """S, A, B, C or D for a final score (a score on a bound gets the higher grade)."""
+    if final is None:
+        return None
+    for grade, bound in (rules or Rules.from_settings()).grades:
+        if final >= bound - _EPS:
+            return grade
+    return "D"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A 360-degree score and its parts: (role, mean, ratings, weight) per role."""
+
+    score: float | None
+    roles: tuple[tuple[str, float, int, float], ...] = ()
+    steps: tuple[Step, ...] = ()
+
+
+def feedback_score(by_role: Iterable[tuple[str, float, int]], rules: Rules | None = None) -> Feedback:
+    """Role-weighted mean of (role, mean score, number of ratings); roles without a weight are left out."""
+    r = rules or Rules.from_settings()
+    rows = [(role, float(mean), int(n), float(r.role_weights.get(role, 0.0))) for role, mean, n in by_role if n > 0]
+    used = [row for row in rows if row[3] > 0]
+    if not used:
+        return Feedback(None, tuple(rows), (("plans_calc_360_none", {}),))
+    total = sum(w for *_, w in used)
+    score = sum(m * w for _, m, _, w in used) / total
+    steps: list[Step] = [("plans_calc_360_role", {"role_key": f"plans_role_{role}", "mean": f"{m:.1f}", "count": str(n),
+                                                   "weight": f"{w / total:.0%}"}) for role, m, n, w in used]
+    steps.append(("plans_calc_360", {"score": format_score(score)}))
+    return Feedback(score, tuple(rows), tuple(steps))
+
+
+def team_feedback(people: Sequence[tuple[str, Feedback]]) -> Feedback:
+    """A team's 360 score: the mean of its people's 360 scores (people without ratings left out)."""
+    scored = [(p, f.score) for p, f in people if f.score is not None]
+    if not scored:
+        return Feedback(None, (), (("plans_calc_360_none", {}),))
+    score = sum(s for _, s in scored) / len(scored)  # type: ignore[misc]
+    return Feedback(score, (), (("plans_calc_360_team", {"people": str(len(scored)), "score": format_score(score)}),))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A card's totals and how they were reached."""
+
+    weighted_before: float | None
+    deductions: float
+    weighted: float | None
+    dimensions: tuple[DimensionTotal, ...]
+    not_measurable: tuple[str, ...]
+    qualitative: float | None
+    share: float
+    final: float | None
+    grade: str | None
+    multiplier: float | None
+    base_bonus: float | None
+    bonus: float | None
+    steps: tuple[Step, ...] = ()
+
+    def explain(self, lang: str = "en") -> list[str]:
+        return explain(self.steps, lang)
+
+
+def totals(entries: Sequence[Entry], *, qualitative: float | None, share: float | None = None,
+           base_bonus: float | None = None, rules: Rules | None = None) -> Totals:
+    """Weighted score, dimension subtotals, guardrail deductions, final score, grade and bonus of one card."""
+    r = rules or Rules.from_settings()
+    share = r.share if share is None else float(share)
+    sym = r.currency_symbol
+    steps: list[Step] = []
+    scored = [e for e in entries if not e.guardrail and e.weight > 0]
+    used = [e for e in scored if e.score is not None]
+    missing = tuple(e.label for e in scored if e.score is None)
+    before = weighted_score(entries)
+    if before is None:
+        steps.append(("plans_calc_weighted_none", {}))
+    else:
+        num = sum(e.weight * e.score for e in used)  # type: ignore[operator]
+        steps.append(("plans_calc_weighted", {"numerator": f"{num:,.1f}", "weights": f"{sum(e.weight for e in used):g}",
+                                              "weighted": format_score(before)}))
+    if missing:
+        steps.append(("plans_calc_weighted_excluded", {"kpis": ", ".join(missing),
+                                                       "weight": f"{sum(e.weight for e in scored if e.score is None):g}"}))
+    deductions = 0.0
+    for e in entries:
+        if e.breached and e.penalty:
+            deductions += e.penalty
+            steps.append(("plans_calc_guardrail", {"kpi": e.label, "achievement": format_pct(e.achievement),
+                                                   "penalty": f"{e.penalty:g}"}))
+    weighted = before
+    if before is not None and deductions:
+        weighted = max(0.0, before - deductions)
+        steps.append(("plans_calc_after_deductions", {"before": format_score(before), "deductions": f"{deductions:g}",
+                                                      "weighted": format_score(weighted)}))
+    final: float | None = None
+    if weighted is not None:
+        if qualitative is None or share >= 1:
+            final = weighted
+            if share < 1:
+                steps.append(("plans_calc_final_no_360", {"final": format_score(final)}))
+        else:
+            final = share * weighted + (1 - share) * qualitative
+            steps.append(("plans_calc_final", {"share": f"{share:g}", "weighted": format_score(weighted),
+                                               "rest": f"{1 - share:g}", "qualitative": format_score(qualitative),
+                                               "final": format_score(final)}))
+    grade = grade_of(final, r)
+    if grade is not None:
+        bounds = dict(r.grades)
+        rule = f"≥ {bounds[grade]:g}" if grade in bounds else f"< {r.grades[-1][1]:g}"
+        steps.append(("plans_calc_grade", {"grade": grade, "final": format_score(final), "rule": rule}))
+    multiplier = None if grade is None else float(r.multipliers.get(grade, 0.0))
+    bonus = None
+    if multiplier is not None and base_bonus is not None:
+        bonus = base_bonus * multiplier
+        steps.append(("plans_calc_bonus", {"base_bonus": format_value(base_bonus, "money", sym),
+                                           "multiplier": f"{multiplier:g}", "bonus": format_value(bonus, "money", sym)}))
+    elif multiplier is not None:
+        steps.append(("plans_calc_no_bonus", {}))
+    return Totals(before, deductions, weighted, dimension_subtotals(entries), missing, qualitative, share, final, grade,
+                  multiplier, base_bonus, bonus, tuple(steps))
