@@ -15,6 +15,8 @@ PAGE_SPECS = [
     ("pages/standup.py", "ui_nav_standup", ":material/today:", "standup"),
     ("pages/channels.py", "ui_nav_channels", ":material/hub:", "channels"),
     ("pages/team.py", "ui_nav_team", ":material/groups:", "team"),
+    ("pages/plan.py", "ui_nav_plan", ":material/assignment:", "plan"),
+    ("pages/scorecards.py", "ui_nav_scorecards", ":material/workspace_premium:", "scorecards"),
     ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
     ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
 ]

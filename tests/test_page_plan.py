@@ -1,0 +1,125 @@
+"""The KPI plan page, driven headless by AppTest on an empty database and on the demo data with an active plan.
+
+The demo ends on 2026-11-22; the team example plan for 2026-11 is created from its template and activated
+(warnings acknowledged). Editing a KPI weight in the data editor must turn the plan checks red and block
+activation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from kpi_engine import demo, store
+from kpi_engine.i18n import t
+from kpi_engine.plans import checks, templates
+from kpi_engine.plans import store as plans
+from kpi_engine.plans.model import replace_kpi
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE = "pages/plan.py"
+TIMEOUT = 90
+END = dt.date(2026, 11, 22)
+ASOF = {"asof": "2026-11-22"}
+
+
+class _ServerLikePages(PagesManager):
+    """Stop AppTest from re-detecting the legacy pages/ folder on every run (as a real server does)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture
+def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
+
+    def run(url: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.session_state["db_url"] = url
+        at.query_params = dict(query)
+        at.run()
+        at.switch_page(PAGE).run()
+        assert_ok(at)
+        return at
+
+    return run
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path):
+    url = f"duckdb:///{tmp_path / 'empty.duckdb'}"
+    yield url
+    store.dispose_engine(url)
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory):
+    url = f"duckdb:///{tmp_path_factory.mktemp('plan_page') / 'demo.duckdb'}"
+    engine = store.get_engine(url)
+    demo.generate(engine, months=4, end=END)
+    saved = plans.save_plan(engine, templates.from_template("team_example", "2026-11"))
+    plans.activate_plan(engine, saved.plan_id, acknowledge=True, as_of=END)
+    yield url
+    store.dispose_engine(url)
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_empty_database_offers_a_new_plan(open_page, empty_url) -> None:
+    at = open_page(empty_url, **ASOF)
+    assert at.selectbox[0].value == "__new__"
+    assert t("plans_ui_create") in [b.label for b in at.button]
+    assert not at.data_editor
+    at.button[[b.label for b in at.button].index(t("plans_ui_create"))].click().run()  # department template, 2026-11
+    assert_ok(at)
+    assert len(at.data_editor) == 1
+    assert len(at.data_editor[0].value) > 0
+
+
+def test_active_plan_is_shown_and_a_weight_edit_blocks_activation(open_page, demo_url) -> None:
+    at = open_page(demo_url, **ASOF)
+    engine = store.get_engine(demo_url)
+    plan_id = plans.list_plans(engine)["plan_id"].iloc[0]
+    plan = plans.load_plan(engine, plan_id)
+    assert at.selectbox[0].value == plan_id
+    table = at.data_editor[0].value
+    assert list(table["metric"]) == [k.metric for k in plan.kpis]
+    assert not at.error
+    assert button(at, "plan_ui_activate").disabled is False  # every warning acknowledged at activation
+    before = checks.check_plan(plan, engine, as_of=END)
+    assert not before.errors
+
+    editor = at.data_editor[0].key
+    at.session_state[editor] = {"edited_rows": {0: {"weight": plan.kpis[0].weight + 7}}, "added_rows": [],
+                                "deleted_rows": []}
+    at.run()
+    assert_ok(at)
+    errors = " ".join(e.value for e in at.error)
+    assert errors, "a weight edit that breaks the 100% total must show an error"
+    changed = plans.load_plan(engine, plan_id)
+
+
+    expected = checks.check_plan(replace_kpi(changed, 0, weight=changed.kpis[0].weight + 7), engine, as_of=END)
+    assert expected.errors and all(i.message("en") in errors for i in expected.errors)
+    assert button(at, "plan_ui_activate").disabled is True
+
+
+def test_chinese(open_page, demo_url) -> None:
+    at = open_page(demo_url, lang="zh", **ASOF)
+    assert at.title[0].value == t("plans_ui_plan_title", "zh")
+    assert t("plans_ui_checks", "zh") in [h.value for h in at.subheader]

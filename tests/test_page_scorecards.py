@@ -1,0 +1,118 @@
+"""The Scorecards page, driven headless by AppTest on an empty database and on the demo data with an active plan.
+
+The demo ends on 2026-11-22; the team example plan for 2026-11 is activated. The big numbers must equal
+evaluate.score_plan's, for the team card and for a person's card.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from kpi_engine import demo, store
+from kpi_engine.i18n import t
+from kpi_engine.plans import store as plans
+from kpi_engine.plans import templates
+from kpi_engine.plans.evaluate import score_plan
+from kpi_engine.scoring import format_score, format_value
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE = "pages/scorecards.py"
+TIMEOUT = 90
+END = dt.date(2026, 11, 22)
+ASOF = {"asof": "2026-11-22"}
+
+
+class _ServerLikePages(PagesManager):
+    """Stop AppTest from re-detecting the legacy pages/ folder on every run (as a real server does)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture
+def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
+
+    def run(url: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.session_state["db_url"] = url
+        at.query_params = dict(query)
+        at.run()
+        at.switch_page(PAGE).run()
+        assert_ok(at)
+        return at
+
+    return run
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path):
+    url = f"duckdb:///{tmp_path / 'empty.duckdb'}"
+    yield url
+    store.dispose_engine(url)
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory):
+    url = f"duckdb:///{tmp_path_factory.mktemp('scorecards_page') / 'demo.duckdb'}"
+    engine = store.get_engine(url)
+    demo.generate(engine, months=4, end=END)
+    saved = plans.save_plan(engine, templates.from_template("team_example", "2026-11"))
+    plans.activate_plan(engine, saved.plan_id, acknowledge=True, as_of=END)
+    yield url
+    store.dispose_engine(url)
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def metric(at: AppTest, key: str, lang: str = "en") -> str:
+    label = t(key, lang)
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_empty_database_points_to_the_plan_page(open_page, empty_url) -> None:
+    at = open_page(empty_url, **ASOF)
+    assert t("plans_ui_sc_no_plans") in [i.value for i in at.info]
+    assert not at.metric
+
+
+def test_team_card_matches_score_plan(open_page, demo_url) -> None:
+    at = open_page(demo_url, **ASOF)
+    engine = store.get_engine(demo_url)
+    plan_id = plans.list_plans(engine)["plan_id"].iloc[0]
+    expected = score_plan(engine, plans.load_plan(engine, plan_id, "active"), as_of=END).main.totals
+    assert at.selectbox[0].value == plan_id
+    assert expected.final is not None and expected.grade
+    assert metric(at, "plans_ui_sc_final") == format_score(expected.final)
+    assert metric(at, "plans_ui_sc_grade") == expected.grade
+    assert metric(at, "plans_ui_sc_bonus") == format_value(expected.bonus, "money")
+    assert metric(at, "plans_ui_sc_weighted") == format_score(expected.weighted)
+    kpis = next(d.value for d in at.dataframe if "achievement" in d.value.columns)
+    assert len(kpis) == len(score_plan(engine, plans.load_plan(engine, plan_id, "active"), as_of=END).main.kpis)
+    # the period is still running on 2026-11-22: the page says so
+    assert any("2026-11-22" in i.value for i in at.info)
+
+
+def test_person_card_and_chinese(open_page, demo_url) -> None:
+    engine = store.get_engine(demo_url)
+    plan_id = plans.list_plans(engine)["plan_id"].iloc[0]
+    score = score_plan(engine, plans.load_plan(engine, plan_id, "active"), as_of=END)
+    person = score.cards[1]
+    at = open_page(demo_url, lang="zh", card=person.card, **ASOF)
+    assert at.title[0].value == t("plans_ui_sc_title", "zh")
+    assert metric(at, "plans_ui_sc_final", "zh") == format_score(person.totals.final)
+    assert metric(at, "plans_ui_sc_grade", "zh") == (person.totals.grade or "—")
+    labels = [e.label for e in at.expander]
+    for r in person.kpis:
+        assert any(label.startswith(r.name("zh")) for label in labels)

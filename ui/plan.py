@@ -1,0 +1,214 @@
+"""Building blocks of the KPI plan page: pick or create a plan, edit its KPIs, checks, suggestions, save/activate, YAML.
+
+The working copy lives in session state (``PLAN``): the plan as last loaded, created, imported or saved.
+The data editor's edits sit on top of it; ``EDITOR_REV`` is bumped whenever the working copy is replaced,
+so the editor starts again from the new table instead of replaying old edits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from kpi_engine import periods
+from kpi_engine.plans import checks, editing, store, suggest, templates, yamlio
+from kpi_engine.plans.model import Plan, PlanError
+from ui.i18n import lang, tr
+
+PLAN, LOADED, EDITOR_REV, PICK, NEXT_PICK, FLASH = ("plan_ui_plan", "plan_ui_loaded", "plan_ui_rev", "plan_ui_pick",
+                                                    "plan_ui_next_pick", "plan_ui_flash")
+NEW = "__new__"
+NUMBER_COLUMNS = ("weight", "base", "challenge", "floor", "penalty")
+
+
+def _set_plan(plan: Plan | None, loaded: str) -> None:
+    st.session_state[PLAN] = plan
+    st.session_state[LOADED] = loaded
+    st.session_state[EDITOR_REV] = st.session_state.get(EDITOR_REV, 0) + 1
+
+
+def flash(message: str) -> None:
+    """A success message shown once after the next rerun."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def current_plan(engine: Engine, as_of: dt.date) -> Plan | None:
+    """The plan picker (existing plans, or a new one from a template, last period's plan or empty)."""
+    plans = store.list_plans(engine)
+    labels = {NEW: tr("plans_ui_new")}
+    labels.update({r.plan_id: f"{r.name} · {r.period} · {tr(f'plans_status_{r.status}')}" for r in plans.itertuples()})
+    if NEXT_PICK in st.session_state:
+        st.session_state[PICK] = st.session_state.pop(NEXT_PICK)
+    if st.session_state.get(PICK) not in labels:
+        st.session_state[PICK] = plans["plan_id"].iloc[0] if len(plans) else NEW
+    pick = st.selectbox(tr("plans_ui_pick"), list(labels), format_func=labels.__getitem__, key=PICK)
+    if pick == NEW:
+        if st.session_state.get(LOADED) != NEW:
+            _set_plan(None, NEW)
+        _create_form(engine, plans, as_of)
+    elif st.session_state.get(LOADED) != pick:
+        _set_plan(store.load_plan(engine, pick), pick)
+    return st.session_state.get(PLAN)
+
+
+def _create_form(engine: Engine, plans: pd.DataFrame, as_of: dt.date) -> None:
+    sources = ["template", "previous", "empty"]
+    with st.container(border=True):
+        source = st.radio(tr("plans_ui_source"), sources, horizontal=True, key="plan_ui_source",
+                          format_func=lambda s: tr(f"plans_ui_source_{s}"))
+        cols = st.columns(3)
+        template = previous = ""
+        if source == "template":
+            template = cols[0].selectbox(tr("plans_ui_template"), list(templates.TEMPLATES), key="plan_ui_template",
+                                         format_func=lambda t: templates.TEMPLATES[t].name(lang()))
+        elif source == "previous":
+            if plans.empty:
+                cols[0].info(tr("plans_ui_no_previous"))
+            else:
+                previous = cols[0].selectbox(tr("plans_ui_previous"), list(plans["plan_id"]), key="plan_ui_prev")
+        period = cols[1].text_input(tr("plans_ui_period"), periods.period_label(as_of.replace(day=1), "month"),
+                                    key="plan_ui_period")
+        name = cols[2].text_input(tr("plans_ui_name"), key="plan_ui_name")
+        if st.button(tr("plans_ui_create"), icon=":material/add:", type="primary",
+                     disabled=source == "previous" and not previous):
+            try:
+                if source == "template":
+                    plan = templates.from_template(template, period.strip(), name=name.strip())
+                elif source == "previous":
+                    plan = templates.from_previous(store.load_plan(engine, previous, "active"), period.strip(),
+                                                   name=name.strip())
+                else:
+                    plan = templates.empty_plan(period.strip(), name=name.strip())
+            except (PlanError, ValueError) as exc:
+                st.error(tr("plans_ui_cannot_create", error=exc), icon=":material/error:")
+            else:
+                _set_plan(plan, NEW)
+
+
+def header(plan: Plan) -> None:
+    version = plan.version or tr("plans_ui_unsaved")
+    st.subheader(tr("plans_ui_header", name=plan.name, period=plan.period, status=tr(f"plans_status_{plan.status}"),
+                    version=version), anchor=False)
+
+
+def _editor_columns() -> dict[str, object]:
+    text = {c: st.column_config.TextColumn(tr(f"plans_ui_col_{c}")) for c in ("metric", "scope", "dimension", "owner", "note")}
+    nums = {c: st.column_config.NumberColumn(tr(f"plans_ui_col_{c}"), format="%g") for c in NUMBER_COLUMNS}
+    flags = {c: st.column_config.CheckboxColumn(tr(f"plans_ui_col_{c}")) for c in ("core", "guardrail")}
+    return {**text, **nums, **flags}
+
+
+def kpi_editor(plan: Plan) -> tuple[Plan, list[str]]:
+    """The KPI table in ``st.data_editor``; returns the edited plan (the unedited one on row errors) and the errors."""
+    st.subheader(tr("plans_ui_kpis"), anchor=False, help=tr("plans_ui_kpis_help"))
+    key = f"plan_ui_editor_{st.session_state.get(EDITOR_REV, 0)}"
+    edited = st.data_editor(editing.kpi_table(plan), key=key, num_rows="dynamic", width="stretch", hide_index=False,
+                            column_config=_editor_columns())
+    try:
+        return editing.apply_kpi_table(plan, edited), []
+    except PlanError as exc:
+        return plan, exc.problems
+
+
+def checks_section(plan: Plan, engine: Engine, as_of: dt.date) -> checks.CheckReport:
+    """Errors (with fixes) and warnings (with fixes and a checkbox each to acknowledge them)."""
+    st.subheader(tr("plans_ui_checks"), anchor=False)
+    report = checks.check_plan(plan, engine, as_of=as_of)
+    acked = set()
+    for issue in report.warnings:
+        if st.session_state.get(f"plan_ui_ack_{issue.key}", issue.acknowledged):
+            acked.add(issue.key)
+    report = report.acknowledge(acked)
+    st.caption(tr("plans_ui_checks_count", errors=len(report.errors), warnings=len(report.warnings), acked=len(acked)))
+    if not report.issues:
+        st.success(tr("plans_ui_checks_ok"), icon=":material/verified:")
+    for issue in report.errors:
+        st.error(f"**{issue.message(lang())}**  \n{tr('plans_ui_fix', fix=issue.fix(lang()))}", icon=":material/error:")
+    for issue in report.warnings:
+        box = st.container(border=True)
+        box.checkbox(tr("plans_ui_ack", message=issue.message(lang())), value=issue.acknowledged,
+                     key=f"plan_ui_ack_{issue.key}")
+        box.caption(tr("plans_ui_fix", fix=issue.fix(lang())))
+    return report
+
+
+def suggestions_section(plan: Plan, engine: Engine, as_of: dt.date) -> None:
+    """Suggested base/challenge targets with history and benchmark beside each; a button applies them."""
+    if not plan.kpis:
+        return
+    with st.expander(tr("plans_ui_suggest"), icon=":material/lightbulb:"):
+        cols = st.columns(2)
+        growth = cols[0].number_input(tr("plans_ui_growth"), value=0.0, step=5.0, key="plan_ui_growth")
+        resources = cols[1].number_input(tr("plans_ui_resources"), value=0.0, step=5.0, key="plan_ui_resources")
+        found = suggest.suggest_targets(engine, plan, growth=growth / 100, resources=resources / 100, as_of=as_of)
+        frame = suggest.suggestions_frame(found, lang())
+        config = {c: st.column_config.NumberColumn(tr(f"plans_ui_col_{k}"), format="%g")
+                  for c, k in (("base", "base"), ("challenge", "challenge"), ("history_average", "history_avg"),
+                               ("recent", "recent"), ("benchmark", "benchmark"))}
+        config.update(metric=tr("plans_ui_col_metric"), scope=tr("plans_ui_col_scope"),
+                      history=st.column_config.LineChartColumn(tr("plans_ui_col_history")),
+                      method=None, explanation=st.column_config.TextColumn(tr("plans_ui_col_how"), width="large"))
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+        if st.button(tr("plans_ui_apply_suggest"), icon=":material/auto_fix_high:"):
+            _set_plan(suggest.apply_suggestions(plan, found), st.session_state.get(LOADED, NEW))
+            flash(tr("plans_ui_applied"))
+            st.rerun()
+
+
+def actions(plan: Plan, report: checks.CheckReport, engine: Engine, as_of: dt.date, row_errors: list[str]) -> None:
+    """Save (a new version when the active one changed) and Activate (disabled while anything blocks)."""
+    acked = tuple(i.key for i in report.warnings if i.acknowledged)
+    blocked = bool(report.blocking or row_errors)
+    cols = st.columns([1, 1, 4])
+    save = cols[0].button(tr("plans_ui_save"), icon=":material/save:", disabled=bool(row_errors), key="plan_ui_save")
+    activate = cols[1].button(tr("plans_ui_activate"), icon=":material/rocket_launch:", type="primary",
+                              disabled=blocked, key="plan_ui_activate")
+    if blocked:
+        cols[2].caption(tr("plans_ui_activate_blocked"))
+    if not (save or activate):
+        return
+    try:
+        stored = store.save_plan(engine, dataclasses.replace(plan, acknowledged=acked))
+        message = tr("plans_ui_saved", plan=stored.plan_id, version=stored.version)
+        if activate:
+            stored = store.activate_plan(engine, stored.plan_id, acknowledge=acked, as_of=as_of)
+            message = tr("plans_ui_activated", plan=stored.plan_id, version=stored.version)
+    except PlanError as exc:
+        st.error(tr("plans_ui_failed", error="; ".join(exc.problems)), icon=":material/error:")
+        return
+    _set_plan(stored, stored.plan_id)
+    st.session_state[NEXT_PICK] = stored.plan_id
+    flash(message)
+    st.rerun()
+
+
+def yaml_files(plan: Plan | None) -> None:
+    """Download the plan as YAML; import a plan file as a new draft."""
+    st.subheader(tr("plans_ui_files"), anchor=False)
+    if plan is not None:
+        st.download_button(tr("plans_ui_export"), yamlio.plan_to_yaml(plan).encode("utf-8"),
+                           file_name=f"{plan.plan_id or plan.period}.yaml", mime="application/x-yaml",
+                           icon=":material/download:")
+    upload = st.file_uploader(tr("plans_ui_import"), type=["yaml", "yml"], key="plan_ui_upload")
+    if upload is not None and st.session_state.get("plan_ui_imported") != upload.file_id:
+        st.session_state["plan_ui_imported"] = upload.file_id
+        try:
+            imported = yamlio.plan_from_yaml(upload.getvalue().decode("utf-8-sig"))
+        except (PlanError, ValueError, UnicodeDecodeError) as exc:
+            st.error(tr("plans_ui_import_failed", error=exc), icon=":material/error:")
+            return
+        imported = dataclasses.replace(imported, plan_id="", version=0, status="draft")
+        st.session_state[NEXT_PICK] = NEW
+        _set_plan(imported, NEW)
+        flash(tr("plans_ui_imported", name=imported.name))
+        st.rerun()

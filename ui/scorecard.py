@@ -1,0 +1,163 @@
+"""Building blocks of the Scorecards page: plan and card pickers, totals, dimension chart, KPI table, calculations.
+
+Scores come from :func:`kpi_engine.plans.evaluate.score_plan`, cached per (database, data version, plan version,
+as-of date); tables from :mod:`kpi_engine.plans.report`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from kpi_engine import store as kstore
+from kpi_engine.plans import report, store
+from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
+from kpi_engine.plans.model import TEAM_CARD
+from kpi_engine.scoring import format_score, format_value
+from ui import charts, state
+from ui.db import db_url, version
+from ui.i18n import lang, tr
+from ui.tables import to_excel_bytes
+
+PLAN, CARD = "plan", "card"
+URL_KEYS = (PLAN, CARD)
+
+
+def init_state() -> None:
+    state.url_state(PLAN, "")
+    state.url_state(CARD, "")
+
+
+def default_plan(plans: pd.DataFrame, day: dt.date) -> str:
+    """The active plan whose period contains ``day``, else the latest plan (``plans`` is newest first)."""
+    active = plans[plans["active_version"].notna()]
+    for row in active.itertuples():
+        plan = store.load_plan(kstore.get_engine(db_url()), row.plan_id, "active")
+        if plan.start <= day <= plan.end:
+            return str(row.plan_id)
+    return str(plans["plan_id"].iloc[0])
+
+
+def pick_plan(plans: pd.DataFrame, day: dt.date) -> str:
+    labels = {r.plan_id: f"{r.name} · {r.period} · {tr(f'plans_status_{r.status}')}" for r in plans.itertuples()}
+    if st.session_state.get(PLAN) not in labels:
+        st.session_state[PLAN] = default_plan(plans, day)
+    return st.selectbox(tr("plans_ui_pick"), list(labels), format_func=labels.__getitem__, key=PLAN)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _score(url: str, data_version: str, plan_id: str, plan_version: int, day: dt.date) -> PlanScore:
+    engine = kstore.get_engine(url)
+    return score_plan(engine, store.load_plan(engine, plan_id, plan_version), as_of=day)
+
+
+def plan_score(engine: Engine, plan_id: str, day: dt.date) -> PlanScore:
+    """The plan's active version (else its latest) scored as of ``day``."""
+    plan = store.load_plan(engine, plan_id, "active")
+    return _score(db_url(), version(), plan_id, plan.version, day)
+
+
+def card_label(card: CardScore) -> str:
+    if card.card == TEAM_CARD:
+        return tr("plans_card_team")
+    return f"{card.label} ({card.card})" if card.label else card.card
+
+
+def pick_card(score: PlanScore) -> CardScore:
+    labels = {c.card: card_label(c) for c in score.cards}
+    if st.session_state.get(CARD) not in labels:
+        st.session_state[CARD] = score.main.card
+    chosen = st.segmented_control(tr("plans_ui_sc_card"), list(labels), format_func=labels.__getitem__, key=CARD)
+    return score.card(chosen or score.main.card)
+
+
+def notes(score: PlanScore) -> None:
+    lines = score.notes(lang())
+    if score.running:
+        st.info(lines.pop(1), icon=":material/hourglass_top:")
+    for note in lines:
+        st.caption(note)
+
+
+def totals(card: CardScore) -> None:
+    tot = card.totals
+    cols = st.columns(5)
+    cols[0].metric(tr("plans_ui_sc_final"), format_score(tot.final), help=tr("plans_ui_sc_final_help"), border=True)
+    cols[1].metric(tr("plans_ui_sc_grade"), tot.grade or "—", help=tr("plans_ui_sc_grade_help"), border=True)
+    cols[2].metric(tr("plans_ui_sc_bonus"), format_value(tot.bonus, "money"), help=tr("plans_ui_sc_bonus_help"),
+                   border=True)
+    cols[3].metric(tr("plans_ui_sc_weighted"), format_score(tot.weighted), help=tr("plans_ui_sc_weighted_help"),
+                   border=True)
+    cols[4].metric(tr("plans_ui_sc_360"), format_score(tot.qualitative), border=True)
+
+
+def dimension_chart(score: PlanScore, card: CardScore) -> None:
+    frame = report.dimension_frame(score, card, lang()).dropna(subset=["score"])
+    st.subheader(tr("plans_ui_sc_dimensions"), anchor=False)
+    if frame.empty:
+        st.caption("—")
+        return
+    frame["text"] = [format_score(v) for v in frame["score"]]
+    frame["ok"] = frame["score"] >= 100
+    y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
+    base = alt.Chart(frame).encode(y=y)
+    bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}).encode(
+        x=alt.X("score:Q", title=tr("plans_ui_sc_axis_score"), scale=alt.Scale(domain=[0, 120])),
+        color=alt.condition(alt.datum.ok, alt.value(charts.GOOD_COLOR), alt.value(charts.BAD_COLOR)),
+        tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("text:N", title=tr("plans_ui_sc_col_score")),
+                 alt.Tooltip("weight:Q", title=tr("plans_ui_col_weight"))])
+    text = base.mark_text(align="left", dx=4, fontSize=charts.FONT_SIZE).encode(x="score:Q", text="text:N")
+    rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
+    chart = alt.layer(bars, text, rule).properties(height=max(56 * len(frame), 90))
+    st.altair_chart(chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE), width="stretch")
+
+
+def kpi_display(card: CardScore) -> pd.DataFrame:
+    """The card's KPIs for the table: achievement in percent (for the progress bar), pace as words."""
+    frame = report.kpi_frame(card, lang())
+    frame["achievement"] = frame["achievement"] * 100
+    frame["pace"] = [tr(f"plans_pace_{p}") if isinstance(p, str) else "" for p in frame["pace"]]
+    frame["tier"] = [tr(f"plans_tier_{t}") if isinstance(t, str) else "" for t in frame["tier"]]
+    return frame[["name", "scope", "dimension", "weight", "actual", "base", "achievement", "score", "tier", "pace",
+                  "projected", "explanation"]]
+
+
+def kpi_table(card: CardScore) -> None:
+    st.subheader(tr("plans_ui_sc_kpis"), anchor=False)
+    num = st.column_config.NumberColumn
+    st.dataframe(kpi_display(card), hide_index=True, width="stretch", column_config={
+        "name": tr("plans_ui_sc_col_name"), "scope": tr("plans_ui_col_scope"), "dimension": tr("plans_ui_col_dimension"),
+        "weight": num(tr("plans_ui_col_weight"), format="%g"),
+        "actual": num(tr("plans_ui_sc_col_actual"), format="%.4g"),
+        "base": num(tr("plans_ui_sc_col_target"), format="%.4g", help=tr("plans_ui_sc_target_help")),
+        "achievement": st.column_config.ProgressColumn(tr("plans_ui_sc_col_achievement"), format="%.0f%%", min_value=0,
+                                                       max_value=120),
+        "score": num(tr("plans_ui_sc_col_score"), format="%.1f"), "tier": " ",
+        "pace": tr("plans_ui_sc_col_pace"), "projected": num(tr("plans_ui_sc_col_projected"), format="%.4g"),
+        "explanation": None})
+
+
+def calculations(card: CardScore) -> None:
+    st.subheader(tr("plans_ui_sc_calc"), anchor=False)
+    for r in card.kpis:
+        score = format_score(r.score.score) if r.score.measurable else tr("plans_tier_no_data")
+        with st.expander(f"{r.name(lang())} · {r.kpi.scope} · {score}"):
+            st.write(r.explain(lang()))
+    with st.expander(tr("plans_ui_sc_totals_calc"), expanded=True):
+        st.markdown("\n".join(f"- {line}" for line in card.totals.explain(lang())))
+    st.subheader(tr("plans_ui_sc_360_part"), anchor=False)
+    st.markdown("\n".join(f"- {line}" for line in card.explain(lang())[: -len(card.totals.explain(lang())) or None]))
+
+
+def export(score: PlanScore, card: CardScore) -> None:
+    frame = report.kpi_frame(card, lang())
+    totals_row = pd.DataFrame([{"metric": k, "name": "" if v is None else str(v)}
+                               for k, v in report.totals_dict(card).items()])
+    data = to_excel_bytes(pd.concat([frame, totals_row], ignore_index=True), sheet=card.card)
+    st.download_button(tr("plans_ui_sc_export"), data, file_name=f"{score.plan.plan_id}-{card.card}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:")
