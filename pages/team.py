@@ -86,6 +86,7 @@ if not ui.empty_database():
     if v is not None:
         ui.freshness_note(v)
         team_section(v)
+        ui.plan_scores(v.as_of)
         st.header(tr("drill_people"), anchor=False)
         people = ui.cached("person_overview", v.start, v.end)
         if people.empty:

@@ -116,3 +116,26 @@ def test_person_card_and_chinese(open_page, demo_url) -> None:
     labels = [e.label for e in at.expander]
     for r in person.kpis:
         assert any(label.startswith(r.name("zh")) for label in labels)
+
+
+def test_kpi_table_values_in_their_units(open_page, demo_url) -> None:
+    engine = store.get_engine(demo_url)
+    plan_id = plans.list_plans(engine)["plan_id"].iloc[0]
+    main = score_plan(engine, plans.load_plan(engine, plan_id, "active"), as_of=END).main
+    at = open_page(demo_url, **ASOF)
+    kpis = next(d.value for d in at.dataframe if "achievement" in d.value.columns)
+    units = {r.unit for r in main.kpis}
+    assert {"ratio", "money"} <= units
+    for r, actual, target in zip(main.kpis, kpis["actual"], kpis["base"], strict=True):
+        if r.actual is None:
+            assert actual == "—"
+        elif r.unit == "ratio":
+            assert actual == f"{r.actual * 100:,.1f}%"
+        elif r.unit == "money":
+            assert actual.startswith("¥") and ("," in actual or abs(r.actual) < 1000)
+        elif r.unit == "count":
+            assert actual == f"{round(r.actual):,}"
+        if r.unit == "ratio":
+            assert target == f"{r.kpi.base * 100:,.1f}%"
+        elif r.unit == "money":
+            assert target == (f"¥{r.kpi.base:,.0f}" if r.kpi.base >= 100 else f"¥{r.kpi.base:,.2f}")

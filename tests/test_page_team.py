@@ -159,3 +159,44 @@ def test_person_view_in_chinese(open_page, demo_url) -> None:
     assert "线索数" in {m.label for m in at.metric}
     assert "李娜 (p02)负责的渠道" in texts(at.subheader)
     assert any("（达成" in (m.delta or "") for m in at.metric)
+
+
+@pytest.fixture(scope="module")
+def plan_url(tmp_path_factory: pytest.TempPathFactory):
+    """Demo data to 2026-11-22 with the team example plan for 2026-11 active."""
+    from kpi_engine.plans import store as plans
+    from kpi_engine.plans import templates
+
+    url = f"duckdb:///{tmp_path_factory.mktemp('team_plan') / 'demo.duckdb'}"
+    engine = store.get_engine(url)
+    demo.generate(engine, months=4, seed=7, end=dt.date(2026, 11, 22))
+    saved = plans.save_plan(engine, templates.from_template("team_example", "2026-11"))
+    plans.activate_plan(engine, saved.plan_id, acknowledge=True, as_of=dt.date(2026, 11, 22))
+    yield url
+    store.dispose_engine(url)
+
+
+def test_people_scores_from_the_active_plan(open_page, plan_url) -> None:
+    from kpi_engine.plans.report import people_scores
+
+    day = dt.date(2026, 11, 23)
+    at = open_page(plan_url, period="month", date="2026-11-15", asof=day.isoformat())
+    expected = people_scores(store.get_engine(plan_url), as_of=day)
+    assert len(expected) == 5 and expected["grade"].notna().all()
+    shown = frames_with(at, "final_score")[0]
+    assert list(shown["card"]) == list(expected["card"])
+    assert list(shown["grade"]) == list(expected["grade"])
+    assert shown["final_score"].round(6).tolist() == expected["final_score"].astype(float).round(6).tolist()
+    # a person ahead and one behind, as the demo's story has it
+    assert shown["final_score"].max() > 100 > shown["final_score"].min()
+    assert shown["bonus"].iloc[0] == f"¥{expected['bonus'].iloc[0]:,.0f}"
+    assert "Plan scores" in texts(at.subheader)
+    links = [(p.label, p.page) for p in at.get("page_link")]
+    for r in expected.itertuples():
+        assert any(label == f"Scorecard: {r.label}" and "scorecards" in page for label, page in links)
+
+
+def test_no_active_plan_no_scores(open_page, demo_url) -> None:
+    at = open_page(demo_url, **VIEW)
+    assert not frames_with(at, "final_score")
+    assert "Plan scores" not in texts(at.subheader)

@@ -25,6 +25,7 @@ import streamlit as st
 
 from kpi_engine import drill, funnel, store
 from kpi_engine.metrics import registry
+from kpi_engine.plans import report as plan_report
 from kpi_engine.settings import get_settings
 from ui import charts, db, state
 from ui.i18n import lang, tr
@@ -43,7 +44,8 @@ PROGRESS_MAX = 199.99
 
 _FUNCS = {"channel_overview": drill.channel_overview, "campaign_overview": drill.campaign_overview,
           "person_overview": drill.person_overview, "scope_kpis": drill.scope_kpis, "trend": drill.trend,
-          "costs": drill.costs, "funnel": funnel.funnel, "leads_page": funnel.leads_page}
+          "costs": drill.costs, "funnel": funnel.funnel, "leads_page": funnel.leads_page,
+          "people_scores": plan_report.people_scores}
 
 
 @dataclass(frozen=True)
@@ -480,3 +482,29 @@ def leads_list(where: Mapping[str, str], v: View, scope_key: str) -> None:
             st.session_state[page_key] = result.pages
         st.number_input(tr("drill_page", pages=result.pages), min_value=1, max_value=result.pages, step=1,
                         key=page_key, width=220)
+
+
+# --- plan scores -------------------------------------------------------------------------------------------------
+
+
+def plan_scores(day: dt.date) -> None:
+    """The team's and each person's current final score, grade and bonus from the active plans whose period
+    contains ``day`` (nothing when there is none), with a link to each scorecard."""
+    scores = cached("people_scores", as_of=day, lang=lang())
+    if scores.empty:
+        return
+    st.subheader(tr("drill_scores_title"), anchor=False)
+    shown = pd.DataFrame({"card": scores["card"], "label": scores["label"], "period": scores["period"],
+                          "final_score": scores["final_score"].astype("float64"), "grade": scores["grade"],
+                          "bonus": [fmt(b, "money") for b in scores["bonus"]]})
+    num = st.column_config.NumberColumn
+    st.dataframe(shown, hide_index=True, width="stretch", key="drill_plan_scores", column_config={
+        "card": tr("drill_scores_card"), "label": tr("drill_scores_name"), "period": tr("drill_scores_period"),
+        "final_score": num(tr("drill_scores_final"), format="%.1f"), "grade": tr("drill_scores_grade"),
+        "bonus": tr("drill_scores_bonus")})
+    running = bool(scores["running"].any())
+    st.caption(tr("drill_scores_caption_running" if running else "drill_scores_caption", asof=day.isoformat()))
+    links = st.container(horizontal=True)
+    for r in scores.itertuples(index=False):
+        links.page_link("pages/scorecards.py", label=tr("drill_scores_open", name=r.label), icon=":material/scoreboard:",
+                        query_params={"plan": r.plan_id, "card": r.card, "asof": day.isoformat()})

@@ -125,8 +125,10 @@ def checks_section(plan: Plan, engine: Engine, as_of: dt.date) -> checks.CheckRe
     st.subheader(tr("plans_ui_checks"), anchor=False)
     report = checks.check_plan(plan, engine, as_of=as_of)
     acked = set()
+    ack_all = bool(report.warnings) and st.checkbox(tr("plans_ui_ack_all"), key="plan_ui_ack_all",
+                                                    help=tr("plans_ui_ack_all_help"))
     for issue in report.warnings:
-        if st.session_state.get(f"plan_ui_ack_{issue.key}", issue.acknowledged):
+        if ack_all or st.session_state.get(f"plan_ui_ack_{issue.key}", issue.acknowledged):
             acked.add(issue.key)
     report = report.acknowledge(acked)
     st.caption(tr("plans_ui_checks_count", errors=len(report.errors), warnings=len(report.warnings), acked=len(acked)))
@@ -136,8 +138,11 @@ def checks_section(plan: Plan, engine: Engine, as_of: dt.date) -> checks.CheckRe
         st.error(f"**{issue.message(lang())}**  \n{tr('plans_ui_fix', fix=issue.fix(lang()))}", icon=":material/error:")
     for issue in report.warnings:
         box = st.container(border=True)
-        box.checkbox(tr("plans_ui_ack", message=issue.message(lang())), value=issue.acknowledged,
-                     key=f"plan_ui_ack_{issue.key}")
+        if ack_all:
+            box.markdown(f":material/check_box: {tr('plans_ui_ack', message=issue.message(lang()))}")
+        else:
+            box.checkbox(tr("plans_ui_ack", message=issue.message(lang())), value=issue.acknowledged,
+                         key=f"plan_ui_ack_{issue.key}")
         box.caption(tr("plans_ui_fix", fix=issue.fix(lang())))
     return report
 

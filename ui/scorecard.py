@@ -24,6 +24,7 @@ from ui.i18n import lang, tr
 from ui.tables import to_excel_bytes
 
 PLAN, CARD = "plan", "card"
+BEHIND_COLOR = "#d4650a"  # orange: a dimension subtotal below 100
 URL_KEYS = (PLAN, CARD)
 
 
@@ -102,23 +103,34 @@ def dimension_chart(score: PlanScore, card: CardScore) -> None:
         st.caption("—")
         return
     frame["text"] = [format_score(v) for v in frame["score"]]
-    frame["ok"] = frame["score"] >= 100
+    frame["status"] = ["ok" if v >= 100 else "behind" for v in frame["score"]]  # a few dimensions
     y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     base = alt.Chart(frame).encode(y=y)
     bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}).encode(
         x=alt.X("score:Q", title=tr("plans_ui_sc_axis_score"), scale=alt.Scale(domain=[0, 120])),
-        color=alt.condition(alt.datum.ok, alt.value(charts.GOOD_COLOR), alt.value(charts.BAD_COLOR)),
+        color=alt.Color("status:N", legend=None,
+                        scale=alt.Scale(domain=["ok", "behind"], range=[charts.GOOD_COLOR, BEHIND_COLOR])),
         tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("text:N", title=tr("plans_ui_sc_col_score")),
                  alt.Tooltip("weight:Q", title=tr("plans_ui_col_weight"))])
     text = base.mark_text(align="left", dx=4, fontSize=charts.FONT_SIZE).encode(x="score:Q", text="text:N")
     rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
-    chart = alt.layer(bars, text, rule).properties(height=max(56 * len(frame), 90))
+    chart = alt.layer(bars, text, rule).properties(height=alt.Step(44))
     st.altair_chart(chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE), width="stretch")
 
 
+def shown_value(value: float | None, unit: str) -> str:
+    """A KPI value in its unit (counts rounded to whole numbers); — for none."""
+    if value is None or pd.isna(value):
+        return "—"
+    return format_value(float(round(value)) if unit == "count" else float(value), unit)
+
+
 def kpi_display(card: CardScore) -> pd.DataFrame:
-    """The card's KPIs for the table: achievement in percent (for the progress bar), pace as words."""
+    """The card's KPIs for the table: actual, target and projection written in the metric's unit (12.3%, ¥3,000,
+    1,092; — for none), achievement in percent (for the progress bar), pace as words."""
     frame = report.kpi_frame(card, lang())
+    for col in ("actual", "base", "projected"):
+        frame[col] = [shown_value(v, u) for v, u in zip(frame[col], frame["unit"], strict=True)]
     frame["achievement"] = frame["achievement"] * 100
     frame["pace"] = [tr(f"plans_pace_{p}") if isinstance(p, str) else "" for p in frame["pace"]]
     frame["tier"] = [tr(f"plans_tier_{t}") if isinstance(t, str) else "" for t in frame["tier"]]
@@ -132,12 +144,12 @@ def kpi_table(card: CardScore) -> None:
     st.dataframe(kpi_display(card), hide_index=True, width="stretch", column_config={
         "name": tr("plans_ui_sc_col_name"), "scope": tr("plans_ui_col_scope"), "dimension": tr("plans_ui_col_dimension"),
         "weight": num(tr("plans_ui_col_weight"), format="%g"),
-        "actual": num(tr("plans_ui_sc_col_actual"), format="%.4g"),
-        "base": num(tr("plans_ui_sc_col_target"), format="%.4g", help=tr("plans_ui_sc_target_help")),
+        "actual": st.column_config.TextColumn(tr("plans_ui_sc_col_actual")),
+        "base": st.column_config.TextColumn(tr("plans_ui_sc_col_target"), help=tr("plans_ui_sc_target_help")),
         "achievement": st.column_config.ProgressColumn(tr("plans_ui_sc_col_achievement"), format="%.0f%%", min_value=0,
                                                        max_value=120),
         "score": num(tr("plans_ui_sc_col_score"), format="%.1f"), "tier": " ",
-        "pace": tr("plans_ui_sc_col_pace"), "projected": num(tr("plans_ui_sc_col_projected"), format="%.4g"),
+        "pace": tr("plans_ui_sc_col_pace"), "projected": st.column_config.TextColumn(tr("plans_ui_sc_col_projected")),
         "explanation": None})
 
 

@@ -140,4 +140,18 @@ STRINGS: dict[str, dict[str, str]] = {
                                   "zh": "{name}在本周期内没有负责的活动。"},
     "drill_person_no_targets": {"en": "No target is set for {name} in this period.", "zh": "本周期未给{name}设置目标。"},
     "drill_open_channels": {"en": "Open {name} on the Channels page", "zh": "在渠道页面打开{name}"},
+    "drill_scores_title": {"en": "Plan scores", "zh": "考核得分"},
+    "drill_scores_card": {"en": "Card", "zh": "考核卡"},
+    "drill_scores_name": {"en": "Who", "zh": "对象"},
+    "drill_scores_period": {"en": "Plan period", "zh": "计划周期"},
+    "drill_scores_final": {"en": "Final score", "zh": "最终得分"},
+    "drill_scores_grade": {"en": "Grade", "zh": "等级"},
+    "drill_scores_bonus": {"en": "Bonus", "zh": "奖金"},
+    "drill_scores_caption": {"en": "Scores of the active KPI plans as of {asof}.",
+                             "zh": "截至{asof}的生效KPI计划得分。"},
+    "drill_scores_caption_running": {
+        "en": "Scores of the active KPI plans as of {asof}; the period is still running: data so far against the "
+              "full-period targets.",
+        "zh": "截至{asof}的生效KPI计划得分；周期尚未结束：以目前数据对比整个周期的目标。"},
+    "drill_scores_open": {"en": "Scorecard: {name}", "zh": "考核卡：{name}"},
 }
