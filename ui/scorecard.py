@@ -131,7 +131,8 @@ def kpi_display(card: CardScore) -> pd.DataFrame:
     frame = report.kpi_frame(card, lang())
     for col in ("actual", "base", "projected"):
         frame[col] = [shown_value(v, u) for v, u in zip(frame[col], frame["unit"], strict=True)]
-    frame["achievement"] = frame["achievement"] * 100
+    frame["achievement"] = pd.to_numeric(frame["achievement"], errors="coerce") * 100
+    frame["score"] = [format_score(v) if v is not None and not pd.isna(v) else "—" for v in frame["score"]]
     frame["pace"] = [tr(f"plans_pace_{p}") if isinstance(p, str) else "" for p in frame["pace"]]
     frame["tier"] = [tr(f"plans_tier_{t}") if isinstance(t, str) else "" for t in frame["tier"]]
     return frame[["name", "scope", "dimension", "weight", "actual", "base", "achievement", "score", "tier", "pace",
@@ -148,7 +149,7 @@ def kpi_table(card: CardScore) -> None:
         "base": st.column_config.TextColumn(tr("plans_ui_sc_col_target"), help=tr("plans_ui_sc_target_help")),
         "achievement": st.column_config.ProgressColumn(tr("plans_ui_sc_col_achievement"), format="%.0f%%", min_value=0,
                                                        max_value=120),
-        "score": num(tr("plans_ui_sc_col_score"), format="%.1f"), "tier": " ",
+        "score": st.column_config.TextColumn(tr("plans_ui_sc_col_score")), "tier": " ",
         "pace": tr("plans_ui_sc_col_pace"), "projected": st.column_config.TextColumn(tr("plans_ui_sc_col_projected")),
         "explanation": None})
 
