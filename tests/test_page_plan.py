@@ -87,8 +87,9 @@ def test_empty_database_offers_a_new_plan(open_page, empty_url) -> None:
     assert not at.data_editor
     at.button[[b.label for b in at.button].index(t("plans_ui_create"))].click().run()  # department template, 2026-11
     assert_ok(at)
-    assert len(at.data_editor) == 1
-    assert len(at.data_editor[0].value) > 0
+    kpi_editors = [e for e in at.data_editor if e.key.startswith("plan_ui_editor")]
+    assert len(kpi_editors) == 1
+    assert len(kpi_editors[0].value) > 0
 
 
 def test_active_plan_is_shown_and_a_weight_edit_blocks_activation(open_page, demo_url) -> None:
@@ -117,6 +118,20 @@ def test_active_plan_is_shown_and_a_weight_edit_blocks_activation(open_page, dem
     expected = checks.check_plan(replace_kpi(changed, 0, weight=changed.kpis[0].weight + 7), engine, as_of=END)
     assert expected.errors and all(i.message("en") in errors for i in expected.errors)
     assert button(at, "plan_ui_activate").disabled is True
+
+
+def test_benchmark_typed_into_suggestions_is_used(open_page, demo_url) -> None:
+    at = open_page(demo_url, **ASOF)
+    bench = next(e for e in at.data_editor if e.key == "plan_ui_bench_editor")
+    assert bench.value["benchmark"].isna().all()
+    at.session_state["plan_ui_bench_editor"] = {"edited_rows": {0: {"benchmark": 1500.0}}, "added_rows": [],
+                                                "deleted_rows": []}
+    at.run()
+    assert_ok(at)
+    assert at.session_state["plan_ui_benchmarks"] == {0: 1500.0}
+    bench = next(e for e in at.data_editor if e.key == "plan_ui_bench_editor")
+    assert bench.value["benchmark"].iloc[0] == 1500.0  # shown beside the suggestion it now weighs in
+    assert "1,500" in bench.value["explanation"].iloc[0] or "1500" in bench.value["explanation"].iloc[0]
 
 
 def test_chinese(open_page, demo_url) -> None:

@@ -22,6 +22,7 @@ from ui.i18n import lang, tr
 PLAN, LOADED, EDITOR_REV, PICK, NEXT_PICK, FLASH = ("plan_ui_plan", "plan_ui_loaded", "plan_ui_rev", "plan_ui_pick",
                                                     "plan_ui_next_pick", "plan_ui_flash")
 NEW = "__new__"
+BENCHMARKS = "plan_ui_benchmarks"  # KPI index -> benchmark the user typed into the suggestions table
 NUMBER_COLUMNS = ("weight", "base", "challenge", "floor", "penalty")
 
 
@@ -155,15 +156,24 @@ def suggestions_section(plan: Plan, engine: Engine, as_of: dt.date) -> None:
         cols = st.columns(2)
         growth = cols[0].number_input(tr("plans_ui_growth"), value=0.0, step=5.0, key="plan_ui_growth")
         resources = cols[1].number_input(tr("plans_ui_resources"), value=0.0, step=5.0, key="plan_ui_resources")
-        found = suggest.suggest_targets(engine, plan, growth=growth / 100, resources=resources / 100, as_of=as_of)
+        marks: dict[int, float] = st.session_state.setdefault(BENCHMARKS, {})
+        found = suggest.suggest_targets(engine, plan, growth=growth / 100, resources=resources / 100, as_of=as_of,
+                                        benchmarks=marks)
         frame = suggest.suggestions_frame(found, lang())
+        frame["benchmark"] = pd.to_numeric(frame["benchmark"], errors="coerce")
         config = {c: st.column_config.NumberColumn(tr(f"plans_ui_col_{k}"), format="%g")
                   for c, k in (("base", "base"), ("challenge", "challenge"), ("history_average", "history_avg"),
                                ("recent", "recent"), ("benchmark", "benchmark"))}
         config.update(metric=tr("plans_ui_col_metric"), scope=tr("plans_ui_col_scope"),
                       history=st.column_config.LineChartColumn(tr("plans_ui_col_history")),
                       method=None, explanation=st.column_config.TextColumn(tr("plans_ui_col_how"), width="large"))
-        st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+        st.caption(tr("plans_ui_benchmark_hint"))
+        edited = st.data_editor(frame, hide_index=True, width="stretch", column_config=config, key="plan_ui_bench_editor",
+                                disabled=[c for c in frame.columns if c != "benchmark"])
+        entered = {i: float(v) for i, v in enumerate(edited["benchmark"]) if pd.notna(v)}
+        if entered != marks:  # a benchmark typed in: suggest again with it
+            st.session_state[BENCHMARKS] = entered
+            st.rerun()
         if st.button(tr("plans_ui_apply_suggest"), icon=":material/auto_fix_high:"):
             _set_plan(suggest.apply_suggestions(plan, found), st.session_state.get(LOADED, NEW))
             flash(tr("plans_ui_applied"))

@@ -115,4 +115,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_sc_axis_score": {"en": "Score (100 = on target)", "zh": "得分（100 = 达标）"},
     "plans_ui_sc_target_help": {"en": "Base target for the whole period (challenge in the calculation)",
                                 "zh": "整个周期的基础目标（挑战目标见计算过程）"},
+    "plans_ui_benchmark_hint": {
+        "en": "Type an industry benchmark into the Benchmark column to weigh it into the suggestion.",
+        "zh": "在“基准”列填入行业基准值，建议值会把它考虑进去。",
+    },
 }
