@@ -353,3 +353,27 @@ plan_okrs = sa.Table(
     sa.Column("score", sa.Double),  # 0..1.0, reported by hand when not measured
     sa.Column("weight", sa.Double),
 )
+
+
+# --- Reviews (issue 5): notes and actions of the weekly and monthly reviews. Not an upload table:
+# uploads and undo never touch it.
+REVIEW_NOTE_STATUSES = ("open", "done", "dropped")
+
+review_notes = sa.Table(
+    "review_notes",
+    metadata,
+    sa.Column("note_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("period", sa.String, nullable=False),  # a period label: 2026-W44, 2026-10
+    sa.Column("grain", sa.String, nullable=False),  # week | month | quarter ...
+    sa.Column("metric_id", sa.String),  # NULL: a note about the scope as a whole
+    sa.Column("scope_type", sa.String, nullable=False, server_default="team"),
+    sa.Column("scope_id", sa.String, nullable=False, server_default=""),
+    sa.Column("cause", sa.Text),
+    sa.Column("action", sa.Text),
+    sa.Column("owner_id", sa.String),
+    sa.Column("due_date", sa.Date),
+    sa.Column("status", sa.String, nullable=False, server_default="open"),  # open | done | dropped
+    sa.Column("created_by", sa.String),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)

@@ -498,7 +498,7 @@ def plan_scores(day: dt.date) -> None:
                           "final_score": scores["final_score"].astype("float64"), "grade": scores["grade"],
                           "bonus": [fmt(b, "money") for b in scores["bonus"]]})
     num = st.column_config.NumberColumn
-    st.dataframe(shown, hide_index=True, width="stretch", key="drill_plan_scores", column_config={
+    st.dataframe(shown, hide_index=True, width="stretch", key="team_plan_scores", column_config={
         "card": tr("drill_scores_card"), "label": tr("drill_scores_name"), "period": tr("drill_scores_period"),
         "final_score": num(tr("drill_scores_final"), format="%.1f"), "grade": tr("drill_scores_grade"),
         "bonus": tr("drill_scores_bonus")})

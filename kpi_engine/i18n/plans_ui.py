@@ -26,7 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_header": {"en": "{name} · {period} · {status} · version {version}",
                         "zh": "{name} · {period} · {status} · 第 {version} 版"},
     "plans_ui_unsaved": {"en": "not saved yet", "zh": "尚未保存"},
-    "plans_ui_kpis": {"en": "KPIs", "zh": "KPI"},
+    "plans_ui_kpis": {"en": "KPIs", "zh": "KPI 指标"},
     "plans_ui_kpis_help": {
         "en": "Edit cells directly; add a row at the bottom, delete with the row checkbox. Weights are percent points; "
               "floor is an achievement (0.5 = 50%). Scope: team, person:ID, channel:ID or campaign:ID.",
@@ -105,7 +105,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_sc_totals_calc": {"en": "How the totals were computed", "zh": "总分的计算过程"},
     "plans_ui_sc_360_part": {"en": "360 feedback", "zh": "360 评价"},
     "plans_ui_sc_export": {"en": "Download Excel", "zh": "下载 Excel"},
-    "plans_ui_sc_col_name": {"en": "KPI", "zh": "KPI"},
+    "plans_ui_sc_col_name": {"en": "KPI", "zh": "KPI 指标"},
     "plans_ui_sc_col_actual": {"en": "Actual", "zh": "实际"},
     "plans_ui_sc_col_target": {"en": "Target", "zh": "目标"},
     "plans_ui_sc_col_achievement": {"en": "Achievement", "zh": "达成率"},

@@ -1,0 +1,123 @@
+"""Review notes: cause, action, owner, due date and status for a period and a KPI or scope.
+
+Notes live in ``schema.review_notes`` with who wrote them and when. It is not an upload
+table, so uploads and their undo never touch it. An ``open`` action carries over: it is
+listed first in every later review of the same grain (:func:`open_carried_over`) until it is
+marked ``done`` or ``dropped``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from kpi_engine import periods, schema
+
+STATUSES: tuple[str, ...] = schema.REVIEW_NOTE_STATUSES
+NOTE_COLUMNS: list[str] = [c.name for c in schema.review_notes.columns]
+_T = schema.review_notes
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
+    return status
+
+
+def _label(period: str, grain: str | None = None) -> tuple[str, str, dt.date]:
+    """``(canonical label, grain, first day)`` of a period label; ``grain`` must match when given."""
+    found, start, _ = periods.parse_period(period)
+    if found == "range":
+        raise ValueError("review notes belong to a calendar period (week, month, quarter ...), not a range")
+    if grain is not None and grain != found:
+        raise ValueError(f"period {period!r} is a {found}, not a {grain}")
+    return periods.period_label(start, found), found, start
+
+
+def add_note(engine: Engine, *, period: str, metric_id: str | None = None, scope_type: str = "team",
+             scope_id: str = "", cause: str | None = None, action: str | None = None, owner_id: str | None = None,
+             due_date: dt.date | str | None = None, status: str = "open", created_by: str | None = None) -> int:
+    """Record a note for ``period`` (a label: 2026-W44, 2026-10); returns its ``note_id``."""
+    label, grain, _ = _label(period)
+    _check_status(status)
+    if scope_type not in schema.SCOPE_TYPES:
+        raise ValueError(f"unknown scope type {scope_type!r}; use one of: {', '.join(schema.SCOPE_TYPES)}")
+    now = _now()
+    with engine.begin() as conn:
+        next_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_T.c.note_id), 0))).scalar() or 0) + 1
+        conn.execute(_T.insert().values(
+            note_id=next_id, period=label, grain=grain, metric_id=metric_id or None, scope_type=scope_type,
+            scope_id=scope_id or "", cause=cause, action=action, owner_id=owner_id or None,
+            due_date=periods.to_date(due_date) if due_date else None, status=status, created_by=created_by,
+            created_at=now, updated_at=now))
+    return next_id
+
+
+_EDITABLE = ("cause", "action", "owner_id", "due_date", "status", "metric_id", "scope_type", "scope_id")
+
+
+def update_note(engine: Engine, note_id: int, **changes: object) -> bool:
+    """Change fields of a note (status, cause, action, owner_id, due_date ...); False when it does not exist."""
+    unknown = sorted(set(changes) - set(_EDITABLE))
+    if unknown:
+        raise ValueError(f"cannot change {', '.join(unknown)}; editable: {', '.join(_EDITABLE)}")
+    values = dict(changes)
+    if "status" in values:
+        _check_status(str(values["status"]))
+    if values.get("due_date"):
+        values["due_date"] = periods.to_date(values["due_date"])  # type: ignore[arg-type]
+    values["updated_at"] = _now()
+    with engine.begin() as conn:
+        result = conn.execute(_T.update().where(_T.c.note_id == int(note_id)).values(**values))
+    return bool(result.rowcount)
+
+
+def set_status(engine: Engine, note_id: int, status: str) -> bool:
+    """Mark a note open, done or dropped."""
+    return update_note(engine, note_id, status=status)
+
+
+def _frame(rows: list) -> pd.DataFrame:
+    frame = pd.DataFrame([dict(r) for r in rows], columns=NOTE_COLUMNS)
+    frame["note_id"] = frame["note_id"].astype("int64")
+    return frame
+
+
+def notes_for(engine: Engine, period: str, grain: str | None = None) -> pd.DataFrame:
+    """The notes recorded for ``period`` (every status), oldest first."""
+    label, found, _ = _label(period, grain)
+    query = sa.select(_T).where(_T.c.period == label, _T.c.grain == found).order_by(_T.c.created_at, _T.c.note_id)
+    with engine.connect() as conn:
+        return _frame(conn.execute(query).mappings().all())
+
+
+def open_carried_over(engine: Engine, period: str, grain: str | None = None) -> pd.DataFrame:
+    """Open actions recorded in earlier periods of the same grain: shown first in this review until closed.
+
+    Oldest period first; ``period`` holds the period the note was written for.
+    """
+    _, found, start = _label(period, grain)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(_T).where(_T.c.grain == found, _T.c.status == "open")
+                            .order_by(_T.c.created_at, _T.c.note_id)).mappings().all()
+    frame = _frame(rows)
+    if frame.empty:
+        return frame
+    earlier = [periods.parse_period(p)[1] < start for p in frame["period"]]  # a few notes, not data rows
+    frame = frame[earlier].copy()
+    frame["_start"] = [periods.parse_period(p)[1] for p in frame["period"]]
+    return frame.sort_values(["_start", "note_id"], kind="stable").drop(columns="_start").reset_index(drop=True)
+
+
+def review_notes(engine: Engine, period: str, grain: str | None = None) -> pd.DataFrame:
+    """What a review shows: carried-over open actions first (``carried`` True), then this period's notes."""
+    carried = open_carried_over(engine, period, grain).assign(carried=True)
+    own = notes_for(engine, period, grain).assign(carried=False)
+    return pd.concat([carried, own], ignore_index=True) if len(carried) else own
