@@ -17,6 +17,7 @@ PAGE_SPECS = [
     ("pages/team.py", "ui_nav_team", ":material/groups:", "team"),
     ("pages/plan.py", "ui_nav_plan", ":material/assignment:", "plan"),
     ("pages/scorecards.py", "ui_nav_scorecards", ":material/workspace_premium:", "scorecards"),
+    ("pages/reviews.py", "ui_nav_reviews", ":material/rate_review:", "reviews"),
     ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
     ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
 ]

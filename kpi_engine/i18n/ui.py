@@ -80,6 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui_nav_team": {"en": "Team & people", "zh": "团队与成员"},
     "ui_nav_plan": {"en": "KPI plan", "zh": "KPI 计划"},
     "ui_nav_scorecards": {"en": "Scorecards", "zh": "绩效计分卡"},
+    "ui_nav_reviews": {"en": "Reviews", "zh": "复盘"},
     "ui_language": {"en": "Language / 语言", "zh": "语言 / Language"},
     "ui_period": {"en": "Period", "zh": "周期"},
     "ui_period_grain": {"en": "Period length", "zh": "周期粒度"},

@@ -1,0 +1,134 @@
+"""The Reviews page, driven headless by AppTest on an empty database and on the demo data with an active plan.
+
+The demo ends on 2026-11-22 (a Sunday), so the weekly review defaults to 2026-W47; the team example plan for
+2026-11 is activated. xiaohongshu slides in the latest month, so it drags leads down against the previous month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from kpi_engine import demo, store
+from kpi_engine.i18n import t
+from kpi_engine.plans import store as plans
+from kpi_engine.plans import templates
+from kpi_engine.reviews import notes
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGE = "pages/reviews.py"
+TIMEOUT = 120
+END = dt.date(2026, 11, 22)
+ASOF = "2026-11-22"
+
+
+class _ServerLikePages(PagesManager):
+    """Stop AppTest from re-detecting the legacy pages/ folder on every run (as a real server does)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+
+@pytest.fixture
+def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
+
+    def run(url: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.session_state["db_url"] = url
+        at.query_params = dict(query)
+        at.run()
+        at.switch_page(PAGE).run()
+        assert_ok(at)
+        return at
+
+    return run
+
+
+@pytest.fixture
+def empty_url(tmp_path: Path):
+    url = f"duckdb:///{tmp_path / 'empty.duckdb'}"
+    yield url
+    store.dispose_engine(url)
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory):
+    url = f"duckdb:///{tmp_path_factory.mktemp('reviews_page') / 'demo.duckdb'}"
+    engine = store.get_engine(url)
+    demo.generate(engine, months=6, end=END)
+    saved = plans.save_plan(engine, templates.from_template("team_example", "2026-11"))
+    plans.activate_plan(engine, saved.plan_id, acknowledge=True, as_of=END)
+    yield url
+    store.dispose_engine(url)
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def frame_with(at: AppTest, column: str):
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def markdown_text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_empty_database_says_what_to_do(open_page, empty_url):
+    at = open_page(empty_url, asof=ASOF)
+    assert any(t("drill_empty", "en") in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("mode", ["weekly", "monthly"])
+def test_both_modes_render(open_page, demo_url, mode):
+    at = open_page(demo_url, mode=mode, asof=ASOF)
+    assert at.query_params["mode"] in (mode, [mode])
+    assert at.session_state["review"] == ("2026-W47" if mode == "weekly" else "2026-11")
+    kpis = frame_with(at, "weighted_gap")
+    assert len(kpis) > 5
+    gaps = kpis["weighted_gap"].dropna().tolist()
+    assert gaps == sorted(gaps, reverse=True)  # off track first
+    if mode == "monthly":
+        assert "final_score" in frame_with(at, "final_score").columns
+    assert len(at.get("vega_lite_chart")) >= 1  # the waterfall
+
+
+def test_waterfall_leads_vs_previous_by_channel(open_page, demo_url):
+    at = open_page(demo_url, mode="monthly", review="2026-10", asof=ASOF, gap_metric="leads", vs="previous",
+                   by="channel")
+    table = frame_with(at, "contribution")
+    rows = table[table["channel_id"] != "total"].sort_values("contribution")
+    assert demo.SLIDING_CHANNEL in rows["channel_id"].head(2).tolist()
+    assert rows["contribution"].sum() == pytest.approx(table.loc[table["channel_id"] == "total", "contribution"].iloc[0])
+    assert any("Additive" in i.value for i in at.info)
+
+
+def test_note_is_carried_into_next_week(open_page, demo_url):
+    at = open_page(demo_url, mode="weekly", review="2026-W46", asof=ASOF, gap_metric="leads")
+    at.text_area(key="note_cause").input("xiaohongshu posts throttled")
+    at.text_area(key="note_action").input("Shift budget to douyin for two weeks")
+    at.selectbox(key="note_owner").set_value("p02")
+    at.button(key="note_save").click().run()
+    assert_ok(at)
+    engine = store.get_engine(demo_url)
+    saved = notes.notes_for(engine, "2026-W46")
+    assert "Shift budget to douyin for two weeks" in saved["action"].tolist()
+    nxt = open_page(demo_url, mode="weekly", review="2026-W47", asof=ASOF)
+    assert "Shift budget to douyin for two weeks" in markdown_text(nxt)
+    note_id = int(saved["note_id"].iloc[-1])
+    nxt.button(key=f"done_{note_id}").click().run()
+    assert_ok(nxt)
+    assert "Shift budget to douyin for two weeks" not in markdown_text(nxt)
+    assert notes.notes_for(engine, "2026-W46")["status"].iloc[-1] == "done"
