@@ -20,7 +20,6 @@ import openpyxl
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
@@ -28,6 +27,7 @@ from kpi_engine import demo, schema, store
 from kpi_engine.i18n import catalog
 from kpi_engine.ingest.mapping import canonical_columns, find_saved_mapping
 from kpi_engine.ingest.pipeline import ingest
+from tests.apptest_support import ServerLikePages
 from ui.period import Period, make_period
 from ui.report import report_csv, report_xlsx
 from ui.tables import neutralize_formulas, to_csv_bytes, to_excel_bytes
@@ -74,20 +74,10 @@ AD_NO_DATE = (
 # --- fixtures and helpers ------------------------------------------------------------------------------------
 
 
-class _ServerLikePages(PagesManager):
-    """AppTest re-detects the legacy ``pages/`` folder before every run, so each run after the first would
-    start a page script on its own and rerun through app.py (see ui/shell.py), dropping button clicks.
-    A real server stops detecting after the first ``st.navigation`` call; this makes AppTest do the same."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 @pytest.fixture
 def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Factory: run app.py on a database URL (injected through session state), optionally on a page."""
-    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
+    monkeypatch.setattr(app_test_module, "PagesManager", ServerLikePages)
 
     def run(url: str, page: str | None = None, **query: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)

@@ -11,15 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from kpi_engine import demo, store
 from kpi_engine.i18n import t
 from kpi_engine.plans import store as plans
 from kpi_engine.plans import templates
 from kpi_engine.reviews import notes
+from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -29,28 +28,10 @@ END = dt.date(2026, 11, 22)
 ASOF = "2026-11-22"
 
 
-class _ServerLikePages(PagesManager):
-    """Stop AppTest from re-detecting the legacy pages/ folder on every run (as a real server does)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
 
 @pytest.fixture
 def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
-
-    def run(url: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-        at.session_state["db_url"] = url
-        at.query_params = dict(query)
-        at.run()
-        at.switch_page(PAGE).run()
-        assert_ok(at)
-        return at
-
-    return run
+    return opener(monkeypatch, PAGE, TIMEOUT)
 
 
 @pytest.fixture
@@ -70,9 +51,6 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory):
     yield url
     store.dispose_engine(url)
 
-
-def assert_ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def frame_with(at: AppTest, column: str):

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from kpi_engine import demo, schema, store
+from tests.apptest_support import opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -28,29 +27,10 @@ CARD_TITLES_EN = ["Leads", "MQLs", "SQLs", "New customers (won deals)", "Marketi
                   "Leads answered within SLA"]
 
 
-class _ServerLikePages(PagesManager):
-    """As in test_app.py: stop re-detecting the legacy pages/ folder after the first run, as a real server does."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
 
 @pytest.fixture
 def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """Factory: run app.py (Standup is the default page) on a database URL with query parameters."""
-    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
-
-    def run(url: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-        at.session_state["db_url"] = url
-        if query:
-            at.query_params = dict(query)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+    return opener(monkeypatch, None, TIMEOUT)
 
 
 @pytest.fixture(scope="module")

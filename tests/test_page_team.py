@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from kpi_engine import demo, drill, funnel, schema, store
+from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -27,28 +26,10 @@ VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-11-01"}
 P02 = demo.RISING_PERSON
 
 
-class _ServerLikePages(PagesManager):
-    """Stop AppTest from re-detecting the legacy pages/ folder on every run (as a real server does)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
 
 @pytest.fixture
 def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    monkeypatch.setattr(app_test_module, "PagesManager", _ServerLikePages)
-
-    def run(url: str, **query: str) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-        at.session_state["db_url"] = url
-        at.query_params = dict(query)
-        at.run()
-        at.switch_page(PAGE).run()
-        assert_ok(at)
-        return at
-
-    return run
+    return opener(monkeypatch, PAGE, TIMEOUT)
 
 
 @pytest.fixture
@@ -65,9 +46,6 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory):
     yield url
     store.dispose_engine(url)
 
-
-def assert_ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def texts(elements) -> list[str]:
