@@ -83,7 +83,7 @@ def baseline(csv_path: Path, work: Path, k: int) -> float:
     con = duckdb.connect(str(target))
     try:
         t0 = time.perf_counter()
-        con.execute(f"CREATE TABLE x AS SELECT * FROM read_csv('{csv_path.as_posix()}')")
+        con.execute("CREATE TABLE x AS SELECT * FROM read_csv(?)", [csv_path.as_posix()])
         con.execute("CHECKPOINT")
         seconds = time.perf_counter() - t0
         n = con.execute("SELECT count(*) FROM x").fetchone()[0]

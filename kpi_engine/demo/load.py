@@ -51,7 +51,7 @@ def _recreate_duckdb(conn: Connection, name: str) -> None:
     """
     raw = store.raw_duckdb(conn)
     where = "table_name = ? AND schema_name = current_schema() AND database_name = current_database()"
-    create = raw.execute(f"SELECT sql FROM duckdb_tables() WHERE {where}", [name]).fetchone()[0]
+    create = raw.execute(f"SELECT sql FROM duckdb_tables() WHERE {where}", [name]).fetchall()[0][0]
     indexes = [r[0] for r in raw.execute(f"SELECT sql FROM duckdb_indexes() WHERE {where} AND sql IS NOT NULL",
                                          [name]).fetchall()]
     raw.execute(f"DROP TABLE {_quote(name)}")
