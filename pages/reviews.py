@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi_engine import periods
+from kpi_engine.reviews import offtrack
 from ui import drill, state
 from ui import reviews as ui
 from ui.db import get_engine
@@ -32,13 +33,13 @@ st.caption(tr("reviews_ui_range", start=start.isoformat(), end=min(end, day).iso
 
 ui.carried_over(engine, label)
 
-plan = ui.active_plan(engine, start)
+plan = offtrack.active_plan(engine, start)
 if plan is None:
     st.info(tr("reviews_ui_no_plan"), icon=":material/assignment:")
     st.page_link("pages/plan.py", label=tr("plans_ui_sc_to_plan"), icon=":material/assignment:")
 else:
     st.caption(tr("reviews_ui_plan", name=plan.name or plan.plan_id, period=plan.period))
-    ui.off_track(ui.review_frame(engine, plan, start, end, day, ui.lang()))
+    ui.off_track(offtrack.review_frame(engine, plan, start, end, day, ui.lang()))
     if mode == "monthly":
         ui.people(engine, plan, min(day, end))
 

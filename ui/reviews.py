@@ -13,14 +13,13 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import pacing, periods, schema
+from kpi_engine import periods, schema
 from kpi_engine.metrics import registry
-from kpi_engine.plans import catalog, store
-from kpi_engine.plans.evaluate import kpi_actuals, score_plan
+from kpi_engine.plans.evaluate import score_plan
 from kpi_engine.plans.model import Plan, split_metric
 from kpi_engine.plans.report import card_summary
 from kpi_engine.reviews import gap, notes
-from kpi_engine.scoring import Rules, format_value, score_kpi
+from kpi_engine.scoring import format_value
 from ui import state
 from ui.charts import value_format
 from ui.i18n import lang, tr
@@ -93,51 +92,6 @@ def pick_mode_and_period(day: dt.date) -> tuple[str, str]:
     return mode, label
 
 
-def active_plan(engine: Engine, day: dt.date) -> Plan | None:
-    """The active plan whose period contains ``day``."""
-    plans = store.list_plans(engine)
-    for row in plans.itertuples(index=False):  # a handful of plans
-        if row.active_version is None or pd.isna(row.active_version):
-            continue
-        plan = store.load_plan(engine, row.plan_id, "active")
-        if plan.start <= day <= plan.end:
-            return plan
-    return None
-
-
-def review_frame(engine: Engine, plan: Plan, start: dt.date, end: dt.date, day: dt.date, ln: str = "en") -> pd.DataFrame:
-    """One row per KPI of ``plan`` over [start, end] (clipped to ``day``): pro-rated target, actual, deviation,
-    achievement, weighted gap = weight × (1 − achievement), and pace to the plan's end; off track first."""
-    end = min(end, day)
-    rules = Rules.from_settings()
-    actuals = kpi_actuals(engine, plan.kpis, start, end, plan.grain)
-    to_date_end = min(day, plan.end)
-    so_far = actuals if (start, end) == (plan.start, to_date_end) else kpi_actuals(engine, plan.kpis, plan.start,
-                                                                                 to_date_end, plan.grain)
-    rows = []
-    for k, (actual, _, _), (mtd, _, _) in zip(plan.kpis, actuals, so_far, strict=True):
-        kind, mid = split_metric(k.metric)
-        m = registry.METRICS.get(mid)
-        unit = "ratio" if kind else (m.unit if m else "count")
-        direction = catalog.direction(k.metric)
-        cumulative = catalog.cumulative(k.metric)
-        target = k.base
-        if target is not None and cumulative:
-            target = pacing.prorate(target, (plan.start, plan.end), (start, end))
-        ach = score_kpi(actual, target, direction=direction, unit=unit, rules=rules).achievement
-        p = pacing.pace(mtd, k.base, (plan.start, plan.end), to_date_end, direction=direction, additive=cumulative)
-        dev = None if actual is None or target is None else actual - target
-        rows.append({"kpi": (m.name(ln) if m and not kind else k.metric), "metric": k.metric, "scope": k.scope,
-                     "unit": unit, "weight": k.weight, "target": target, "actual": actual, "deviation": dev,
-                     "deviation_pct": dev / target if dev is not None and target else None,
-                     "achievement": ach, "weighted_gap": None if ach is None else k.weight * (1 - min(ach, 1.0)),
-                     "pace": tr(f"plans_pace_{p.status}") if p.status else "—", "projected": p.projected})
-    frame = pd.DataFrame(rows)
-    for col in ("weight", "target", "actual", "deviation", "deviation_pct", "achievement", "weighted_gap", "projected"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-    return frame.sort_values("weighted_gap", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
-
-
 def carried_over(engine: Engine, label: str) -> None:
     """Open actions from earlier reviews, each with a button to mark it done."""
     frame = notes.review_notes(engine, label)
@@ -163,6 +117,7 @@ def off_track(frame: pd.DataFrame) -> None:
     shown = frame.copy()
     for col in ("target", "actual", "deviation", "projected"):
         shown[col] = [format_value(v if pd.notna(v) else None, u) for v, u in zip(shown[col], shown["unit"], strict=True)]
+    shown["pace"] = [tr(f"plans_pace_{p}") if isinstance(p, str) and p else "—" for p in shown["pace"]]
     shown["achievement"] = shown["achievement"] * 100
     shown["deviation_pct"] = shown["deviation_pct"] * 100
     cfg = {"kpi": st.column_config.TextColumn(tr("reviews_ui_col_kpi"), help=tr("reviews_ui_col_kpi_help")),

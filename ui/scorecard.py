@@ -35,12 +35,8 @@ def init_state() -> None:
 
 def default_plan(plans: pd.DataFrame, day: dt.date) -> str:
     """The active plan whose period contains ``day``, else the latest plan (``plans`` is newest first)."""
-    active = plans[plans["active_version"].notna()]
-    for row in active.itertuples():
-        plan = store.load_plan(kstore.get_engine(db_url()), row.plan_id, "active")
-        if plan.start <= day <= plan.end:
-            return str(row.plan_id)
-    return str(plans["plan_id"].iloc[0])
+    current = store.active_plans(kstore.get_engine(db_url()), day)
+    return current[0].plan_id if current else str(plans["plan_id"].iloc[0])
 
 
 def pick_plan(plans: pd.DataFrame, day: dt.date) -> str:

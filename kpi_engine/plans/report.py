@@ -100,14 +100,8 @@ def people_scores(engine: Engine, *, as_of: dt.date | None = None, lang: str = "
     running. A person with cards in several plans has one row per plan.
     """
     day = as_of or dt.date.today()
-    plans = store.list_plans(engine)
     frames = []
-    for row in plans.itertuples(index=False):  # a handful of plans
-        if row.active_version is None or pd.isna(row.active_version):
-            continue
-        plan = store.load_plan(engine, row.plan_id, "active")
-        if not plan.start <= day <= plan.end:
-            continue
+    for plan in store.active_plans(engine, day):
         score = score_plan(engine, plan, as_of=day)
         summary = card_summary(score, lang)
         summary.insert(0, "plan_id", plan.plan_id)

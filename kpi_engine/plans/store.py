@@ -217,6 +217,18 @@ def list_plans(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
 
+def active_plans(engine: Engine, day: dt.date) -> list[Plan]:
+    """The active version of every plan whose period contains ``day`` (newest plan first)."""
+    found = []
+    for row in list_plans(engine).itertuples(index=False):  # a handful of plans
+        if row.active_version is None or pd.isna(row.active_version):
+            continue
+        plan = load_plan(engine, row.plan_id, "active")
+        if plan.start <= day <= plan.end:
+            found.append(plan)
+    return found
+
+
 def list_versions(engine: Engine, plan_id: str) -> pd.DataFrame:
     """Every version of a plan: version, status, name, saved and activated when and by whom."""
     query = (sa.select(V.c.version, V.c.status, V.c.name, V.c.period, V.c.saved_at, V.c.saved_by, V.c.activated_at,
