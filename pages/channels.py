@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi_engine import drill
 from ui import drill as ui
+from ui import drill_detail as detail
 from ui.i18n import tr
 from ui.shell import ensure_app_shell
 
@@ -39,8 +40,8 @@ def campaign_section(channel: str, channel_name: str, v: ui.View) -> None:
         ui.kpi_cards(kpis, per_row=4)
     else:
         where, name, target = {"channel": channel}, channel_name, ("channel", channel)
-    ui.scope_detail(name, where, target, v)
-    ui.leads_list(where, v, f"{channel}/{campaign}")
+    detail.scope_detail(name, where, target, v)
+    detail.leads_list(where, v, f"{channel}/{campaign}")
 
 
 if not ui.empty_database():

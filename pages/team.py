@@ -13,6 +13,7 @@ import streamlit as st
 from kpi_engine import drill
 from ui import charts
 from ui import drill as ui
+from ui import drill_detail as detail
 from ui.i18n import tr
 from ui.shell import ensure_app_shell
 
@@ -75,10 +76,10 @@ def person_section(person: str, name: str, v: ui.View) -> None:
         st.caption(tr("drill_person_no_targets", name=name))
     ui.kpi_cards(kpis, per_row=4)
     target = None if person == ui.NONE_ID else ("person", pid)
-    ui.scope_detail(name, where, target, v)
+    detail.scope_detail(name, where, target, v)
     if person != ui.NONE_ID:
         owned(pid, name, v)
-    ui.leads_list(where, v, f"person/{person}")
+    detail.leads_list(where, v, f"person/{person}")
 
 
 if not ui.empty_database():
@@ -86,7 +87,7 @@ if not ui.empty_database():
     if v is not None:
         ui.freshness_note(v)
         team_section(v)
-        ui.plan_scores(v.as_of)
+        detail.plan_scores(v.as_of)
         st.header(tr("drill_people"), anchor=False)
         people = ui.cached("person_overview", v.start, v.end)
         if people.empty:
