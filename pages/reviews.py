@@ -1,4 +1,5 @@
-"""Reviews: the weekly and monthly review — carried-over actions, off-track KPIs, gap waterfall, notes.
+"""Reviews: the weekly and monthly review — carried-over actions, off-track KPIs, every KPI with its trend, scores,
+gains and shortfalls, the gap breakdown, notes, and downloads (Excel, printable HTML).
 
 State in the URL: ``mode`` (weekly | monthly), ``review`` (2026-W47 / 2026-10), ``asof``, ``gap_metric``, ``vs``, ``by``.
 """
@@ -8,11 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi_engine import periods
-from kpi_engine.reviews import offtrack
-from ui import drill, state
+from kpi_engine.reviews import offtrack, weekly
+from ui import drill, review_doc, state
 from ui import reviews as ui
 from ui.db import get_engine
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.shell import ensure_app_shell
 
 ensure_app_shell()
@@ -29,20 +30,28 @@ if drill.empty_database():
 
 mode, label = ui.pick_mode_and_period(day)
 _, start, end = periods.parse_period(label)
-st.caption(tr("reviews_ui_range", start=start.isoformat(), end=min(end, day).isoformat(), asof=day.isoformat()))
+through = min(end, weekly.data_day(day))
+with st.spinner(tr("reviews_ui_building")):
+    doc = review_doc.body(mode, label, day, lang())
+for line in doc.subtitle:
+    st.caption(line)
+downloads = st.container()
 
 ui.carried_over(engine, label)
 
 plan = offtrack.active_plan(engine, start)
 if plan is None:
-    st.info(tr("reviews_ui_no_plan"), icon=":material/assignment:")
     st.page_link("pages/plan.py", label=tr("plans_ui_sc_to_plan"), icon=":material/assignment:")
-else:
-    st.caption(tr("reviews_ui_plan", name=plan.name or plan.plan_id, period=plan.period))
-    ui.off_track(offtrack.review_frame(engine, plan, start, end, day, ui.lang()))
-    if mode == "monthly":
-        ui.people(engine, plan, min(day, end))
+for section in doc.sections:
+    review_doc.render_section(section)
 
-metric = ui.explain(engine, label, plan)
+gap_section = None
+if through >= start:
+    metric, gap_section = ui.explain(label, plan, through)
+else:
+    metric = None
+    st.info(tr("reviews_ui_not_started", start=start.isoformat()), icon=":material/schedule:")
+with downloads:
+    ui.downloads(doc, gap_section)
 ui.note_form(engine, label, metric)
 state.sync_url(list(ui.URL_KEYS))

@@ -1,7 +1,7 @@
 """The Reviews page, driven headless by AppTest on an empty database and on the demo data with an active plan.
 
-The demo ends on 2026-11-22 (a Sunday), so the weekly review defaults to 2026-W47; the team example plan for
-2026-11 is activated. xiaohongshu slides in the latest month, so it drags leads down against the previous month.
+The demo ends on 2026-11-22 (a Sunday); the review is held on Monday 2026-11-23 with data through Sunday, so the
+weekly review defaults to 2026-W47; the team example plan for 2026-11 is activated. xiaohongshu slides in the latest month, so it drags leads down against the previous month.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ APP = ROOT / "app.py"
 PAGE = "pages/reviews.py"
 TIMEOUT = 120
 END = dt.date(2026, 11, 22)
-ASOF = "2026-11-22"
+ASOF = "2026-11-23"
 
 
 
@@ -69,28 +69,50 @@ def test_empty_database_says_what_to_do(open_page, empty_url):
     assert any(t("drill_empty", "en") in i.value for i in at.info)
 
 
+def subheaders(at: AppTest) -> list[str]:
+    return [h.value for h in at.subheader]
+
+
 @pytest.mark.parametrize("mode", ["weekly", "monthly"])
 def test_both_modes_render(open_page, demo_url, mode):
     at = open_page(demo_url, mode=mode, asof=ASOF)
     assert at.query_params["mode"] in (mode, [mode])
     assert at.session_state["review"] == ("2026-W47" if mode == "weekly" else "2026-11")
-    kpis = frame_with(at, "weighted_gap")
-    assert len(kpis) > 5
-    gaps = kpis["weighted_gap"].dropna().tolist()
-    assert gaps == sorted(gaps, reverse=True)  # off track first
-    if mode == "monthly":
-        assert "final_score" in frame_with(at, "final_score").columns
-    assert len(at.get("vega_lite_chart")) >= 1  # the waterfall
+    heads = subheaders(at)
+    assert t("reviews_ui_carried", "en") in heads and t("reviewdoc_sec_off_track", "en") in heads
+    kpis = frame_with(at, "Weighted gap")
+    assert len(kpis) >= 3
+    gaps = kpis["Weighted gap"].dropna().tolist()
+    assert gaps == sorted(gaps, reverse=True) and min(gaps) > 0  # off track first, only those behind
+    if mode == "weekly":
+        assert t("reviewdoc_sec_trend", "en") in heads
+        every = frame_with(at, "WTD actual")
+        assert len(every) == 19  # every KPI of the team example plan
+        assert every["Scope"].iloc[0] == "team" and every["Scope"].iloc[-1].startswith("campaign:")
+        assert len(at.get("vega_lite_chart")) >= 10  # off-track bars, 8-week trends, the waterfall
+    else:
+        for key in ("reviewdoc_sec_team", "reviewdoc_sec_people", "reviewdoc_sec_gains", "reviewdoc_sec_shortfalls"):
+            assert t(key, "en") in heads
+        people = frame_with(at, "Final score")
+        assert set(people["Person"]) >= {"李娜"}  # p02
+        assert frame_with(at, "Main driver") is not None
 
 
 def test_waterfall_leads_vs_previous_by_channel(open_page, demo_url):
     at = open_page(demo_url, mode="monthly", review="2026-10", asof=ASOF, gap_metric="leads", vs="previous",
                    by="channel")
-    table = frame_with(at, "contribution")
-    rows = table[table["channel_id"] != "total"].sort_values("contribution")
-    assert demo.SLIDING_CHANNEL in rows["channel_id"].head(2).tolist()
-    assert rows["contribution"].sum() == pytest.approx(table.loc[table["channel_id"] == "total", "contribution"].iloc[0])
-    assert any("Additive" in i.value for i in at.info)
+    table = frame_with(at, "Contribution")
+    rows = table[table["Channel"] != "total"].sort_values("Contribution")
+    assert demo.SLIDING_CHANNEL in rows["Channel"].head(2).tolist()
+    total = table.loc[table["Channel"] == "total", "Contribution"].iloc[0]
+    assert rows["Contribution"].sum() == pytest.approx(total)
+    assert any("Additive" in c.value for c in at.caption)
+
+
+def test_zh_review_is_in_chinese(open_page, demo_url):
+    at = open_page(demo_url, mode="weekly", asof=ASOF, lang="zh")
+    assert t("reviewdoc_sec_off_track", "zh") in subheaders(at)
+    assert "加权差距" in frame_with(at, "加权差距").columns
 
 
 def test_note_is_carried_into_next_week(open_page, demo_url):

@@ -1,4 +1,5 @@
-"""Building blocks of the Reviews page: mode and period, carried-over actions, off-track KPIs, gap waterfall, notes.
+"""Building blocks of the Reviews page: mode and period, carried-over actions, the review document's sections
+(off track first, every KPI, 8-week trends, scores, gains and shortfalls), the gap picker, notes, downloads.
 
 State in the URL: ``mode`` (weekly | monthly), ``review`` (the period label, 2026-W47 or 2026-10; ``period`` is
 taken by the sidebar's grain), ``asof``, and the gap view ``gap_metric``, ``vs``, ``by``.
@@ -8,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi_engine import periods, schema
 from kpi_engine.metrics import registry
-from kpi_engine.plans.evaluate import score_plan
 from kpi_engine.plans.model import Plan, split_metric
-from kpi_engine.plans.report import card_summary
-from kpi_engine.reviews import gap, notes
-from kpi_engine.scoring import format_value
-from ui import state
-from ui.charts import value_format
+from kpi_engine.reviews import build, gap, notes
+from kpi_engine.reviews.document import ReviewDocument, Section
+from kpi_engine.reviews.export_excel import review_to_xlsx
+from kpi_engine.reviews.export_html import review_to_html
+from ui import review_doc, state
 from ui.i18n import lang, tr
-from ui.waterfall import waterfall_chart, waterfall_frame
 
 MODE, REVIEW, ASOF, GMETRIC, VS, BY = "mode", "review", "asof", "gap_metric", "vs", "by"
 URL_KEYS = (MODE, REVIEW, ASOF, GMETRIC, VS, BY)
@@ -47,13 +45,8 @@ def as_of() -> dt.date:
 
 
 def default_label(mode: str, day: dt.date) -> str:
-    """Weekly: the last complete ISO week by ``day``; monthly: the month of ``day``."""
-    if mode == "weekly":
-        start = periods.period_start(day, "week")
-        if day < start + dt.timedelta(days=6):
-            start -= dt.timedelta(days=7)
-        return periods.period_label(start, "week")
-    return periods.period_label(day, "month")
+    """Weekly: the last complete ISO week (data through the day before ``day``); monthly: that day's month."""
+    return build.default_period(mode, day)
 
 
 def label_options(mode: str, day: dt.date, n: int = 12) -> list[str]:
@@ -111,53 +104,18 @@ def carried_over(engine: Engine, label: str) -> None:
             st.rerun()
 
 
-def off_track(frame: pd.DataFrame) -> None:
-    st.subheader(tr("reviews_ui_off_track"), anchor=False)
-    st.caption(tr("reviews_ui_off_track_help"))
-    shown = frame.copy()
-    for col in ("target", "actual", "deviation", "projected"):
-        shown[col] = [format_value(v if pd.notna(v) else None, u) for v, u in zip(shown[col], shown["unit"], strict=True)]
-    shown["pace"] = [tr(f"plans_pace_{p}") if isinstance(p, str) and p else "—" for p in shown["pace"]]
-    shown["achievement"] = shown["achievement"] * 100
-    shown["deviation_pct"] = shown["deviation_pct"] * 100
-    cfg = {"kpi": st.column_config.TextColumn(tr("reviews_ui_col_kpi"), help=tr("reviews_ui_col_kpi_help")),
-           "scope": tr("reviews_ui_col_scope"), "weight": st.column_config.NumberColumn(tr("reviews_ui_col_weight")),
-           "target": st.column_config.TextColumn(tr("reviews_ui_col_target"), help=tr("reviews_ui_col_target_help")),
-           "actual": tr("reviews_ui_col_actual"), "deviation": tr("reviews_ui_col_dev"),
-           "deviation_pct": st.column_config.NumberColumn(tr("reviews_ui_col_dev_pct"), format="%+.1f%%"),
-           "achievement": st.column_config.ProgressColumn(tr("reviews_ui_col_ach"), format="%.0f%%", min_value=0,
-                                                          max_value=150, help=tr("reviews_ui_col_ach_help")),
-           "weighted_gap": st.column_config.NumberColumn(tr("reviews_ui_col_wgap"), format="%.1f",
-                                                         help=tr("reviews_ui_col_wgap_help")),
-           "pace": st.column_config.TextColumn(tr("reviews_ui_col_pace"), help=tr("reviews_ui_col_pace_help")),
-           "projected": tr("reviews_ui_col_projected")}
-    st.dataframe(shown[list(cfg)], column_config=cfg, hide_index=True, width="stretch", key="off_track")
-
-
-def people(engine: Engine, plan: Plan, day: dt.date) -> None:
-    """Monthly: each card's final score from score_plan."""
-    score = score_plan(engine, plan, as_of=day)
-    st.subheader(tr("reviews_ui_scores"), anchor=False)
-    for line in score.notes(lang()):
-        st.caption(line)
-    summary = card_summary(score, lang())
-    cfg = {"label": tr("reviews_ui_col_card"), "weighted_score": st.column_config.NumberColumn(
-        tr("reviews_ui_col_weighted"), format="%.1f"), "final_score": st.column_config.NumberColumn(
-        tr("reviews_ui_col_final"), format="%.1f", help=tr("reviews_ui_col_final_help")), "grade": tr("reviews_ui_col_grade")}
-    st.dataframe(summary[list(cfg)], column_config=cfg, hide_index=True, key="scores")
-
-
 def _vs_name(vs: str) -> str:
     return tr(f"reviews_vs_{vs.replace('-', '_')}")
 
 
 def gap_metrics(plan: Plan | None) -> list[str]:
+    """The KPIs a gap can be explained for: the usual ones, then the plan's (when they break down)."""
     ids = [split_metric(k.metric)[1] for k in plan.kpis if not split_metric(k.metric)[0]] if plan else []
-    return list(dict.fromkeys([*FALLBACK_METRICS, *ids]))
+    return [m for m in dict.fromkeys([*FALLBACK_METRICS, *ids]) if gap.can_explain(m)]
 
 
-def explain(engine: Engine, label: str, plan: Plan | None) -> str | None:
-    """The gap picker, waterfall, table and method; returns the chosen metric."""
+def explain(label: str, plan: Plan | None, through: dt.date) -> tuple[str, Section]:
+    """The gap picker, then the breakdown (method, waterfall, table); returns the metric and the section."""
     st.subheader(tr("reviews_ui_gap"), anchor=False)
     options = gap_metrics(plan)
     if st.session_state.get(GMETRIC) not in options:
@@ -165,32 +123,27 @@ def explain(engine: Engine, label: str, plan: Plan | None) -> str | None:
     cols = st.columns(3)
     metric = cols[0].selectbox(tr("reviews_ui_gap_metric"), options, key=GMETRIC,
                                format_func=lambda i: registry.METRICS[i].name(lang()) if i in registry.METRICS else i)
-    vs = cols[1].selectbox(tr("reviews_ui_gap_vs"), gap.VS_CHOICES, key=VS,
-                           format_func=lambda v: _vs_name(v))
+    vs = cols[1].selectbox(tr("reviews_ui_gap_vs"), gap.VS_CHOICES, key=VS, format_func=_vs_name)
     by = cols[2].selectbox(tr("reviews_ui_gap_by"), gap.BY_CHOICES, key=BY, format_func=lambda b: tr(f"reviews_ui_by_{b}"))
-    try:
-        g = gap.explain_gap(engine, metric, label, vs=vs, by=by)
-    except ValueError as exc:
-        st.warning(str(exc), icon=":material/warning:")
-        return metric
-    unit = registry.METRICS[metric].unit
-    if g.total.get("actual") is None or g.total.get("comparison") is None:
-        st.info(tr("reviews_ui_gap_no_data"), icon=":material/info:")
-    else:
-        rows = g.rows.dropna(subset=["contribution"])
-        frame = waterfall_frame(rows[g.key_column].tolist(), rows["contribution"].tolist(),
-                                float(g.total["comparison"]), float(g.total["actual"]),
-                                _vs_name(vs), tr("reviews_ui_col_actual"))
-        st.altair_chart(waterfall_chart(frame, value_format=value_format(unit)), width="stretch")
-    st.info(g.method_text(lang()), icon=":material/function:")
-    table = g.table()
-    money = {"format": "¥%,.0f"} if unit == "money" else {"format": "%.2%"} if unit == "ratio" else {"format": "%,.0f"}
-    cfg = {g.key_column: tr(f"reviews_ui_by_{by}"), "actual": st.column_config.NumberColumn(tr("reviews_ui_col_actual"), **money),
-           "comparison": st.column_config.NumberColumn(_vs_name(vs), **money),
-           "contribution": st.column_config.NumberColumn(tr("reviews_ui_col_contribution"),
-                                                         help=tr("reviews_ui_col_contribution_help"), **money)}
-    st.dataframe(table, column_config=cfg, hide_index=True, width="stretch", key="gap_table")
-    return metric
+    section = review_doc.gap_section(metric, label, vs, by, through, lang())
+    st.markdown(f"**{section.title}**")
+    review_doc.render_section(section, heading=False, key="gap_table")
+    return metric, section
+
+
+def downloads(doc: ReviewDocument, gap_section: Section | None) -> None:
+    """Excel and printable HTML of the review as shown (with the notes as they are now)."""
+    stem = f"review-{doc.period}-{doc.lang}"
+    cols = st.columns(2)
+    cols[0].download_button(
+        tr("reviews_ui_download_xlsx"), lambda: review_to_xlsx(review_doc.full_document(doc, gap_section)),
+        file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:", key="dl_xlsx", width="stretch")
+    cols[1].download_button(
+        tr("reviews_ui_download_html"),
+        lambda: review_to_html(review_doc.full_document(doc, gap_section)).encode("utf-8"),
+        file_name=f"{stem}.html", mime="text/html", icon=":material/print:", key="dl_html", width="stretch",
+        help=tr("reviews_ui_download_html_help"))
 
 
 def _people(engine: Engine) -> list[str]:

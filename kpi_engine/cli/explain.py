@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 import sqlalchemy as sa
 
-from kpi_engine import store
+from kpi_engine import periods, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import FORMATS, _write
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES, explain_gap
@@ -36,14 +37,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--by", choices=BY_CHOICES, default="channel", help="contributors (default: channel)")
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the method text")
+    parser.add_argument("--as-of", metavar="DATE", help="a period still running is cut at the day before (default: "
+                        "today); its comparison is the same days of the earlier period")
     add_db_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
+        as_of = periods.to_date(args.as_of) if args.as_of else dt.date.today()
         engine = store.get_engine(args.db)
-        breakdown = explain_gap(engine, args.metric, args.period, vs=args.vs, by=args.by)
+        breakdown = explain_gap(engine, args.metric, args.period, vs=args.vs, by=args.by,
+                                through=as_of - dt.timedelta(days=1))
     except sa.exc.SQLAlchemyError as exc:
         print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1

@@ -83,4 +83,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "reviews_ui_note_empty": {"en": "Write a cause or an action first.", "zh": "请先填写原因或行动。"},
     "reviews_ui_note_saved": {"en": "Note saved.", "zh": "记录已保存。"},
     "reviews_ui_notes_none": {"en": "No notes for this period yet.", "zh": "本周期暂无记录。"},
+    "reviews_ui_download_xlsx": {"en": "Download Excel", "zh": "下载 Excel"},
+    "reviews_ui_download_html": {"en": "Download printable report", "zh": "下载打印版报告"},
+    "reviews_ui_download_html_help": {"en": "An HTML page with the charts that prints on A4; use the browser's "
+                                            "Save as PDF for a PDF.",
+                                      "zh": "含图表的 HTML 页面，可按 A4 打印；在浏览器中选择「另存为 PDF」即可得到 PDF。"},
+    "reviews_ui_building": {"en": "Building the review…", "zh": "正在生成复盘…"},
+    "reviews_ui_not_started": {"en": "This period starts on {start}: no data yet.", "zh": "本期从 {start} 开始，尚无数据。"},
 }

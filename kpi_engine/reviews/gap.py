@@ -81,27 +81,75 @@ class GapBreakdown:
         return frame
 
 
-def comparison_range(period: str, vs: str) -> tuple[str, dt.date, dt.date, dt.date | None, dt.date | None]:
-    """``(grain, start, end, comparison start, comparison end)``; no comparison range for ``target``."""
+_SHIFT_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def comparison_range(period: str, vs: str, through: dt.date | None = None
+                     ) -> tuple[str, dt.date, dt.date, dt.date | None, dt.date | None]:
+    """``(grain, start, end, comparison start, comparison end)``; no comparison range for ``target``.
+
+    ``through`` (the last day with data) cuts a running period short; its comparison is then the
+    same days one period (or one year) earlier: November 1..22 against October 1..22.
+    """
     if vs not in VS_CHOICES:
         raise ValueError(f"unknown comparison {vs!r}; use one of: {', '.join(VS_CHOICES)}")
     grain, start, end = periods.parse_period(period)
+    clipped = through is not None and through < end
+    if clipped:
+        if through < start:  # type: ignore[operator]
+            raise ValueError(f"period {period} starts after {through}: no data yet")
+        end = through  # type: ignore[assignment]
     if vs == "target":
         return grain, start, end, None, None
+    if grain == "week":  # the previous week; last year: the same ISO week number (52 weeks back)
+        back = 7 if vs == "previous" else 364
+        return grain, start, end, start - dt.timedelta(days=back), end - dt.timedelta(days=back)
     if vs == "previous":
-        if grain == "range":
+        if grain in ("range", "day"):
             days = periods.days_in(start, end)
             return grain, start, end, start - dt.timedelta(days=days), start - dt.timedelta(days=1)
+        if clipped:
+            return (grain, start, end, *periods.shift_range(start, end, months=-_SHIFT_MONTHS[grain]))
         prev = periods.previous_period_start(start, grain)
         return grain, start, end, prev, periods.period_end(prev, grain)
-    if grain == "week":  # the same ISO week number a year earlier (52 weeks back)
-        return grain, start, end, start - dt.timedelta(days=364), end - dt.timedelta(days=364)
     c_start, c_end = periods.shift_range(start, end, months=-12)
     return grain, start, end, c_start, c_end
 
 
-def _values(engine: Engine, ids: list[str], by: str, start: dt.date, end: dt.date) -> pd.DataFrame | None:
+# Per (by, start, end): the values of many metrics per scope, and the metrics with any fact in the range.
+ValuesCache = dict[tuple[str, dt.date, dt.date], tuple[pd.DataFrame, frozenset[str]]]
+
+
+def parts(metric: str) -> list[str]:
+    """The additive metrics a breakdown of ``metric`` reads: itself, or a ratio's numerator and denominator."""
+    calc = registry.get(metric).calc
+    return list(dict.fromkeys([calc.numerator, calc.denominator])) if isinstance(calc, Ratio) else [metric]
+
+
+def prefetch(engine: Engine, metrics: list[str], by: str, ranges: list[tuple[dt.date, dt.date]]) -> ValuesCache:
+    """Read every breakdown input of ``metrics`` for each range in one query per range (for many breakdowns)."""
+    ids = list(dict.fromkeys(p for m in metrics if can_explain(m) for p in parts(m)))
+    cache: ValuesCache = {}
+    for start, end in dict.fromkeys(ranges):
+        facts: dict[tuple[str, ...], bool] = {}
+        for mid in ids:
+            key = registry.get(mid).facts
+            if key not in facts:
+                facts[key] = query.data_bounds(engine, [mid], start=start, end=end) is not None
+        with_data = frozenset(m for m in ids if facts[registry.get(m).facts])
+        frame = query.compute(engine, ids, by=by, start=start, end=end) if ids and with_data else None
+        values = (frame.set_index(KEY_COLUMNS[by])[ids].astype("float64").fillna(0.0) if frame is not None
+                  else pd.DataFrame(columns=ids, dtype="float64"))
+        cache[(by, start, end)] = (values, with_data)
+    return cache
+
+
+def _values(engine: Engine, ids: list[str], by: str, start: dt.date, end: dt.date,
+            cache: ValuesCache | None = None) -> pd.DataFrame | None:
     """Per-scope values over [start, end] indexed by scope key; None when no fact falls in the range."""
+    hit = (cache or {}).get((by, start, end))
+    if hit is not None and set(ids) <= set(hit[0].columns):
+        return hit[0][ids] if set(ids) & hit[1] else None
     if query.data_bounds(engine, ids, start=start, end=end) is None:
         return None
     frame = query.compute(engine, ids, by=by, start=start, end=end)
@@ -118,38 +166,66 @@ def _finish(rows: list[dict[str, object]], key: str, columns: tuple[str, ...]) -
     return frame.drop(columns="_o").reset_index(drop=True)
 
 
-def explain_gap(engine: Engine, metric: str, period: str, *, vs: str = "target", by: str = "channel") -> GapBreakdown:
+def can_explain(metric: str) -> bool:
+    """True for metrics a gap can be broken down for: ones that add up across scopes, and ratios of two such."""
+    m = registry.METRICS.get(metric)
+    if m is None:
+        return False
+    calc = m.calc
+    return m.additive or (isinstance(calc, Ratio) and registry.get(calc.numerator).additive
+                          and registry.get(calc.denominator).additive)
+
+
+def explain_gap(engine: Engine, metric: str, period: str, *, vs: str = "target", by: str = "channel",
+                through: dt.date | None = None) -> GapBreakdown:
     """Break ``metric``'s gap in ``period`` (a label: 2026-10, 2026-W44, 2026-Q4) down ``by`` contributor.
+
+    ``through``: the last day with data; a period still running is cut there (see :func:`comparison_range`).
 
     ``ValueError`` for an unknown metric, comparison, scope or period, and for a metric that
     neither adds up across scopes nor is a ratio of two that do.
     """
+    registry.get(metric)
+    _, start, end, c_start, c_end = comparison_range(period, vs, through)
+    return explain_range(engine, metric, start, end, c_start, c_end, by=by, period=period, vs=vs)
+
+
+def explain_range(engine: Engine, metric: str, start: dt.date, end: dt.date, c_start: dt.date | None = None,
+                  c_end: dt.date | None = None, *, by: str = "channel", period: str = "", vs: str = "",
+                  cache: ValuesCache | None = None) -> GapBreakdown:
+    """:func:`explain_gap` over explicit days: [start, end] against [c_start, c_end], or against the target
+    when no comparison range is given (e.g. a running month against the same days of last month).
+    ``cache`` (from :func:`prefetch`) saves the queries when many breakdowns read the same ranges."""
     m = registry.get(metric)
     if by not in BY_CHOICES:
         raise ValueError(f"unknown breakdown {by!r}; use one of: {', '.join(BY_CHOICES)}")
-    _, start, end, c_start, c_end = comparison_range(period, vs)
-    calc = m.calc
-    if m.additive:
-        method = "additive-target" if vs == "target" else "additive"
-        rows, total = _additive(engine, metric, by, start, end, c_start, c_end)
-    elif isinstance(calc, Ratio) and registry.get(calc.numerator).additive and registry.get(calc.denominator).additive:
-        method = "rate-target" if vs == "target" else "mix-rate"
-        rows, total = _ratio(engine, metric, calc, by, start, end, c_start, c_end)
-    else:
+    if (c_start is None) != (c_end is None):
+        raise ValueError("give both ends of the comparison range, or neither (against the target)")
+    vs = vs or ("target" if c_start is None else "previous")
+    period = period or f"{start.isoformat()}..{end.isoformat()}"
+    if not can_explain(metric):
         raise ValueError(f"metric {metric!r} ({m.type}) cannot be broken down by contributor: "
                          "only metrics that add up across scopes and ratios of them can")
+    if m.additive:
+        method = "additive-target" if c_start is None else "additive"
+        rows, total = _additive(engine, metric, by, start, end, c_start, c_end, cache)
+    else:
+        calc = m.calc
+        assert isinstance(calc, Ratio)
+        method = "rate-target" if c_start is None else "mix-rate"
+        rows, total = _ratio(engine, metric, calc, by, start, end, c_start, c_end, cache)
     return GapBreakdown(metric, period, vs, by, method, start, end, c_start, c_end, rows, total)
 
 
 def _additive(engine: Engine, metric: str, by: str, start: dt.date, end: dt.date, c_start: dt.date | None,
-              c_end: dt.date | None) -> tuple[pd.DataFrame, dict[str, float | None]]:
+              c_end: dt.date | None, cache: ValuesCache | None = None) -> tuple[pd.DataFrame, dict[str, float | None]]:
     key = KEY_COLUMNS[by]
-    now = _values(engine, [metric], by, start, end)
+    now = _values(engine, [metric], by, start, end, cache)
     actual = now[metric] if now is not None else pd.Series(dtype="float64")
     team_actual = float(actual.sum()) if now is not None else None
     rows: list[dict[str, object]] = []
     if c_start is not None and c_end is not None:
-        before = _values(engine, [metric], by, c_start, c_end)
+        before = _values(engine, [metric], by, c_start, c_end, cache)
         comp = before[metric] if before is not None else pd.Series(dtype="float64")
         team_comp = float(comp.sum()) if before is not None else None
         for scope in sorted(set(actual.index) | set(comp.index)):
@@ -177,10 +253,10 @@ def _additive(engine: Engine, metric: str, by: str, start: dt.date, end: dt.date
 
 
 def _ratio(engine: Engine, metric: str, calc: Ratio, by: str, start: dt.date, end: dt.date,
-           c_start: dt.date | None, c_end: dt.date | None) -> tuple[pd.DataFrame, dict[str, float | None]]:
+           c_start: dt.date | None, c_end: dt.date | None, cache: ValuesCache | None = None) -> tuple[pd.DataFrame, dict[str, float | None]]:
     key, k = KEY_COLUMNS[by], calc.multiplier
-    parts = list(dict.fromkeys([calc.numerator, calc.denominator]))
-    now = _values(engine, parts, by, start, end)
+    inputs = parts(metric)
+    now = _values(engine, inputs, by, start, end, cache)
     n1 = now[calc.numerator] if now is not None else pd.Series(dtype="float64")
     d1 = now[calc.denominator] if now is not None else pd.Series(dtype="float64")
     big_d1 = float(d1.sum())
@@ -199,7 +275,7 @@ def _ratio(engine: Engine, metric: str, calc: Ratio, by: str, start: dt.date, en
                  "contribution": None if r1 is None or target is None else r1 - target,
                  "rate_part": None if r1 is None or target is None else r1 - target, "mix_part": 0.0}
         return _finish(rows, key, columns), total
-    before = _values(engine, parts, by, c_start, c_end)
+    before = _values(engine, inputs, by, c_start, c_end, cache)
     n0 = before[calc.numerator] if before is not None else pd.Series(dtype="float64")
     d0 = before[calc.denominator] if before is not None else pd.Series(dtype="float64")
     big_d0 = float(d0.sum())
@@ -228,5 +304,5 @@ def _ratio(engine: Engine, metric: str, calc: Ratio, by: str, start: dt.date, en
     return frame, total
 
 
-__all__ = ["BY_CHOICES", "NO_TARGET", "TOTAL", "UNASSIGNED", "VS_CHOICES", "GapBreakdown", "comparison_range",
-           "explain_gap"]
+__all__ = ["BY_CHOICES", "NO_TARGET", "TOTAL", "UNASSIGNED", "VS_CHOICES", "GapBreakdown", "can_explain",
+           "comparison_range", "explain_gap", "explain_range", "parts", "prefetch"]

@@ -1,0 +1,216 @@
+"""The weekly review's numbers: each KPI of the active plan for the review week, the week to date, 8 weeks of trend
+against the target line, and pacing to the end of the plan period.
+
+Dates: the review is held on ``as_of`` with data through the day before (like the Standup). The review week is a
+complete ISO week (Monday..Sunday); the week to date is the following week up to the data day (empty on a Monday).
+Targets of metrics that add up over time are the stored monthly targets (what an activated plan publishes)
+pro-rated by calendar days, falling back to the plan's own target pro-rated when none is stored; rate targets
+(CPL, conversion rates, growth) apply as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from kpi_engine import pacing, periods, targets
+from kpi_engine.metrics import registry
+from kpi_engine.metrics.growth import compute_growth
+from kpi_engine.metrics.query import compute, data_bounds
+from kpi_engine.metrics.scopes import KEY_COLUMNS
+from kpi_engine.plans import catalog
+from kpi_engine.plans.evaluate import kpi_actuals
+from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
+from kpi_engine.scoring import Rules, score_kpi
+
+SCOPE_ORDER: dict[str, int] = {"team": 0, "person": 1, "channel": 2, "campaign": 3}
+TREND_WEEKS = 8
+
+
+def data_day(as_of: dt.date) -> dt.date:
+    """The last day a review held on ``as_of`` counts: the day before."""
+    return as_of - dt.timedelta(days=1)
+
+
+def last_complete_week(as_of: dt.date) -> dt.date:
+    """Monday of the last ISO week whose Sunday is on or before the data day."""
+    last = data_day(as_of)
+    start = periods.period_start(last, "week")
+    return start if last >= start + dt.timedelta(days=6) else start - dt.timedelta(days=7)
+
+
+def week_to_date(week_start: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The week after the review week, up to the data day; None when it has no day yet."""
+    start = week_start + dt.timedelta(days=7)
+    end = min(start + dt.timedelta(days=6), data_day(as_of))
+    return (start, end) if end >= start else None
+
+
+def ordered(kpis: Sequence[Kpi]) -> list[int]:
+    """Plan KPI positions ordered team, people, channels, campaigns (plan order within each)."""
+    def rank(i: int) -> int:
+        try:
+            return SCOPE_ORDER.get(Scope.parse(kpis[i].scope).type, 9)
+        except ValueError:
+            return 9
+    return sorted(range(len(kpis)), key=lambda i: (rank(i), i))
+
+
+def _scope_key(k: Kpi) -> tuple[str, str]:
+    try:
+        s = Scope.parse(k.scope)
+    except ValueError:
+        return k.scope, ""
+    return s.type, s.id
+
+
+def kpi_target(k: Kpi, plan: Plan, start: dt.date, end: dt.date, stored: pd.DataFrame) -> float | None:
+    """``k``'s target for [start, end]: rate targets as they are; amounts pro-rated (see the module docstring)."""
+    kind, mid = split_metric(k.metric)
+    if kind or not catalog.cumulative(k.metric):
+        return k.base
+    scope_type, scope_id = _scope_key(k)
+    rows = stored[(stored["metric_id"] == mid) & (stored["scope_type"] == scope_type) & (stored["scope_id"] == scope_id)]
+    value = targets.prorate(rows, start, end, additive=True) if len(rows) else None
+    if value is None and k.base is not None and plan.start <= start and end <= plan.end:
+        value = pacing.prorate(k.base, (plan.start, plan.end), (start, end))
+    return value
+
+
+def stored_targets(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.date) -> pd.DataFrame:
+    metrics = sorted({split_metric(k.metric)[1] for k in kpis})
+    return targets.monthly_targets(engine, start=start, end=end, metrics=metrics)
+
+
+def weekly_kpis(engine: Engine, plan: Plan, week_start: dt.date, as_of: dt.date, lang: str = "en") -> pd.DataFrame:
+    """One row per KPI (team, people, channels): the week's target, actual, deviation (absolute and as a fraction
+    of the target), achievement, weighted gap; the week to date; the plan period so far, its projection and pace."""
+    week_end = week_start + dt.timedelta(days=6)
+    wtd = week_to_date(week_start, as_of)
+    pace_day = min(data_day(as_of), plan.end)
+    rules = Rules.from_settings()
+    kpis = plan.kpis
+    stored = stored_targets(engine, kpis, week_start, wtd[1] if wtd else week_end)
+    week = kpi_actuals(engine, kpis, week_start, week_end, plan.grain)
+    to_date = kpi_actuals(engine, kpis, wtd[0], wtd[1], plan.grain) if wtd else [(None, None, None)] * len(kpis)
+    so_far = (kpi_actuals(engine, kpis, plan.start, pace_day, plan.grain) if pace_day >= plan.start
+              else [(None, None, None)] * len(kpis))
+    rows = []
+    for i in ordered(kpis):
+        k = kpis[i]
+        kind, mid = split_metric(k.metric)
+        m = registry.METRICS.get(mid)
+        unit = "ratio" if kind else (m.unit if m else "count")
+        direction = catalog.direction(k.metric)
+        target = kpi_target(k, plan, week_start, week_end, stored)
+        actual = week[i][0]
+        ach = score_kpi(actual, target, direction=direction, unit=unit, rules=rules).achievement
+        wtd_target = kpi_target(k, plan, wtd[0], wtd[1], stored) if wtd else None
+        wtd_actual = to_date[i][0]
+        p = pacing.pace(so_far[i][0], k.base, (plan.start, plan.end), pace_day, direction=direction,
+                        additive=catalog.cumulative(k.metric))
+        rows.append({
+            "position": i, "kpi": m.name(lang) if m and not kind else k.metric, "metric": k.metric, "scope": k.scope,
+            "card": plan.card_of(k), "unit": unit, "direction": direction, "weight": k.weight,
+            "target": target, "actual": actual, "deviation": _diff(actual, target),
+            "deviation_pct": _pct(actual, target), "achievement": ach,
+            "weighted_gap": None if ach is None or k.guardrail else k.weight * (1 - min(ach, 1.0)),
+            "wtd_target": wtd_target, "wtd_actual": wtd_actual, "wtd_deviation": _diff(wtd_actual, wtd_target),
+            "period_target": k.base, "period_actual": so_far[i][0], "projected": p.projected,
+            "pace": p.status or None})
+    frame = pd.DataFrame(rows)
+    numeric = ("weight", "target", "actual", "deviation", "deviation_pct", "achievement", "weighted_gap", "wtd_target",
+               "wtd_actual", "wtd_deviation", "period_target", "period_actual", "projected")
+    for col in numeric:
+        frame[col] = pd.to_numeric(frame.get(col), errors="coerce").astype("float64")
+    return frame
+
+
+def _diff(actual: float | None, target: float | None) -> float | None:
+    return None if actual is None or target is None else actual - target
+
+
+def _pct(actual: float | None, target: float | None) -> float | None:
+    return None if actual is None or not target else (actual - target) / abs(target)
+
+
+def weekly_trend(engine: Engine, plan: Plan, week_start: dt.date, weeks: int = TREND_WEEKS) -> pd.DataFrame:
+    """``weeks`` ISO weeks ending with the review week, per KPI: position, period_start, label, actual, target."""
+    first = week_start - dt.timedelta(days=7 * (weeks - 1))
+    last = week_start + dt.timedelta(days=6)
+    starts = [first + dt.timedelta(days=7 * w) for w in range(weeks)]
+    stored = stored_targets(engine, plan.kpis, first, last)
+    series = kpi_series(engine, plan.kpis, first, last)
+    rows = []
+    for i in ordered(plan.kpis):
+        k = plan.kpis[i]
+        for s in starts:
+            e = s + dt.timedelta(days=6)
+            rows.append({"position": i, "period_start": s, "label": periods.period_label(s, "week"),
+                         "actual": series.get((i, s)), "target": kpi_target(k, plan, s, e, stored)})
+    frame = pd.DataFrame(rows, columns=["position", "period_start", "label", "actual", "target"])
+    for col in ("actual", "target"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    return frame
+
+
+def kpi_series(engine: Engine, kpis: Sequence[Kpi], first: dt.date, last: dt.date) -> dict[tuple[int, dt.date], float]:
+    """Weekly values of each KPI over [first, last] keyed by (position, week start), batched per scope type.
+
+    A metric counted from facts is 0 in a week with facts but none for the KPI's scope; weeks without
+    any facts have no value.
+    """
+    out: dict[tuple[int, dt.date], float] = {}
+    groups: dict[tuple[str, bool], dict[str, list[tuple[int, str]]]] = {}
+    for i, k in enumerate(kpis):
+        kind, mid = split_metric(k.metric)
+        if mid not in registry.METRICS:
+            continue
+        try:
+            scope = Scope.parse(k.scope)
+        except ValueError:
+            continue
+        if kind in ("pop", "yoy"):
+            g = compute_growth(engine, mid, kind=kind, grain="week", start=first, end=last, where=scope.where)
+            for s, v in zip(g.get("period_start", []), g.get("growth", []), strict=False):
+                if pd.notna(v):
+                    out[(i, periods.to_date(s))] = float(v)
+            continue
+        groups.setdefault((scope.type, bool(scope.id)), {}).setdefault(mid, []).append((i, scope.id))
+    active = _weeks_with_facts(engine, {mid for g in groups.values() for mid in g}, first, last)
+    for (scope_type, has_id), metrics in groups.items():
+        ids = sorted({sid for asked in metrics.values() for _, sid in asked})
+        frame = compute(engine, sorted(metrics), by=scope_type if has_id else None, grain="week", start=first, end=last,
+                        where={scope_type: ids} if has_id else None)
+        for mid, asked in metrics.items():
+            simple = isinstance(registry.METRICS[mid].calc, registry.Simple)
+            for i, sid in asked:
+                rows = frame[frame[KEY_COLUMNS[scope_type]] == sid] if has_id else frame
+                found = {periods.to_date(s): v for s, v in zip(rows["period_start"], rows[mid], strict=True)}
+                for s in active.get(mid, ()):
+                    v = found.get(s)
+                    if v is not None and pd.notna(v):
+                        out[(i, s)] = float(v)
+                    elif simple:
+                        out[(i, s)] = 0.0
+                for s, v in found.items():
+                    if (i, s) not in out and v is not None and pd.notna(v):
+                        out[(i, s)] = float(v)
+    return out
+
+
+def _weeks_with_facts(engine: Engine, metrics: set[str], first: dt.date, last: dt.date) -> dict[str, list[dt.date]]:
+    """Per metric, the weeks of [first, last] between its first and last day with facts."""
+    out: dict[str, list[dt.date]] = {}
+    by_facts: dict[tuple[str, ...], list[dt.date]] = {}
+    for mid in sorted(metrics):
+        facts = registry.METRICS[mid].facts
+        if facts not in by_facts:
+            bounds = data_bounds(engine, [mid], start=first, end=last)
+            by_facts[facts] = [] if bounds is None else periods.period_starts(
+                periods.period_start(bounds[0], "week"), bounds[1], "week")
+        out[mid] = by_facts[facts]
+    return out
