@@ -1,0 +1,378 @@
+"""Review reports: the Excel workbook, the printable HTML and its SVG charts, from hand-built documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import xml.etree.ElementTree as ET
+import zipfile
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from kpi_engine.reviews.document import Chart, ReviewDocument, Section
+from kpi_engine.reviews.export_excel import review_to_xlsx, safe_text, sheet_title
+from kpi_engine.reviews.export_html import review_to_html
+from kpi_engine.reviews.svg import bars_svg, format_number, trend_svg, waterfall_svg
+
+NAN = math.nan
+SVG = "{http://www.w3.org/2000/svg}"
+NASTY = ["=SUM(A1)", "+1", "-2", "@x", "<b>&</b>", "\tTAB", "短视频渠道线索下滑"]
+WEEKS = [f"W{w}" for w in range(40, 48)]
+
+
+def _kpis(zh: bool) -> Section:
+    table = pd.DataFrame({
+        "kpi": ["线索数" if zh else "Leads", "Lead → MQL", "First-order value", "Brand search growth"],
+        "unit": ["count", "ratio", "money", "ratio"],
+        "target": [1000.0, 0.12, 3000.0, 0.2],
+        "actual": [912.0, 0.105, 3120.6, NAN],
+        "deviation": [-88.0, -0.015, 120.5, None],
+        "deviation_pct": [-0.088, -0.125, 0.0402, NAN],
+        "score": [91.2, 87.5, 104.0, None],
+    })
+    formats = {"kpi": "text", "target": "row", "actual": "row", "deviation": "row", "deviation_pct": "pct", "score": "score"}
+    headers = ({"kpi": "指标", "target": "目标", "actual": "实际", "deviation": "偏差", "deviation_pct": "偏差 %",
+                "score": "得分"} if zh else
+               {"kpi": "KPI", "target": "Target", "actual": "Actual", "deviation": "Deviation",
+                "deviation_pct": "Deviation %", "score": "Score"})
+    bars = Chart("bars", "达成率" if zh else "Achievement per KPI",
+                 pd.DataFrame({"label": ["Leads", "Lead → MQL", "<script>x</script>"], "value": [0.912, 0.875, 1.04]}),
+                 unit="ratio", reference=1.0)
+    return Section("kpis", "关键指标" if zh else "KPIs: target vs actual", table, formats, headers, row_unit="unit",
+                   charts=(bars,), text=("Week 47 · 2026-11-16 – 2026-11-22",))
+
+
+def _trend() -> Section:
+    data = pd.DataFrame({"label": WEEKS, "actual": [240.0, 251, 238, 262, NAN, 230, 221, 212],
+                         "target": [NAN, NAN, 250, 250, 250, 250, 250, 250]})
+    chart = Chart("trend", "Leads per week vs target", data, unit="count")
+    return Section("trend", "Trend, last 8 weeks", data, {"label": "text", "actual": "count", "target": "count"},
+                   {"label": "Week", "actual": "Actual", "target": "Target"}, charts=(chart,))
+
+
+def _gap() -> Section:
+    table = pd.DataFrame({"label": ["Target", "<script>alert(1)</script>", "A & B", "=SUM(A1)", "Actual"],
+                          "value": [10000.0, -300.0, 200.0, -150.0, 9750.0],
+                          "kind": ["total", "down", "up", "down", "total"]})
+    chart = Chart("waterfall", "Leads: target → actual by channel", table, unit="count")
+    contrib = table.iloc[1:4].rename(columns={"value": "contribution"})
+    return Section("gap", "Gap by channel", contrib, {"label": "text", "contribution": "count"},
+                   {"label": "Channel", "contribution": "Contribution"}, charts=(chart,))
+
+
+def _notes() -> Section:
+    table = pd.DataFrame({"cause": NASTY, "owner": ["Li Na"] * 7,
+                          "due": [dt.date(2026, 11, 30)] * 6 + [None], "status": ["open"] * 7})
+    return Section("notes", "Causes and actions", table, {"cause": "text", "owner": "text", "due": "date", "status": "text"},
+                   {"cause": "=Cause", "owner": "Owner", "due": "Due", "status": "Status"}, text=("-note: @risk",))
+
+
+def make_doc(lang: str = "en") -> ReviewDocument:
+    zh = lang == "zh"
+    off = Section("off_track", "偏离目标的指标" if zh else "Off track", pd.DataFrame({"kpi": [], "gap": []}),
+                  {"kpi": "text", "gap": "score"}, empty_text="没有偏离目标的指标" if zh else "Every KPI is on track.")
+    return ReviewDocument("weekly", "2026-W47", lang, "周复盘 2026-W47" if zh else "Weekly review 2026-W47",
+                          ("2026-11-16 – 2026-11-22", "Plan: Team plan 2026-11"),
+                          (_kpis(zh), off, _trend(), _gap(), _notes()), dt.datetime(2026, 11, 23, 9, 0))
+
+
+@pytest.fixture(scope="module")
+def workbook():
+    return load_workbook(io.BytesIO(review_to_xlsx(make_doc())))
+
+
+def test_workbook_sheets_and_summary(workbook) -> None:
+    assert workbook.sheetnames == ["Summary", "KPIs_ target vs actual", "Off track", "Trend, last 8 weeks",
+                                   "Gap by channel", "Causes and actions"]
+    ws = workbook["Summary"]
+    assert ws["A1"].value == "Weekly review 2026-W47"
+    assert ws["B5"].value == dt.datetime(2026, 11, 23, 9, 0)
+    listed = [ws.cell(row=r, column=3).value for r in range(1, ws.max_row + 1)]
+    assert "Gap by channel" in listed and "Off track" in listed
+
+
+def test_workbook_numbers_and_formats(workbook) -> None:
+    ws = workbook["KPIs_ target vs actual"]
+    assert ws["A1"].value == "KPIs: target vs actual" and ws["A1"].font.b
+    assert ws["A2"].value == "Week 47 · 2026-11-16 – 2026-11-22"
+    assert [c.value for c in ws[4]] == ["KPI", "Target", "Actual", "Deviation", "Deviation %", "Score"]
+    assert all(c.font.b for c in ws[4]) and ws.freeze_panes == "A5"
+    assert [c.value for c in ws["C"][4:8]] == [912, 0.105, 3120.6, None]
+    assert [c.number_format for c in ws["C"][4:7]] == ["#,##0", "0.0%", "¥#,##0.00"]
+    assert ws["B6"].data_type == "n" and ws["B6"].value == 0.12
+    assert ws["E5"].value == -0.088 and ws["E5"].number_format == "+0.0%;-0.0%"
+    assert ws["F6"].value == 87.5 and ws["F6"].number_format == "0.0"
+    assert ws["F8"].value is None and ws["E8"].value is None
+    assert ws.column_dimensions["A"].width >= len("Brand search growth")
+    trend = workbook["Trend, last 8 weeks"]
+    assert [c.value for c in trend[3]] == ["Week", "Actual", "Target"]  # no text: the header right under the title
+    assert trend["B8"].value is None and trend["C4"].value is None and trend["C6"].value == 250
+    gap = workbook["Gap by channel"]
+    assert gap["B4"].value == -300 and gap["B4"].number_format == "#,##0"
+    notes = workbook["Causes and actions"]
+    assert notes["C5"].value == dt.datetime(2026, 11, 30) and notes["C5"].number_format == "yyyy-mm-dd"
+    assert notes["C11"].value is None
+
+
+def test_workbook_non_integer_count_and_empty_table(workbook) -> None:
+    off = workbook["Off track"]
+    assert off["A3"].value == "Every KPI is on track."
+    doc = ReviewDocument("monthly", "2026-10", "en", "M", (), (Section("x", "X", pd.DataFrame({"n": [2.5, 3.0]}),
+                                                                              {"n": "count"}),))
+    ws = load_workbook(io.BytesIO(review_to_xlsx(doc)))["X"]
+    assert (ws["A4"].value, ws["A4"].number_format) == (2.5, "#,##0.##")
+    assert (ws["A5"].value, ws["A5"].number_format) == (3, "#,##0")
+
+
+def test_workbook_is_formula_injection_safe(workbook) -> None:
+    notes = workbook["Causes and actions"]
+    assert notes["A4"].value == "'=Cause" and notes["A4"].data_type == "s"
+    assert notes["A2"].value == "'-note: @risk"
+    expected = ["'=SUM(A1)", "'+1", "'-2", "'@x", "<b>&</b>", "'\tTAB", "短视频渠道线索下滑"]
+    assert [c.value for c in notes["A"][4:11]] == expected
+    assert all(c.data_type == "s" for c in notes["A"][4:11])
+    gap = workbook["Gap by channel"]
+    labels = [c.value for c in gap["A"] if isinstance(c.value, str)]
+    assert "'=SUM(A1)" in labels and "=SUM(A1)" not in labels
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
+    assert safe_text("=1+1") == "'=1+1" and safe_text("\x01=1") == "'=1" and safe_text("a=b") == "a=b"
+
+
+def test_workbook_native_charts() -> None:
+    with zipfile.ZipFile(io.BytesIO(review_to_xlsx(make_doc()))) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        xml = "".join(z.read(n).decode() for n in charts)
+    assert len(charts) == 3
+    assert xml.count("<lineChart>") == 1 and xml.count("<barChart>") == 2
+    assert '<grouping val="stacked" />' in xml and '<min val="9600" />' in xml
+
+
+def test_sheet_title_rules() -> None:
+    taken: set[str] = set()
+    assert sheet_title("a/b:c*d?e[f]g\\h", taken) == "a_b_c_d_e_f_g_h"
+    long = sheet_title("x" * 40, taken)
+    assert long == "x" * 31
+    assert sheet_title("x" * 40, taken) == "x" * 27 + " (2)"
+    assert sheet_title("A_B_C_D_E_F_G_H", taken) == "A_B_C_D_E_F_G_H (2)"
+    assert sheet_title("'quoted'", taken) == "quoted"
+    assert sheet_title("", taken) == "Sheet"
+
+
+class _Tags(HTMLParser):
+    VOID = {"meta", "br", "img", "link", "hr", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.seen: dict[str, int] = {}
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.seen[tag] = self.seen.get(tag, 0) + 1
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.seen[tag] = self.seen.get(tag, 0) + 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:]}")
+        else:
+            self.stack.pop()
+
+
+def _parse(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    assert parser.errors == [] and parser.stack == []
+    return parser
+
+
+def test_html_structure_and_content() -> None:
+    html = review_to_html(make_doc())
+    tags = _parse(html)
+    assert tags.seen["section"] == 5 and tags.seen["svg"] == 3 and tags.seen["table"] == 4 and tags.seen["h2"] == 5
+    assert '<html lang="en">' in html and "<title>Weekly review 2026-W47 · 2026-W47</title>" in html
+    for title in ("KPIs: target vs actual", "Off track", "Trend, last 8 weeks", "Gap by channel", "Causes and actions"):
+        assert f"<h2>{title}</h2>" in html
+    for shown in ("1,000", "912", "12.0%", "10.5%", "¥3,121", "¥3,000", "-8.8%", "+4.0%", "87.5", "2026-11-30"):
+        assert f">{shown}</td>" in html, shown
+    assert '<td class="num neg">-88</td>' in html and '<td class="num pos">+200</td>' in html and '<td class="num pos">+4.0%</td>' in html
+    assert '<td class="date">2026-11-30</td>' in html and '<td class="num none">—</td>' in html and "Every KPI is on track." in html
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in html and "<b>&</b>" not in html and "<b>" not in html
+    assert "<script" not in html.lower() and "&lt;script&gt;" in html
+    assert "@media print" in html and "size: A4" in html and "display: table-header-group" in html
+    assert "break-inside: avoid" in html and "Generated at 2026-11-23 09:00" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+
+
+def test_zh_document() -> None:
+    doc = make_doc("zh")
+    html = review_to_html(doc)
+    _parse(html)
+    assert '<html lang="zh-CN">' in html and "<h2>关键指标</h2>" in html and "<h1>周复盘 2026-W47</h1>" in html
+    assert "没有偏离目标的指标" in html and "生成于 2026-11-23 09:00" in html and ">指标</th>" in html
+    wb = load_workbook(io.BytesIO(review_to_xlsx(doc)))
+    assert wb.sheetnames[:3] == ["概要", "关键指标", "偏离目标的指标"]
+    assert wb["关键指标"]["A5"].value == "线索数" and wb["概要"]["A3"].value == "复盘类型"
+
+
+def _svg(text: str) -> ET.Element:
+    root = ET.fromstring(text)
+    assert root.tag == f"{SVG}svg" and root.get("width") == "100%" and root.get("viewBox").startswith("0 0 720 ")
+    assert "Noto Sans CJK SC" in root.get("font-family")
+    return root
+
+
+def test_waterfall_svg_baseline_and_bars() -> None:
+    chart = _gap().charts[0]
+    text = waterfall_svg(chart)
+    root = _svg(text)
+    baseline = float(root.get("data-baseline"))
+    assert 9000 <= baseline < 9700  # levels 9,700 … 10,000: the axis starts a little below the lowest
+    rects = root.findall(f".//{SVG}rect")
+    assert len(rects) == 5
+    assert [r.get("fill") for r in rects] == ["#3b6fd6", "#d64545", "#2e9d5b", "#d64545", "#3b6fd6"]
+    heights = [float(r.get("height")) for r in rects]
+    # from the 9,600 base: 10,000 → 400, 9,750 → 150; the changes 300, 200, 150 float at their own size
+    assert [round(h / heights[0] * 400) for h in heights] == [400, 300, 200, 150, 150]
+    assert "Axis starts at 9,600" in text and "<script" not in text
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;: -300</title>" in text  # full label as a tooltip
+    assert ">&lt;script&gt;alert(1…</text>" in text  # the axis label cut to 16 characters
+    assert "A &amp; B" in text and ">+200</text>" in text and ">10,000</text>" in text and ">-150</text>" in text
+    assert waterfall_svg(chart) == text  # deterministic
+
+
+def test_waterfall_near_zero_starts_at_zero() -> None:
+    data = pd.DataFrame({"label": ["Prev", "a", "b", "Now"], "value": [100.0, -60.0, 20.0, 60.0],
+                         "kind": ["total", "down", "up", "total"]})
+    root = _svg(waterfall_svg(Chart("waterfall", "w", data, unit="money")))
+    assert float(root.get("data-baseline")) == 0.0 and len(root.findall(f".//{SVG}rect")) == 4
+
+
+def test_trend_svg_gaps_and_points() -> None:
+    chart = _trend().charts[0]
+    root = _svg(trend_svg(chart))
+    actual = root.findall(f".//{SVG}polyline[@class='actual']")
+    target = root.findall(f".//{SVG}polyline[@class='target']")
+    assert [len(p.get("points").split()) for p in actual] == [4, 3]  # the missing week 44 breaks the line
+    assert [len(p.get("points").split()) for p in target] == [6] and target[0].get("stroke-dasharray")
+    assert len(root.findall(f".//{SVG}circle")) == 7
+    labels = [el.text for el in root.iter(f"{SVG}text")]
+    assert all(w in labels for w in WEEKS) and "212" in labels
+
+
+def test_bars_svg() -> None:
+    chart = _kpis(False).charts[0]
+    text = bars_svg(chart)
+    root = _svg(text)
+    assert len(root.findall(f".//{SVG}rect")) == 3
+    assert len(root.findall(f".//{SVG}line[@class='reference']")) == 1
+    assert "91.2%" in text and "104.0%" in text and "Reference 100.0%" in text and "<script" not in text
+
+
+def test_empty_charts_give_no_data_svg() -> None:
+    for kind, cols in (("trend", ["label", "actual", "target"]), ("waterfall", ["label", "value", "kind"]),
+                       ("bars", ["label", "value"])):
+        chart = Chart(kind, "Empty <x>", pd.DataFrame({c: [] for c in cols}))
+        svg = {"trend": trend_svg, "waterfall": waterfall_svg, "bars": bars_svg}[kind](chart, "zh")
+        root = _svg(svg)
+        assert root.get("viewBox") == "0 0 720 60" and "暂无数据" in svg and "Empty &lt;x&gt;" in svg
+    doc = ReviewDocument("weekly", "2026-W01", "en", "T", (), (Section("s", "S", charts=(chart,)),))
+    assert "No data" in review_to_html(doc)
+    assert load_workbook(io.BytesIO(review_to_xlsx(doc)))["S"]["A5"].value == "Chart data: Empty <x>"
+
+
+def test_format_number() -> None:
+    cases = [(12345.0, "money", "¥12,345"), (-300.0, "money", "-¥300"), (12.5, "money", "¥12.50"), (0.123, "ratio", "12.3%"),
+             (0.045, "pct", "+4.5%"), (-0.2, "pct", "-20.0%"), (1234.0, "count", "1,234"), (2.5, "count", "2.5"),
+             (87.5, "score", "87.5"), (100.0, "score", "100.0"), (None, "count", "—"), (NAN, "money", "—"),
+             (dt.date(2026, 1, 2), "date", "2026-01-02"), ("x", "text", "x")]
+    assert [format_number(v, u) for v, u, _ in cases] == [want for _, _, want in cases]
+    assert format_number(200.0, "count", signed=True) == "+200"
+
+
+def realistic_doc() -> ReviewDocument:
+    """A monthly review shaped like the demo's story: the sliding short-video channel drives the lead shortfall."""
+    kpis = pd.DataFrame({
+        "kpi": ["Leads", "Lead → MQL rate", "High-value lead share", "Lead → customer rate", "First-order value",
+                "Brand search growth", "UGC pieces"],
+        "unit": ["count", "ratio", "ratio", "ratio", "money", "ratio", "count"],
+        "weight": [0.25, 0.15, 0.15, 0.15, 0.1, 0.1, 0.1],
+        "target": [1000, 0.12, 0.30, 0.08, 3000, 0.20, 500],
+        "actual": [874, 0.118, 0.312, 0.071, 3180, 0.23, 455],
+    }).astype({"target": float, "actual": float})
+    kpis["deviation_pct"] = kpis["actual"] / kpis["target"] - 1
+    kpis["score"] = (kpis["actual"] / kpis["target"]).clip(upper=1.2) * 100
+    kpi_section = Section(
+        "kpis", "Team KPIs: target vs actual", kpis,
+        {"kpi": "text", "weight": "ratio", "target": "row", "actual": "row", "deviation_pct": "pct", "score": "score"},
+        {"kpi": "KPI", "weight": "Weight", "target": "Target", "actual": "Actual", "deviation_pct": "Deviation %",
+         "score": "Score"}, row_unit="unit",
+        charts=(Chart("bars", "Achievement per KPI", pd.DataFrame({"label": kpis["kpi"],
+                                                                   "value": kpis["actual"] / kpis["target"]}),
+                      unit="ratio", reference=1.0),),
+        text=("Weighted KPI score 97.1 (grade B); final score with the 360 part 96.4.",))
+    weeks = [f"2026-W{w}" for w in range(36, 44)]
+    trend = pd.DataFrame({"label": weeks, "actual": [236.0, 241, 229, 233, 214, 209, 198, 201],
+                          "target": [NAN, 230, 230, 230, 230, 230, 230, 230]})
+    channels = ["Short video (抖音)", "Xiaohongshu notes", "Trade shows", "Baidu search", "WeChat", "Website (organic)",
+                "未归因"]
+    changes = [-168.0, 22, 15, -9, 6, 11, -3]
+    gap = pd.DataFrame({"label": ["Target", *channels, "Actual"], "value": [1000.0, *changes, 874.0],
+                        "kind": ["total", *["up" if c > 0 else "down" for c in changes], "total"]})
+    people = pd.DataFrame({"person": ["Wang Fang (new media)", "Zhang Wei (events)", "Liu Yang (sales support)"],
+                           "score": [78.4, 104.2, 101.0], "contribution": [-151.0, 18.0, 7.0]})
+    notes = pd.DataFrame({"kpi": ["Leads", "Lead → customer rate"],
+                          "cause": ["Short-video completion rate fell after the algorithm change", "Slow first response"],
+                          "action": ["Test 3 new hooks; shift ¥20,000 to live streams", "Rota for 2-hour SLA"],
+                          "owner": ["Wang Fang", "Liu Yang"], "due": [dt.date(2026, 11, 14), dt.date(2026, 11, 7)],
+                          "status": ["open", "done"]})
+    sections = (
+        kpi_section,
+        Section("trend", "Leads per week", trend, {"label": "text", "actual": "count", "target": "count"},
+                {"label": "Week", "actual": "Actual", "target": "Target"},
+                charts=(Chart("trend", "Leads per week vs pro-rated target", trend),)),
+        Section("gap", "Why leads fell short: contribution by channel",
+                gap.iloc[1:-1].rename(columns={"label": "channel", "value": "contribution"}),
+                {"channel": "text", "contribution": "count"}, {"channel": "Channel", "contribution": "Contribution"},
+                charts=(Chart("waterfall", "Leads: target 1,000 → actual 874", gap),),
+                text=("Additive metric: the channel contributions add up exactly to actual − target (−126).",)),
+        Section("people", "People: scores and contribution", people,
+                {"person": "text", "score": "score", "contribution": "count"},
+                {"person": "Person", "score": "Score", "contribution": "Contribution to the lead gap"},
+                charts=(Chart("bars", "Weighted score per person", people.rename(
+                    columns={"person": "label", "score": "value"}), unit="score", reference=100.0),)),
+        Section("notes", "Causes and actions", notes,
+                {"kpi": "text", "cause": "text", "action": "text", "owner": "text", "due": "date", "status": "text"},
+                {"kpi": "KPI", "cause": "Cause", "action": "Action", "owner": "Owner", "due": "Due", "status": "Status"}),
+    )
+    return ReviewDocument("monthly", "2026-10", "en", "Monthly review October 2026",
+                          ("2026-10-01 – 2026-10-31 · data through 2026-10-31", "Plan: Team plan 2026-10 (monthly)"),
+                          sections, dt.datetime(2026, 11, 2, 8, 30))
+
+
+def test_render_sample_artifacts(artifacts_dir) -> None:
+    doc = realistic_doc()
+    html_path, xlsx_path = artifacts_dir / "review_sample.html", artifacts_dir / "review_sample.xlsx"
+    html_path.write_text(review_to_html(doc), encoding="utf-8")
+    xlsx_path.write_bytes(review_to_xlsx(doc))
+    (artifacts_dir / "review_sample_zh.html").write_text(review_to_html(make_doc("zh")), encoding="utf-8")
+    wb = load_workbook(xlsx_path)
+    assert wb.sheetnames == ["Summary", "Team KPIs_ target vs actual", "Leads per week",
+                             "Why leads fell short_ contribut", "People_ scores and contribution", "Causes and actions"]
+    assert wb["Team KPIs_ target vs actual"]["C5"].value == 1000 and wb["Leads per week"]["B11"].value == 201
+    html = html_path.read_text(encoding="utf-8")
+    assert "<h2>Why leads fell short: contribution by channel</h2>" in html and ">-168</td>" in html
+    assert '<td class="num neg">-12.6%</td>' in html and ">87.4%</text>" in html
