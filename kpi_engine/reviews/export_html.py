@@ -37,7 +37,12 @@ figure.chart svg {{ display: block; width: 100%; height: auto; }}
 table {{ border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 12px; }}
 th, td {{ border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }}
 th {{ background: #f6f8fa; font-weight: 600; border-bottom: 2px solid var(--line); }}
-td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+td.num {{ white-space: nowrap; }}
+table.wide {{ font-size: 10.5px; }}
+table.wide th, table.wide td {{ padding: 3px 4px; }}
+div.grid {{ display: grid; grid-template-columns: 1fr 1fr; gap: 4px 16px; }}
+div.grid figure.chart {{ margin: 4px 0; }}
 td.date {{ white-space: nowrap; }}
 td.neg {{ color: var(--neg); }}
 td.pos {{ color: var(--pos); }}
@@ -77,6 +82,9 @@ def _cell(section: Section, column: str, row: int, value: object) -> str:
     return f'<td class="{cls}">{escape(text)}</td>' if cls else f"<td>{escape(text)}</td>"
 
 
+WIDE_COLUMNS = 8  # more columns than this: a smaller font so the table fits the page
+
+
 def table_html(section: Section) -> str:
     """The section's table with formatted values; its header repeats on every printed page."""
     cols = section.columns
@@ -85,13 +93,19 @@ def table_html(section: Section) -> str:
     values = {c: section.table[c].tolist() for c in cols}
     rows = ["<tr>" + "".join(_cell(section, c, i, values[c][i]) for c in cols) + "</tr>"
             for i in range(len(section.table))]
-    return (f'<table>\n<thead><tr>{"".join(heads)}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>")
+    wide = ' class="wide"' if len(cols) > WIDE_COLUMNS else ""
+    return (f'<table{wide}>\n<thead><tr>{"".join(heads)}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>")
 
 
 def section_html(section: Section, lang: str) -> str:
     """One section: heading kept with its first block, text, charts, then the table (or its empty text)."""
     blocks = [f'<p class="text">{escape(line)}</p>' for line in section.text]
-    blocks += [f'<figure class="chart">\n{chart_svg(chart, lang)}\n</figure>' for chart in section.charts]
+    blocks += [f'<figure class="chart">\n{chart_svg(chart, lang)}\n</figure>' for chart in section.charts
+               if chart.kind != "trend"]
+    trends = [f'<figure class="chart">\n{chart_svg(chart, lang)}\n</figure>' for chart in section.charts
+              if chart.kind == "trend"]
+    if trends:  # small multiples, two to a row
+        blocks.append('<div class="grid">\n' + "\n".join(trends) + "\n</div>")
     if section.table.empty or not section.columns:
         blocks.append(f'<p class="empty">{escape(section.empty_text or t("reports_no_data", lang))}</p>')
         table = ""

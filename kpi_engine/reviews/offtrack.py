@@ -13,10 +13,17 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import pacing
 from kpi_engine.metrics import registry
+from kpi_engine.metrics.growth import ref_text
 from kpi_engine.plans import catalog, store
 from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Plan, split_metric
 from kpi_engine.scoring import Rules, score_kpi
+
+
+def kpi_name(metric_ref: str, lang: str = "en") -> str:
+    """A plan KPI's name: the metric's, or its growth's ("Brand search volume growth (year over year)")."""
+    mid = split_metric(metric_ref)[1]
+    return ref_text(metric_ref, lang)[0] if mid in registry.METRICS else metric_ref
 
 
 def active_plan(engine: Engine, day: dt.date) -> Plan | None:
@@ -48,7 +55,7 @@ def review_frame(engine: Engine, plan: Plan, start: dt.date, end: dt.date, day: 
         ach = score_kpi(actual, target, direction=direction, unit=unit, rules=rules).achievement
         p = pacing.pace(mtd, k.base, (plan.start, plan.end), to_date_end, direction=direction, additive=cumulative)
         dev = None if actual is None or target is None else actual - target
-        rows.append({"kpi": (m.name(lang) if m and not kind else k.metric), "metric": k.metric, "scope": k.scope,
+        rows.append({"kpi": kpi_name(k.metric, lang), "metric": k.metric, "scope": k.scope,
                      "unit": unit, "weight": k.weight, "target": target, "actual": actual, "deviation": dev,
                      "deviation_pct": dev / target if dev is not None and target else None,
                      "achievement": ach, "weighted_gap": None if ach is None else k.weight * (1 - min(ach, 1.0)),

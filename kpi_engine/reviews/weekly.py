@@ -24,6 +24,7 @@ from kpi_engine.metrics.scopes import KEY_COLUMNS
 from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
+from kpi_engine.reviews.offtrack import kpi_name
 from kpi_engine.scoring import Rules, score_kpi
 
 SCOPE_ORDER: dict[str, int] = {"team": 0, "person": 1, "channel": 2, "campaign": 3}
@@ -113,7 +114,7 @@ def weekly_kpis(engine: Engine, plan: Plan, week_start: dt.date, as_of: dt.date,
         p = pacing.pace(so_far[i][0], k.base, (plan.start, plan.end), pace_day, direction=direction,
                         additive=catalog.cumulative(k.metric))
         rows.append({
-            "position": i, "kpi": m.name(lang) if m and not kind else k.metric, "metric": k.metric, "scope": k.scope,
+            "position": i, "kpi": kpi_name(k.metric, lang), "metric": k.metric, "scope": k.scope,
             "card": plan.card_of(k), "unit": unit, "direction": direction, "weight": k.weight,
             "target": target, "actual": actual, "deviation": _diff(actual, target),
             "deviation_pct": _pct(actual, target), "achievement": ach,
