@@ -77,9 +77,16 @@ def _cell(section: Section, column: str, row: int, value: object) -> str:
             v = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             v = 0.0
+        if _lower_is_better(section, row):  # a CPL below target is good news: green
+            v = -v
         classes.append("neg" if v < 0 else "pos" if v > 0 else "")
     cls = " ".join(c for c in classes if c)
     return f'<td class="{cls}">{escape(text)}</td>' if cls else f"<td>{escape(text)}</td>"
+
+
+def _lower_is_better(section: Section, row: int) -> bool:
+    """Rows of a metric where lower is better (a ``direction`` column in the table) flip red and green."""
+    return "direction" in section.table.columns and section.table["direction"].iloc[row] == "lower"
 
 
 WIDE_COLUMNS = 8  # more columns than this: a smaller font so the table fits the page

@@ -25,7 +25,7 @@ from kpi_engine.reviews.weekly import data_day
 # Besides the team card's KPIs, the movements every monthly review looks at.
 CORE_METRICS: tuple[str, ...] = ("leads", "mqls", "sqls", "wins", "revenue", "spend", "cpl", "cac", "roi")
 COMPARISONS: tuple[str, ...] = ("previous", "last-year")
-MOVER_COLUMNS: list[str] = ["kpi", "metric", "unit", "vs", "this", "comparison", "change", "change_pct", "favourable",
+MOVER_COLUMNS: list[str] = ["kpi", "metric", "unit", "direction", "vs", "this", "comparison", "change", "change_pct", "favourable",
                             "driver", "driver_contribution", "comparison_start", "comparison_end"]
 
 
@@ -58,7 +58,7 @@ def team_achievement(score: PlanScore, lang: str = "en") -> pd.DataFrame:
 def people_contributions(engine: Engine, plan: Plan, score: PlanScore, start: dt.date, end: dt.date,
                          lang: str = "en") -> tuple[pd.DataFrame, list[str]]:
     """One row per person card: label, weighted and final score, grade, bonus, and for each additive team KPI
-    (leads, wins, revenue ...) the person's actual and share of the team's (``share:<metric>``).
+    counted from facts (leads, wins, revenue ...) the person's actual and share of the team's (``share:<metric>``).
 
     Returns the frame and the metric ids whose shares it holds. Shares come from the owner of each fact
     (a lead's owner), so facts without an owner make the shares add up to less than 100%.
@@ -67,7 +67,7 @@ def people_contributions(engine: Engine, plan: Plan, score: PlanScore, start: dt
     people = summary[summary["card"] != TEAM_CARD].reset_index(drop=True)
     metrics = list(dict.fromkeys(split_metric(k.metric)[1] for k in plan.kpis
                                  if plan.card_of(k) == TEAM_CARD and catalog.cumulative(k.metric)
-                                 and registry.METRICS[split_metric(k.metric)[1]].additive))
+                                 and isinstance(registry.METRICS[split_metric(k.metric)[1]].calc, registry.Simple)))
     frame = people[["card", "label", "weighted_score", "final_score", "grade", "bonus"]].copy()
     shown: list[str] = []
     for mid in metrics:
@@ -113,7 +113,7 @@ def movers(engine: Engine, metrics: list[str], start: dt.date, end: dt.date, mon
             change = None if this is None or comp is None else this - comp
             favourable = None if not change else (change > 0) == (m.direction == "higher")
             driver, contribution = _driver(engine, mid, start, end, c_start, c_end, change, by, cache)
-            rows.append({"kpi": m.name(lang), "metric": mid, "unit": m.unit, "vs": vs, "this": this, "comparison": comp,
+            rows.append({"kpi": m.name(lang), "metric": mid, "unit": m.unit, "direction": m.direction, "vs": vs, "this": this, "comparison": comp,
                          "change": change, "change_pct": change / abs(comp) if change is not None and comp else None,
                          "favourable": favourable, "driver": driver, "driver_contribution": contribution,
                          "comparison_start": c_start, "comparison_end": c_end})
