@@ -498,3 +498,66 @@ def test_samples_match_demo_ids_and_readme() -> None:
         assert name in readme
     assert f"--set date={samples.NO_DATE_DAY} --set channel_id={samples.NO_DATE_CHANNEL}" in readme
     assert f"--set channel_id={samples.AD_SPEND_CHANNEL}" in readme
+
+
+# --- the demo's KPI plans (init-demo only) -------------------------------------------------------------------
+
+
+def test_demo_plan_months() -> None:
+    from kpi_engine.demo.plans import demo_plan_months
+
+    assert demo_plan_months(END) == ["2026-08", "2026-09"]  # data to 16 Sep: August is full, September runs
+    assert demo_plan_months(dt.date(2026, 11, 22)) == ["2026-10", "2026-11"]
+    assert demo_plan_months(dt.date(2026, 10, 31)) == ["2026-10", "2026-11"]  # a new month starts today
+    assert demo_plan_months(dt.date(2026, 12, 31)) == ["2026-12", "2027-01"]
+    assert demo_plan_months(dt.date(2027, 1, 5)) == ["2026-12", "2027-01"]
+
+
+def test_demo_plans_are_activated_once_and_publish_targets(engine: Engine) -> None:
+    from kpi_engine import targets
+    from kpi_engine.demo.plans import activate_demo_plans
+    from kpi_engine.plans import store as plan_store
+
+    demo.generate(engine, months=2, seed=3, end=END)
+    assert plan_store.list_plans(engine).empty  # generate itself writes no plan
+    before = targets.target_value(engine, "cpl", start=MTD, end=dt.date(2026, 9, 30), scope_type="channel",
+                                  scope_id="douyin_live")
+    ids = activate_demo_plans(engine, END)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    for plan_id, first_day in zip(ids, (LATEST, MTD), strict=True):
+        (plan,) = plan_store.active_plans(engine, first_day)
+        assert plan.plan_id == plan_id and plan.start == first_day and plan.grain == "month" and not plan.subject
+        assert {k.metric for k in plan.kpis} >= {"leads", "lead_to_customer", "cpl"}
+    # the plan's targets are published: team leads 1,000 a month (the demo's own at scale 1), and the
+    # new-media lead's 400; the live-stream CPL becomes the plan's ¥200 instead of the demo's history-based one
+    month = (MTD, dt.date(2026, 9, 30))
+    assert targets.target_value(engine, "leads", start=month[0], end=month[1]) == 1000.0
+    assert targets.target_value(engine, "leads", start=month[0], end=month[1], scope_type="person",
+                                scope_id="p02") == 400.0
+    assert targets.target_value(engine, "cpl", start=month[0], end=month[1], scope_type="channel",
+                                scope_id="douyin_live") == 200.0 != before
+    assert activate_demo_plans(engine, END) == []  # both months have an active plan now
+    assert len(plan_store.list_plans(engine)) == 2
+    demo.generate(engine, months=2, seed=3, end=END)  # a new demo run keeps the plans and their targets
+    assert targets.target_value(engine, "cpl", start=month[0], end=month[1], scope_type="channel",
+                                scope_id="douyin_live") == 200.0
+    # September has its plan; October's is blocked by the checks (its trade show ts_202610 is not in the
+    # data, which ends in September) and is not left behind as a draft
+    assert activate_demo_plans(engine, dt.date(2026, 10, 3)) == []
+    assert sorted(plan_store.list_plans(engine)["plan_id"]) == sorted(ids)
+
+
+def test_cli_init_demo_activates_the_plans(tmp_path: Path) -> None:
+    db = f"duckdb:///{tmp_path / 'plans.duckdb'}"
+    first = run_cli("init-demo", "--db", db, "--months", "2", "--end", END.isoformat(), "--if-empty", "--format", "json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["skipped"] is False and len(report["plans_activated"]) == 2  # an empty store: --if-empty fills it
+    again = run_cli("init-demo", "--db", db, "--months", "2", "--end", END.isoformat())
+    assert again.returncode == 0, again.stderr
+    assert "already have active team plans" in again.stdout
+    skipped = run_cli("init-demo", "--db", db, "--if-empty", "--format", "json")
+    assert json.loads(skipped.stdout)["skipped"] is True
+    listed = run_cli("plan", "list", "--db", db)
+    assert listed.returncode == 0, listed.stderr
+    assert all(plan_id in listed.stdout for plan_id in report["plans_activated"])

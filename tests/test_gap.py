@@ -27,7 +27,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import demo, schema, store
-from kpi_engine.reviews.gap import NO_TARGET, UNASSIGNED, comparison_range, explain_gap
+from kpi_engine.metrics import registry
+from kpi_engine.reviews.gap import NO_TARGET, UNASSIGNED, can_explain, comparison_range, explain_gap
 
 # (month, channel, campaign or None, number of leads, spend of the channel that month)
 _CELLS = [
@@ -187,3 +188,25 @@ def test_demo_sliding_channel_leads_the_shortfall(engine: Engine) -> None:
     assert cpl.rows["contribution"].sum() == pytest.approx(cpl.total["contribution"], abs=1e-9)
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.leads)).scalar() > 0
+
+
+def test_can_explain_is_exactly_what_explain_gap_accepts(duck_engine: Engine) -> None:
+    """Over every registry metric: can_explain(m) is True iff explain_gap(m) does not raise ValueError."""
+    seed(duck_engine)
+    accepted, refused = set(), set()
+    for metric in registry.metric_ids(include_helpers=True):
+        try:
+            explain_gap(duck_engine, metric, "2026-10", vs="previous", by="channel")
+        except ValueError as exc:
+            assert "cannot be broken down" in str(exc)
+            refused.add(metric)
+        else:
+            accepted.add(metric)
+        assert can_explain(metric) is (metric in accepted), metric
+    # hand-checked anchors: counts and sums add up; CPL and conversion rates are ratios of those;
+    # ROI (a derived expression) and NPS (a score over responses) are neither
+    assert {"leads", "spend", "revenue", "cpl", "lead_to_mql", "ctr"} <= accepted
+    assert {"roi", "nps", "ltv"} <= refused
+    assert can_explain("no_such_metric") is False
+    with pytest.raises(ValueError):
+        explain_gap(duck_engine, "no_such_metric", "2026-10")

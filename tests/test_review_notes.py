@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pandas as pd
 import pytest
@@ -77,3 +78,36 @@ def test_notes_survive_uploads_and_undo(engine: Engine) -> None:
     notes = notes_for(engine, "2026-10")
     assert list(notes["note_id"]) == [nid] and notes.iloc[0]["cause"] == "quote's \"safe\"; DROP TABLE x"
     assert "review_notes" not in schema.UPLOAD_TABLES
+
+
+def test_simultaneous_notes_all_get_distinct_ids(engine: Engine) -> None:
+    """Writers racing on max(note_id) + 1 retry in a new transaction instead of failing."""
+    writers, per_writer = 8, 3
+    barrier = threading.Barrier(writers)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def write(n: int) -> None:
+        barrier.wait()  # all start together, so they read the same max
+        try:
+            for k in range(per_writer):
+                nid = add_note(engine, period="2026-W45", action=f"action {n}.{k}", created_by=f"u{n}")
+                with lock:
+                    ids.append(nid)
+        except BaseException as exc:  # reported by the assertion below
+            with lock:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    total = writers * per_writer
+    assert sorted(ids) == list(range(1, total + 1))
+    notes = notes_for(engine, "2026-W45")
+    assert sorted(notes["note_id"]) == list(range(1, total + 1))
+    assert sorted(notes["action"]) == sorted(f"action {n}.{k}" for n in range(writers) for k in range(per_writer))
+

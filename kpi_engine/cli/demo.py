@@ -32,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "init-demo", help="replace all facts with the demo marketing department",
         description="Generate the demo department (8 people, 9 channels, ~1,000 leads a month at scale 1) and replace "
-                    "every fact table's rows with it, in one transaction. Same --seed and --end give the same rows.")
+                    "every fact table's rows with it, in one transaction. Same --seed and --end give the same rows. "
+                    "Then activates the example team plan for the latest full month and the running month "
+                    "(a month that already has an active team plan is left alone).")
     add_db_option(p)
     p.add_argument("--months", type=int, default=18, help="calendar months of history, ending with --end's month (18)")
     p.add_argument("--seed", type=int, default=7, help="random seed (7)")
@@ -51,6 +53,7 @@ def _lead_count(engine: sa.Engine) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from kpi_engine import demo
+    from kpi_engine.demo.plans import activate_demo_plans
 
     if args.months < 1:
         print("--months must be at least 1", file=sys.stderr)
@@ -69,11 +72,12 @@ def run(args: argparse.Namespace) -> int:
         if args.leads:
             scale = demo.scale_for_leads(args.leads, end=args.end, months=args.months, seed=args.seed)
         summary = demo.generate(engine, months=args.months, seed=args.seed, scale=scale, end=args.end)
+        plan_ids = activate_demo_plans(engine, summary.end)
     except Exception as exc:  # a database that can't be opened or written: say so, no traceback
         print(f"init-demo failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps({"skipped": False, **summary.to_dict()}, ensure_ascii=False))
+        print(json.dumps({"skipped": False, **summary.to_dict(), "plans_activated": plan_ids}, ensure_ascii=False))
         return 0
     print(f"Demo data {summary.start} .. {summary.end} (seed {summary.seed}, scale {summary.scale:g}) "
           f"written to {engine.url.render_as_string(hide_password=True)}")
@@ -81,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
     for name, count in summary.counts.items():
         print(f"  {name:<{width}}  {count:>10,}")
     print(f"Built in {summary.build_seconds:.1f} s, written in {summary.write_seconds:.1f} s.")
+    if plan_ids:
+        print(f"Activated the example team plan: {', '.join(plan_ids)}")
+    else:
+        print("The demo months already have active team plans; none activated.")
     story = summary.story
     print(t("demo_story", "en", channel=story["sliding_channel"], month=story["latest_full_month"],
             person=story["rising_person"], campaign=story["burst_campaign"], burst=story["burst_start"]))

@@ -9,6 +9,8 @@ marked ``done`` or ``dropped``.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 
 import pandas as pd
 import sqlalchemy as sa
@@ -41,23 +43,55 @@ def _label(period: str, grain: str | None = None) -> tuple[str, str, dt.date]:
     return periods.period_label(start, found), found, start
 
 
+_ATTEMPTS = 25
+
+
+def _is_write_conflict(exc: sa.exc.DBAPIError) -> bool:
+    """True when another writer took the same ``note_id`` first (worth retrying in a new transaction).
+
+    PostgreSQL raises a unique violation (IntegrityError), or a serialization failure (SQLSTATE
+    40001) under stricter isolation. DuckDB raises a constraint error on insert, or a
+    transaction conflict when the clash is found at commit; opening the same file from several
+    threads at once can also fail with "already attached" (DuckDB's per-process instance cache
+    racing), which a retry gets past too.
+    """
+    state = getattr(exc.orig, "sqlstate", None)
+    if state is not None:  # PostgreSQL: unique_violation, serialization_failure
+        return state in ("23505", "40001")
+    kind, text = type(exc.orig).__name__, str(exc.orig).lower()
+    return (kind == "TransactionException" or (kind == "ConstraintException" and "duplicate key" in text)
+            or (kind == "ResourceInUseException" and "already attached" in text))
+
+
 def add_note(engine: Engine, *, period: str, metric_id: str | None = None, scope_type: str = "team",
              scope_id: str = "", cause: str | None = None, action: str | None = None, owner_id: str | None = None,
              due_date: dt.date | str | None = None, status: str = "open", created_by: str | None = None) -> int:
-    """Record a note for ``period`` (a label: 2026-W44, 2026-10); returns its ``note_id``."""
+    """Record a note for ``period`` (a label: 2026-W44, 2026-10); returns its ``note_id``.
+
+    The id is the largest one + 1; when a concurrent writer takes it first, the insert is retried
+    in a new transaction (up to ``_ATTEMPTS`` times), so simultaneous notes all get distinct ids.
+    """
     label, grain, _ = _label(period)
     _check_status(status)
     if scope_type not in schema.SCOPE_TYPES:
         raise ValueError(f"unknown scope type {scope_type!r}; use one of: {', '.join(schema.SCOPE_TYPES)}")
-    now = _now()
-    with engine.begin() as conn:
-        next_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_T.c.note_id), 0))).scalar() or 0) + 1
-        conn.execute(_T.insert().values(
-            note_id=next_id, period=label, grain=grain, metric_id=metric_id or None, scope_type=scope_type,
-            scope_id=scope_id or "", cause=cause, action=action, owner_id=owner_id or None,
-            due_date=periods.to_date(due_date) if due_date else None, status=status, created_by=created_by,
-            created_at=now, updated_at=now))
-    return next_id
+    values = {"period": label, "grain": grain, "metric_id": metric_id or None, "scope_type": scope_type,
+              "scope_id": scope_id or "", "cause": cause, "action": action, "owner_id": owner_id or None,
+              "due_date": periods.to_date(due_date) if due_date else None, "status": status,
+              "created_by": created_by}
+    for attempt in range(_ATTEMPTS):
+        now = _now()
+        try:
+            with engine.begin() as conn:  # a new transaction on every attempt
+                next_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_T.c.note_id), 0))).scalar() or 0)
+                next_id += 1
+                conn.execute(_T.insert().values(note_id=next_id, created_at=now, updated_at=now, **values))
+            return next_id
+        except sa.exc.DBAPIError as exc:
+            if attempt + 1 >= _ATTEMPTS or not _is_write_conflict(exc):
+                raise
+            time.sleep(random.uniform(0.0, 0.005 * (attempt + 1)))  # jitter so racing writers spread out
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 _EDITABLE = ("cause", "action", "owner_id", "due_date", "status", "metric_id", "scope_type", "scope_id")
