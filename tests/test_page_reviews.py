@@ -69,6 +69,12 @@ def test_empty_database_says_what_to_do(open_page, empty_url):
     assert any(t("drill_empty", "en") in i.value for i in at.info)
 
 
+def number(text: str) -> float | None:
+    """A shown cell back to a number: "¥1,234" -> 1234, "+12.5%" -> 12.5, "—" -> None."""
+    cleaned = text.replace("¥", "").replace(",", "").replace("%", "").replace("+", "")
+    return None if cleaned in ("—", "") else float(cleaned)
+
+
 def subheaders(at: AppTest) -> list[str]:
     return [h.value for h in at.subheader]
 
@@ -82,7 +88,7 @@ def test_both_modes_render(open_page, demo_url, mode):
     assert t("reviews_ui_carried", "en") in heads and t("reviewdoc_sec_off_track", "en") in heads
     kpis = frame_with(at, "Weighted gap")
     assert len(kpis) >= 3
-    gaps = kpis["Weighted gap"].dropna().tolist()
+    gaps = [number(v) for v in kpis["Weighted gap"]]
     assert gaps == sorted(gaps, reverse=True) and min(gaps) > 0  # off track first, only those behind
     if mode == "weekly":
         assert t("reviewdoc_sec_trend", "en") in heads
@@ -102,10 +108,12 @@ def test_waterfall_leads_vs_previous_by_channel(open_page, demo_url):
     at = open_page(demo_url, mode="monthly", review="2026-10", asof=ASOF, gap_metric="leads", vs="previous",
                    by="channel")
     table = frame_with(at, "Contribution")
-    rows = table[table["Channel"] != "total"].sort_values("Contribution")
+    table["value"] = [number(v) for v in table["Contribution"]]
+    rows = table[table["Channel"] != "total"].sort_values("value")
     assert demo.SLIDING_CHANNEL in rows["Channel"].head(2).tolist()
-    total = table.loc[table["Channel"] == "total", "Contribution"].iloc[0]
-    assert rows["Contribution"].sum() == pytest.approx(total)
+    total = table.loc[table["Channel"] == "total", "value"].iloc[0]
+    assert rows["value"].sum() == pytest.approx(total, abs=len(rows))  # shown rounded to whole leads
+    assert rows["value"].sum() == total  # counts: the parts add up exactly
     assert any("Additive" in c.value for c in at.caption)
 
 

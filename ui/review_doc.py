@@ -59,29 +59,21 @@ def cell_text(section: Section, column: str, row: int) -> str | None:
     number = None if value is None or pd.isna(value) else float(value)
     if fmt == "pct":
         return "—" if number is None else f"{number * 100:+.1f}%"
+    if fmt in ("count", "money") and number is not None and section.formats[column] == "row" and _signed(column):
+        return ("+" if number > 0 else "") + format_value(number, fmt)
     if fmt == "score":
         return "—" if number is None else f"{number:,.1f}"
     return format_value(number, fmt)
 
 
-_NUMBER_FORMATS = {"count": ("%,.0f", 1.0), "money": ("¥%,.0f", 1.0), "ratio": ("%.1f%%", 100.0),
-                   "pct": ("%+.1f%%", 100.0), "score": ("%.1f", 1.0)}
+def _signed(column: str) -> bool:
+    return any(w in column for w in ("deviation", "change", "contribution"))
 
 
-def shown_table(section: Section) -> tuple[pd.DataFrame, dict[str, object]]:
-    """The section's shown columns headed in the document's language, and their column config: columns of one
-    unit stay numbers (they sort as numbers), columns mixing units (format ``row``) become text."""
-    data: dict[str, object] = {}
-    config: dict[str, object] = {}
-    for c in section.columns:
-        head, fmt = section.header(c), section.formats[c]
-        if fmt in _NUMBER_FORMATS:
-            printf, scale = _NUMBER_FORMATS[fmt]
-            data[head] = pd.to_numeric(section.table[c], errors="coerce").astype("float64") * scale
-            config[head] = st.column_config.NumberColumn(head, format=printf)
-        else:
-            data[head] = [cell_text(section, c, i) for i in range(len(section.table))]
-    return pd.DataFrame(data), config
+def shown_table(section: Section) -> pd.DataFrame:
+    """The section's shown columns as people read them ("—" for no value), headed in the document's language."""
+    return pd.DataFrame({section.header(c): [cell_text(section, c, i) or "—" for i in range(len(section.table))]
+                         for c in section.columns})
 
 
 def render_section(section: Section, *, heading: bool = True, key: str | None = None) -> None:
@@ -94,8 +86,7 @@ def render_section(section: Section, *, heading: bool = True, key: str | None = 
         if section.empty_text:
             st.info(section.empty_text, icon=":material/info:")
     elif section.key != "trend":
-        table, config = shown_table(section)
-        st.dataframe(table, column_config=config, hide_index=True, width="stretch", key=key or f"sec_{section.key}")
+        st.dataframe(shown_table(section), hide_index=True, width="stretch", key=key or f"sec_{section.key}")
     trends = [c for c in section.charts if c.kind == "trend"]
     for chart in section.charts:
         if chart.kind == "bars" and len(chart.data.dropna()):

@@ -96,7 +96,8 @@ def carried_over(engine: Engine, label: str) -> None:
     for r in carried.itertuples(index=False):
         row = st.container(border=True, horizontal=True, vertical_alignment="center")
         due = r.due_date.isoformat() if isinstance(r.due_date, dt.date) else "—"
-        row.markdown(tr("reviews_ui_note_line", period=r.period, metric=r.metric_id or "—",
+        metric = registry.METRICS[r.metric_id].name(lang()) if r.metric_id in registry.METRICS else r.metric_id or "—"
+        row.markdown(tr("reviews_ui_note_line", period=r.period, metric=metric,
                         scope=f"{r.scope_type}:{r.scope_id}" if r.scope_id else r.scope_type,
                         action=r.action or "—", owner=r.owner_id or "—", due=due, cause=r.cause or "—"))
         if row.button(tr("reviews_ui_mark_done"), key=f"done_{r.note_id}", icon=":material/check:"):
@@ -105,7 +106,8 @@ def carried_over(engine: Engine, label: str) -> None:
 
 
 def _vs_name(vs: str) -> str:
-    return tr(f"reviews_vs_{vs.replace('-', '_')}")
+    text = tr(f"reviews_vs_{vs.replace('-', '_')}")
+    return text[:1].upper() + text[1:]
 
 
 def gap_metrics(plan: Plan | None) -> list[str]:
@@ -175,8 +177,4 @@ def note_form(engine: Engine, label: str, metric: str | None) -> None:
                                created_by="dashboard")
                 st.toast(tr("reviews_ui_note_saved"), icon=":material/check:")
     own = notes.notes_for(engine, label)
-    if own.empty:
-        st.caption(tr("reviews_ui_notes_none"))
-    else:
-        cols = ["metric_id", "scope_type", "scope_id", "cause", "action", "owner_id", "due_date", "status", "created_at"]
-        st.dataframe(own[cols], hide_index=True, width="stretch", key="notes_table")
+    review_doc.render_section(build.notes_section("notes", own, lang()), heading=False, key="notes_table")

@@ -106,7 +106,7 @@ _KPI_HEADERS = {"kpi": "reviews_ui_col_kpi", "scope": "reviews_ui_col_scope", "w
                 "projected": "reviews_ui_col_projected", "wtd_target": "reviewdoc_col_wtd_target",
                 "wtd_actual": "reviewdoc_col_wtd_actual", "wtd_deviation": "reviewdoc_col_wtd_dev",
                 "period_target": "reviewdoc_col_period_target", "period_actual": "reviewdoc_col_period_actual",
-                "score": "reviewdoc_col_score"}
+                "score": "reviewdoc_col_score", "card": "reviews_ui_col_card"}
 
 
 def _headers(keys: dict[str, str], lang: str, **extra: str) -> dict[str, str]:
@@ -122,8 +122,8 @@ def off_track_section(kpis: pd.DataFrame, lang: str) -> Section:
     """KPIs below target, largest weighted gap first."""
     behind = kpis[kpis["weighted_gap"] > 0].sort_values("weighted_gap", ascending=False, kind="stable")
     table = _doc_units(behind.assign(pace=_pace_text(behind, lang))).reset_index(drop=True)
-    formats = {"kpi": "text", "scope": "text", "weight": "score", "target": "row", "actual": "row", "deviation": "row",
-               "deviation_pct": "pct", "achievement": "ratio", "weighted_gap": "score", "pace": "text"}
+    formats = {"kpi": "text", "scope": "text", "card": "text", "weight": "score", "target": "row", "actual": "row",
+               "deviation": "row", "deviation_pct": "pct", "achievement": "ratio", "weighted_gap": "score", "pace": "text"}
     chart = Chart("bars", t("reviews_ui_col_ach", lang),
                   pd.DataFrame({"label": [f"{k} · {s}" for k, s in zip(table["kpi"], table["scope"], strict=True)],
                                 "value": table["achievement"]}), unit="ratio", reference=1.0)
@@ -240,7 +240,7 @@ def gap_section(engine: Engine, metric: str, label: str, vs: str, by: str, throu
     formats = {g.key_column: "text", **{c: unit if unit in ("money", "ratio") else "count"
                                         for c in table.columns if c != g.key_column}}
     headers = {g.key_column: t(f"reviews_ui_by_{by}", lang), "actual": t("reviews_ui_col_actual", lang),
-               "comparison": t("reviews_vs_" + vs.replace("-", "_"), lang),
+               "comparison": _capital(t("reviews_vs_" + vs.replace("-", "_"), lang)),
                "contribution": t("reviews_ui_col_contribution", lang),
                "rate_part": t("reviewdoc_col_rate_part", lang), "mix_part": t("reviewdoc_col_mix_part", lang)}
     charts: tuple[Chart, ...] = ()
@@ -275,6 +275,10 @@ def notes_section(key: str, frame: pd.DataFrame, lang: str) -> Section:
                "written": t("reviewdoc_col_written", lang)}
     return Section(key, t(f"reviewdoc_sec_{key}", lang), table.reset_index(drop=True), formats, headers,
                    empty_text=t(f"reviewdoc_sec_{key}_empty", lang))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _doc_units(frame: pd.DataFrame) -> pd.DataFrame:

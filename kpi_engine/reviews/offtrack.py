@@ -55,7 +55,7 @@ def review_frame(engine: Engine, plan: Plan, start: dt.date, end: dt.date, day: 
         ach = score_kpi(actual, target, direction=direction, unit=unit, rules=rules).achievement
         p = pacing.pace(mtd, k.base, (plan.start, plan.end), to_date_end, direction=direction, additive=cumulative)
         dev = None if actual is None or target is None else actual - target
-        rows.append({"kpi": kpi_name(k.metric, lang), "metric": k.metric, "scope": k.scope,
+        rows.append({"kpi": kpi_name(k.metric, lang), "metric": k.metric, "scope": k.scope, "card": plan.card_of(k),
                      "unit": unit, "direction": direction, "weight": k.weight, "target": target, "actual": actual, "deviation": dev,
                      "deviation_pct": dev / target if dev is not None and target else None,
                      "achievement": ach, "weighted_gap": None if ach is None else k.weight * (1 - min(ach, 1.0)),

@@ -2,7 +2,7 @@
 against the target line, and pacing to the end of the plan period.
 
 Dates: the review is held on ``as_of`` with data through the day before (like the Standup). The review week is a
-complete ISO week (Monday..Sunday); the week to date is the following week up to the data day (empty on a Monday).
+complete ISO week (Monday..Sunday); the week to date is the current week up to the data day (empty on a Monday).
 Targets of metrics that add up over time are the stored monthly targets (what an activated plan publishes)
 pro-rated by calendar days, falling back to the plan's own target pro-rated when none is stored; rate targets
 (CPL, conversion rates, growth) apply as they are.
@@ -44,10 +44,11 @@ def last_complete_week(as_of: dt.date) -> dt.date:
 
 
 def week_to_date(week_start: dt.date, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The week after the review week, up to the data day; None when it has no day yet."""
-    start = week_start + dt.timedelta(days=7)
-    end = min(start + dt.timedelta(days=6), data_day(as_of))
-    return (start, end) if end >= start else None
+    """This week (the one of ``as_of``) up to the data day; None on its Monday (no day with data yet) and when
+    the review week is not an earlier one."""
+    start = periods.period_start(as_of, "week")
+    end = data_day(as_of)
+    return (start, end) if week_start < start <= end else None
 
 
 def ordered(kpis: Sequence[Kpi]) -> list[int]:
