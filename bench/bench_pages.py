@@ -35,6 +35,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 
 from kpi_engine import demo, store  # noqa: E402
+from kpi_engine.demo.plans import activate_demo_plans  # noqa: E402
 
 APP = ROOT / "app.py"
 CACHE_DIR = Path(tempfile.gettempdir()) / "kpi_bench_pages"
@@ -61,7 +62,7 @@ def page_scripts() -> list[str]:
 
 
 def _generator_hash() -> str:
-    digest = hashlib.sha1()
+    digest = hashlib.sha1(b"with-plans")
     for path in sorted((ROOT / "kpi_engine" / "demo").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
@@ -79,7 +80,9 @@ def demo_store(scale: float, *, seed: int, months: int, end: dt.date, fresh: boo
         stale.unlink(missing_ok=True)
     t0 = time.perf_counter()
     url = f"duckdb:///{partial}"
-    demo.generate(store.get_engine(url), months=months, seed=seed, scale=scale, end=end)
+    engine = store.get_engine(url)
+    demo.generate(engine, months=months, seed=seed, scale=scale, end=end)
+    activate_demo_plans(engine, end)  # as init-demo does: Reviews and Scorecards score a plan
     store.dispose_engine(url)
     os.replace(partial, path)  # only a complete store is ever reused
     return f"duckdb:///{path}", time.perf_counter() - t0, False
