@@ -1,9 +1,12 @@
 """Scorecards: the team's and each person's final score, grade and bonus, with every calculation written out.
 
-State in the URL: ``plan``, ``card`` and ``asof`` (default today).
+State in the URL: ``plan``, ``card`` and ``asof`` (the meeting day, default today; scored with data through the day
+before).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
@@ -21,7 +24,7 @@ st.caption(tr("plans_ui_sc_intro"))
 drill.init_state()
 ui.init_state()
 engine = get_engine()
-as_of = drill.as_of()
+as_of = drill.as_of() - dt.timedelta(days=1)  # like the Standup and the Reviews: data through the day before
 
 plans = store.list_plans(engine)
 if plans.empty:

@@ -26,7 +26,7 @@ APP = ROOT / "app.py"
 PAGE = "pages/scorecards.py"
 TIMEOUT = 90
 END = dt.date(2026, 11, 22)
-ASOF = {"asof": "2026-11-22"}
+ASOF = {"asof": "2026-11-23"}  # the meeting day: data through 2026-11-22 (END)
 
 
 

@@ -159,7 +159,7 @@ def test_people_scores_from_the_active_plan(open_page, plan_url) -> None:
 
     day = dt.date(2026, 11, 23)
     at = open_page(plan_url, period="month", date="2026-11-15", asof=day.isoformat())
-    expected = people_scores(store.get_engine(plan_url), as_of=day)
+    expected = people_scores(store.get_engine(plan_url), as_of=day - dt.timedelta(days=1))
     assert len(expected) == 5 and expected["grade"].notna().all()
     shown = frames_with(at, "final_score")[0]
     assert list(shown["card"]) == list(expected["card"])
