@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import periods
 from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
+from kpi_engine.plans.evaluate import PlanScore
 from kpi_engine.plans.model import Plan
 from kpi_engine.reviews import gap, monthly, notes, offtrack, weekly
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
@@ -171,9 +172,9 @@ def monthly_sections(engine: Engine, plan: Plan, start: dt.date, end: dt.date, t
     return out
 
 
-def team_section(score: object, lang: str) -> Section:
-    frame = monthly.team_achievement(score, lang)  # type: ignore[arg-type]
-    card = score.main  # type: ignore[attr-defined]
+def team_section(score: PlanScore, lang: str) -> Section:
+    frame = monthly.team_achievement(score, lang)
+    card = score.main
     tot = card.totals
     line = t("reviewdoc_team_line", lang, weighted=format_score(tot.weighted), final=format_score(tot.final),
              grade=tot.grade or "—", bonus=format_value(tot.bonus, "money"))
@@ -183,7 +184,7 @@ def team_section(score: object, lang: str) -> Section:
     chart = Chart("bars", t("reviews_ui_col_ach", lang), pd.DataFrame({"label": table["kpi"], "value": table["achievement"]}),
                   unit="ratio", reference=1.0)
     return Section("team", t("reviewdoc_sec_team", lang), table, formats, _headers(_KPI_HEADERS, lang),
-                   row_unit="unit", charts=(chart,), text=(line, *score.notes(lang)))  # type: ignore[attr-defined]
+                   row_unit="unit", charts=(chart,), text=(line, *score.notes(lang)))
 
 
 def people_section(frame: pd.DataFrame, metrics: list[str], lang: str) -> Section:
