@@ -16,7 +16,7 @@ import streamlit as st
 from kpi_engine import store
 from kpi_engine.reviews import build
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
-from kpi_engine.scoring import format_value
+from kpi_engine.reviews.svg import format_number, signed_column
 from ui.charts import ACTUAL_COLOR, FONT_SIZE, TARGET_COLOR, achievement_chart, value_format
 from ui.db import db_url, version
 from ui.waterfall import waterfall_chart, waterfall_frame
@@ -50,29 +50,14 @@ def full_document(doc: ReviewDocument, gap: Section | None) -> ReviewDocument:
     return build.with_notes(store.get_engine(db_url()), with_gap)
 
 
-def cell_text(section: Section, column: str, row: int) -> str | None:
-    """One cell as people read it ("—" for no value)."""
-    value = section.table[column].iloc[row]
-    fmt = section.unit_of(column, row)
-    if fmt in ("text", "date"):
-        return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    number = None if value is None or pd.isna(value) else float(value)
-    if fmt == "pct":
-        return "—" if number is None else f"{number * 100:+.1f}%"
-    if fmt in ("count", "money") and number is not None and section.formats[column] == "row" and _signed(column):
-        return ("+" if number > 0 else "") + format_value(number, fmt)
-    if fmt == "score":
-        return "—" if number is None else f"{number:,.1f}"
-    return format_value(number, fmt)
-
-
-def _signed(column: str) -> bool:
-    return any(w in column for w in ("deviation", "change", "contribution"))
+def cell_text(section: Section, column: str, row: int) -> str:
+    """One cell as people read it ("—" for no value), formatted as in the printed report."""
+    return format_number(section.table[column].iloc[row], section.unit_of(column, row), signed=signed_column(column))
 
 
 def shown_table(section: Section) -> pd.DataFrame:
     """The section's shown columns as people read them ("—" for no value), headed in the document's language."""
-    return pd.DataFrame({section.header(c): [cell_text(section, c, i) or "—" for i in range(len(section.table))]
+    return pd.DataFrame({section.header(c): [cell_text(section, c, i) for i in range(len(section.table))]
                          for c in section.columns})
 
 

@@ -8,14 +8,12 @@ contribution or change) show negative values in red and positive ones in green.
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from kpi_engine.i18n import t
 from kpi_engine.reviews.document import ReviewDocument, Section
-from kpi_engine.reviews.svg import FONT, chart_svg, format_number, is_missing
+from kpi_engine.reviews.svg import FONT, chart_svg, format_number, is_missing, signed_column
 
-_SIGNED_COLUMN = re.compile(r"deviation|contribution|delta|change", re.IGNORECASE)
 _NUMERIC_UNITS = ("count", "money", "ratio", "pct", "score")
 
 CSS = f"""
@@ -64,7 +62,7 @@ footer {{ border-top: 1px solid var(--line); margin-top: 24px; padding-top: 6px;
 
 def _cell(section: Section, column: str, row: int, value: object) -> str:
     unit = section.unit_of(column, row)
-    text = format_number(value, unit, signed=bool(_SIGNED_COLUMN.search(column)))
+    text = format_number(value, unit, signed=signed_column(column))
     classes = []
     if unit in _NUMERIC_UNITS:
         classes.append("num")
@@ -72,7 +70,7 @@ def _cell(section: Section, column: str, row: int, value: object) -> str:
         classes.append("date")
     if is_missing(value):
         classes.append("none")
-    elif unit in _NUMERIC_UNITS and (unit == "pct" or _SIGNED_COLUMN.search(column)):
+    elif unit in _NUMERIC_UNITS and (unit == "pct" or signed_column(column)):
         try:
             v = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):

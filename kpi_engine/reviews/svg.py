@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from html import escape
 
@@ -31,6 +32,14 @@ def is_missing(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+_SIGNED_COLUMN = re.compile(r"deviation|contribution|delta|change", re.IGNORECASE)
+
+
+def signed_column(column: str) -> bool:
+    """Columns of changes (deviation, contribution, change ...) show a + on gains."""
+    return bool(_SIGNED_COLUMN.search(column))
 
 
 def format_number(value: object, unit: str = "count", *, signed: bool = False, symbol: str = "¥") -> str:

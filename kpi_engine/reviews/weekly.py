@@ -18,13 +18,12 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import pacing, periods, targets
 from kpi_engine.metrics import registry
-from kpi_engine.metrics.growth import compute_growth
+from kpi_engine.metrics.growth import compute_growth, ref_text
 from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.metrics.scopes import KEY_COLUMNS
 from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
-from kpi_engine.reviews.offtrack import kpi_name
 from kpi_engine.scoring import Rules, score_kpi
 
 SCOPE_ORDER: dict[str, int] = {"team": 0, "person": 1, "channel": 2, "campaign": 3}
@@ -90,16 +89,23 @@ def stored_targets(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.
 def weekly_kpis(engine: Engine, plan: Plan, week_start: dt.date, as_of: dt.date, lang: str = "en") -> pd.DataFrame:
     """One row per KPI (team, people, channels): the week's target, actual, deviation (absolute and as a fraction
     of the target), achievement, weighted gap; the week to date; the plan period so far, its projection and pace."""
-    week_end = week_start + dt.timedelta(days=6)
-    wtd = week_to_date(week_start, as_of)
-    pace_day = min(data_day(as_of), plan.end)
+    return kpi_rows(engine, plan, week_start, week_start + dt.timedelta(days=6), min(data_day(as_of), plan.end), lang,
+                    to_date=week_to_date(week_start, as_of))
+
+
+def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day: dt.date, lang: str = "en", *,
+             to_date: tuple[dt.date, dt.date] | None = None) -> pd.DataFrame:
+    """One row per KPI of ``plan`` (team, people, channels) over [start, end]: target, actual, deviation (absolute
+    and as a fraction of the target), achievement, weighted gap = weight x (1 - achievement, capped at 100%;
+    none for guardrails); ``to_date`` (the week to date) as wtd_*; the plan period up to ``pace_day``, its
+    projection to the plan's end and the pace status (on_track, at_risk, off_track; None without one)."""
     rules = Rules.from_settings()
     kpis = plan.kpis
-    stored = stored_targets(engine, kpis, week_start, wtd[1] if wtd else week_end)
-    week = kpi_actuals(engine, kpis, week_start, week_end, plan.grain)
-    to_date = kpi_actuals(engine, kpis, wtd[0], wtd[1], plan.grain) if wtd else [(None, None, None)] * len(kpis)
-    so_far = (kpi_actuals(engine, kpis, plan.start, pace_day, plan.grain) if pace_day >= plan.start
-              else [(None, None, None)] * len(kpis))
+    none = [(None, None, None)] * len(kpis)
+    stored = stored_targets(engine, kpis, start, max(end, to_date[1]) if to_date else end)
+    period = kpi_actuals(engine, kpis, start, end, plan.grain)
+    wtd = kpi_actuals(engine, kpis, to_date[0], to_date[1], plan.grain) if to_date else none
+    so_far = kpi_actuals(engine, kpis, plan.start, pace_day, plan.grain) if pace_day >= plan.start else none
     rows = []
     for i in ordered(kpis):
         k = kpis[i]
@@ -107,11 +113,11 @@ def weekly_kpis(engine: Engine, plan: Plan, week_start: dt.date, as_of: dt.date,
         m = registry.METRICS.get(mid)
         unit = "ratio" if kind else (m.unit if m else "count")
         direction = catalog.direction(k.metric)
-        target = kpi_target(k, plan, week_start, week_end, stored)
-        actual = week[i][0]
+        target = kpi_target(k, plan, start, end, stored)
+        actual = period[i][0]
         ach = score_kpi(actual, target, direction=direction, unit=unit, rules=rules).achievement
-        wtd_target = kpi_target(k, plan, wtd[0], wtd[1], stored) if wtd else None
-        wtd_actual = to_date[i][0]
+        wtd_target = kpi_target(k, plan, to_date[0], to_date[1], stored) if to_date else None
+        wtd_actual = wtd[i][0]
         p = pacing.pace(so_far[i][0], k.base, (plan.start, plan.end), pace_day, direction=direction,
                         additive=catalog.cumulative(k.metric))
         rows.append({
@@ -129,6 +135,12 @@ def weekly_kpis(engine: Engine, plan: Plan, week_start: dt.date, as_of: dt.date,
     for col in numeric:
         frame[col] = pd.to_numeric(frame.get(col), errors="coerce").astype("float64")
     return frame
+
+
+def kpi_name(metric_ref: str, lang: str = "en") -> str:
+    """A plan KPI's name: the metric's, or its growth's ("Brand search volume growth (year over year)")."""
+    mid = split_metric(metric_ref)[1]
+    return ref_text(metric_ref, lang)[0] if mid in registry.METRICS else metric_ref
 
 
 def _diff(actual: float | None, target: float | None) -> float | None:
