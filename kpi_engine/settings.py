@@ -37,6 +37,7 @@ class Settings:
     ltv_churn_cap_months: float = 60.0
     # Pacing (SPEC section 5): KPI floor, and budget pacing bands against the pro-rated plan
     pacing_floor: float = 0.5
+    pacing_on_track_from: float = 1.0
     budget_underspend_below: float = 0.7
     budget_on_track_from: float = 0.9
     budget_overspend_above: float = 1.1
@@ -58,6 +59,10 @@ class Settings:
     feedback_weight_cross_department: float = 0.15
     feedback_weight_self: float = 0.10
     quantitative_share: float = 0.8
+    # Evidence needed to grade a card: measured weight / total weight (below it: "not enough data to grade")
+    min_measured_weight: float = 0.6
+    # Default pro-rating of a period's target over its days: calendar | working (Chinese workdays) | seasonal
+    default_prorate: str = "calendar"
     # Uploads
     max_reported_issues: int = 100_000
     upload_user: str = field(default_factory=lambda: os.environ.get("KPI_USER", "") or os.environ.get("USER", "") or "unknown")
@@ -76,6 +81,8 @@ SETTING_DOCS: dict[str, dict[str, str]] = {
                              "zh": "客户生命周期价值中预期客户生命周期（1 / 月流失率）的上限（月）。"},
     "pacing_floor": {"en": "Share of the target below which a KPI projected at period end is off track (between it and 100%: at risk).",
                      "zh": "预计期末完成率低于该比例的 KPI 为落后（介于该比例与 100% 之间为有风险）。"},
+    "pacing_on_track_from": {"en": "Share of the target from which a KPI projected at period end is on track.",
+                             "zh": "预计期末完成率达到该比例的 KPI 为正常推进。"},
     "budget_underspend_below": {"en": "Spend under this share of the pro-rated budget is underspending.",
                                 "zh": "花费低于按进度分摊预算的该比例即为花费不足。"},
     "budget_on_track_from": {"en": "Spend from this share of the pro-rated budget (up to the overspend bound) is on track; below it, at risk.",
@@ -106,6 +113,10 @@ SETTING_DOCS: dict[str, dict[str, str]] = {
     "feedback_weight_self": {"en": "Weight of the self-rating in the 360-degree average.", "zh": "360 度评分平均中自评的权重。"},
     "quantitative_share": {"en": "Default share of the KPI (quantitative) score in the final score; the rest is the 360-degree part.",
                            "zh": "最终得分中 KPI（定量）得分的默认占比；其余为 360 度评价部分。"},
+    "min_measured_weight": {"en": "Share of a scorecard's KPI weight that must be measurable for a grade and bonus (0.6 = 60%); below it the card shows \"not enough data to grade\".",
+                            "zh": "评定等级和奖金所需的可衡量 KPI 权重占比（0.6 = 60%）；低于该比例时显示“数据不足，暂不评级”。"},
+    "default_prorate": {"en": "How a period's target is spread over its days when a plan does not say: calendar (every day alike), working (Chinese working days, public holidays and make-up days included) or seasonal (last year's shape).",
+                        "zh": "计划未指定时目标在期内各天的分摊方式：calendar（按自然日）、working（按中国工作日，含法定节假日与调休）或 seasonal（按去年同期走势）。"},
     "max_reported_issues": {"en": "Upper bound on validation problems kept per upload.", "zh": "每次上传保留的校验问题数量上限。"},
     "upload_user": {"en": "Name recorded as the uploader (from $KPI_USER).", "zh": "记录为上传人的名字（来自 $KPI_USER）。"},
 }
