@@ -19,7 +19,8 @@ Pacing (:func:`pace`) compares an actual so far with a target for the whole peri
 - achievement is ``projected / target`` when higher is better, ``target / projected`` when
   lower is better (a projection of 0 against a lower-is-better target is achieved, ``inf``);
 - on track at achievement ≥ 1, at risk at ≥ ``floor`` (default 0.5), else off track; no
-  status without a positive target, an actual, or an elapsed day.
+  status without a positive target, an actual, or an elapsed day. A closed period (``as_of`` on or
+  after its last day) is never at risk: it has ``achieved`` its target or ``missed`` it.
 
 Budget pacing (:func:`budget_pace`) compares spend so far with the pro-rated plan both ways:
 under 70% underspending, 70–90% at risk, 90–110% on track, above 110% overspending
@@ -38,7 +39,7 @@ from kpi_engine import periods
 from kpi_engine.settings import Settings, get_settings
 
 METHODS: tuple[str, ...] = ("calendar", "working", "seasonal")
-STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track")
+STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track", "achieved", "missed")  # the last two: closed
 BUDGET_STATUSES: tuple[str, ...] = ("underspending", "at_risk", "on_track", "overspending")
 
 Range = tuple[dt.date, dt.date]
@@ -139,7 +140,10 @@ def pace(actual: float | None, target: float | None, period: Range, as_of: dt.da
         achievement = projected / target
     else:
         achievement = math.inf if projected <= 0 else target / projected
-    status = "on_track" if achievement >= 1 else "at_risk" if achievement >= floor else "off_track"
+    if as_of >= end:  # a closed period is never "at risk": it reached its target or missed it
+        status = "achieved" if achievement >= 1 else "missed"
+    else:
+        status = "on_track" if achievement >= 1 else "at_risk" if achievement >= floor else "off_track"
     return Pace(status, projected, achievement, expected, elapsed)
 
 

@@ -42,6 +42,9 @@ Step = tuple[str, dict[str, str]]
 TIERS: tuple[str, ...] = ("no_data", "no_target", "below_floor", "below_base", "between", "at_challenge",
                           "above_base", "zero_lower")
 GRADES: tuple[str, ...] = ("S", "A", "B", "C", "D")
+# A card's status: final (closed period, enough evidence: graded), provisional (the period runs: no grade or
+# bonus yet), insufficient (measured weight below the minimum: "not enough data to grade"), none (nothing measured)
+STATUSES: tuple[str, ...] = ("final", "provisional", "insufficient", "none")
 ROLES: tuple[str, ...] = ("manager", "peer", "subordinate", "cross-department", "self")
 _EPS = 1e-9
 
@@ -58,6 +61,7 @@ class Rules:
         "manager": 0.35, "peer": 0.25, "subordinate": 0.15, "cross-department": 0.15, "self": 0.10})
     share: float = 0.8
     currency_symbol: str = "¥"
+    min_measured_weight: float = 0.6
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Rules:
@@ -69,7 +73,8 @@ class Rules:
                    role_weights={"manager": s.feedback_weight_manager, "peer": s.feedback_weight_peer,
                                  "subordinate": s.feedback_weight_subordinate,
                                  "cross-department": s.feedback_weight_cross_department, "self": s.feedback_weight_self},
-                   share=s.quantitative_share, currency_symbol=s.currency_symbol)
+                   share=s.quantitative_share, currency_symbol=s.currency_symbol,
+                   min_measured_weight=s.min_measured_weight)
 
 
 # --- Formatting numbers for the written calculation ----------------------------------
@@ -314,14 +319,27 @@ class Totals:
     base_bonus: float | None
     bonus: float | None
     steps: tuple[Step, ...] = ()
+    measured_share: float | None = None  # measured weight / total weight of the scored (non-guardrail) KPIs
+    status: str = "final"  # see STATUSES
 
     def explain(self, lang: str = "en") -> list[str]:
         return explain(self.steps, lang)
 
+    @property
+    def graded(self) -> bool:
+        return self.status == "final" and self.grade is not None
+
 
 def totals(entries: Sequence[Entry], *, qualitative: float | None, share: float | None = None,
-           base_bonus: float | None = None, rules: Rules | None = None) -> Totals:
-    """Weighted score, dimension subtotals, guardrail deductions, final score, grade and bonus of one card."""
+           base_bonus: float | None = None, rules: Rules | None = None, provisional: bool = False,
+           closes: str = "") -> Totals:
+    """Weighted score, dimension subtotals, guardrail deductions, final score, grade and bonus of one card.
+
+    A grade and a bonus are given only on enough evidence and only for a closed period: when the
+    measured KPIs carry less than ``rules.min_measured_weight`` of the weight the status is
+    ``insufficient`` ("not enough data to grade"); while the period runs (``provisional``, closing on
+    ``closes``) the score is provisional and the grade and bonus wait for the close.
+    """
     r = rules or Rules.from_settings()
     share = r.share if share is None else float(share)
     sym = r.currency_symbol
@@ -361,7 +379,19 @@ def totals(entries: Sequence[Entry], *, qualitative: float | None, share: float 
             steps.append(("plans_calc_final", {"share": f"{share:g}", "weighted": format_score(weighted),
                                                "rest": f"{1 - share:g}", "qualitative": format_score(qualitative),
                                                "final": format_score(final)}))
-    grade = grade_of(final, r)
+    weight_all = sum(e.weight for e in scored)
+    measured_share = sum(e.weight for e in used) / weight_all if weight_all > 0 else None
+    status = "final"
+    if final is None:
+        status = "none"
+    elif measured_share is None or measured_share < r.min_measured_weight - _EPS:
+        status = "insufficient"
+        steps.append(("scores_not_enough_data", {"measured": format_pct(measured_share),
+                                                 "minimum": format_pct(r.min_measured_weight)}))
+    elif provisional:
+        status = "provisional"
+        steps.append(("scores_provisional", {"closes": closes or "—"}))
+    grade = grade_of(final, r) if status == "final" else None
     if grade is not None:
         bounds = dict(r.grades)
         rule = f"≥ {bounds[grade]:g}" if grade in bounds else f"< {r.grades[-1][1]:g}"
@@ -375,4 +405,4 @@ def totals(entries: Sequence[Entry], *, qualitative: float | None, share: float 
     elif multiplier is not None:
         steps.append(("plans_calc_no_bonus", {}))
     return Totals(before, deductions, weighted, dimension_subtotals(entries), missing, qualitative, share, final, grade,
-                  multiplier, base_bonus, bonus, tuple(steps))
+                  multiplier, base_bonus, bonus, tuple(steps), measured_share, status)

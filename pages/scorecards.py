@@ -6,8 +6,6 @@ before).
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from kpi_engine.plans import store
@@ -24,7 +22,7 @@ st.caption(tr("plans_ui_sc_intro"))
 drill.init_state()
 ui.init_state()
 engine = get_engine()
-as_of = drill.as_of() - dt.timedelta(days=1)  # like the Standup and the Reviews: data through the day before
+as_of = drill.as_of()  # the morning; the engine scores the data through the day before, as everywhere
 
 plans = store.list_plans(engine)
 if plans.empty:

@@ -7,8 +7,6 @@ and the sidebar's period.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -89,7 +87,7 @@ if not ui.empty_database():
     if v is not None:
         ui.freshness_note(v)
         team_section(v)
-        detail.plan_scores(v.as_of - dt.timedelta(days=1))  # data through the day before, as everywhere
+        detail.plan_scores(v.as_of)  # the morning; scored on the data through the day before, as everywhere
         st.header(tr("drill_people"), anchor=False)
         people = ui.cached("person_overview", v.start, v.end)
         if people.empty:

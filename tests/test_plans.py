@@ -251,18 +251,33 @@ def test_scorecards_of_a_closed_month_by_hand(engine: sa.Engine) -> None:
     assert summary["grade"].tolist() == ["C", "A", "S"]
 
 
-def test_a_running_period_uses_the_data_so_far_against_the_full_target_with_pacing(engine: sa.Engine) -> None:
+def test_a_running_period_is_scored_against_the_target_pro_rated_to_the_days_so_far(engine: sa.Engine) -> None:
     seed(engine)
-    score = evaluate.score_plan(engine, yamlio.plan_from_yaml(PLAN_YAML), as_of=dt.date(2026, 10, 10))
+    # the morning of 11 October: data through the 10th, 10 of October's 31 days
+    score = evaluate.score_plan(engine, yamlio.plan_from_yaml(PLAN_YAML), as_of=dt.date(2026, 10, 11))
     assert score.running and score.effective_end == dt.date(2026, 10, 10)
     leads = score.card("team").kpis[0]
-    assert leads.actual == 2 and leads.score.score == pytest.approx(50.0)  # 2 of the full month's 4
+    assert leads.actual == 2 and leads.provisional and leads.elapsed == pytest.approx(10 / 31)
+    # base 4 and challenge 5 for the month -> 4 x 10/31 = 1.29 and 5 x 10/31 = 1.61 so far: 2 is beyond the challenge
+    assert leads.target == pytest.approx(4 * 10 / 31) and leads.score.score == pytest.approx(120.0)
     assert leads.pace.status == "on_track" and leads.pace.projected == pytest.approx(2 / (10 / 31))
+    assert "Target to date" in leads.explain("en") and "截至目前的目标" in leads.explain("zh")
     assert "still running" in score.notes()[1] and "10 of 31 days" in score.notes()[1]
     assert "on track" in leads.explain("en") and "进度正常" in leads.explain("zh")
+    cpl = score.card("p2").kpis[0]  # a rate: its target does not shrink with the days
+    assert cpl.target == 200 and cpl.actual == pytest.approx(150.0)
+    for card in score.cards:  # provisional: no grade and no bonus before the period closes
+        assert card.totals.status in ("provisional", "insufficient", "none")
+        assert card.totals.grade is None and card.totals.bonus is None
+    assert "the period closes (2026-10-31)" in " ".join(score.card("p2").explain("en"))
     early = evaluate.score_plan(engine, yamlio.plan_from_yaml(PLAN_YAML), as_of=dt.date(2026, 9, 20))
     assert early.not_started and all(r.score.score is None for c in early.cards for r in c.kpis)
     assert "nothing to score yet" in early.notes()[1]
+    first_morning = evaluate.score_plan(engine, yamlio.plan_from_yaml(PLAN_YAML), as_of=dt.date(2026, 10, 1))
+    assert first_morning.not_started  # on the morning of the 1st there is no October data yet
+    closed = evaluate.score_plan(engine, yamlio.plan_from_yaml(PLAN_YAML), as_of=dt.date(2026, 11, 1))
+    assert not closed.running and closed.card("p2").totals.status == "final" and closed.card("p2").totals.grade == "A"
+    assert all(r.pace is None for c in closed.cards for r in c.kpis)  # a closed month is never "at risk"
 
 
 def test_growth_idle_campaigns_and_empty_ranges(engine: sa.Engine) -> None:
@@ -303,7 +318,7 @@ def test_people_scores_for_the_team_page(engine: sa.Engine) -> None:
     saved = store.save_plan(engine, yamlio.plan_from_yaml(PLAN_YAML))
     assert report.people_scores(engine, as_of=dt.date(2026, 10, 31)).empty  # nothing active yet
     store.activate_plan(engine, saved.plan_id, acknowledge=True, as_of=dt.date(2026, 10, 31))
-    scores = report.people_scores(engine, as_of=dt.date(2026, 10, 31))
+    scores = report.people_scores(engine, as_of=dt.date(2026, 11, 1))  # the morning after October closed
     assert scores["card"].tolist() == ["team", "p2", "p3"] and scores["grade"].tolist() == ["C", "A", "S"]
     assert scores["version"].tolist() == [1, 1, 1] and not scores["running"].any()
 
@@ -350,7 +365,7 @@ def test_the_kpi_table_round_trips_and_reports_bad_cells() -> None:
 def test_a_note_says_when_the_data_ends_before_the_day_scored(engine: sa.Engine) -> None:
     seed(engine)
     plan = yamlio.plan_from_yaml(PLAN_YAML)
-    fresh = evaluate.score_plan(engine, plan, as_of=dt.date(2026, 10, 15))  # L3 was created on the 15th
+    fresh = evaluate.score_plan(engine, plan, as_of=dt.date(2026, 10, 16))  # L3 was created on the 15th
     assert fresh.data_end == dt.date(2026, 10, 15) and not any("data end" in n for n in fresh.notes())
     stale = evaluate.score_plan(engine, plan, as_of=dt.date(2026, 11, 5))
     assert stale.data_end == dt.date(2026, 10, 15)

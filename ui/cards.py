@@ -14,10 +14,12 @@ import streamlit as st
 # Pacing status -> badge colour (budget statuses included: spend is paced both ways).
 STATUS_COLORS: dict[str, str] = {
     "on_track": "green", "at_risk": "orange", "off_track": "red", "underspending": "red", "overspending": "red",
+    "achieved": "green", "missed": "red",
 }
 STATUS_ICONS: dict[str, str] = {
     "on_track": ":material/check_circle:", "at_risk": ":material/warning:", "off_track": ":material/error:",
     "underspending": ":material/south:", "overspending": ":material/north:",
+    "achieved": ":material/check_circle:", "missed": ":material/error:",
 }
 _EDGE = {"green": "#2e7d32", "orange": "#ef6c00", "red": "#c62828", "gray": "#9e9e9e"}
 

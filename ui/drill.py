@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import drill, funnel, store
+from kpi_engine import clock, drill, funnel, store
 from kpi_engine.metrics import registry
 from kpi_engine.plans import report as plan_report
 from kpi_engine.settings import get_settings
@@ -87,7 +87,7 @@ def sync() -> None:
 def as_of() -> dt.date:
     """``?asof=`` when given, else today."""
     value = st.session_state.get(ASOF)
-    return value if isinstance(value, dt.date) else dt.date.today()
+    return value if isinstance(value, dt.date) else clock.business_today()
 
 
 def view() -> View | None:

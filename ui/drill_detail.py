@@ -111,14 +111,16 @@ def leads_list(where: Mapping[str, str], v: View, scope_key: str) -> None:
 
 
 def plan_scores(day: dt.date) -> None:
-    """The team's and each person's current final score, grade and bonus from the active plans whose period
-    contains ``day`` (nothing when there is none), with a link to each scorecard."""
+    """The team's and each person's final score, grade and bonus on the morning ``day`` from the active plans
+    whose period contains the day before (nothing when there is none), with a link to each scorecard."""
     scores = cached("people_scores", as_of=day, lang=lang())
     if scores.empty:
         return
     st.subheader(tr("drill_scores_title"), anchor=False)
     shown = pd.DataFrame({"card": scores["card"], "label": scores["label"], "period": scores["period"],
-                          "final_score": scores["final_score"].astype("float64"), "grade": scores["grade"],
+                          "final_score": scores["final_score"].astype("float64"),
+                          "grade": [g if isinstance(g, str) else tr(f"scores_status_{s}")  # why there is no grade
+                                    for g, s in zip(scores["grade"], scores["status"], strict=True)],
                           "bonus": [fmt(b, "money") for b in scores["bonus"]]})
     num = st.column_config.NumberColumn
     st.dataframe(shown, hide_index=True, width="stretch", key="team_plan_scores", column_config={

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods, schema
+from kpi_engine import clock, periods, schema
 from kpi_engine.metrics import registry
 from kpi_engine.plans.model import Plan, split_metric
 from kpi_engine.reviews import build, gap, notes
@@ -41,7 +41,7 @@ def init_state() -> None:
 
 def as_of() -> dt.date:
     value = st.session_state.get(ASOF)
-    return value if isinstance(value, dt.date) else dt.date.today()
+    return value if isinstance(value, dt.date) else clock.business_today()
 
 
 def default_label(mode: str, day: dt.date) -> str:

@@ -13,11 +13,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
+from kpi_engine import clock
 from kpi_engine import store as kstore
 from kpi_engine.plans import report, store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD
-from kpi_engine.scoring import format_score, format_value
+from kpi_engine.scoring import explain, format_score, format_value
 from ui import charts, state
 from ui.db import db_url, version
 from ui.i18n import lang, tr
@@ -34,8 +35,9 @@ def init_state() -> None:
 
 
 def default_plan(plans: pd.DataFrame, day: dt.date) -> str:
-    """The active plan whose period contains ``day``, else the latest plan (``plans`` is newest first)."""
-    current = store.active_plans(kstore.get_engine(db_url()), day)
+    """The active plan whose period contains the last day of data on the morning ``day``, else the latest plan
+    (``plans`` is newest first)."""
+    current = store.active_plans(kstore.get_engine(db_url()), clock.data_through(day))
     return current[0].plan_id if current else str(plans["plan_id"].iloc[0])
 
 
@@ -53,7 +55,7 @@ def _score(url: str, data_version: str, plan_id: str, plan_version: int, day: dt
 
 
 def plan_score(engine: Engine, plan_id: str, day: dt.date) -> PlanScore:
-    """The plan's active version (else its latest) scored as of ``day``."""
+    """The plan's active version (else its latest) scored on the morning ``day``."""
     plan = store.load_plan(engine, plan_id, "active")
     return _score(db_url(), version(), plan_id, plan.version, day)
 
@@ -84,9 +86,13 @@ def totals(card: CardScore) -> None:
     tot = card.totals
     cols = st.columns(5)
     cols[0].metric(tr("plans_ui_sc_final"), format_score(tot.final), help=tr("plans_ui_sc_final_help"), border=True)
-    cols[1].metric(tr("plans_ui_sc_grade"), tot.grade or "—", help=tr("plans_ui_sc_grade_help"), border=True)
+    waiting = None if tot.status == "final" else tr(f"scores_status_{tot.status}")  # no grade yet, and why
+    cols[1].metric(tr("plans_ui_sc_grade"), tot.grade or waiting or "—", help=tr("plans_ui_sc_grade_help"), border=True)
     cols[2].metric(tr("plans_ui_sc_bonus"), format_value(tot.bonus, "money"), help=tr("plans_ui_sc_bonus_help"),
                    border=True)
+    why = [step for step in tot.steps if step[0] in ("scores_not_enough_data", "scores_provisional")]
+    if why:  # the reason there is no grade yet, in the words of the calculation
+        (st.warning if tot.status == "insufficient" else st.info)(" ".join(explain(why, lang())), icon=":material/rule:")
     cols[3].metric(tr("plans_ui_sc_weighted"), format_score(tot.weighted), help=tr("plans_ui_sc_weighted_help"),
                    border=True)
     cols[4].metric(tr("plans_ui_sc_360"), format_score(tot.qualitative), border=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import standup, store
+from kpi_engine import clock, standup, store
 from kpi_engine.metrics import registry
 from kpi_engine.standup import Alert, Card, Standup, fmt
 from ui import state
@@ -29,7 +29,7 @@ BOARD_ROWS = (("leads", "mqls", "sqls", "wins"), ("spend", "cpl", "response_sla"
 
 def as_of() -> dt.date:
     """The meeting day: ``?asof=YYYY-MM-DD`` or today (numbers run through the day before)."""
-    return state.url_state(ASOF_KEY, dt.date.today(), state.parse_date, state.dump_date)
+    return state.url_state(ASOF_KEY, clock.business_today(), state.parse_date, state.dump_date)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -8,7 +8,7 @@ import sys
 
 import sqlalchemy as sa
 
-from kpi_engine import periods, store
+from kpi_engine import clock, periods, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import FORMATS, _write
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES, explain_gap
@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        as_of = periods.to_date(args.as_of) if args.as_of else dt.date.today()
+        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today()
         engine = store.get_engine(args.db)
         breakdown = explain_gap(engine, args.metric, args.period, vs=args.vs, by=args.by,
                                 through=as_of - dt.timedelta(days=1))

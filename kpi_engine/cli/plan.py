@@ -46,7 +46,8 @@ def _date(text: str) -> dt.date:
 
 def add_as_of(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=_date, default=None, metavar="DATE",
-                        help="the day the data counts up to (default: today)")
+                        help="the morning to score on: data through the day before, as on the pages "
+                             "(default: today in the business time zone)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 import tempfile
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from kpi_engine import periods, store
+from kpi_engine import clock, periods, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.reviews.build import KINDS, build_review
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES
@@ -55,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --out must end in .xlsx or .html, not {out.name!r}", file=sys.stderr)
         return 2
     try:
-        as_of = periods.to_date(args.as_of) if args.as_of else dt.date.today()
+        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today()
         engine = store.get_engine(args.db)
         doc = build_review(engine, args.kind, args.period, as_of=as_of, lang=args.lang, gap_metric=args.gap_metric,
                            vs=args.vs, by=args.by)

@@ -24,6 +24,7 @@ from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import _write as write_frame
 from kpi_engine.cli.metrics import clean_number, format_cell
 from kpi_engine.cli.plan import add_as_of, resolve_plan
+from kpi_engine.i18n import t
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import PlanError
 from kpi_engine.plans.report import KPI_COLUMNS, card_document, dimension_frame, kpi_frame, totals_dict
@@ -31,8 +32,10 @@ from kpi_engine.scoring import format_score, format_value
 
 _EPILOG = """\
 A plan id scores its active version (else its latest); a YAML file scores the file as it is.
-A period still running is scored with the data so far against the full-period targets (the
-output says so) and each KPI is paced to the period end. KPIs without data are not measurable:
+--as-of is the morning scored on (default: today in the business time zone); the data used runs
+through the day before, exactly as on the pages. A period still running is provisional: each
+additive KPI is compared with its target pro-rated to the days so far, each KPI is paced to the
+period end, and the grade and bonus wait for the close (the output says so). KPIs without data are not measurable:
 left out of the weighted score, listed in a note. Examples:
   python -m kpi_engine scorecard 2026-10-team-plan --as-of 2026-11-22
   python -m kpi_engine scorecard plan.yaml --card p02 --format json
@@ -71,7 +74,8 @@ def _csv(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
 def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
     p = score.plan
     who = card.label or card.card
-    out.write(f"{p.name} · {p.period} · {p.plan_id or 'file'} v{p.version or '-'} · card {who} · as of {score.as_of}\n")
+    out.write(f"{p.name} · {p.period} · {p.plan_id or 'file'} v{p.version or '-'} · card {who} · morning of "
+              f"{score.as_of} (data through {score.effective_end})\n")
     for note in score.notes(lang):
         out.write(f"note: {note}\n")
     out.write("\n")
@@ -85,7 +89,7 @@ def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
     out.write(f"weighted score     {format_score(tot.weighted)}\n")
     out.write(f"qualitative score  {format_score(tot.qualitative)}\n")
     out.write(f"final score        {format_score(tot.final)}\n")
-    out.write(f"grade              {tot.grade or '—'}\n")
+    out.write(f"grade              {tot.grade or t(f'scores_status_{tot.status}', lang)}\n")
     out.write(f"bonus              {format_value(tot.bonus, 'money')}\n")
     out.write("\n")
     for r in card.kpis:

@@ -1,7 +1,9 @@
 """Growth of any metric: period over period and year over year (SPEC section 4).
 
 Growth is a transformation, not a metric: ``growth = (this − previous) / previous``,
-with no value when ``previous`` is 0 or has no value (or ``this`` has none). Which
+with no value when ``previous`` is 0, negative or has no value (or ``this`` has none): a
+change from nothing, or from a loss (a negative ROI), has no meaningful percent. A growth KPI of
+a lower-is-better metric scores the reduction instead (``kpi_engine.plans.catalog.growth_score_value``). Which
 period is "previous":
 
 ======== ===================================== ==========================================
@@ -174,7 +176,7 @@ def _pair(this: pd.DataFrame, before: pd.DataFrame, keys: list[str], metric: str
     this_v = pd.to_numeric(merged["this"], errors="coerce").astype("float64").fillna(fill)
     prev_v = pd.to_numeric(merged["previous"], errors="coerce").astype("float64").fillna(fill)
     merged["this"], merged["previous"] = this_v, prev_v
-    denominator = prev_v.where(prev_v != 0)
+    denominator = prev_v.where(prev_v > 0)  # growth from zero or from a negative base has no value
     merged["growth"] = ((this_v - prev_v) / denominator).astype("float64")
     return merged[[*keys, *GROWTH_COLUMNS]].reset_index(drop=True)
 

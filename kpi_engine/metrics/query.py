@@ -94,6 +94,31 @@ def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None
     return periods.to_date(lo), periods.to_date(hi)
 
 
+def _event_signature(metric: str) -> tuple[tuple[str, ...], ...]:
+    """What decides whether ``metric`` has facts in a range: its (fact, event date) pairs and manual sources."""
+    simple = sorted({(m.calc.fact, m.calc.event) for m in registry.simple_closure([metric]) if isinstance(m.calc, Simple)})
+    manual = sorted({("metric_values", m.source_id) for m in registry.manual_closure([metric])})
+    return tuple(simple + manual)
+
+
+def with_facts(engine: Engine, metrics: Sequence[str], *, start: dt.date | None = None,
+               end: dt.date | None = None) -> frozenset[str]:
+    """The metrics among ``metrics`` that read at least one fact dated within [start, end].
+
+    Each metric is judged on its own event dates (wins by ``won_at``, leads by ``created_at``),
+    one query per distinct set of them, so the answer for a metric never depends on which other
+    metrics are asked with it or in what order.
+    """
+    signatures: dict[tuple[tuple[str, ...], ...], list[str]] = {}
+    for mid in dict.fromkeys(metrics):
+        signatures.setdefault(_event_signature(mid), []).append(mid)
+    found: set[str] = set()
+    for signature, ids in signatures.items():
+        if signature and data_bounds(engine, ids[:1], start=start, end=end) is not None:
+            found.update(ids)
+    return frozenset(found)
+
+
 def _compute_range(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] | None, start: dt.date | None,
                    end: dt.date | None, where: Mapping[str, str | Sequence[str]] | None,
                    settings: Settings | None) -> pd.DataFrame:

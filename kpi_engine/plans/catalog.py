@@ -109,10 +109,42 @@ def is_conversion(metric_ref: str) -> bool:
 
 
 def direction(metric_ref: str) -> str:
-    """``higher`` or ``lower``; the growth of a metric is better higher when the metric is."""
-    mid = split_metric(metric_ref)[1]
+    """``higher`` or ``lower`` for a metric; a growth KPI is always better higher (see :func:`growth_score_value`)."""
+    kind, mid = split_metric(metric_ref)
     m = registry.METRICS.get(mid)
+    if kind is not None:
+        return "higher"
     return m.direction if m else "higher"
+
+
+def growth_score_value(metric_id: str, growth: float | None) -> float | None:
+    """What a growth KPI scores: the growth of a higher-is-better metric, the reduction of a lower-is-better one.
+
+    Growth is ``(this − previous) / previous`` and has no value when ``previous`` is 0, negative or
+    missing. For a lower-is-better metric (CPL, CAC, expense ratio) the KPI scores the reduction
+    ``(previous − this) / previous = −growth``, so a target of 10% means "10% lower than before" and the
+    KPI is better higher like every growth KPI. Applying it twice gives the growth back.
+    """
+    m = registry.METRICS.get(metric_id)
+    if growth is None or m is None or m.direction != "lower":
+        return growth
+    return -growth
+
+
+def kpi_name(metric_ref: str, lang: str = "en") -> str:
+    """A KPI's metric as people read it: the metric's name, its growth, or for a lower-is-better one its reduction."""
+    from kpi_engine.i18n import t
+    from kpi_engine.metrics.growth import ref_text
+
+    kind, mid = split_metric(metric_ref)
+    m = registry.METRICS.get(mid)
+    if m is None:
+        return metric_ref
+    if kind is None:
+        return m.name(lang)
+    if m.direction == "lower":
+        return t(f"scores_reduction_name_{kind}", lang, name=m.name(lang))
+    return ref_text(metric_ref, lang)[0]
 
 
 def cumulative(metric_ref: str) -> bool:

@@ -38,7 +38,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema
+from kpi_engine import clock, schema
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import data_bounds
 from kpi_engine.plans import catalog, suggest
@@ -409,7 +409,7 @@ def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | Non
         _cascade(plan, out)
         if engine is not None:
             _data_sources(plan, out, engine)
-            _history(plan, out, engine, as_of or dt.date.today())
+            _history(plan, out, engine, as_of or clock.business_today())
             if previous is None and find_previous:
                 from kpi_engine.plans.store import previous_plan
 

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import pacing, periods, schema
+from kpi_engine import clock, pacing, periods, schema
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import KEY_COLUMNS
 from kpi_engine.metrics.growth import compute_growth
-from kpi_engine.metrics.query import compute, data_bounds
+from kpi_engine.metrics.query import compute, data_bounds, with_facts
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
 from kpi_engine.scoring import (
@@ -66,7 +66,9 @@ def kpi_actuals(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.dat
     """Each KPI's actual over [start, end] (a plan period or its part so far), batched per scope type."""
     out: list[Actual] = [(None, None, None)] * len(kpis)
     groups: dict[tuple[str, bool], dict[str, list[tuple[int, str]]]] = {}
-    empty_facts: dict[tuple[str, ...], bool] = {}
+    simple = [k.metric_id for k in kpis
+              if k.metric_id in registry.METRICS and isinstance(registry.METRICS[k.metric_id].calc, registry.Simple)]
+    present = with_facts(engine, simple, start=start, end=end)  # judged per metric: order never matters
     for i, k in enumerate(kpis):
         kind, mid = split_metric(k.metric)
         if mid not in registry.METRICS or kind not in (None, "pop", "yoy"):
@@ -75,17 +77,14 @@ def kpi_actuals(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.dat
             scope = Scope.parse(k.scope)
         except ValueError:
             continue
-        metric = registry.METRICS[mid]
-        if isinstance(metric.calc, registry.Simple):
-            if metric.facts not in empty_facts:
-                empty_facts[metric.facts] = data_bounds(engine, [mid], start=start, end=end) is None
-            if empty_facts[metric.facts]:
-                continue
+        if isinstance(registry.METRICS[mid].calc, registry.Simple) and mid not in present:
+            continue
         if kind is not None:
             g = compute_growth(engine, mid, kind=kind, grain=grain, start=start, end=end, where=scope.where,
                                settings=settings)
             if len(g):
-                out[i] = (_num(g["growth"].iloc[0]), _num(g["this"].iloc[0]), _num(g["previous"].iloc[0]))
+                growth = _num(g["growth"].iloc[0])
+                out[i] = (catalog.growth_score_value(mid, growth), _num(g["this"].iloc[0]), _num(g["previous"].iloc[0]))
             continue
         groups.setdefault((scope.type, bool(scope.id)), {}).setdefault(mid, []).append((i, scope.id))
     idle = _idle_campaigns(engine, {sid for mid_map in (groups.get(("campaign", True)) or {}).values()
@@ -152,23 +151,33 @@ class KpiResult:
     previous: float | None
     score: KpiScore
     pace: pacing.Pace | None
+    target: float | None = None  # the base target the score used: pro-rated to the days so far while the period runs
+    elapsed: float = 1.0  # share of the period's target weight elapsed (1 for a closed period)
+    method: str = "calendar"
+
+    @property
+    def provisional(self) -> bool:
+        return self.elapsed < 1 - 1e-9
 
     def name(self, lang: str = "en") -> str:
-        kind, mid = split_metric(self.kpi.metric)
-        if mid not in registry.METRICS:
-            return self.kpi.metric
-        from kpi_engine.metrics.growth import ref_text
-
-        return ref_text(self.kpi.metric, lang)[0] if kind else registry.METRICS[mid].name(lang)
+        return catalog.kpi_name(self.kpi.metric, lang)
 
     def steps(self) -> list[Step]:
         steps = list(self.score.steps)
+        if self.provisional and catalog.cumulative(self.kpi.metric) and self.kpi.base is not None:
+            steps.insert(0, ("scores_target_to_date", {"base": format_value(self.kpi.base, self.unit),
+                                                       "share": format_pct(self.elapsed),
+                                                       "method_key": f"scores_method_{self.method}",
+                                                       "target": format_value(self.target, self.unit)}))
         if self.this is not None or self.previous is not None:
             m = registry.METRICS.get(self.kpi.metric_id)
             unit = m.unit if m else "count"
+            growth = catalog.growth_score_value(self.kpi.metric_id, self.actual)  # back to the plain growth
             steps.insert(0, ("plans_calc_growth", {"this": format_value(self.this, unit),
                                                    "previous": format_value(self.previous, unit),
-                                                   "growth": format_pct(self.actual)}))
+                                                   "growth": format_pct(growth)}))
+            if m is not None and m.direction == "lower":
+                steps.insert(1, ("scores_reduction", {"value": format_pct(self.actual)}))
         if self.pace is not None and self.pace.status is not None:
             steps.append(("plans_calc_pace", {"projected": format_value(self.pace.projected, self.unit),
                                               "achievement": format_pct(self.pace.achievement),
@@ -280,6 +289,16 @@ class PlanScore:
         return explain(steps, lang)
 
 
+def _prorating(engine: Engine, plan: Plan, kpi: Kpi, settings: Settings) -> tuple[str, dict[dt.date, float] | None]:
+    """(method, last year's daily shape or None) that spread ``kpi``'s target over the plan period."""
+    method = kpi.extra.get("prorate", plan.prorate)
+    if method != "seasonal":
+        return method, None
+    shape = pacing.last_year_shape(engine, kpi.metric_id, (plan.start, plan.end), where=Scope.parse(kpi.scope).where,
+                                   settings=settings)
+    return ("seasonal", shape) if shape else ("calendar", None)
+
+
 def _person_names(engine: Engine) -> dict[str, str]:
     p = schema.people
     with engine.connect() as conn:
@@ -288,13 +307,20 @@ def _person_names(engine: Engine) -> dict[str, str]:
 
 def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None,
                settings: Settings | None = None) -> PlanScore:
-    """Every card of ``plan`` scored with the data up to ``as_of`` (default: today)."""
+    """Every card of ``plan`` scored on the morning ``as_of`` (default: the business day today).
+
+    The data used runs through the day before the morning (:func:`kpi_engine.clock.data_through`),
+    so a page, a report and the CLI give the same score on the same morning at any hour. While the
+    period runs, an additive KPI is compared with its target pro-rated to the days so far (by the
+    plan's pro-rating method) and the card is provisional: no grade or bonus until the period closes.
+    """
     s = settings or get_settings()
     rules = Rules.from_settings(s)
-    as_of_d = periods.to_date(as_of) if as_of is not None else dt.date.today()
-    end = min(as_of_d, plan.end)
-    not_started = as_of_d < plan.start
-    running = not not_started and as_of_d < plan.end
+    as_of_d = clock.morning(as_of, s)
+    through = clock.data_through(as_of_d, s)
+    end = min(through, plan.end)
+    not_started = through < plan.start
+    running = not not_started and through < plan.end
     actuals = [(None, None, None)] * len(plan.kpis) if not_started else kpi_actuals(engine, plan.kpis, plan.start, end,
                                                                                    plan.grain, s)
     results: list[KpiResult] = []
@@ -303,19 +329,20 @@ def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None
         metric = registry.METRICS.get(mid)
         unit = "ratio" if kind else (metric.unit if metric else "count")
         direction = catalog.direction(k.metric)
-        sc = score_kpi(actual, k.base, challenge=k.challenge, floor=k.floor, direction=direction, unit=unit, rules=rules)
+        additive = catalog.cumulative(k.metric)
+        method, shape = _prorating(engine, plan, k, s) if running and additive else ("calendar", None)
+        elapsed = pacing.share((plan.start, plan.end), (plan.start, end), method, shape=shape) if running else 1.0
+        scale = elapsed if additive else 1.0  # a rate's target does not shrink with the days
+        target = None if k.base is None else k.base * scale
+        challenge = None if k.challenge is None else k.challenge * scale
+        sc = score_kpi(actual, target, challenge=challenge, floor=k.floor, direction=direction, unit=unit, rules=rules)
         pace = None
         if running and actual is not None and k.base:
-            shape = None
-            method = k.extra.get("prorate", plan.prorate)
-            if method == "seasonal" and catalog.cumulative(k.metric):
-                shape = pacing.last_year_shape(engine, mid, (plan.start, plan.end), where=Scope.parse(k.scope).where,
-                                               settings=s)
             pace = pacing.pace(actual, k.base, (plan.start, plan.end), end, direction=direction,
-                               floor=k.floor if k.floor is not None else rules.floor,
-                               additive=catalog.cumulative(k.metric),
-                               method=method if method != "seasonal" or shape else "calendar", shape=shape, settings=s)
-        results.append(KpiResult(i, k, plan.card_of(k), unit, direction, actual, this, prev, sc, pace))
+                               floor=k.floor if k.floor is not None else rules.floor, additive=additive,
+                               method=method, shape=shape, settings=s)
+        results.append(KpiResult(i, k, plan.card_of(k), unit, direction, actual, this, prev, sc, pace, target,
+                                 elapsed, method))
     labels = [] if not_started else period_labels(plan.start, plan.end, end)
     feedback = feedback_by_person(engine, labels, rules)
     names = _person_names(engine)
@@ -330,7 +357,8 @@ def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None
             fb = feedback.get(card) or Feedback(None, (), (("plans_calc_360_none", {}),))
         entries = [Entry(f"{r.kpi.metric} @ {r.kpi.scope}", r.kpi.weight, r.score.score, r.kpi.dimension,
                          r.kpi.guardrail, r.kpi.penalty, r.score.achievement) for r in mine]
-        tot = totals(entries, qualitative=fb.score, share=plan.quantitative_share, base_bonus=plan.base_bonus, rules=rules)
+        tot = totals(entries, qualitative=fb.score, share=plan.quantitative_share, base_bonus=plan.base_bonus, rules=rules,
+                     provisional=running, closes=plan.end.isoformat())
         cards.append(CardScore(card, names.get(card, "") if card != TEAM_CARD else "", mine, fb, tot))
     okrs = score_okrs(engine, plan, plan.start, end, s) if plan.okrs and not not_started else ()
     bounds = None if not_started else data_bounds(engine, ["leads", "spend"], start=plan.start, end=end)

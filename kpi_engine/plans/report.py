@@ -15,6 +15,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from kpi_engine import clock
 from kpi_engine.i18n import t
 from kpi_engine.plans import store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
@@ -24,8 +25,9 @@ from kpi_engine.plans.templates import FRAMEWORKS
 KPI_COLUMNS: tuple[str, ...] = ("metric", "scope", "dimension", "weight", "actual", "base", "challenge", "achievement",
                                 "score")
 EXTRA_COLUMNS: tuple[str, ...] = ("name", "unit", "direction", "owner", "core", "guardrail", "penalty", "tier",
-                                  "measurable", "pace", "projected", "explanation")
-TOTAL_KEYS: tuple[str, ...] = ("weighted_score", "qualitative_score", "final_score", "grade", "bonus")
+                                  "measurable", "pace", "projected", "explanation", "target_to_date")
+TOTAL_KEYS: tuple[str, ...] = ("weighted_score", "qualitative_score", "final_score", "grade", "bonus", "status",
+                               "measured_share")
 
 
 def kpi_frame(card: CardScore, lang: str = "en") -> pd.DataFrame:
@@ -39,9 +41,10 @@ def kpi_frame(card: CardScore, lang: str = "en") -> pd.DataFrame:
                      "name": r.name(lang), "unit": r.unit, "direction": r.direction, "owner": k.owner, "core": k.core,
                      "guardrail": k.guardrail, "penalty": k.penalty, "tier": s.tier, "measurable": s.measurable,
                      "pace": r.pace.status if r.pace else None, "projected": r.pace.projected if r.pace else None,
-                     "explanation": r.explain(lang)})
+                     "explanation": r.explain(lang), "target_to_date": r.target})
     frame = pd.DataFrame(rows, columns=[*KPI_COLUMNS, *EXTRA_COLUMNS])
-    for col in ("weight", "actual", "base", "challenge", "achievement", "score", "penalty", "projected"):
+    for col in ("weight", "actual", "base", "challenge", "achievement", "score", "penalty", "projected",
+                "target_to_date"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     return frame
 
@@ -61,7 +64,7 @@ def dimension_frame(score: PlanScore, card: CardScore, lang: str = "en") -> pd.D
 def totals_dict(card: CardScore) -> dict[str, object]:
     tot = card.totals
     return {"weighted_score": tot.weighted, "qualitative_score": tot.qualitative, "final_score": tot.final,
-            "grade": tot.grade, "bonus": tot.bonus}
+            "grade": tot.grade, "bonus": tot.bonus, "status": tot.status, "measured_share": tot.measured_share}
 
 
 def card_summary(score: PlanScore, lang: str = "en") -> pd.DataFrame:
@@ -94,14 +97,15 @@ def card_document(score: PlanScore, card: CardScore, lang: str = "en") -> dict[s
 
 
 def people_scores(engine: Engine, *, as_of: dt.date | None = None, lang: str = "en") -> pd.DataFrame:
-    """Each card's current score from the active plans whose period contains ``as_of`` (default today).
+    """Each card's score on the morning ``as_of`` (default today) from the active plans whose period contains the
+    last day of data (the day before: on 1 November, October's plans, now closed).
 
     Columns: plan_id, version, period, card, label, weighted_score, qualitative_score, final_score, grade, bonus,
     running. A person with cards in several plans has one row per plan.
     """
-    day = as_of or dt.date.today()
+    day = clock.morning(as_of)
     frames = []
-    for plan in store.active_plans(engine, day):
+    for plan in store.active_plans(engine, clock.data_through(day)):
         score = score_plan(engine, plan, as_of=day)
         summary = card_summary(score, lang)
         summary.insert(0, "plan_id", plan.plan_id)

@@ -20,7 +20,7 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods
+from kpi_engine import clock, periods
 from kpi_engine.plans import catalog
 from kpi_engine.plans.checks import CheckReport, Issue, dimension_issues, kpi_label
 from kpi_engine.plans.evaluate import kpi_actuals
@@ -47,7 +47,7 @@ def rationality_review(engine: Engine, plan: Plan, *, as_of: dt.date | None = No
                        settings: Settings | None = None) -> CheckReport:
     """Warnings for KPIs unreachable or trivial over the last ``n`` closed periods, and weights off the strategy."""
     rules = Rules.from_settings(settings)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.business_today()
     ranges = closed_periods(plan.grain, as_of, n)
     by_period = [kpi_actuals(engine, plan.kpis, start, end, plan.grain, settings) for start, end in ranges]
     issues: list[Issue] = []

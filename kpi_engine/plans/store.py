@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import periods, schema
+from kpi_engine import clock, periods, schema
 from kpi_engine import store as db
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import KeyResult, Kpi, Okr, Plan, PlanError, Scope, split_metric
@@ -46,7 +46,7 @@ class ActivationBlocked(PlanError):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.business_now()
 
 
 def _slug(text: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods
+from kpi_engine import clock, periods
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import KEY_COLUMNS
 from kpi_engine.metrics.growth import compute_growth
@@ -204,7 +204,7 @@ def suggest_targets(engine: Engine, plan: Plan, *, growth: float = 0.0, resource
                     months: int = HISTORY_MONTHS, challenge_ratio: float = catalog.CHALLENGE_RATIO) -> list[Suggestion]:
     """One suggestion per KPI of ``plan`` (``benchmarks``: KPI index -> the benchmark the user entered)."""
     refs = [(k.metric, k.scope) for k in plan.kpis]
-    hist = _history_for(engine, plan, refs, as_of if as_of is not None else dt.date.today(), months)
+    hist = _history_for(engine, plan, refs, as_of if as_of is not None else clock.business_today(), months)
     marks = benchmarks or {}
     return [_suggest_one(k.metric, k.scope, *hist.get((k.metric, k.scope), ("month", [])), plan.grain, growth=growth,
                          resources=resources, benchmark=marks.get(i), challenge_ratio=challenge_ratio)

@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods
+from kpi_engine import clock, periods
 from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
 from kpi_engine.plans.evaluate import PlanScore
@@ -60,7 +60,7 @@ def build_review(engine: Engine, kind: str, period: str, *, as_of: dt.date | Non
 def review_body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None = None, lang: str = "en",
                 gap_metric: str | None = "leads", vs: str = "target", by: str = "channel") -> ReviewDocument:
     """Everything but the notes; without ``gap_metric``, no gap section (a page adds the one picked)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.business_today()
     label, start, end = resolve_period(kind, period, as_of)
     through = min(end, weekly.data_day(as_of))
     plan = offtrack.active_plan(engine, start)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kpi_engine import clock
+
 FORMATS: tuple[str, ...] = ("count", "money", "ratio", "pct", "score", "date", "text", "row")
 CHART_KINDS: tuple[str, ...] = ("trend", "waterfall", "bars")
 
@@ -87,7 +89,7 @@ class ReviewDocument:
     title: str
     subtitle: tuple[str, ...]  # range, data through, plan ...
     sections: tuple[Section, ...]
-    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    generated_at: dt.datetime = field(default_factory=lambda: clock.business_now())
 
     def section(self, key: str) -> Section:
         for s in self.sections:

@@ -131,12 +131,7 @@ def prefetch(engine: Engine, metrics: list[str], by: str, ranges: list[tuple[dt.
     ids = list(dict.fromkeys(p for m in metrics if can_explain(m) for p in parts(m)))
     cache: ValuesCache = {}
     for start, end in dict.fromkeys(ranges):
-        facts: dict[tuple[str, ...], bool] = {}
-        for mid in ids:
-            key = registry.get(mid).facts
-            if key not in facts:
-                facts[key] = query.data_bounds(engine, [mid], start=start, end=end) is not None
-        with_data = frozenset(m for m in ids if facts[registry.get(m).facts])
+        with_data = query.with_facts(engine, ids, start=start, end=end)
         frame = query.compute(engine, ids, by=by, start=start, end=end) if ids and with_data else None
         values = (frame.set_index(KEY_COLUMNS[by])[ids].astype("float64").fillna(0.0) if frame is not None
                   else pd.DataFrame(columns=ids, dtype="float64"))

@@ -44,8 +44,8 @@ def comparison_ranges(start: dt.date, end: dt.date, month_end: dt.date) -> dict[
 
 
 def monthly_score(engine: Engine, plan: Plan, as_of: dt.date) -> PlanScore:
-    """Every card of the plan scored with data through the data day (or the plan's end)."""
-    return score_plan(engine, plan, as_of=min(data_day(as_of), plan.end))
+    """Every card of the plan scored on the morning ``as_of``: data through the data day (or the plan's end)."""
+    return score_plan(engine, plan, as_of=as_of)
 
 
 def team_achievement(score: PlanScore, lang: str = "en") -> pd.DataFrame:

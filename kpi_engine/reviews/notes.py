@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods, schema
+from kpi_engine import clock, periods, schema
 
 STATUSES: tuple[str, ...] = schema.REVIEW_NOTE_STATUSES
 NOTE_COLUMNS: list[str] = [c.name for c in schema.review_notes.columns]
@@ -24,7 +24,7 @@ _T = schema.review_notes
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return clock.business_now()
 
 
 def _check_status(status: str) -> str:

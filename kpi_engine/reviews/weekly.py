@@ -219,12 +219,8 @@ def kpi_series(engine: Engine, kpis: Sequence[Kpi], first: dt.date, last: dt.dat
 def _weeks_with_facts(engine: Engine, metrics: set[str], first: dt.date, last: dt.date) -> dict[str, list[dt.date]]:
     """Per metric, the weeks of [first, last] between its first and last day with facts."""
     out: dict[str, list[dt.date]] = {}
-    by_facts: dict[tuple[str, ...], list[dt.date]] = {}
-    for mid in sorted(metrics):
-        facts = registry.METRICS[mid].facts
-        if facts not in by_facts:
-            bounds = data_bounds(engine, [mid], start=first, end=last)
-            by_facts[facts] = [] if bounds is None else periods.period_starts(
-                periods.period_start(bounds[0], "week"), bounds[1], "week")
-        out[mid] = by_facts[facts]
+    for mid in sorted(metrics):  # each metric on its own event dates (wins by won_at, leads by created_at)
+        bounds = data_bounds(engine, [mid], start=first, end=last)
+        out[mid] = [] if bounds is None else periods.period_starts(periods.period_start(bounds[0], "week"), bounds[1],
+                                                                   "week")
     return out
