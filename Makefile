@@ -1,7 +1,7 @@
 # The two commands of the README. Both work on a fresh machine (Python 3.11+, make, apt-get).
 .PHONY: run test lint bench demo
 
-run:  ## install, create the demo database if none exists, start the dashboard on :8501
+run:  ## install, put demo data into a store that holds no data (any other starts as it is), start the dashboard on :8501
 	bash scripts/run.sh
 
 test:  ## install test needs (Chromium, PostgreSQL), lint, run the whole suite on DuckDB and PostgreSQL
@@ -13,5 +13,5 @@ lint:
 bench:  ## speed ratios against baselines measured in the same run
 	.venv/bin/python bench/bench_ingest.py
 
-demo:  ## rebuild the demo database from scratch
-	.venv/bin/python -m kpi_engine init-demo
+demo:  ## replace the store's facts and upload history with the demo (plans, notes, settings stay)
+	.venv/bin/python -m kpi_engine init-demo --replace

@@ -429,8 +429,9 @@ def test_cli_init_demo(tmp_path: Path) -> None:
     assert report["skipped"] is False and report["end"] == END.isoformat() and report["seed"] == 3
     assert report["counts"]["leads"] > 1000 and report["counts"]["people"] == 8
     skipped = run_cli("init-demo", "--db", db, "--if-empty", "--format", "json")
-    assert skipped.returncode == 0 and json.loads(skipped.stdout) == {"skipped": True, "leads": report["counts"]["leads"]}
-    table = run_cli("init-demo", "--db", db, "--months", "1", "--scale", "0.5", "--end", END.isoformat())
+    kept = json.loads(skipped.stdout)
+    assert skipped.returncode == 0 and kept["skipped"] is True and kept["tables"]["leads"] == report["counts"]["leads"]
+    table = run_cli("init-demo", "--db", db, "--months", "1", "--scale", "0.5", "--end", END.isoformat(), "--replace")
     assert table.returncode == 0, table.stderr
     assert "leads" in table.stdout and "xiaohongshu" in table.stdout
     bad = run_cli("init-demo", "--db", db, "--end", "2026-13-01")
@@ -553,7 +554,7 @@ def test_cli_init_demo_activates_the_plans(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["skipped"] is False and len(report["plans_activated"]) == 2  # an empty store: --if-empty fills it
-    again = run_cli("init-demo", "--db", db, "--months", "2", "--end", END.isoformat())
+    again = run_cli("init-demo", "--db", db, "--months", "2", "--end", END.isoformat(), "--replace")
     assert again.returncode == 0, again.stderr
     assert "already have active team plans" in again.stdout
     skipped = run_cli("init-demo", "--db", db, "--if-empty", "--format", "json")

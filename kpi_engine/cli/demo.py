@@ -7,9 +7,7 @@ import datetime as dt
 import json
 import sys
 
-import sqlalchemy as sa
-
-from kpi_engine import schema, store
+from kpi_engine import store
 from kpi_engine.cli import add_db_option
 from kpi_engine.i18n import t
 
@@ -30,29 +28,31 @@ def _positive(text: str) -> float:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "init-demo", help="replace all facts with the demo marketing department",
-        description="Generate the demo department (8 people, 9 channels, ~1,000 leads a month at scale 1) and replace "
-                    "every fact table's rows with it, in one transaction. Same --seed and --end give the same rows. "
+        "init-demo", help="fill an empty store with the demo marketing department",
+        description="Generate the demo department (8 people, 9 channels, ~1,000 leads a month at scale 1) and write "
+                    "it into the store, in one transaction. Same --seed and --end give the same rows. "
                     "Then activates the example team plan for the latest full month and the running month "
-                    "(a month that already has an active team plan is left alone).")
+                    "(a month that already has an active team plan is left alone). A store that already holds data "
+                    "(facts, uploads, mappings, targets, plans, notes, settings) is never changed unless --replace "
+                    "is given; with --if-empty it is left as it is.")
     add_db_option(p)
     p.add_argument("--months", type=int, default=18, help="calendar months of history, ending with --end's month (18)")
     p.add_argument("--seed", type=int, default=7, help="random seed (7)")
     p.add_argument("--scale", type=_positive, default=1.0, help="volume multiplier: leads, spend, customers (1.0)")
     p.add_argument("--leads", type=int, default=None, metavar="N", help="choose the scale that gives about N leads")
     p.add_argument("--end", type=_date, default=None, metavar="YYYY-MM-DD", help="last day of data (default: yesterday)")
-    p.add_argument("--if-empty", action="store_true", help="do nothing when the store already has leads")
+    p.add_argument("--if-empty", action="store_true",
+                   help="do nothing (exit 0) when the store already holds any data; `make run` uses this")
+    p.add_argument("--replace", action="store_true",
+                   help="on a store that holds data: replace every fact table's rows and the upload history with "
+                        "the demo (plans, notes, mappings and settings stay)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=run)
 
 
-def _lead_count(engine: sa.Engine) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(sa.select(sa.func.count()).select_from(schema.leads)).scalar_one())
-
-
 def run(args: argparse.Namespace) -> int:
     from kpi_engine import demo
+    from kpi_engine.demo import guard
     from kpi_engine.demo.plans import activate_demo_plans
 
     if args.months < 1:
@@ -60,14 +60,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         engine = store.get_engine(args.db)
-        if args.if_empty:
-            existing = _lead_count(engine)
-            if existing:
-                if args.format == "json":
-                    print(json.dumps({"skipped": True, "leads": existing}))
-                else:
-                    print(f"The store already has {existing:,} leads; nothing to do (--if-empty).")
-                return 0
+        held = guard.user_data(engine)
+        if held and args.if_empty:
+            if args.format == "json":
+                print(json.dumps({"skipped": True, "tables": held}))
+            else:
+                print(t("demo_store_kept", "en", tables=guard.describe(held)))
+            return 0
+        if held and not args.replace:
+            print(t("demo_store_refused", "en", tables=guard.describe(held)), file=sys.stderr)
+            return 1
         scale = args.scale
         if args.leads:
             scale = demo.scale_for_leads(args.leads, end=args.end, months=args.months, seed=args.seed)

@@ -10,6 +10,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "demo_stage_manual": {"en": "Generating manual metrics and 360 feedback", "zh": "正在生成手工指标和 360 度评价"},
     "demo_stage_write": {"en": "Writing to the database", "zh": "正在写入数据库"},
     "demo_stage_done": {"en": "Demo data ready", "zh": "演示数据已就绪"},
+    "demo_store_kept": {
+        "en": "The store already holds data ({tables}); left as it is, no demo data added (--if-empty).",
+        "zh": "数据库中已有数据（{tables}）；保持原样，未添加演示数据（--if-empty）。",
+    },
+    "demo_store_refused": {
+        "en": "The store already holds data ({tables}); nothing changed. To replace its facts and upload history "
+              "with the demo, run init-demo again with --replace (plans, notes, mappings and settings stay).",
+        "zh": "数据库中已有数据（{tables}）；未做任何更改。如要用演示数据替换其中的事实数据和上传记录，"
+              "请加上 --replace 重新运行 init-demo（计划、备注、字段映射和设置会保留）。",
+    },
     "demo_story": {
         "en": "The demo's story: {channel} slides from {month} while its spend holds; {person} is ahead of target; "
               "campaign {campaign} bursts from {burst}.",
