@@ -26,7 +26,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods, schema, targets
+from kpi_engine import clock, periods, schema, targets
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings
@@ -61,7 +61,7 @@ def clip_range(start: dt.date, end: dt.date, as_of: dt.date | None) -> tuple[dt.
         return start, end
     if as_of < start:
         return None
-    return start, min(end, max(start, as_of - dt.timedelta(days=1)))
+    return start, min(end, max(start, clock.data_through(as_of)))
 
 
 def achievement(actual: float | None, target: float | None, direction: str = "higher") -> float:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi_engine import pacing, periods, targets
+from kpi_engine import clock, pacing, periods, targets
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.growth import compute_growth, ref_text
 from kpi_engine.metrics.query import compute, data_bounds
@@ -31,8 +31,8 @@ TREND_WEEKS = 8
 
 
 def data_day(as_of: dt.date) -> dt.date:
-    """The last day a review held on ``as_of`` counts: the day before."""
-    return as_of - dt.timedelta(days=1)
+    """The last day a review held on ``as_of`` counts: the day before (:func:`kpi_engine.clock.data_through`)."""
+    return clock.data_through(as_of)
 
 
 def last_complete_week(as_of: dt.date) -> dt.date:

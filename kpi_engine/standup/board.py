@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import pacing, periods, schema, targets
+from kpi_engine import clock, pacing, periods, schema, targets
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings
@@ -51,7 +51,7 @@ class Windows:
 
 def windows(as_of: dt.date) -> Windows:
     """The standup's windows for a meeting held on ``as_of``."""
-    y = as_of - DAY
+    y = clock.data_through(as_of)
     week_start = periods.period_start(y, "week")
     month_start = periods.period_start(y, "month")
     last_full_monday = week_start if y.weekday() == 6 else week_start - dt.timedelta(days=7)
