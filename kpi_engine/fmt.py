@@ -8,15 +8,16 @@ English and ``zh_CN`` for Chinese. The rules, one per kind of number:
   units from 100 up (decided on the value rounded to cents): ``¥12.46``, ``¥99.99``, ``¥100``, ``¥1,235``,
   ``-¥300``;
 - **count** — whole numbers, grouped: ``1,234`` (a pro-rated target of 366.67 leads reads ``367``);
-- **ratio** — a share as a percent with one decimal: ``12.3%``;
+- **ratio** — a share as a percent with one decimal: ``12.3%``; a share below 1 never reads ``100.0%``
+  (0.9996 reads ``99.9%``: a target is not shown as reached before it is);
 - **points** — the difference of two ratios in percentage points, signed, one decimal: ``+1.2 pp`` /
   ``+1.2 个百分点`` (a change of a rate is never shown as a percent change);
 - **change** — a relative change (``this / previous − 1``), signed percent, one decimal: ``+12.3%``;
 - **signed** — a difference in a metric's unit: ``+12``, ``-¥2,075``, and for ratios in points;
 - **score** — one decimal: ``87.5``; **hours** / **days** — one decimal and the unit: ``1.5 h`` / ``1.5 小时``;
 - **achievement** — ``actual / base`` when higher is better, ``base / actual`` when lower is better
-  (:func:`achievement_ratio`), shown as a whole percent rounded *down* (99.6% reads ``99%``: the target is
-  not reached until it reads ``100%``); a lower-is-better actual of 0 is achieved without bound (``∞``).
+  (:func:`achievement_ratio`), shown as a ratio: ``72.7%``, ``99.9%`` just below the target, ``100.0%`` on it;
+  a lower-is-better actual of 0 is achieved without bound (``∞``).
 
 Rounding is half away from zero on the shortest decimal form of the value (0.125 → 0.13), and a value
 that rounds to zero loses its sign (``0.0``, not ``-0.0``). :func:`column_format` gives the printf format
@@ -112,11 +113,19 @@ def count(value: object, lang: str = "en", *, signed: bool = False) -> str:
     return number(value, 0, lang, signed=signed)
 
 
-def percent(fraction: object, lang: str = "en", *, signed: bool = False) -> str:
-    """A ratio as a percent with one decimal: 0.1234 → ``12.3%``."""
+def percent_value(fraction: object) -> float | None:
+    """The number a ratio is shown as, in percent (0.12345 → 12.3; 0.9996 → 99.9, never 100.0 below 1)."""
     if no_value(fraction):
-        return NO_VALUE
-    return number(float(fraction) * 100, 1, lang, signed=signed) + "%"  # type: ignore[arg-type]
+        return None
+    f = float(fraction)  # type: ignore[arg-type]
+    shown = float(_round(f * 100, 1))
+    return 99.9 if shown >= 100 and f < 1 else shown
+
+
+def percent(fraction: object, lang: str = "en", *, signed: bool = False) -> str:
+    """A ratio as a percent with one decimal: 0.1234 → ``12.3%`` (0.9996 → ``99.9%``)."""
+    shown = percent_value(fraction)
+    return NO_VALUE if shown is None else number(shown, 1, lang, signed=signed) + "%"
 
 
 def change(relative: object, lang: str = "en") -> str:
@@ -192,23 +201,16 @@ def achievement_ratio(actual: object, base: object, direction: str = "higher") -
 
 
 def achievement(fraction: object, lang: str = "en") -> str:
-    """Achievement as a whole percent rounded down (0.996 → ``99%``); ``∞`` without bound, ``—`` for none."""
-    if fraction is not None and not isinstance(fraction, str):
-        try:
-            if float(fraction) == math.inf:  # type: ignore[arg-type]
-                return INFINITE
-        except (TypeError, ValueError):
-            return NO_VALUE
-    if no_value(fraction):
-        return NO_VALUE
-    whole = math.floor(float(_round(float(fraction) * 100, 6)))  # type: ignore[arg-type]
-    return number(whole, 0, lang) + "%"
+    """Achievement as a percent: ``72.7%`` (0.9996 → ``99.9%``); ``∞`` without bound, ``—`` for none."""
+    if isinstance(fraction, float) and fraction == math.inf:
+        return INFINITE
+    return percent(fraction, lang)
 
 
 def column_format(unit: str, lang: str = "en", *, signed: bool = False) -> str:
     """printf format of ``st.column_config.NumberColumn`` for a unit whose text does not depend on the value.
 
-    Ratios and relative changes must be given in percent (×100), achievement as floored whole percent.
+    Ratios, achievement and relative changes must be given in percent (:func:`percent_value`).
     Money has none (its decimals depend on the value): write money cells as text with :func:`value`.
     """
     plus = "+" if signed else ""
@@ -216,7 +218,7 @@ def column_format(unit: str, lang: str = "en", *, signed: bool = False) -> str:
     formats = {"count": f"%{plus},.0f", "ratio": f"%{plus}.1f%%", "pct": "%+.1f%%",
                "pp": "%+.1f 个百分点" if zh else "%+.1f pp", "score": f"%{plus}.1f",
                "hours": f"%{plus}.1f 小时" if zh else f"%{plus}.1f h", "days": f"%{plus}.1f 天" if zh else f"%{plus}.1f d",
-               "achievement": "%.0f%%"}
+               "achievement": "%.1f%%"}
     if unit not in formats:
         raise ValueError(f"no column format for {unit!r}: write such cells as text with fmt.value")
     return formats[unit]

@@ -50,7 +50,7 @@ def test_counts_percents_scores(lang: str) -> None:
     assert fmt.count(12, lang, signed=True) == "+12" and fmt.count(-3, lang, signed=True) == "-3"
     assert [fmt.percent(v, lang) for v in (0.1234, 0.8125, 1.0, 0.0, 1.5)] == ["12.3%", "81.3%", "100.0%", "0.0%",
                                                                                 "150.0%"]
-    assert fmt.value(0.12, "ratio", lang) == "12.0%"
+    assert fmt.value(0.12, "ratio", lang) == "12.0%" and fmt.percent(0.9996, lang) == "99.9%"
     assert [fmt.score(v, lang) for v in (87.45, 100, 0, 105.25)] == ["87.5", "100.0", "0.0", "105.3"]
     assert fmt.score(-4.2, lang, signed=True) == "-4.2" and fmt.value(3, "score", lang, signed=True) == "+3.0"
     assert fmt.number(1234.5678, 2, lang) == "1,234.57"
@@ -84,9 +84,11 @@ def test_achievement_defined_once(lang: str) -> None:
     assert fmt.achievement_ratio(0, 200, "lower") == math.inf
     assert fmt.achievement_ratio(None, 100) is None and fmt.achievement_ratio(5, 0) is None
     assert fmt.achievement_ratio(5, None) is None and fmt.achievement_ratio(5, -1) is None
-    assert [fmt.achievement(v, lang) for v in (0.996, 1.0, 0.8, 1.234, 0.0)] == ["99%", "100%", "80%", "123%", "0%"]
-    assert fmt.achievement(0.29, lang) == "29%" and fmt.achievement(0.57, lang) == "57%"  # 0.29 × 100 = 28.999…
-    assert fmt.achievement(14.0, lang) == "1,400%"
+    assert [fmt.achievement(v, lang) for v in (0.996, 1.0, 0.8, 1.234, 0.0)] == ["99.6%", "100.0%", "80.0%", "123.4%",
+                                                                                "0.0%"]
+    assert fmt.achievement(0.9996, lang) == "99.9%" and fmt.achievement(1.00004, lang) == "100.0%"  # reached or not
+    assert fmt.achievement(0.29, lang) == "29.0%" and fmt.achievement(8 / 11, lang) == "72.7%"
+    assert fmt.achievement(14.0, lang) == "1,400.0%"
     assert fmt.achievement(math.inf, lang) == "∞" and fmt.achievement(None, lang) == "—"
     assert fmt.achievement(math.nan, lang) == "—"
 
@@ -99,7 +101,8 @@ def test_relative_change_needs_a_positive_reference() -> None:
 def test_column_formats() -> None:
     assert fmt.column_format("count") == "%,.0f" and fmt.column_format("ratio") == "%.1f%%"
     assert fmt.column_format("pp", "zh") == "%+.1f 个百分点" and fmt.column_format("pp") == "%+.1f pp"
-    assert fmt.column_format("score") == "%.1f" and fmt.column_format("achievement") == "%.0f%%"
+    assert fmt.column_format("score") == "%.1f" and fmt.column_format("achievement") == "%.1f%%"
+    assert fmt.percent_value(0.12345) == 12.3 and fmt.percent_value(0.99996) == 99.9 and fmt.percent_value(None) is None
     assert fmt.column_format("count", signed=True) == "%+,.0f" and fmt.column_format("hours", "zh") == "%.1f 小时"
     with pytest.raises(ValueError, match="as text"):
         fmt.column_format("money")

@@ -37,9 +37,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema, standup
+from kpi_engine import fmt, schema, standup
 from kpi_engine.i18n import catalog
-from kpi_engine.standup import fmt
 
 D = dt.date
 AS_OF = D(2026, 11, 12)
@@ -194,13 +193,13 @@ def test_alerts_ranked_by_severity(loaded: Engine) -> None:
 def test_alert_sentences_in_both_languages(loaded: Engine) -> None:
     spike, pace, sla = standup.build(loaded, AS_OF).alerts
     assert spike.text("en") == ("The campaign Camp One (c1) spent ¥300 yesterday, 3.0× its usual ¥100 a day (median "
-                                "of the 28 days before): ¥200 above usual, 133% of the team's daily budget.")
+                                "of the 28 days before): ¥200 above usual, 133.3% of the team's daily budget.")
     assert spike.text("zh").startswith("活动「Camp One」昨天花费 ¥300，是平时每天 ¥100")
     assert pace.title("en") == "Behind pace: Beta (ch_b)" and pace.title("zh") == "进度落后：Beta"
     assert "2 leads this month against 6 expected by now (monthly target 15)" in pace.text("en")
-    assert "ends the month at 5 (36% of target)" in pace.text("en")
-    assert sla.text("en") == ("2 of 4 leads created this week (1 yesterday) were not answered within 2 h: 50% "
-                              "answered in time, target 80%. Most late leads: Bob (2).")
+    assert "ends the month at 5 (36% of target)" in pace.text("en")  # 5.45 / 15 = 36.4%, rounded down
+    assert sla.text("en") == ("2 of 4 leads created this week (1 yesterday) were not answered within 2 h: 50.0% "
+                              "answered in time, target 80.0%. Most late leads: Bob (2).")
     assert "超时最多：Bob (2)" in sla.text("zh")
 
 
@@ -249,7 +248,18 @@ def test_every_standup_string_in_both_languages() -> None:
 
 
 def test_formatting() -> None:
+    # The standup formats with kpi_engine.fmt (one rule: money 2 decimals below ¥100, percents one decimal).
     assert fmt.value(None, "count") == fmt.value(float("nan"), "ratio") == "—"
-    assert (fmt.value(1234.4, "count"), fmt.value(0.8125, "ratio")) == ("1,234", "81.2%")
-    assert (fmt.value(12345.6, "money"), fmt.value(55.25, "money")) == ("¥12,346", "¥55.2")
-    assert fmt.percent(fmt.relative(20, 33), signed=True) == "-39%" and fmt.relative(5, 0) is None
+    assert (fmt.value(1234.4, "count"), fmt.value(0.8125, "ratio")) == ("1,234", "81.3%")
+    assert (fmt.value(12345.6, "money"), fmt.value(55.25, "money")) == ("¥12,346", "¥55.25")
+    assert fmt.change(fmt.relative(20, 33)) == "-39.4%" and fmt.relative(5, 0) is None
+
+
+def test_changes_of_rates_are_in_points(loaded: Engine) -> None:
+    # SLA yesterday 50% (1 of 2), the day before 0% (0 of 1), the same day last week 100%: +50 pp and -50 pp,
+    # never a percent change (which would be undefined against 0%).
+    changes = {ch.metric: ch for ch in standup.build(loaded, AS_OF).changes()}
+    sla = changes["response_sla"]
+    assert (sla.vs_day_before, sla.vs_last_week) == pytest.approx((0.5, -0.5))
+    assert (fmt.points(sla.vs_day_before, "en"), fmt.points(sla.vs_last_week, "zh")) == ("+50.0 pp", "-50.0 个百分点")
+    assert changes["cpl"].vs_day_before == pytest.approx(175 / 150 - 1)  # money: a relative change

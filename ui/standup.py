@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import clock, standup, store
+from kpi_engine import clock, fmt, standup, store
 from kpi_engine.metrics import registry
-from kpi_engine.standup import Alert, Card, Standup, fmt
+from kpi_engine.standup import Alert, Card, Standup
 from ui import state
 from ui.cards import Figure, kpi_card, status_badge
 from ui.db import db_url, version
@@ -86,10 +86,17 @@ def _help(metric: str) -> str:
 
 
 def _vs(actual: float | None, target: float | None, unit: str) -> str | None:
-    rel = fmt.relative(actual, target)
-    if rel is None:
-        return None
-    return tr("standup_vs_target", change=fmt.percent(rel, signed=True), target=fmt.value(target, unit, lang()))
+    """"+12.0% vs target ¥150" (a rate: "+1.2 pp vs target 80.0%"); None without both numbers."""
+    if unit == "ratio":
+        if fmt.no_value(actual) or fmt.no_value(target):
+            return None
+        change = fmt.points(float(actual) - float(target), lang())  # type: ignore[arg-type]
+    else:
+        rel = fmt.relative(actual, target)
+        if rel is None:
+            return None
+        change = fmt.change(rel, lang())
+    return tr("standup_vs_target", change=change, target=fmt.value(target, unit, lang()))
 
 
 def _footer(c: Card) -> str:
@@ -99,13 +106,13 @@ def _footer(c: Card) -> str:
     if c.metric == standup.board.BUDGET_METRIC:
         if c.month_target is None:
             return tr("standup_card_notarget", mtd=v(c.mtd))
-        return tr("standup_card_budget", mtd=v(c.mtd), planned=v(c.expected_to_date), ratio=fmt.percent(c.achievement),
+        return tr("standup_card_budget", mtd=v(c.mtd), planned=v(c.expected_to_date), ratio=fmt.percent(c.achievement, lang()),
                   target=v(c.month_target))
     if c.month_target is None:
         return tr("standup_card_notarget", mtd=v(c.mtd))
     if c.unit == "count":
         return tr("standup_card_month", mtd=v(c.mtd), projected=v(c.projected), target=v(c.month_target),
-                  achievement=fmt.percent(c.achievement))
+                  achievement=fmt.achievement(c.achievement, lang()))
     return tr("standup_card_ratio", mtd=v(c.mtd), target=v(c.month_target))
 
 
@@ -203,17 +210,19 @@ def changes(s: Standup) -> None:
                            after=status_badge(ch.status, _status_label(ch.status))))
     cols = [tr("standup_col_metric"), tr("standup_col_yesterday"), tr("standup_col_day_before"),
             tr("standup_col_vs_day_before"), tr("standup_col_last_week"), tr("standup_col_vs_last_week")]
+    ordered = sorted(items, key=lambda c: standup.METRICS.index(c.metric))
     table = pd.DataFrame([
         [registry.get(ch.metric).name(lang()), fmt.value(ch.yesterday, ch.unit, lang()),
-         fmt.value(ch.day_before, ch.unit, lang()), None if ch.vs_day_before is None else ch.vs_day_before * 100,
-         fmt.value(ch.last_week, ch.unit, lang()), None if ch.vs_last_week is None else ch.vs_last_week * 100]
-        for ch in sorted(items, key=lambda c: standup.METRICS.index(c.metric))], columns=cols)
+         fmt.value(ch.day_before, ch.unit, lang()), ch.vs_day_before, fmt.value(ch.last_week, ch.unit, lang()),
+         ch.vs_last_week] for ch in ordered], columns=cols).astype({cols[3]: "float64", cols[5]: "float64"})
     directions = [registry.get(m).direction for m in standup.METRICS]
     styled = table.style.apply(
         lambda col: [_good(v if pd.notna(v) else None, d) for v, d in zip(col, directions, strict=True)],
         subset=[cols[3], cols[5]])
-    pct = "%+.0f%%"
+    for i, ch in enumerate(ordered):  # a rate changes in points, anything else by a relative change
+        shown = (lambda v: fmt.points(v, lang())) if ch.unit == "ratio" else (lambda v: fmt.change(v, lang()))
+        styled = styled.format(shown, subset=pd.IndexSlice[[i], [cols[3], cols[5]]])
     st.dataframe(styled, hide_index=True, width="stretch", column_config={
-        cols[3]: st.column_config.NumberColumn(cols[3], format=pct, help=tr("standup_col_vs_help")),
-        cols[5]: st.column_config.NumberColumn(cols[5], format=pct, help=tr("standup_col_vs_help")),
+        cols[3]: st.column_config.NumberColumn(cols[3], help=tr("standup_col_vs_help")),
+        cols[5]: st.column_config.NumberColumn(cols[5], help=tr("standup_col_vs_help")),
     })

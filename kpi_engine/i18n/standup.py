@@ -138,6 +138,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "standup_col_vs_day_before": {"en": "vs day before", "zh": "较前一天"},
     "standup_col_last_week": {"en": "Same day last week", "zh": "上周同日"},
     "standup_col_vs_last_week": {"en": "vs last week", "zh": "较上周同日"},
-    "standup_col_vs_help": {"en": "Relative change: (yesterday − reference) / reference; empty when the reference "
-                                  "is 0 or missing.", "zh": "相对变化：（昨天 − 参照）/ 参照；参照为 0 或缺失时为空。"},
+    "standup_col_vs_help": {"en": "Relative change: (yesterday − reference) / reference, — when the reference is 0 "
+                                  "or missing; rates change in percentage points (yesterday − reference).",
+                            "zh": "相对变化：（昨天 − 参照）/ 参照，参照为 0 或缺失时为 —；比率按百分点变化（昨天 − 参照）。"},
 }

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from kpi_engine import fmt
 from kpi_engine.settings import Settings
-from kpi_engine.standup import fmt
 from kpi_engine.standup.alerts import KINDS, SPIKE_DAYS, SPIKE_FACTOR, TOP, Alert, find_alerts, rank
 from kpi_engine.standup.board import METRICS, TREND_WEEKS, Card, Freshness, Windows, cards, freshness, windows
 
 __all__ = ["KINDS", "METRICS", "SPIKE_DAYS", "SPIKE_FACTOR", "TOP", "TREND_WEEKS", "Alert", "Card", "Change",
-           "Freshness", "Standup", "Windows", "build", "cards", "changes", "find_alerts", "fmt", "freshness", "rank",
+           "Freshness", "Standup", "Windows", "build", "cards", "changes", "find_alerts", "freshness", "rank",
            "windows"]
 
 
@@ -39,7 +39,9 @@ class Change:
     yesterday: float | None
     day_before: float | None
     last_week: float | None
-    vs_day_before: float | None  # relative change (0.25 = +25%), None without a positive reference
+    # Relative change (0.25 = +25%), None without a positive reference; for a ratio the difference
+    # (0.02 = +2 percentage points), None without both values.
+    vs_day_before: float | None
     vs_last_week: float | None
     status: str | None
     prev_status: str | None
@@ -81,9 +83,16 @@ class Standup:
 def changes(board: tuple[Card, ...]) -> tuple[Change, ...]:
     """Yesterday against the day before and the same weekday last week, per card; status changes first."""
     out = [Change(c.metric, c.unit, c.direction, c.yesterday, c.day_before, c.last_week,
-                  fmt.relative(c.yesterday, c.day_before), fmt.relative(c.yesterday, c.last_week),
+                  _change(c.yesterday, c.day_before, c.unit), _change(c.yesterday, c.last_week, c.unit),
                   c.status, c.prev_status) for c in board]
     return tuple(sorted(out, key=lambda ch: not ch.status_changed))
+
+
+def _change(actual: float | None, reference: float | None, unit: str) -> float | None:
+    """A relative change; for a ratio the difference (shown in percentage points, never as a percent change)."""
+    if unit == "ratio":
+        return None if fmt.no_value(actual) or fmt.no_value(reference) else float(actual) - float(reference)  # type: ignore[arg-type]
+    return fmt.relative(actual, reference)
 
 
 def build(engine: Engine, as_of: dt.date, settings: Settings | None = None) -> Standup:

@@ -33,11 +33,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import pacing, schema, targets
+from kpi_engine import fmt, pacing, schema, targets
 from kpi_engine.i18n import t
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings, get_settings
-from kpi_engine.standup import fmt
 from kpi_engine.standup.board import Windows
 
 SPIKE_FACTOR = 2.0
@@ -81,21 +80,21 @@ class Alert:
         s = settings or get_settings()
         f = dict(self.facts)
         if self.kind == "pace":
-            return t("standup_alert_pace_text", lang, name=self.label(lang), actual=fmt.value(f["actual"], "count"),
-                     expected=fmt.value(f["expected"], "count"), target=fmt.value(f["target"], "count"),
-                     projected=fmt.value(f["projected"], "count"), achievement=fmt.percent(f["achievement"]),
-                     share=fmt.percent(f["share"]))
+            return t("standup_alert_pace_text", lang, name=self.label(lang), actual=fmt.count(f["actual"], lang),
+                     expected=fmt.count(f["expected"], lang), target=fmt.count(f["target"], lang),
+                     projected=fmt.count(f["projected"], lang), achievement=fmt.achievement(f["achievement"], lang),
+                     share=fmt.percent(f["share"], lang))
         if self.kind == "sla":
             owners = ("、" if lang == "zh" else ", ").join(
                 f"{n} ({c})" for n, c in zip(self.person_names, self.person_counts, strict=True))
             key = "standup_alert_sla_text" if owners else "standup_alert_sla_text_noowner"
-            return t(key, lang, late=fmt.value(f["late"], "count"), leads=fmt.value(f["leads"], "count"),
-                     late_yesterday=fmt.value(f["late_yesterday"], "count"), hours=f"{s.response_sla_hours:g}",
-                     rate=fmt.percent(f["rate"]), target=fmt.percent(f["target"]), owners=owners)
+            return t(key, lang, late=fmt.count(f["late"], lang), leads=fmt.count(f["leads"], lang),
+                     late_yesterday=fmt.count(f["late_yesterday"], lang), hours=f"{s.response_sla_hours:g}",
+                     rate=fmt.percent(f["rate"], lang), target=fmt.percent(f["target"], lang), owners=owners)
         return t("standup_alert_spend_text", lang, kind=self._scope_word(lang), name=self.label(lang),
-                 spent=fmt.value(f["spent"], "money", lang, s), ratio=f"{f['ratio']:.1f}",
-                 usual=fmt.value(f["usual"], "money", lang, s), days=SPIKE_DAYS,
-                 excess=fmt.value(f["excess"], "money", lang, s), share=fmt.percent(f["share"]))
+                 spent=fmt.money(f["spent"], lang, settings=s), ratio=fmt.number(f["ratio"], 1, lang),
+                 usual=fmt.money(f["usual"], lang, settings=s), days=SPIKE_DAYS,
+                 excess=fmt.money(f["excess"], lang, settings=s), share=fmt.percent(f["share"], lang))
 
     def _scope_word(self, lang: str) -> str:
         return t(f"standup_scope_{self.scope_type}", lang)
