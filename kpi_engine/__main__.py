@@ -11,7 +11,7 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report")
+COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report", "settings")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: settings, settings_history (new tables: created by create_all, no migration)
 
 metadata = sa.MetaData()
 
@@ -207,6 +207,29 @@ saved_mappings = sa.Table(
     sa.Column("mapping_json", sa.Text, nullable=False),  # {canonical: source header}
     sa.Column("constants_json", sa.Text),  # {canonical: value}
     sa.Column("saved_at", sa.DateTime, nullable=False),
+)
+
+
+# Business settings (kpi_engine.settings_store): one row per key whose value differs from its default
+# (value as JSON text), and every change ever made (append-only).
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),  # JSON
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String),
+)
+
+settings_history = sa.Table(
+    "settings_history",
+    metadata,
+    sa.Column("change_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("key", sa.String, nullable=False),
+    sa.Column("old", sa.Text, nullable=False),  # JSON: the value in force before (the default if none was stored)
+    sa.Column("new", sa.Text, nullable=False),  # JSON: the value in force after (a reset: the default)
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+    sa.Column("changed_by", sa.String),
 )
 
 

@@ -1,25 +1,127 @@
-"""Typed settings: database URL, currency, thresholds, from the environment.
+"""Typed settings: the environment (database URL, user) and the business settings (currency, thresholds ...).
 
-Resolution order for the database URL: explicit argument (``--db``), then the
-environment variable ``KPI_DB_URL``, then the embedded default file
-``duckdb:///data/kpi.duckdb`` (relative to the current directory).
+Two kinds, kept apart:
+
+- :class:`EnvConfig` (pydantic-settings): where the database is and who is working, from the environment
+  (``KPI_DB_URL``, ``KPI_USER``, ``KPI_SECRETS_FILE``) or the secrets file ``.streamlit/secrets.toml``
+  (keys ``db_url``/``KPI_DB_URL``, ``user``/``KPI_USER``). The environment wins over the file. A secrets
+  file that exists but cannot be read or parsed is an error (:class:`SecretsFileError`), never a silent
+  fallback to another database; a missing file is fine.
+- :class:`Settings`: the business constants with their defaults. The values in force live in the database
+  (``kpi_engine.settings_store.load_settings``: defaults overlaid with the stored changes); this module
+  never touches a database.
+
+Resolution order for the database URL: explicit argument (``--db``), then ``$KPI_DB_URL``, then the
+secrets file, then the embedded default file ``duckdb:///data/kpi.duckdb`` (relative to the current directory).
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_DB_URL = "duckdb:///data/kpi.duckdb"
 DB_URL_ENV = "KPI_DB_URL"
+SECRETS_FILE_ENV = "KPI_SECRETS_FILE"
+DEFAULT_SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+# keys of the secrets file, per EnvConfig field (either spelling)
+_SECRET_KEYS = {"db_url": ("db_url", "KPI_DB_URL"), "user": ("user", "KPI_USER")}
+
+
+class SecretsFileError(RuntimeError):
+    """The secrets file exists but cannot be read or parsed (the message names the file, never its contents)."""
+
+
+def secrets_path() -> Path:
+    """The secrets file: ``$KPI_SECRETS_FILE``, else ``.streamlit/secrets.toml`` in the current directory."""
+    return Path(os.environ.get(SECRETS_FILE_ENV, "").strip() or DEFAULT_SECRETS_FILE)
+
+
+def read_secrets(path: Path | None = None) -> dict[str, Any]:
+    """The secrets file as a dict; ``{}`` when there is none. Raises :class:`SecretsFileError` when it is unreadable."""
+    path = path or secrets_path()
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SecretsFileError(f"the secrets file {path} is not valid TOML ({exc}); fix or remove it") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SecretsFileError(f"the secrets file {path} cannot be read ({exc.__class__.__name__}: "
+                               f"{getattr(exc, 'strerror', None) or exc}); fix its permissions or remove it") from None
+
+
+class _SecretsSource(PydanticBaseSettingsSource):
+    """EnvConfig values from the secrets file (below the environment)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        data = read_secrets()
+        out: dict[str, Any] = {}
+        for name, keys in _SECRET_KEYS.items():
+            for key in keys:
+                value = data.get(key)
+                if isinstance(value, str) and value.strip():
+                    out[name] = value.strip()
+                    break
+        return out
+
+
+class EnvConfig(BaseSettings):
+    """Environment and secrets: the database URL and the user (``KPI_DB_URL``, ``KPI_USER``, the secrets file)."""
+
+    model_config = SettingsConfigDict(env_prefix="KPI_", extra="ignore", frozen=True)
+
+    db_url: str | None = None
+    user: str | None = None
+
+    @field_validator("db_url", "user", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _SecretsSource(settings_cls)
+
+
+def env_config() -> EnvConfig:
+    """The environment/secrets configuration as of now (raises :class:`SecretsFileError` for a broken file)."""
+    return EnvConfig()
 
 
 def resolve_db_url(explicit: str | None = None) -> str:
-    """Return the database URL: ``explicit`` if given, else $KPI_DB_URL, else the default file."""
+    """The database URL: ``explicit`` if given, else $KPI_DB_URL, else the secrets file, else the default file."""
     if explicit:
         return explicit
-    env = os.environ.get(DB_URL_ENV, "").strip()
-    return env or DEFAULT_DB_URL
+    return env_config().db_url or DEFAULT_DB_URL
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password hidden (for messages and pages)."""
+    import sqlalchemy as sa  # local: settings stays light
+
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL: show nothing that could be secret
+        return "?"
+
+
+def _env_user() -> str:
+    return os.environ.get("KPI_USER", "").strip() or os.environ.get("USER", "") or "unknown"
 
 
 @dataclass(frozen=True)
@@ -65,7 +167,7 @@ class Settings:
     default_prorate: str = "calendar"
     # Uploads
     max_reported_issues: int = 100_000
-    upload_user: str = field(default_factory=lambda: os.environ.get("KPI_USER", "") or os.environ.get("USER", "") or "unknown")
+    upload_user: str = field(default_factory=_env_user)  # the environment's, never stored in the database
 
 
 SETTING_DOCS: dict[str, dict[str, str]] = {

@@ -25,6 +25,7 @@ _lock = threading.Lock()
 
 # Migrations: (version reached, function). Each runs inside a transaction on a
 # database whose recorded version is below its number, in order.
+# Version 2 (settings, settings_history) only added tables: create_all makes them, no migration needed.
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = []
 
 

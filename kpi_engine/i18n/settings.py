@@ -1,6 +1,66 @@
-"""settings strings (en, zh)."""
+"""settings strings (en, zh): validation messages, the Settings page and the ``settings`` command."""
 
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    # validation (kpi_engine.settings_rules.SettingError codes)
+    "settings_err_unknown": {"en": "There is no setting '{setting}'. Settings: {keys}.",
+                             "zh": "没有名为“{setting}”的设置。可用设置：{keys}。"},
+    "settings_err_env_only": {"en": "'{setting}' comes from the environment ($KPI_USER), not from the database.",
+                              "zh": "“{setting}”来自环境变量（$KPI_USER），不能在数据库中设置。"},
+    "settings_err_number": {"en": "{setting} must be a number (got '{value}').", "zh": "{setting} 必须是数字（输入为“{value}”）。"},
+    "settings_err_int": {"en": "{setting} must be a whole number (got '{value}').", "zh": "{setting} 必须是整数（输入为“{value}”）。"},
+    "settings_err_min": {"en": "{setting} must be at least {lo} (got {value}).", "zh": "{setting} 不能小于 {lo}（输入为 {value}）。"},
+    "settings_err_range": {"en": "{setting} must be between {lo} and {hi} (got {value}).",
+                           "zh": "{setting} 必须介于 {lo} 与 {hi} 之间（输入为 {value}）。"},
+    "settings_err_empty": {"en": "{setting} cannot be empty.", "zh": "{setting} 不能为空。"},
+    "settings_err_long": {"en": "{setting} can have at most {n} characters.", "zh": "{setting} 最多 {n} 个字符。"},
+    "settings_err_currency": {"en": "{setting} must be an ISO 4217 currency code such as CNY, USD or EUR (got '{value}').",
+                              "zh": "{setting} 必须是 ISO 4217 货币代码，例如 CNY、USD、EUR（输入为“{value}”）。"},
+    "settings_err_timezone": {"en": "{setting} must be an IANA time zone such as Asia/Shanghai or Europe/Berlin (got '{value}').",
+                              "zh": "{setting} 必须是 IANA 时区，例如 Asia/Shanghai、Europe/Berlin（输入为“{value}”）。"},
+    "settings_err_choice": {"en": "{setting} must be one of {choices} (got '{value}').",
+                            "zh": "{setting} 必须是以下之一：{choices}（输入为“{value}”）。"},
+    "settings_err_grades": {"en": "Grade bounds must descend, S > A > B > C (would be S {s}, A {a}, B {b}, C {c}). "
+                                  "Change the neighbouring bound first.",
+                            "zh": "等级分数线必须递减：S > A > B > C（将变为 S {s}、A {a}、B {b}、C {c}）。请先调整相邻的分数线。"},
+    "settings_err_pacing": {"en": "The off-track floor ({floor}) cannot be above the on-track bound ({on_track}).",
+                            "zh": "落后线（{floor}）不能高于正常推进线（{on_track}）。"},
+    "settings_err_budget": {"en": "Budget bounds must be in order: underspend ({under}) ≤ on track ({on_track}) ≤ overspend ({over}).",
+                            "zh": "预算界限必须按顺序：花费不足（{under}）≤ 正常（{on_track}）≤ 超支（{over}）。"},
+    "settings_err_stored": {"en": "The stored value of {setting} is damaged ('{value}'); reset it to the default.",
+                            "zh": "{setting} 的存储值已损坏（“{value}”），请恢复默认值。"},
+    # groups
+    "settings_group_money": {"en": "Money and locale", "zh": "货币与地区"},
+    "settings_group_leads": {"en": "Leads", "zh": "线索"},
+    "settings_group_pacing": {"en": "Pacing", "zh": "进度"},
+    "settings_group_scoring": {"en": "Scoring and grades", "zh": "评分与等级"},
+    "settings_group_bonus": {"en": "Bonus", "zh": "奖金"},
+    "settings_group_feedback": {"en": "360-degree weights", "zh": "360 度评价权重"},
+    "settings_group_ltv": {"en": "Customer lifetime value (LTV)", "zh": "客户生命周期价值（LTV）"},
+    "settings_group_uploads": {"en": "Uploads", "zh": "上传"},
+    # the Settings page
+    "settings_ui_title": {"en": "Settings", "zh": "设置"},
+    "settings_ui_intro": {"en": "Business settings used by every page, report and command. Each change is recorded "
+                                "below; the database itself is chosen by KPI_DB_URL or .streamlit/secrets.toml.",
+                          "zh": "所有页面、报告和命令使用的业务设置。每次修改都会记录在下方；数据库本身由 KPI_DB_URL 或 .streamlit/secrets.toml 指定。"},
+    "settings_ui_current": {"en": "Current: {value} · default: {default}", "zh": "当前：{value} · 默认：{default}"},
+    "settings_ui_changed": {"en": "changed", "zh": "已修改"},
+    "settings_ui_save": {"en": "Save", "zh": "保存"},
+    "settings_ui_reset": {"en": "Reset to default", "zh": "恢复默认"},
+    "settings_ui_saved": {"en": "{setting} saved: {value}.", "zh": "已保存 {setting}：{value}。"},
+    "settings_ui_unchanged": {"en": "Nothing to save: {setting} already is {value}.", "zh": "无需保存：{setting} 已是 {value}。"},
+    "settings_ui_was_reset": {"en": "{setting} is back to its default: {value}.", "zh": "{setting} 已恢复默认值：{value}。"},
+    "settings_ui_history": {"en": "Change history", "zh": "修改记录"},
+    "settings_ui_no_history": {"en": "No setting has been changed yet.", "zh": "尚未修改过任何设置。"},
+    "settings_ui_col_when": {"en": "When", "zh": "时间"},
+    "settings_ui_col_who": {"en": "Who", "zh": "修改人"},
+    "settings_ui_col_key": {"en": "Setting", "zh": "设置"},
+    "settings_ui_col_old": {"en": "Old", "zh": "原值"},
+    "settings_ui_col_new": {"en": "New", "zh": "新值"},
+    "settings_ui_share_help": {"en": "A fraction: 0.6 = 60%.", "zh": "以小数表示：0.6 = 60%。"},
+    # the settings command
+    "settings_cli_set": {"en": "{setting}: {old} -> {new}", "zh": "{setting}：{old} -> {new}"},
+    "settings_cli_unchanged": {"en": "{setting} already is {value}; nothing changed.", "zh": "{setting} 已是 {value}，未做修改。"},
+    "settings_cli_no_history": {"en": "No setting has been changed yet.", "zh": "尚未修改过任何设置。"},
 }

@@ -40,6 +40,7 @@ from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import KEY_COLUMNS, compile_event_bounds, compile_request, make_request
 from kpi_engine.metrics.registry import Simple
 from kpi_engine.settings import Settings
+from kpi_engine.settings_store import load_settings
 
 
 def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] | None = None,
@@ -51,6 +52,7 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
     ``where`` keeps only some scope ids, e.g. ``{"channel": "douyin"}``. Unknown metric ids,
     scopes or grains raise ``ValueError`` listing the valid ones.
     """
+    settings = settings or load_settings(engine)  # the store's settings (thresholds, margin) unless given
     start_d = periods.to_date(start) if start is not None else None
     end_d = periods.to_date(end) if end is not None else None
     if grain == "range":

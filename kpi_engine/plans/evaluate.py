@@ -48,7 +48,8 @@ from kpi_engine.scoring import (
     team_feedback,
     totals,
 )
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings
+from kpi_engine.settings_store import load_settings
 
 Actual = tuple[float | None, float | None, float | None]  # (actual, this, previous): growth KPIs fill this/previous
 
@@ -314,7 +315,7 @@ def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None
     period runs, an additive KPI is compared with its target pro-rated to the days so far (by the
     plan's pro-rating method) and the card is provisional: no grade or bonus until the period closes.
     """
-    s = settings or get_settings()
+    s = settings or load_settings(engine)
     rules = Rules.from_settings(s)
     as_of_d = clock.morning(as_of, s)
     through = clock.data_through(as_of_d, s)

@@ -27,6 +27,7 @@ from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Plan
 from kpi_engine.scoring import Rules, format_pct, score_kpi
 from kpi_engine.settings import Settings
+from kpi_engine.settings_store import load_settings
 
 REVIEW_PERIODS = 3
 
@@ -46,6 +47,7 @@ def closed_periods(grain: str, as_of: dt.date, n: int = REVIEW_PERIODS) -> list[
 def rationality_review(engine: Engine, plan: Plan, *, as_of: dt.date | None = None, n: int = REVIEW_PERIODS,
                        settings: Settings | None = None) -> CheckReport:
     """Warnings for KPIs unreachable or trivial over the last ``n`` closed periods, and weights off the strategy."""
+    settings = settings or load_settings(engine)
     rules = Rules.from_settings(settings)
     as_of = as_of or clock.business_today()
     ranges = closed_periods(plan.grain, as_of, n)

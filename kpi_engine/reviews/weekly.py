@@ -25,6 +25,7 @@ from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
 from kpi_engine.scoring import Rules, score_kpi
+from kpi_engine.settings_store import load_settings
 
 SCOPE_ORDER: dict[str, int] = {"team": 0, "person": 1, "channel": 2, "campaign": 3}
 TREND_WEEKS = 8
@@ -99,7 +100,8 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
     and as a fraction of the target), achievement, weighted gap = weight x (1 - achievement, capped at 100%;
     none for guardrails); ``to_date`` (the week to date) as wtd_*; the plan period up to ``pace_day``, its
     projection to the plan's end and the pace status (on_track, at_risk, off_track; None without one)."""
-    rules = Rules.from_settings()
+    settings = load_settings(engine)
+    rules = Rules.from_settings(settings)
     kpis = plan.kpis
     none = [(None, None, None)] * len(kpis)
     stored = stored_targets(engine, kpis, start, max(end, to_date[1]) if to_date else end)
@@ -119,7 +121,7 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
         wtd_target = kpi_target(k, plan, to_date[0], to_date[1], stored) if to_date else None
         wtd_actual = wtd[i][0]
         p = pacing.pace(so_far[i][0], k.base, (plan.start, plan.end), pace_day, direction=direction,
-                        additive=catalog.cumulative(k.metric))
+                        additive=catalog.cumulative(k.metric), settings=settings)
         rows.append({
             "position": i, "kpi": kpi_name(k.metric, lang), "metric": k.metric, "scope": k.scope,
             "card": plan.card_of(k), "unit": unit, "direction": direction, "weight": k.weight,

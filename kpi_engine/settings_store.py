@@ -1,0 +1,196 @@
+"""Business settings in the database: the values in force, changes and their history.
+
+Only keys whose value differs from the default have a row in ``settings`` (value as JSON text);
+every change is appended to ``settings_history`` (key, old, new, when, who). Each change bumps the
+``settings_version`` token in ``schema_meta`` inside the same transaction, so :func:`load_settings`
+is cheap: the overlay is rebuilt only when the token moved, and the token itself is read at most once a
+second per engine (opening an embedded DuckDB file costs milliseconds). A change made in this process is
+seen at once; one made by another process (say the CLI, while the app runs) within a second.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+import time
+import weakref
+from contextlib import nullcontext
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from kpi_engine import schema
+from kpi_engine.settings import SETTING_DOCS, Settings, env_config
+from kpi_engine.settings_rules import (
+    GROUPS,
+    SettingError,
+    check,
+    editable_keys,
+    format_value,
+    from_json,
+    parse,
+    require_key,
+    to_json,
+)
+
+VERSION_KEY = "settings_version"
+NOTHING_STORED = "0"  # the settings version of a store where no setting was ever changed
+HISTORY_COLUMNS = ("changed_at", "changed_by", "key", "old", "new")
+
+RECHECK_SECONDS = 1.0  # how long a read token is trusted before it is read again
+_cache: weakref.WeakKeyDictionary[Engine, tuple[str, float, Settings]] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _token(conn: Connection) -> str:
+    t = schema.schema_meta
+    try:
+        value = conn.execute(sa.select(t.c.value).where(t.c.key == VERSION_KEY)).scalar()
+    except sa.exc.DBAPIError:
+        if sa.inspect(conn).has_table(t.name):
+            raise
+        return NOTHING_STORED  # a database without our schema
+    return str(value or NOTHING_STORED)
+
+
+def settings_version(engine: Engine) -> str:
+    """A token that changes whenever a setting changes (use it as a cache key)."""
+    with engine.connect() as conn:
+        return _token(conn)
+
+
+def _stored(conn: Connection) -> dict[str, object]:
+    t = schema.settings
+    keys = set(editable_keys())
+    return {k: from_json(k, v) for k, v in conn.execute(sa.select(t.c.key, t.c.value)) if k in keys}
+
+
+def _overlay(stored: dict[str, object]) -> Settings:
+    return dataclasses.replace(Settings(), **stored) if stored else Settings()
+
+
+def load_settings(bind: Engine | Connection) -> Settings:
+    """The settings in force on ``bind``: the defaults overlaid with the stored values (cached by the token).
+
+    Give the open ``Connection`` when inside a transaction (an in-memory DuckDB has only one connection).
+    """
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    with _lock:
+        hit = _cache.get(engine)
+    now = time.monotonic()
+    if hit is not None and now - hit[1] < RECHECK_SECONDS:
+        return hit[2]
+    with (nullcontext(bind) if isinstance(bind, Connection) else engine.connect()) as conn:
+        version = _token(conn)
+        if hit is not None and hit[0] == version:
+            settings = hit[2]
+        else:
+            settings = Settings() if version == NOTHING_STORED else _overlay(_stored(conn))
+    with _lock:
+        _cache[engine] = (version, now, settings)
+    return settings
+
+
+def forget_cached() -> None:
+    """Drop every cached overlay (after a change; tests that edit the tables by hand)."""
+    with _lock:
+        _cache.clear()
+
+
+def stored_values(engine: Engine) -> dict[str, object]:
+    """The keys that differ from their default, with their stored values."""
+    with engine.connect() as conn:
+        return _stored(conn)
+
+
+def _user(user: str | None) -> str:
+    return (user or "").strip() or env_config().user or Settings().upload_user
+
+
+def _bump(conn: Connection) -> None:
+    t = schema.schema_meta
+    query = sa.select(t.c.value).where(t.c.key == VERSION_KEY)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()  # concurrent writers take turns
+    current = conn.execute(query).scalar()
+    if current is None:
+        conn.execute(sa.insert(t).values(key=VERSION_KEY, value="1"))
+    else:
+        conn.execute(sa.update(t).where(t.c.key == VERSION_KEY).values(value=str(int(current) + 1)))
+
+
+def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
+    """Store ``new`` as the value of ``key`` (a row only when it differs from the default); False when unchanged."""
+    default = getattr(Settings(), key)
+    who = _user(user)
+    now = dt.datetime.now().replace(microsecond=0)
+    s, h = schema.settings, schema.settings_history
+    with engine.begin() as conn:
+        _bump(conn)  # first: on PostgreSQL it locks the token row until the change commits
+        old = _overlay(_stored(conn))
+        before = getattr(old, key)
+        if before == new:
+            return False
+        check(dataclasses.replace(old, **{key: new}))
+        conn.execute(sa.delete(s).where(s.c.key == key))
+        if new != default:
+            conn.execute(sa.insert(s).values(key=key, value=to_json(new), updated_at=now, updated_by=who))
+        change_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(h.c.change_id), 0))).scalar_one()) + 1
+        conn.execute(sa.insert(h).values(change_id=change_id, key=key, old=to_json(before), new=to_json(new),
+                                         changed_at=now, changed_by=who))
+    forget_cached()
+    return True
+
+
+def set_setting(engine: Engine, key: str, value_text: str, user: str | None = None) -> bool:
+    """Set ``key`` from ``value_text`` (as typed, or JSON), recording the change.
+
+    Raises :class:`~kpi_engine.settings_rules.SettingError` (nothing changed) for an unknown key, a value of the
+    wrong type or range, or one that breaks a rule between settings (grade bounds S > A > B > C ...).
+    Returns False when the value was already in force (nothing recorded).
+    """
+    return _write(engine, key, parse(key, value_text), user)
+
+
+def reset_setting(engine: Engine, key: str, user: str | None = None) -> bool:
+    """Put ``key`` back to its default (recorded as a change); False when it already was the default."""
+    require_key(key)
+    return _write(engine, key, getattr(Settings(), key), user)
+
+
+def setting_history(engine: Engine, key: str | None = None) -> pd.DataFrame:
+    """Every change, newest first: changed_at, changed_by, key, old, new (values as text)."""
+    h = schema.settings_history
+    query = sa.select(h.c.changed_at, h.c.changed_by, h.c.key, h.c.old, h.c.new).order_by(h.c.change_id.desc())
+    if key:
+        query = query.where(h.c.key == key)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+    for col in ("old", "new"):
+        frame[col] = [format_value(from_json(k, v)) if k in editable_keys() else v for k, v in zip(frame["key"], frame[col],
+                                                                                                    strict=True)]
+    return frame
+
+
+def overview(engine: Engine, lang: str = "en") -> pd.DataFrame:
+    """One row per setting: key, value, default, changed (bool), description, last change (when, who)."""
+    current, default = load_settings(engine), Settings()
+    s = schema.settings
+    with engine.connect() as conn:
+        meta = {r.key: (r.updated_at, r.updated_by) for r in conn.execute(sa.select(s.c.key, s.c.updated_at, s.c.updated_by))}
+    group_of = {k: g for g, keys in GROUPS for k in keys}
+    rows = []
+    for key in editable_keys():
+        value, dflt = getattr(current, key), getattr(default, key)
+        when, who = meta.get(key, (None, None))
+        rows.append({"key": key, "group": group_of.get(key, ""), "value": value, "default": dflt,
+                     "changed": value != dflt, "description": SETTING_DOCS[key].get(lang) or SETTING_DOCS[key]["en"],
+                     "updated_at": when, "updated_by": who})
+    return pd.DataFrame(rows)
+
+
+__all__ = ["SettingError", "load_settings", "overview", "reset_setting", "set_setting", "setting_history",
+           "settings_version", "stored_values"]
