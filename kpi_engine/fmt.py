@@ -7,7 +7,8 @@ English and ``zh_CN`` for Chinese. The rules, one per kind of number:
 - **money** — the currency symbol from the settings (default ``¥``); two decimals below 100, whole
   units from 100 up (decided on the value rounded to cents): ``¥12.46``, ``¥99.99``, ``¥100``, ``¥1,235``,
   ``-¥300``;
-- **count** — whole numbers, grouped: ``1,234`` (a pro-rated target of 366.67 leads reads ``367``);
+- **count** — grouped, whole when the count is whole: ``1,234``; a fractional count (an average, a pro-rated
+  target) with one decimal: ``366.7``, ``0.7`` (decided on the value rounded to one decimal);
 - **ratio** — a share as a percent with one decimal: ``12.3%``; a share below 1 never reads ``100.0%``
   (0.9996 reads ``99.9%``: a target is not shown as reached before it is);
 - **points** — the difference of two ratios in percentage points, signed, one decimal: ``+1.2 pp`` /
@@ -27,10 +28,12 @@ scores); money columns are written as text per cell with :func:`value` so tables
 
 from __future__ import annotations
 
+import functools
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
-from babel.numbers import format_currency, format_decimal, get_currency_symbol
+from babel import Locale
+from babel.numbers import format_decimal
 
 from kpi_engine.settings import Settings, get_settings
 
@@ -45,8 +48,10 @@ _DURATION = {"hours": {"en": "{value} h", "zh": "{value} 小时"}, "days": {"en"
 
 def no_value(value: object) -> bool:
     """True for None, NaN, NaT, pandas NA, ±inf and anything that is not a number."""
-    if value is None or isinstance(value, bool | str):
-        return value is None
+    if value is None or isinstance(value, str):
+        return True
+    if isinstance(value, Decimal):
+        return not value.is_finite()
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -58,9 +63,13 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, "en_US")
 
 
-def _round(value: float, decimals: int) -> Decimal:
-    """Half away from zero on the shortest decimal form; never a negative zero."""
-    q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+_HUGE = Decimal(10) ** 15
+_CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)  # room for every float's digits (up to 1.8e308)
+
+
+def _round(value: float, decimals: int, scale: int = 0) -> Decimal:
+    """``value × 10**scale`` rounded half away from zero on its shortest decimal form; never a negative zero."""
+    q = Decimal(repr(float(value))).scaleb(scale).quantize(Decimal(1).scaleb(-decimals), context=_CONTEXT)
     return abs(q) if q == 0 else q
 
 
@@ -76,7 +85,10 @@ def number(value: object, decimals: int = 0, lang: str = "en", *, signed: bool =
     """A plain number with ``decimals`` decimals and the locale's grouping: ``1,234.5``; ``+`` on gains when signed."""
     if no_value(value):
         return NO_VALUE
-    q = _round(float(value), decimals)  # type: ignore[arg-type]
+    q = value.quantize(Decimal(1).scaleb(-decimals), context=_CONTEXT) if isinstance(value, Decimal) else (
+        _round(float(value), decimals))  # type: ignore[arg-type]
+    if abs(q) >= _HUGE:  # beyond babel's decimal precision; both locales group with "," and use "."
+        return _sign(q, signed) + f"{abs(q):,.{decimals}f}"
     return _sign(q, signed) + format_decimal(abs(q), format=_pattern(decimals), locale=_locale(lang),
                                              decimal_quantization=False)
 
@@ -98,33 +110,44 @@ def money(value: object, lang: str = "en", *, signed: bool = False, symbol: str 
         return NO_VALUE
     s = settings or (get_settings() if symbol is None else None)
     sym = symbol if symbol is not None else s.currency_symbol  # type: ignore[union-attr]
-    code = s.currency if s is not None else "CNY"
     v = float(value)  # type: ignore[arg-type]
     decimals = money_decimals(v)
     q = _round(v, decimals)
-    loc = _locale(lang)
-    text = format_currency(abs(q), code, format="¤" + _pattern(decimals), locale=loc, currency_digits=False,
-                           decimal_quantization=False)
-    return _sign(q, signed) + text.replace(get_currency_symbol(code, loc), sym, 1)
+    digits = number(abs(q), decimals, lang)
+    return _sign(q, signed) + (sym + digits if _symbol_first(_locale(lang)) else digits + sym)
+
+
+@functools.cache
+def _symbol_first(locale: str) -> bool:
+    """Whether the locale's currency pattern puts the symbol before the number (babel's CLDR data)."""
+    return Locale.parse(locale).currency_formats["standard"].pattern.lstrip().startswith("¤")
 
 
 def count(value: object, lang: str = "en", *, signed: bool = False) -> str:
-    """A whole number, grouped: ``1,234`` (``+12`` when signed)."""
-    return number(value, 0, lang, signed=signed)
+    """A count, grouped: ``1,234``, ``366.7`` when fractional (``+12`` when signed)."""
+    if no_value(value):
+        return NO_VALUE
+    whole = _round(float(value), 1) == _round(float(value), 0)  # type: ignore[arg-type]
+    return number(value, 0 if whole else 1, lang, signed=signed)
+
+
+def _percent(fraction: object) -> Decimal | None:
+    if no_value(fraction):
+        return None
+    f = float(fraction)  # type: ignore[arg-type]
+    shown = _round(f, 1, scale=2)
+    return Decimal("99.9") if shown >= 100 and f < 1 else shown
 
 
 def percent_value(fraction: object) -> float | None:
     """The number a ratio is shown as, in percent (0.12345 → 12.3; 0.9996 → 99.9, never 100.0 below 1)."""
-    if no_value(fraction):
-        return None
-    f = float(fraction)  # type: ignore[arg-type]
-    shown = float(_round(f * 100, 1))
-    return 99.9 if shown >= 100 and f < 1 else shown
+    shown = _percent(fraction)
+    return None if shown is None else float(shown)
 
 
 def percent(fraction: object, lang: str = "en", *, signed: bool = False) -> str:
     """A ratio as a percent with one decimal: 0.1234 → ``12.3%`` (0.9996 → ``99.9%``)."""
-    shown = percent_value(fraction)
+    shown = _percent(fraction)
     return NO_VALUE if shown is None else number(shown, 1, lang, signed=signed) + "%"
 
 
@@ -137,7 +160,7 @@ def points(difference: object, lang: str = "en") -> str:
     """The difference of two ratios in percentage points: 0.012 → ``+1.2 pp`` / ``+1.2 个百分点``."""
     if no_value(difference):
         return NO_VALUE
-    text = number(float(difference) * 100, 1, lang, signed=True)  # type: ignore[arg-type]
+    text = number(_round(float(difference), 1, scale=2), 1, lang, signed=True)  # type: ignore[arg-type]
     return _POINTS.get(lang, _POINTS["en"]).format(value=text)
 
 

@@ -35,6 +35,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from kpi_engine import fmt
 from kpi_engine.i18n import t
 from kpi_engine.settings import Settings, get_settings
 
@@ -80,25 +81,19 @@ class Rules:
 # --- Formatting numbers for the written calculation ----------------------------------
 
 
-def format_value(value: float | None, unit: str = "count", symbol: str = "¥") -> str:
-    """A value as people read it: 12.3% for ratios, ¥3,000 for money, 1,092 for counts, — for none."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "—"
-    if unit == "ratio":
-        return f"{value * 100:,.1f}%"
-    if unit == "money":
-        return f"{symbol}{value:,.0f}" if abs(value) >= 100 else f"{symbol}{value:,.2f}"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+def format_value(value: float | None, unit: str = "count", symbol: str | None = None) -> str:
+    """A value as people read it (``kpi_engine.fmt.value``): 12.3%, ¥3,000, ¥12.46, 1,092, — for none."""
+    return fmt.value(value, unit, symbol=symbol)
 
 
 def format_pct(fraction: float | None) -> str:
-    return "—" if fraction is None else f"{fraction * 100:.1f}%"
+    """A ratio as a percent with one decimal (``kpi_engine.fmt.percent``)."""
+    return fmt.percent(fraction)
 
 
 def format_score(score: float | None) -> str:
-    return "—" if score is None else f"{score:.1f}"
+    """A score with one decimal (``kpi_engine.fmt.score``)."""
+    return fmt.score(score)
 
 
 def explain(steps: Iterable[Step], lang: str = "en") -> list[str]:
