@@ -23,7 +23,7 @@ from kpi_engine.plans.report import KPI_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)
-AS_OF = "2026-11-22"
+AS_OF = "2026-11-23"  # the morning after the demo ends (END): data through END
 MULTIPLIER = {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.6, "D": 0.0}
 
 
@@ -133,7 +133,9 @@ def test_scorecard_csv_and_table(capsys: pytest.CaptureFixture[str], demo_db: st
     assert [r["metric"] for r in rows] == ["leads", rows[1]["metric"], "high_value_share", "lead_to_customer", "aov_new",
                                            "yoy:brand_search_volume", "ugc_count"]
     totals = {r[0]: r[1] for r in csv.reader(io.StringIO(total_part)) if r and r[0] != "note"}
-    assert list(totals) == ["total", "weighted_score", "qualitative_score", "final_score", "grade", "bonus"]
+    assert list(totals) == ["total", "weighted_score", "qualitative_score", "final_score", "grade", "bonus", "status",
+                            "measured_share"]
+    assert totals["status"] == "final"
     # eight months of demo data: no brand search a year before October, so its growth is not measurable
     growth = rows[5]
     assert (growth["actual"], growth["achievement"], growth["score"]) == ("", "", "")
@@ -162,8 +164,9 @@ def test_manager_appraisal_and_a_running_period_from_a_file(capsys: pytest.Captu
     assert code == 0 and "period: 2026-11" in path.read_text(encoding="utf-8")
     result = run_cli("scorecard", str(path), "--as-of", AS_OF, "--format", "json", "--db", demo_db)
     doc = json.loads(result.stdout)
-    assert doc["running"] and doc["plan_id"] is None and doc["data_to"] == AS_OF
+    assert doc["running"] and doc["plan_id"] is None and doc["data_to"] == END.isoformat()
     assert any("still running" in n and "22 of 30 days" in n for n in doc["notes"])
+    assert doc["status"] == "provisional" and doc["grade"] is None and doc["bonus"] is None
     leads = doc["kpis"][0]
     assert leads["pace"] in ("on_track", "at_risk", "off_track")
     assert leads["projected"] == pytest.approx(leads["actual"] * 30 / 22, rel=1e-4)

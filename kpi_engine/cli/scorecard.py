@@ -24,10 +24,9 @@ from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import _write as write_frame
 from kpi_engine.cli.metrics import clean_number, format_cell
 from kpi_engine.cli.plan import add_as_of, resolve_plan
-from kpi_engine.i18n import t
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import PlanError
-from kpi_engine.plans.report import KPI_COLUMNS, card_document, dimension_frame, kpi_frame, totals_dict
+from kpi_engine.plans.report import KPI_COLUMNS, card_document, dimension_frame, grade_text, kpi_frame, totals_dict
 from kpi_engine.scoring import format_score, format_value
 
 _EPILOG = """\
@@ -89,7 +88,7 @@ def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
     out.write(f"weighted score     {format_score(tot.weighted)}\n")
     out.write(f"qualitative score  {format_score(tot.qualitative)}\n")
     out.write(f"final score        {format_score(tot.final)}\n")
-    out.write(f"grade              {tot.grade or t(f'scores_status_{tot.status}', lang)}\n")
+    out.write(f"grade              {grade_text(tot.grade, tot.status, lang)}\n")
     out.write(f"bonus              {format_value(tot.bonus, 'money')}\n")
     out.write("\n")
     for r in card.kpis:

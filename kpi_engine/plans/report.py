@@ -61,6 +61,13 @@ def dimension_frame(score: PlanScore, card: CardScore, lang: str = "en") -> pd.D
     return pd.DataFrame(rows, columns=["dimension", "name", "weight", "measured_weight", "score", "kpis", "not_measurable"])
 
 
+def grade_text(grade: object, status: object, lang: str = "en") -> str:
+    """The grade, or why there is none yet (provisional, not enough data to grade, nothing measured)."""
+    if isinstance(grade, str) and grade:
+        return grade
+    return t(f"scores_status_{status}", lang) if isinstance(status, str) and status != "final" else "—"
+
+
 def totals_dict(card: CardScore) -> dict[str, object]:
     tot = card.totals
     return {"weighted_score": tot.weighted, "qualitative_score": tot.qualitative, "final_score": tot.final,

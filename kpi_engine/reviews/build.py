@@ -20,6 +20,7 @@ from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
 from kpi_engine.plans.evaluate import PlanScore
 from kpi_engine.plans.model import Plan
+from kpi_engine.plans.report import grade_text
 from kpi_engine.reviews import gap, monthly, notes, offtrack, weekly
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
 from kpi_engine.scoring import format_score, format_value
@@ -177,7 +178,7 @@ def team_section(score: PlanScore, lang: str) -> Section:
     card = score.main
     tot = card.totals
     line = t("reviewdoc_team_line", lang, weighted=format_score(tot.weighted), final=format_score(tot.final),
-             grade=tot.grade or "—", bonus=format_value(tot.bonus, "money"))
+             grade=grade_text(tot.grade, tot.status, lang), bonus=format_value(tot.bonus, "money"))
     table = _doc_units(frame.rename(columns={"name": "kpi", "base": "target"}).assign(pace=_pace_text(frame, lang)))
     formats = {"kpi": "text", "scope": "text", "weight": "score", "target": "row", "actual": "row",
                "achievement": "ratio", "score": "score", "pace": "text"}

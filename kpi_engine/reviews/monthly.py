@@ -18,7 +18,7 @@ from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD, Plan, split_metric
-from kpi_engine.plans.report import card_summary, kpi_frame
+from kpi_engine.plans.report import card_summary, grade_text, kpi_frame
 from kpi_engine.reviews import gap
 from kpi_engine.reviews.weekly import data_day
 
@@ -69,6 +69,7 @@ def people_contributions(engine: Engine, plan: Plan, score: PlanScore, start: dt
                                  if plan.card_of(k) == TEAM_CARD and catalog.cumulative(k.metric)
                                  and isinstance(registry.METRICS[split_metric(k.metric)[1]].calc, registry.Simple)))
     frame = people[["card", "label", "weighted_score", "final_score", "grade", "bonus"]].copy()
+    frame["grade"] = [grade_text(g, s, lang) for g, s in zip(people["grade"], people["status"], strict=True)]
     shown: list[str] = []
     for mid in metrics:
         if len(shown) == 4 or not len(frame) or data_bounds(engine, [mid], start=start, end=end) is None:
