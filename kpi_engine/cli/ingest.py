@@ -1,7 +1,9 @@
 """``python -m kpi_engine ingest FILE``: upload a CSV/Excel export (same code as the Data page).
 
 Exit status: 0 when it loaded (or a dry run found nothing blocking), 1 when it
-was refused or loaded nothing, 2 for a usage error (bad option, missing file).
+was refused or loaded nothing (ambiguous dates without ``--date-order``, changes
+to existing leads' owner/channel/created date without ``--accept-changes``),
+2 for a usage error (bad option, missing file).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from kpi_engine.cli import add_db_option
 from kpi_engine.i18n import normalize_lang, t
 from kpi_engine.ingest.mapping import canonical_columns
 from kpi_engine.ingest.messages import issue_records
-from kpi_engine.ingest.model import IngestResult
+from kpi_engine.ingest.model import DATE_ORDERS, IngestResult
 from kpi_engine.ingest.pipeline import ingest
 
 SHOWN = 20
@@ -101,15 +103,55 @@ def render(res: IngestResult, lang: str, shown: int = SHOWN) -> str:
         out.append(text_table(headers, _issue_rows(issue_records(warnings.head(shown), lang))))
     if res.status == "refused" and len(errors) and errors["row"].notna().any():
         out += ["", t("ingest_hint_skip", lang)]
+    out += _dates_block(res, lang) + _history_block(res, lang, shown)
     return "\n".join(out)
 
 
-def exit_status(res: IngestResult, on_error: str) -> int:
+def _dates_block(res: IngestResult, lang: str) -> list[str]:
+    """Each ambiguous date column with its examples read both ways, and how to choose (or the order used)."""
+    if not res.ambiguous_dates:
+        return []
+    out = [""]
+    for amb in res.ambiguous_dates:
+        column = amb.column if not amb.source or amb.source == amb.column else f"{amb.column} ({amb.source})"
+        readings = []
+        for i, value in enumerate(amb.examples):
+            dates = " · ".join(f"{t(f'ingest_date_order_{o}', lang)} {amb.readings[o][i] or t('ingest_date_not_a_date', lang)}"
+                               for o in ("dmy", "mdy"))
+            readings.append(f"{value} → {dates}")
+        out.append(t("ingest_date_ambiguous", lang, column=column, readings="; ".join(readings)))
+    if res.needs_date_order:
+        out.append(t("ingest_hint_date_order", lang))
+    else:
+        out.append(t("ingest_date_order_used", lang, order=t(f"ingest_date_order_{res.date_order}", lang)))
+    return out
+
+
+def _history_block(res: IngestResult, lang: str, shown: int) -> list[str]:
+    """What the upload changes (or would change) in existing leads: the groups, the first leads, how to accept."""
+    hist = res.history
+    if hist is None:
+        return []
+    title = "ingest_hist_applied" if res.status == "loaded" else "ingest_hist_title"
+    lines = hist.lines(lang, applied=res.status == "loaded")
+    out = ["", t(title, lang, total=f"{hist.total:,}")] + [f"  {line}" for line in lines]
+    table = hist.leads_table(lang)
+    rows = [["" if v is None or v != v else v for v in r] for r in table.head(shown).itertuples(index=False)]
+    out += ["", text_table(list(table.columns), rows)]
+    if len(table) > shown:
+        out.append(f"… {len(table) - shown:,}")
+    if res.status in ("unconfirmed", "dry_run"):
+        out += ["", t("ingest_hist_hint", lang)]
+    return out
+
+
+def exit_status(res: IngestResult, on_error: str, accept_changes: bool = False) -> int:
     if res.status == "loaded":
         return 0
     if res.status == "dry_run":
         blocked = len(res.errors) > 0 and on_error == "abort"
-        return 1 if blocked or res.rejected >= res.rows_read else 0
+        unconfirmed = res.history is not None and not accept_changes
+        return 1 if blocked or unconfirmed or res.rejected >= res.rows_read else 0
     return 1
 
 
@@ -134,6 +176,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--save-mapping", action="store_true", help="remember this mapping for files with the same headers")
     p.add_argument("--no-saved-mapping", action="store_true", help="ignore a saved mapping for these headers")
     p.add_argument("--user", help="name recorded as the uploader (default: $KPI_USER / $USER)")
+    p.add_argument("--date-order", choices=list(DATE_ORDERS),
+                   help="order of numeric dates like 03/04/2026: dmy (day/month/year), mdy or ymd; needed when a "
+                        "date column reads both ways, and remembered with the saved mapping")
+    p.add_argument("--accept-changes", action="store_true",
+                   help="apply changes to existing leads' owner, channel or created date (listed first otherwise, "
+                        "and nothing is loaded)")
     p.set_defaults(func=run)
 
 
@@ -148,7 +196,8 @@ def run(args: argparse.Namespace) -> int:
         engine = store.get_engine(args.db)
         res = ingest(engine, path, path.name, table=args.table, map_overrides=overrides, constants=constants,
                      on_error=args.on_error, dry_run=args.dry_run, use_saved_mapping=not args.no_saved_mapping,
-                     save_mapping=args.save_mapping, user=args.user, lang=lang, sheet=args.sheet)
+                     save_mapping=args.save_mapping, user=args.user, lang=lang, sheet=args.sheet,
+                     date_order=args.date_order, accept_changes=args.accept_changes)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -156,4 +205,4 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(res.to_dict(lang), ensure_ascii=False, indent=2, default=str))
     else:
         print(render(res, lang))
-    return exit_status(res, args.on_error)
+    return exit_status(res, args.on_error, args.accept_changes)

@@ -22,6 +22,23 @@ _ISSUES: dict[str, tuple[str, str, str, str]] = {
         "Write dates like 2026-10-01 or 2026-10-01 09:30 (2026/10/1 and 2026年10月1日 work too) and check the date exists.",
         "请写成 2026-10-01 或 2026-10-01 09:30 这样的日期（2026/10/1、2026年10月1日 也可以），并确认该日期真实存在。",
     ),
+    "bad_date_order": (
+        "{column} '{value}' is not a valid date read as {order} (row {row}).",
+        "按{order}读取时，{column} 的值“{value}”不是有效日期（第 {row} 行）。",
+        "Correct the value; if this file writes dates in another order, choose that order "
+        "(--date-order dmy, mdy or ymd; on the Data page, under the date order).",
+        "请更正该值；如果文件中的日期是另一种顺序，请选择那种顺序"
+        "（--date-order dmy、mdy 或 ymd；在数据页面的“日期顺序”中选择）。",
+    ),
+    "date_order_needed": (
+        "{column} has dates that read both day-first and month-first, giving different dates (e.g. {value}); "
+        "the order is not guessed.",
+        "{column} 中的日期既可以按“日/月/年”也可以按“月/日/年”读取，且结果不同（例如 {value}）；系统不会猜测顺序。",
+        "Choose the date order: rerun with --date-order dmy or --date-order mdy (on the Data page, pick it under "
+        "the column). The choice is saved with the mapping.",
+        "请选择日期顺序：使用 --date-order dmy 或 --date-order mdy 重新运行（在数据页面，于该列下方选择）。"
+        "该选择会随列映射一起保存。",
+    ),
     "bad_number": (
         "{column} must be a number{range} (row {row}: '{value}').",
         "{column} 必须是{range}数字（第 {row} 行：'{value}'）。",
@@ -223,4 +240,63 @@ STRINGS.update({
         "zh": "无法撤销上传 #{upload_id}：之后的上传 {later} 修改了相同的行。请先撤销它们。",
     },
     "ingest_uploads_none": {"en": "No uploads yet.", "zh": "还没有上传记录。"},
+    # date order (issue 10.3)
+    "ingest_date_order_dmy": {"en": "day/month/year", "zh": "日/月/年"},
+    "ingest_date_order_mdy": {"en": "month/day/year", "zh": "月/日/年"},
+    "ingest_date_order_ymd": {"en": "year/month/day", "zh": "年/月/日"},
+    "ingest_date_not_a_date": {"en": "not a date", "zh": "不是日期"},
+    "ingest_date_ambiguous": {
+        "en": "Ambiguous dates in {column}: {readings}",
+        "zh": "{column} 中的日期有歧义：{readings}",
+    },
+    "ingest_date_reading": {"en": "{value} → {order}: {dates}", "zh": "{value} → {order}：{dates}"},
+    "ingest_hint_date_order": {
+        "en": "The date order can't be guessed: rerun with --date-order dmy or --date-order mdy.",
+        "zh": "无法猜测日期顺序：请使用 --date-order dmy 或 --date-order mdy 重新运行。",
+    },
+    "ingest_date_order_used": {"en": "Numeric dates read as {order}.", "zh": "数字日期按{order}读取。"},
+    # changes to existing leads' history (issue 10.4)
+    "ingest_stage_compare": {"en": "Comparing with the stored leads…", "zh": "正在与已有线索比对…"},
+    "ingest_status_unconfirmed": {
+        "en": "Nothing was loaded: this upload would change the history of existing leads (listed below).",
+        "zh": "未导入任何数据：此次上传会改变已有线索的历史记录（见下方列表）。",
+    },
+    "ingest_hist_title": {
+        "en": "Changes to existing leads ({total} leads):", "zh": "对已有线索的修改（共 {total} 条线索）：",
+    },
+    "ingest_hist_applied": {
+        "en": "Changes applied to existing leads ({total} leads):", "zh": "已应用到已有线索的修改（共 {total} 条线索）：",
+    },
+    "ingest_hist_n_one": {"en": "{n} lead", "zh": "{n} 条线索"},
+    "ingest_hist_n_many": {"en": "{n} leads", "zh": "{n} 条线索"},
+    "ingest_hist_channel": {
+        "en": "{leads} would move from channel {old} to channel {new}", "zh": "{leads}的渠道将从 {old} 改为 {new}",
+    },
+    "ingest_hist_owner": {
+        "en": "{leads} would change owner from {old} to {new}", "zh": "{leads}的负责人将从 {old} 改为 {new}",
+    },
+    "ingest_hist_created": {"en": "Created date would change for {leads}", "zh": "{leads}的创建时间将改变"},
+    "ingest_hist_channel_done": {
+        "en": "{leads} moved from channel {old} to channel {new}", "zh": "{leads}的渠道已从 {old} 改为 {new}",
+    },
+    "ingest_hist_owner_done": {
+        "en": "{leads} changed owner from {old} to {new}", "zh": "{leads}的负责人已从 {old} 改为 {new}",
+    },
+    "ingest_hist_created_done": {"en": "Created date changed for {leads}", "zh": "{leads}的创建时间已改变"},
+    "ingest_hist_nobody": {"en": "(none)", "zh": "（无）"},
+    "ingest_hist_hint": {
+        "en": "Nothing changes until you accept: rerun with --accept-changes to apply these changes.",
+        "zh": "在确认之前不会做任何修改：使用 --accept-changes 重新运行以应用这些修改。",
+    },
+    "ingest_hist_col_lead": {"en": "Lead", "zh": "线索"},
+    "ingest_hist_col_changed": {"en": "Changed", "zh": "修改项"},
+    "ingest_hist_col_channel_before": {"en": "Channel before", "zh": "原渠道"},
+    "ingest_hist_col_channel_after": {"en": "Channel after", "zh": "新渠道"},
+    "ingest_hist_col_owner_before": {"en": "Owner before", "zh": "原负责人"},
+    "ingest_hist_col_owner_after": {"en": "Owner after", "zh": "新负责人"},
+    "ingest_hist_col_created_before": {"en": "Created before", "zh": "原创建时间"},
+    "ingest_hist_col_created_after": {"en": "Created after", "zh": "新创建时间"},
+    "ingest_hist_what_channel_id": {"en": "channel", "zh": "渠道"},
+    "ingest_hist_what_owner_id": {"en": "owner", "zh": "负责人"},
+    "ingest_hist_what_created_at": {"en": "created date", "zh": "创建时间"},
 })

@@ -63,6 +63,7 @@ class Plan:
     channel_is_key: bool
     derived: list[str] = field(default_factory=list)  # won_at / lost_at filled from stage + close_date
     fill_only: list[str] = field(default_factory=list)  # derived columns not in the file: update fills blanks only
+    date_order: str | None = None  # the order numeric dates are read in, when the user gave one
 
     # --- lookups -----------------------------------------------------------------------------------
     @property
@@ -177,7 +178,7 @@ def build_plan(table: sa.Table, mapping: Mapping, *, headers: list[str] | None, 
         unattributed=get_settings().unattributed_channel_id,
         channel_defaulted=bool(has_channel) and "channel_id" not in provided,
         channel_is_key="channel_id" in keys,
-        derived=derived, fill_only=[c for c in derived if c not in provided],
+        derived=derived, fill_only=[c for c in derived if c not in provided], date_order=mapping.date_order,
     )
 
 
@@ -233,6 +234,12 @@ def _column_checks(plan: Plan, col: PlanColumn, ord_: int, src: str) -> list[Che
             add("error", "negative", f"{val} < {float(col.min)!r}", _bounds(col))
         if col.max is not None:
             add("error", "out_of_range", f"{val} > {float(col.max)!r}", _bounds(col))
+    elif col.kind in ("date", "datetime") and plan.date_order:
+        # A numeric date that does not exist in the order the user chose says so (and how to choose another).
+        numeric = parse.numeric_dmy(raw)
+        add("error", "bad_date_order", f"{raw} IS NOT NULL AND {val} IS NULL AND {numeric}",
+            parse.lit(f"order={plan.date_order}"))
+        add("error", "bad_date", f"{raw} IS NOT NULL AND {val} IS NULL AND NOT {numeric}")
     elif col.kind in ("date", "datetime"):
         add("error", "bad_date", f"{raw} IS NOT NULL AND {val} IS NULL")
     elif col.kind in ("choice", "bool"):

@@ -24,6 +24,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -32,6 +33,9 @@ from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import schema, store
 from kpi_engine.ingest.model import ROW_COL, Validated
+
+if TYPE_CHECKING:
+    from kpi_engine.ingest.history import HistoryChanges
 
 STAGE = "_kpi_stage"
 PAUSE_ENV = "KPI_INGEST_TEST_PAUSE_AT"  # test hook: stage | merge | commit (sleep inside the transaction)
@@ -50,6 +54,7 @@ class LoadOutcome:
     inserted: int
     updated: int
     created: dict[str, list[str]] = field(default_factory=dict)
+    history: HistoryChanges | None = None  # accepted changes of existing leads' owner/channel/created_at
 
 
 def pause_point(point: str) -> None:
@@ -200,7 +205,7 @@ def _read_csv(payload: bytes, table: sa.Table, names: list[str]) -> pa.Table:
 # --- the merge ---------------------------------------------------------------------------------------
 
 
-def _stage_columns(validated: Validated, table: sa.Table) -> list[sa.Column]:
+def stage_columns(validated: Validated, table: sa.Table) -> list[sa.Column]:
     return [table.c[n] for n in validated.clean.column_names if n != ROW_COL and n in table.c]
 
 
@@ -258,19 +263,29 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
     return int(inserted or 0), int(updated or 0)
 
 
-def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = "en") -> LoadOutcome:
-    """Stage, resolve people/channels, merge; everything inside ``conn``'s transaction."""
+def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = "en",
+         accept_changes: bool = True) -> LoadOutcome:
+    """Stage, resolve people/channels, merge; everything inside ``conn``'s transaction.
+
+    Raises ``history.ChangesNotAccepted`` (before anything is merged; the caller's transaction then rolls
+    back) when the upload changes existing leads' owner, channel or created date and ``accept_changes`` is false.
+    """
+    from kpi_engine.ingest.history import ChangesNotAccepted, find_history_changes
     from kpi_engine.ingest.refs import resolve_references
 
     table = schema.UPLOAD_TABLES[validated.table]
-    columns = _stage_columns(validated, table)
+    columns = stage_columns(validated, table)
     stage_arrow(conn, STAGE, validated.clean, columns, as_view=True)
     pause_point("stage")
     names = [c.name for c in columns]
     insert_only = {n for n in names if n not in validated.present}
     created = resolve_references(conn, table, names, upload_id, insert_only=insert_only, lang=lang)
-    inserted, updated = merge(conn, table, upload_id, validated.present, fill_only_columns(validated),
-                              [c.name for c in columns])
+    fill_only = fill_only_columns(validated)
+    history = find_history_changes(conn, table.name, validated.present, fill_only, names)
+    if history is not None and not accept_changes:
+        drop_stage(conn)
+        raise ChangesNotAccepted(history)
+    inserted, updated = merge(conn, table, upload_id, validated.present, fill_only, names)
     drop_stage(conn)
     pause_point("merge")
-    return LoadOutcome(inserted=inserted, updated=updated, created=created)
+    return LoadOutcome(inserted=inserted, updated=updated, created=created, history=history)

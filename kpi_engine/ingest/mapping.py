@@ -22,10 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import schema, store
-from kpi_engine.ingest.model import Mapping
+from kpi_engine.ingest.model import DATE_ORDERS, Mapping
 from kpi_engine.ingest.synonyms import COLUMN_SYNONYMS, TABLE_SYNONYMS
 
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"leads": ("stage", "close_date")}  # mappable, not stored
+# Key of the date order inside a saved mapping's ``mapping_json`` (not a column name, so older readers skip it).
+DATE_ORDER_KEY = "__date_order"
 
 _TRAILING_GROUP = re.compile(r"\s*[(\[{【〔]([^()\[\]{}【】〔〕]*)[)\]}】〕]\s*$")
 _UNITS = frozenset({
@@ -196,6 +198,7 @@ def build_mapping(headers: list[str], table: str | None = None, *, overrides: di
         missing_required=[c for c in required if c not in columns and c not in constants],
         table_scores=scores,
         from_saved=from_saved,
+        date_order=saved.date_order if from_saved and saved is not None else None,
     )
 
 
@@ -215,11 +218,13 @@ def find_saved_mapping(engine: Engine, headers: list[str]) -> Mapping | None:
     if row is None or row.table_name not in schema.UPLOAD_TABLES:
         return None
     try:
-        columns = json.loads(row.mapping_json)
+        columns = dict(json.loads(row.mapping_json))
         constants = json.loads(row.constants_json) if row.constants_json else {}
     except ValueError:
         return None
-    saved = Mapping(table=row.table_name, columns=dict(columns), constants=dict(constants), from_saved=True)
+    order = columns.pop(DATE_ORDER_KEY, None)
+    saved = Mapping(table=row.table_name, columns=columns, constants=dict(constants), from_saved=True,
+                    date_order=order if order in DATE_ORDERS else None)
     return build_mapping(headers, row.table_name, saved=saved)
 
 
@@ -229,9 +234,12 @@ def save_mapping(engine: Engine, headers: list[str], mapping: Mapping, name: str
         raise ValueError("a mapping without a table cannot be saved")
     t = schema.saved_mappings
     signature = header_signature(headers)
+    columns: dict[str, str] = dict(mapping.columns)
+    if mapping.date_order:
+        columns[DATE_ORDER_KEY] = mapping.date_order
     values: dict[str, object] = {
         "table_name": mapping.table,
-        "mapping_json": json.dumps(mapping.columns, ensure_ascii=False, sort_keys=True),
+        "mapping_json": json.dumps(columns, ensure_ascii=False, sort_keys=True),
         "constants_json": json.dumps(mapping.constants, ensure_ascii=False, sort_keys=True),
         "saved_at": dt.datetime.now().replace(microsecond=0),
     }
@@ -241,3 +249,25 @@ def save_mapping(engine: Engine, headers: list[str], mapping: Mapping, name: str
         done = conn.execute(sa.update(t).where(t.c.signature == signature).values(**values)).rowcount
         if not done:
             conn.execute(sa.insert(t).values(signature=signature, **values))
+
+
+def remember_date_order(engine: Engine, headers: list[str], order: str) -> bool:
+    """Store ``order`` as the date order of the mapping saved for these headers; False when none is saved."""
+    if order not in DATE_ORDERS:
+        raise ValueError(f"date order must be one of {', '.join(DATE_ORDERS)}, got {order!r}")
+    t = schema.saved_mappings
+    signature = header_signature(headers)
+    with store.transaction(engine) as conn:
+        current = conn.execute(sa.select(t.c.mapping_json).where(t.c.signature == signature)).scalar()
+        if current is None:
+            return False
+        try:
+            columns = dict(json.loads(current))
+        except ValueError:
+            return False
+        if columns.get(DATE_ORDER_KEY) == order:
+            return True
+        columns[DATE_ORDER_KEY] = order
+        conn.execute(sa.update(t).where(t.c.signature == signature).values(
+            mapping_json=json.dumps(columns, ensure_ascii=False, sort_keys=True)))
+    return True

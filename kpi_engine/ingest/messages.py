@@ -79,8 +79,10 @@ def issue_text(code: str, lang: str, *, row: int | None = None, column: str | No
     """(reason, fix) for one issue."""
     lang = normalize_lang(lang)
     params: dict[str, Any] = _detail_params(detail)
-    other = next(((k, v) for k, v in params.items() if k not in ("detail", "min", "max", "choices", "missing", "channel")),
-                 None)
+    other = next(((k, v) for k, v in params.items()
+                  if k not in ("detail", "min", "max", "choices", "missing", "channel", "order")), None)
+    if params.get("order"):  # a date order code (dmy ...) -> its name in the user's language
+        params["order"] = t(f"ingest_date_order_{params['order']}", lang)
     params.update({
         "row": "" if row is None else row,
         "column": _column_label(column, source),
@@ -96,6 +98,7 @@ def issue_text(code: str, lang: str, *, row: int | None = None, column: str | No
     params.setdefault("channel", "unattributed")
     params.setdefault("min", "")
     params.setdefault("max", "")
+    params.setdefault("order", "")
     strings = catalog()
     reason_key, fix_key = f"ingest_issue_{code}", f"ingest_fix_{code}"
     if reason_key not in strings:

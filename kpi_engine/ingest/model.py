@@ -9,16 +9,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from kpi_engine.ingest.history import HistoryChanges
 
 # Columns of an issues DataFrame (validation report), in order.
 ISSUE_COLUMNS = ["severity", "code", "row", "column", "source", "value", "detail"]
 ROW_COL = "__row"  # spreadsheet row number carried through read/validate
 
 Progress = Callable[[float, str], None]  # (fraction 0..1, stage key) -> None
+# Orders of numeric dates: day/month/year, month/day/year, year/month/day.
+DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 
 def empty_issues() -> pd.DataFrame:
@@ -61,6 +66,7 @@ class Mapping:
     missing_required: list[str] = field(default_factory=list)  # required, neither mapped nor constant
     table_scores: dict[str, float] = field(default_factory=dict)  # detection scores, best first
     from_saved: bool = False
+    date_order: str | None = None  # one of DATE_ORDERS for numeric dates; None: decided per column, ask if ambiguous
 
     @property
     def present(self) -> list[str]:
@@ -68,7 +74,24 @@ class Mapping:
         return sorted(set(self.columns) | set(self.constants))
 
     def to_json(self) -> str:
-        return json.dumps({"columns": self.columns, "constants": self.constants}, ensure_ascii=False, sort_keys=True)
+        doc: dict[str, object] = {"columns": self.columns, "constants": self.constants}
+        if self.date_order:
+            doc["date_order"] = self.date_order
+        return json.dumps(doc, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class AmbiguousDates:
+    """A date column whose numeric values read validly both day-first and month-first, giving different dates.
+
+    ``examples`` are the first such values of the file; ``readings`` gives, per order in DATE_ORDERS, what
+    each example means under it (ISO text, None when it is not a date under that order).
+    """
+
+    column: str  # canonical column
+    source: str | None  # the file's header (None: a value given for the whole file)
+    examples: list[str]
+    readings: dict[str, list[str | None]]
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,8 @@ class Validated:
     present: list[str]  # canonical columns the upload sets (partial update when not all)
     issues: pd.DataFrame  # ISSUE_COLUMNS; severity "error" rows are rejected
     rejected_rows: int  # distinct rows with at least one error
+    ambiguous_dates: list[AmbiguousDates] = field(default_factory=list)  # asked for, or read with the given order
+    date_order: str | None = None  # the order the upload was read with (given, or from the saved mapping)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -95,7 +120,7 @@ class Validated:
 class IngestResult:
     """Outcome of one upload (or dry run), as shown by the page and printed by the CLI."""
 
-    status: str  # "loaded" | "refused" | "empty" | "dry_run"
+    status: str  # "loaded" | "refused" | "empty" | "dry_run" | "unconfirmed" (history changes not accepted)
     table: str | None
     file_name: str
     rows_read: int
@@ -106,6 +131,14 @@ class IngestResult:
     issues: pd.DataFrame = field(default_factory=empty_issues)
     mapping: Mapping | None = None
     created: dict[str, list[str]] = field(default_factory=dict)  # {"people": [...], "channels": [...]} made on the fly
+    ambiguous_dates: list[AmbiguousDates] = field(default_factory=list)
+    date_order: str | None = None
+    history: HistoryChanges | None = None  # existing leads' owner/channel/created_at this upload changes
+
+    @property
+    def needs_date_order(self) -> bool:
+        """Ambiguous date columns and no order given: nothing can be loaded until one is chosen."""
+        return bool(self.ambiguous_dates) and not self.date_order
 
     @property
     def ok(self) -> bool:
@@ -136,4 +169,8 @@ class IngestResult:
             "created": self.created,
             "warnings": issue_records(self.warnings, lang),
             "errors": issue_records(errors, lang),
+            "date_order": self.date_order,
+            "ambiguous_dates": [{"column": a.column, "source": a.source, "examples": a.examples, "readings": a.readings}
+                                for a in self.ambiguous_dates],
+            "history_changes": None if self.history is None else self.history.to_dict(lang, applied=self.status == "loaded"),
         }

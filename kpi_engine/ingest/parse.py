@@ -119,28 +119,43 @@ _MONTH_NAME_FORMATS = (
 _SLASH_TIME_FORMATS = ("%I:%M:%S %p", "%I:%M %p", "%H:%M:%S", "%H:%M", "%H:%M:%S.%f")
 
 
-def dmy_probe(x: str) -> str:
-    """True for a numeric ``dd/mm/yyyy`` value whose first part can only be a day (13..31)."""
-    cheap = f"({x} LIKE '__/%' OR {x} LIKE '__-%' OR {x} LIKE '__.%')"
-    return f"({cheap} AND regexp_matches({x}, '^(1[3-9]|2\\d|3[01])[-/.]\\d{{1,2}}[-/.]\\d{{4}}'))"
+def numeric_dmy(x: str) -> str:
+    """True for a numeric ``nn/nn/yyyy`` value (separators / - .), the only form whose order can be in doubt."""
+    return f"regexp_matches({x}, '{_NUMERIC_DMY}')"
 
 
-def timestamp(x: str, *, day_first: bool = False) -> str:
+def numeric_parts(x: str) -> tuple[str, str]:
+    """SQL of the first and second number of a numeric ``nn/nn/yyyy`` value (NULL for any other value).
+
+    A cheap test on the separator's position runs first, so ISO dates (2026-04-03) never reach the regex.
+    """
+    cheap = f"(substr({x}, 2, 1) IN ('/', '-', '.') OR substr({x}, 3, 1) IN ('/', '-', '.'))"
+    parts = [
+        f"CASE WHEN {cheap} THEN TRY_CAST(NULLIF(regexp_extract({x}, '{_NUMERIC_DMY}', {i}), '') AS INTEGER) END"
+        for i in (1, 2)
+    ]
+    return parts[0], parts[1]
+
+
+def timestamp(x: str, *, order: str = "mdy") -> str:
     """Timestamp from the many ways exports write dates; ISO with Z/offset converted to the business timezone.
 
-    Uses the bound parameter ``$tz`` (the business timezone). ``day_first`` decides numeric ``01/10/2026``
-    (the caller decides per column: day first when some value's first part is above 12). The caller applies
+    Uses the bound parameter ``$tz`` (the business timezone). ``order`` (dmy, mdy or ymd) decides numeric
+    ``01/10/2026``: day first, month first, or not a date at all (ymd: only year-first forms are dates).
+    Year-first, compact, serial and month-name forms read the same under every order. The caller applies
     ``year_in_range`` to the result.
     """
     ymd_date = f"TRY_CAST(regexp_replace({x}, '{_YMD}$', '\\1-\\2-\\3') AS TIMESTAMP)"
     ymd_hm = f"TRY_CAST(regexp_replace({x}, '{_YMD}{_HM}\\s*分?$', '\\1-\\2-\\3 \\4:\\5:00') AS TIMESTAMP)"
     ymd_hms = f"TRY_CAST(regexp_replace({x}, '{_YMD}{_HM}{_S}$', '\\1-\\2-\\3 \\4:\\5:\\6') AS TIMESTAMP)"
-    order = "%d/%m/%Y" if day_first else "%m/%d/%Y"
-    slash_formats = [order] + [f"{order} {t}" for t in _SLASH_TIME_FORMATS]
-    slash = (
-        f"CASE WHEN regexp_matches({x}, '{_NUMERIC_DMY}') THEN "
-        f"try_strptime(regexp_replace({x}, '{_NUMERIC_DMY}', '\\1/\\2/\\3'), [{', '.join(lit(f) for f in slash_formats)}]) END"
-    )
+    fmt = {"dmy": "%d/%m/%Y", "mdy": "%m/%d/%Y"}.get(order)
+    slash = "CAST(NULL AS TIMESTAMP)"
+    if fmt is not None:
+        slash_formats = [fmt] + [f"{fmt} {t}" for t in _SLASH_TIME_FORMATS]
+        slash = (
+            f"CASE WHEN regexp_matches({x}, '{_NUMERIC_DMY}') THEN "
+            f"try_strptime(regexp_replace({x}, '{_NUMERIC_DMY}', '\\1/\\2/\\3'), [{', '.join(lit(f) for f in slash_formats)}]) END"
+        )
     compact = f"CASE WHEN regexp_matches({x}, '^\\d{{8}}$') THEN try_strptime({x}, '%Y%m%d') END"
     serial = (
         f"CASE WHEN regexp_matches({x}, '^\\d{{5}}(\\.\\d+)?$') AND TRY_CAST({x} AS DOUBLE) BETWEEN 20000 AND 80000 "

@@ -8,24 +8,43 @@ Outcomes (``IngestResult.status``):
   errors with ``on_error="abort"``: nothing written, no audit record;
 - ``empty``: nothing valid to load (empty file, header only, every row
   rejected): nothing written;
-- ``dry_run``: read, map and validate only.
+- ``dry_run``: read, map and validate only (plus, for leads, the preview of changes to existing leads'
+  owner/channel/created date, computed in a transaction that is rolled back);
+- ``unconfirmed``: the upload would change existing leads' owner, channel or created date (``history``) and
+  ``accept_changes`` was not given: rolled back, nothing written.
+
+Numeric dates that read both day-first and month-first (``ambiguous_dates``) are never guessed: without a
+``date_order`` (given, or saved with the mapping) the upload is refused with a ``date_order_needed`` issue.
+An order given for a file whose mapping is saved is remembered with it.
 
 Raises ValueError only for bad arguments (unknown table, on_error value,
-an override naming a header the file lacks, an unknown canonical column).
+an override naming a header the file lacks, an unknown canonical column, an unknown date order).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy.engine import Connection
 
 from kpi_engine import schema, store
 from kpi_engine.ingest import audit
-from kpi_engine.ingest.load import fetch_existing, load, pause_point
-from kpi_engine.ingest.mapping import build_mapping, find_saved_mapping
+from kpi_engine.ingest.history import ChangesNotAccepted, preview_history
+from kpi_engine.ingest.load import LoadOutcome, fetch_existing, load, pause_point
+from kpi_engine.ingest.mapping import build_mapping, find_saved_mapping, remember_date_order
 from kpi_engine.ingest.mapping import save_mapping as store_mapping
-from kpi_engine.ingest.model import ISSUE_COLUMNS, IngestResult, Mapping, Progress, RawFile, Validated, empty_issues
+from kpi_engine.ingest.model import (
+    DATE_ORDERS,
+    ISSUE_COLUMNS,
+    IngestResult,
+    Mapping,
+    Progress,
+    RawFile,
+    Validated,
+    empty_issues,
+)
 from kpi_engine.ingest.read import read_upload
 from kpi_engine.ingest.validate import existing_columns_needed, key_table, validate
 from kpi_engine.settings import get_settings
@@ -66,12 +85,12 @@ def _file_error_rows(raw: RawFile) -> set[int]:
 
 
 def _map(engine, raw: RawFile, table: str | None, overrides: dict[str, str], constants: dict[str, str],
-         use_saved: bool) -> Mapping:
+         use_saved: bool, date_order: str | None) -> Mapping:
     saved = find_saved_mapping(engine, raw.headers) if use_saved and raw.headers else None
     if saved is not None and table and saved.table != table:
         saved = None
     mapping = build_mapping(raw.headers, table, overrides=overrides or None, constants=constants or None, saved=saved)
-    return mapping
+    return replace(mapping, date_order=date_order) if date_order else mapping  # a given order wins over a saved one
 
 
 def _validate(engine, raw: RawFile, mapping: Mapping, lang: str) -> Validated:
@@ -87,10 +106,17 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
            map_overrides: dict[str, str] | None = None, constants: dict[str, str] | None = None,
            on_error: str = "abort", dry_run: bool = False, use_saved_mapping: bool = True,
            save_mapping: bool = False, user: str | None = None, lang: str = "en",
-           progress: Progress | None = None, sheet: str | None = None) -> IngestResult:
-    """Read, map, validate and (unless refused or a dry run) load one upload atomically."""
+           progress: Progress | None = None, sheet: str | None = None, date_order: str | None = None,
+           accept_changes: bool = False) -> IngestResult:
+    """Read, map, validate and (unless refused or a dry run) load one upload atomically.
+
+    ``date_order`` (dmy, mdy, ymd) reads numeric dates in that order; ``accept_changes`` lets the upload
+    change existing leads' owner, channel or created date (see the module docstring).
+    """
     if on_error not in ON_ERROR:
         raise ValueError(f"on_error must be one of {ON_ERROR}, got {on_error!r}")
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise ValueError(f"date order must be one of {', '.join(DATE_ORDERS)}, got {date_order!r}")
     if table is not None and table not in schema.UPLOAD_TABLES:
         raise ValueError(f"unknown table {table!r}; one of: {', '.join(schema.UPLOAD_TABLES)}")
     overrides, consts = dict(map_overrides or {}), dict(constants or {})
@@ -114,40 +140,57 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
         return result(status, merge_issues(raw.issues), rejected=len(bad_rows))
 
     _progress(progress, 0.1, "map")
-    mapping = _map(engine, raw, table, overrides, consts, use_saved_mapping)
+    mapping = _map(engine, raw, table, overrides, consts, use_saved_mapping, date_order)
     _progress(progress, 0.2, "validate")
     validated = _validate(engine, raw, mapping, lang)
     issues = merge_issues(raw.issues, validated.issues)
     rejected = validated.rejected_rows + len(bad_rows)
     tbl = mapping.table or table
+    dates = {"ambiguous_dates": validated.ambiguous_dates, "date_order": validated.date_order}
     file_level = validated.errors[validated.errors["row"].isna()]
     if len(file_level):
-        return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+        return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected, **dates)
     if dry_run:
         if save_mapping:
             store_mapping(engine, raw.headers, mapping)
-        return result("dry_run", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+        _progress(progress, 0.5, "ingest_stage_compare")
+        history = preview_history(engine, validated, lang)
+        return result("dry_run", issues, tbl=tbl, mapping=mapping, rejected=rejected, history=history, **dates)
     has_errors = bool((issues["severity"] == "error").any())
     if has_errors and on_error == "abort":
-        return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+        return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected, **dates)
     if validated.clean.num_rows == 0:
-        return result("empty", issues, tbl=tbl, mapping=mapping, rejected=rejected)
+        return result("empty", issues, tbl=tbl, mapping=mapping, rejected=rejected, **dates)
 
     _progress(progress, 0.6, "load")
     warnings = int((issues["severity"] == "warning").sum())
-    who = user or get_settings().upload_user
-    with store.transaction(engine) as conn:
-        audit.lock_uploads(conn)
-        upload_id = audit.next_upload_id(conn)
-        outcome = load(conn, validated, upload_id, lang=lang)
-        audit.record_upload(
-            conn, upload_id=upload_id, file_name=raw.name, sha256=raw.sha256, table=validated.table, rows_read=rows_read,
-            inserted=outcome.inserted, updated=outcome.updated, rejected=rejected, warnings=warnings, on_error=on_error,
-            mapping_json=mapping.to_json(), user=who,
-        )
-        store.bump_data_version(conn)
-        pause_point("commit")
+    try:
+        with store.transaction(engine) as conn:
+            audit.lock_uploads(conn)
+            upload_id = audit.next_upload_id(conn)
+            outcome = load(conn, validated, upload_id, lang=lang, accept_changes=accept_changes)
+            _record(conn, upload_id, raw, validated, mapping, outcome, rows_read, rejected, warnings, on_error,
+                    user or get_settings().upload_user)
+    except ChangesNotAccepted as refused:  # rolled back: nothing written
+        return result("unconfirmed", issues, tbl=validated.table, mapping=mapping, rejected=rejected,
+                      history=refused.history, **dates)
     if save_mapping:
         store_mapping(engine, raw.headers, mapping)
+    elif date_order:
+        remember_date_order(engine, raw.headers, date_order)  # a saved mapping for this source keeps the choice
     return result("loaded", issues, tbl=validated.table, mapping=mapping, rejected=rejected, upload_id=upload_id,
-                  inserted=outcome.inserted, updated=outcome.updated, created=outcome.created)
+                  inserted=outcome.inserted, updated=outcome.updated, created=outcome.created,
+                  history=outcome.history, **dates)
+
+
+def _record(conn: Connection, upload_id: int, raw: RawFile, validated: Validated, mapping: Mapping,
+            outcome: LoadOutcome, rows_read: int,
+            rejected: int, warnings: int, on_error: str, who: str | None) -> None:
+    """The audit record, the data version and the test pause point, inside the loading transaction."""
+    audit.record_upload(
+        conn, upload_id=upload_id, file_name=raw.name, sha256=raw.sha256, table=validated.table, rows_read=rows_read,
+        inserted=outcome.inserted, updated=outcome.updated, rejected=rejected, warnings=warnings, on_error=on_error,
+        mapping_json=mapping.to_json(), user=who,
+    )
+    store.bump_data_version(conn)
+    pause_point("commit")

@@ -22,6 +22,7 @@ bound parameters.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import duckdb
 import numpy as np
@@ -32,7 +33,8 @@ import pyarrow.compute as pc
 from kpi_engine import schema
 from kpi_engine.ingest import parse
 from kpi_engine.ingest.checks import Plan, build_plan, issue_selects
-from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, Mapping, RawFile, Validated, empty_issues
+from kpi_engine.ingest.dates import DEFAULT_ORDER, detect_orders, raw_expr
+from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, AmbiguousDates, Mapping, RawFile, Validated, empty_issues
 from kpi_engine.settings import get_settings
 
 FILL_ONLY_META = b"kpi_fill_only"  # clean-table metadata: columns that only fill blanks on update
@@ -93,41 +95,29 @@ def _source_table(raw: RawFile, plan: Plan) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def _build_p(con: duckdb.DuckDBPyConnection, plan: Plan, any_problem: str | None) -> bool:
+def _build_p(con: duckdb.DuckDBPyConnection, plan: Plan, any_problem: str | None) -> tuple[bool, list[AmbiguousDates]]:
     """Create table ``p``, view ``pv`` over it and table ``bad`` (the rows of ``pv`` with some cell problem).
 
-    Returns whether any row has a cell problem. Numeric dates like 01/10/2026 are read month-first unless
-    some value of the same column can only be day-first (13/10/2026); such a value fails the month-first
-    parse, so only rows with a problem are probed, and in that (rare) case everything is built again with
-    those columns read day-first.
+    Returns whether any row has a cell problem, and the ambiguous date columns. Numeric dates like
+    01/10/2026 are read in the order the user gave, else in the order the column's own values settle
+    (dates.py); an ambiguous column is read month-first here, and the caller refuses the upload.
     """
-    day_first: set[str] = set()
-    while True:
-        sql, view, params = _layer_sql(plan, day_first, any_problem)
-        con.execute(f"CREATE OR REPLACE TABLE p AS {sql}", bound(sql, params))
-        con.execute(f"CREATE OR REPLACE VIEW pv AS {view}")
-        flagged = bool(any_problem) and bool(con.execute("SELECT bool_or(__any) FROM p").fetchall()[0][0])
-        con.execute(f"CREATE OR REPLACE TABLE bad AS SELECT * FROM pv {'WHERE __any' if flagged else 'LIMIT 0'}")
-        dates = [c.name for c in plan.columns if c.kind in ("date", "datetime") and c.source is not None]
-        if day_first or not dates or not flagged:
-            return flagged
-        probes = ", ".join(
-            f"bool_or({_q(c + '__raw')} IS NOT NULL AND {_q(c + '__v')} IS NULL AND {parse.dmy_probe(_q(c + '__raw'))})"
-            for c in dates
-        )
-        found = (con.execute(f"SELECT {probes} FROM bad").fetchall() or [()])[0]  # fetchall: no result left open
-        day_first = {c for c, hit in zip(dates, found, strict=True) if hit}
-        if not day_first:
-            return flagged
+    orders, ambiguous = detect_orders(con, plan)
+    sql, view, params = _layer_sql(plan, orders, any_problem)
+    con.execute(f"CREATE OR REPLACE TABLE p AS {sql}", bound(sql, params))
+    con.execute(f"CREATE OR REPLACE VIEW pv AS {view}")
+    flagged = bool(any_problem) and bool(con.execute("SELECT bool_or(__any) FROM p").fetchall()[0][0])
+    con.execute(f"CREATE OR REPLACE TABLE bad AS SELECT * FROM pv {'WHERE __any' if flagged else 'LIMIT 0'}")
+    return flagged, ambiguous
 
 
-def _parsed(col_name: str, kind: str, raw_sql: str, *, day_first: bool, choices: tuple[str, ...] | None,
+def _parsed(col_name: str, kind: str, raw_sql: str, *, order: str, choices: tuple[str, ...] | None,
             percent: bool) -> str | None:
     """SQL of the parsed value of a non-text column (None for text: the value is the text itself)."""
     if kind == "number":
         return parse.number(raw_sql, percent=percent)
     if kind in ("datetime", "date"):
-        return parse.timestamp(raw_sql, day_first=day_first)
+        return parse.timestamp(raw_sql, order=order)
     if kind == "bool":
         return parse.boolean(raw_sql)
     if kind == "choice":
@@ -144,7 +134,7 @@ def _value(kind: str, parsed: str) -> str:
     return parsed
 
 
-def _layer_sql(plan: Plan, day_first: set[str], any_problem: str | None = None) -> tuple[str, str, dict[str, object]]:
+def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = None) -> tuple[str, str, dict[str, object]]:
     """(SELECT for the materialised table ``p``, SELECT for the view ``pv``, bound parameters of ``p``).
 
     ``p`` holds only what costs something to compute: ``__row``, parsed values of non-text columns
@@ -159,12 +149,9 @@ def _layer_sql(plan: Plan, day_first: set[str], any_problem: str | None = None) 
     alias_of: dict[str, str] = {}  # name in pv -> the column it repeats
     for col in plan.columns:
         raw_name, v_name = col.name + "__raw", col.name + "__v"
-        src = parse.clean_text(_q(col.name + "__src")) if col.source is not None else None
-        const = parse.clean_text(_q(col.name + "__const")) if col.constant is not None else None
-        raw_sql = f"COALESCE({src}, {const})" if src and const else (src or const or "CAST(NULL AS VARCHAR)")
-        raw_parts.append(f"{raw_sql} AS {_q(raw_name)}")
-        parsed = _parsed(col.name, col.kind, _q(raw_name), day_first=col.name in day_first, choices=col.choices,
-                         percent=col.percent)
+        raw_parts.append(f"{raw_expr(col)} AS {_q(raw_name)}")
+        parsed = _parsed(col.name, col.kind, _q(raw_name), order=orders.get(col.name, DEFAULT_ORDER),
+                         choices=col.choices, percent=col.percent)
         if parsed is None:
             alias_of[v_name] = raw_name
         else:
@@ -252,7 +239,7 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
         checks, sel_params = issue_selects(plan, has_existing=has_existing)
         cell_checks = [c for c in checks if c.frm is None]
         any_problem = " OR ".join(f"({c.where})" for c in cell_checks) or None
-        _build_p(con, plan, any_problem)  # also the table ``bad``: the rows with some cell problem
+        _, ambiguous = _build_p(con, plan, any_problem)  # also the table ``bad``: the rows with some cell problem
         keys = ", ".join(_q(k) for k in plan.keys)
         matched = con.execute(f"SELECT count(*) FROM pv JOIN ex USING ({keys})").fetchall()[0][0] if has_existing else 0
         if plan.lacking and matched == 0:
@@ -266,6 +253,10 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
                 "INSERT INTO iss VALUES ('warning', 'channel_missing', NULL, 'channel_id', NULL, NULL, $ch, -1)",
                 {"ch": f"channel={plan.unattributed}"},
             )
+        if not plan.date_order:
+            for amb in ambiguous:  # asked, never guessed: the upload can't be loaded until an order is chosen
+                con.execute("INSERT INTO iss VALUES ('error', 'date_order_needed', NULL, $c, $s, $v, NULL, -1)",
+                            {"c": amb.column, "s": amb.source, "v": ", ".join(amb.examples)})
         rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchall()[0][0]
         cap = get_settings().max_reported_issues
         issues = con.execute(
@@ -283,4 +274,5 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
         issues["row"] = issues["row"].astype("Int64")
     else:
         issues = empty_issues()
-    return _result(raw, table.name, issues, clean, plan.present(), int(rejected))
+    out = _result(raw, table.name, issues, clean, plan.present(), int(rejected))
+    return replace(out, ambiguous_dates=ambiguous, date_order=plan.date_order)
