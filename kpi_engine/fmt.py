@@ -250,3 +250,29 @@ def column_format(unit: str, lang: str = "en", *, signed: bool = False) -> str:
 def d3_format(unit: str) -> str:
     """The d3 format (Altair axes) closest to :func:`value`: ``,.0f`` counts and money, ``.1%`` ratios."""
     return {"ratio": ".1%", "pct": "+.1%", "score": ",.1f", "hours": ",.1f", "days": ",.1f"}.get(unit, ",.0f")
+
+
+def excel_format(unit: str, value: float | None = None, *, signed: bool = False, symbol: str | None = None) -> str:
+    """The Excel number format that shows a cell as :func:`value` does (money decided per cell by its value).
+
+    A ``pp`` cell (and a signed ratio) must hold the difference in points (×100): Excel cannot scale by 100
+    without a % sign.
+    """
+    sign = '+{0};-{0};{0}' if signed else "{0}"
+    if unit == "money":
+        sym = (symbol if symbol is not None else currency_symbol()).replace('"', "")
+        whole = value is not None and not no_value(value) and money_decimals(float(value)) == 0
+        body = f'"{sym}"#,##0' + ("" if whole else ".00")
+        return f'+{body};-{body};{body}' if signed else f'{body};-{body}'
+    if unit == "pp" or (unit == "ratio" and signed):
+        return '+0.0" pp";-0.0" pp";0.0" pp"'
+    if unit == "ratio":
+        return "0.0%"
+    if unit == "pct":
+        return "+0.0%;-0.0%;0.0%"
+    if unit == "count":
+        fractional = value is not None and not no_value(value) and count(value).find(".") >= 0
+        return sign.format("#,##0.0" if fractional else "#,##0")
+    if unit in ("score", "hours", "days"):
+        return sign.format("0.0")
+    return "General"

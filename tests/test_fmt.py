@@ -46,8 +46,10 @@ def test_money_symbol_from_settings_or_argument() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_counts_percents_scores(lang: str) -> None:
-    assert [fmt.count(v, lang) for v in (0, 7, 1234.4, 366.67, -1500)] == ["0", "7", "1,234", "367", "-1,500"]
-    assert fmt.count(12, lang, signed=True) == "+12" and fmt.count(-3, lang, signed=True) == "-3"
+    assert [fmt.count(v, lang) for v in (0, 7, 1234.0, 366.67, 0.67, 29.96, 30.04, -1500)] == [
+        "0", "7", "1,234", "366.7", "0.7", "30", "30", "-1,500"]
+    assert fmt.score(1e300, lang).startswith("1,000,000") and fmt.count(3e-225, lang) == "0"
+    assert fmt.count(12, lang, signed=True) == "+12" and fmt.count(-3.25, lang, signed=True) == "-3.3"
     assert [fmt.percent(v, lang) for v in (0.1234, 0.8125, 1.0, 0.0, 1.5)] == ["12.3%", "81.3%", "100.0%", "0.0%",
                                                                                 "150.0%"]
     assert fmt.value(0.12, "ratio", lang) == "12.0%" and fmt.percent(0.9996, lang) == "99.9%"

@@ -31,7 +31,7 @@ def _kpis(zh: bool) -> Section:
         "target": [1000.0, 0.12, 3000.0, 0.2],
         "actual": [912.0, 0.105, 3120.6, NAN],
         "deviation": [-88.0, -0.015, 120.5, None],
-        "deviation_pct": [-0.088, -0.125, 0.0402, NAN],
+        "deviation_pct": [-0.088, -0.015, 0.0402, NAN],  # a rate's row holds its difference (shown in points)
         "score": [91.2, 87.5, 104.0, None],
     })
     formats = {"kpi": "text", "target": "row", "actual": "row", "deviation": "row", "deviation_pct": "pct", "score": "score"}
@@ -102,9 +102,14 @@ def test_workbook_numbers_and_formats(workbook) -> None:
     assert [c.value for c in ws[4]] == ["KPI", "Target", "Actual", "Deviation", "Deviation %", "Score"]
     assert all(c.font.b for c in ws[4]) and ws.freeze_panes == "A5"
     assert [c.value for c in ws["C"][4:8]] == [912, 0.105, 3120.6, None]
-    assert [c.number_format for c in ws["C"][4:7]] == ["#,##0", "0.0%", "¥#,##0.00"]
+    # kpi_engine.fmt's rule in Excel: money in whole units from ¥100, two decimals below
+    assert [c.number_format for c in ws["C"][4:7]] == ["#,##0", "0.0%", '"¥"#,##0;-"¥"#,##0']
+    assert ws["B7"].value == 3000 and ws["D7"].number_format == '+"¥"#,##0;-"¥"#,##0;"¥"#,##0'
+    # a rate's deviation and deviation % are in percentage points (stored ×100)
+    assert ws["D6"].value == pytest.approx(-1.5) and ws["D6"].number_format == '+0.0" pp";-0.0" pp";0.0" pp"'
+    assert ws["E6"].value == pytest.approx(-1.5) and ws["E6"].number_format == ws["D6"].number_format
     assert ws["B6"].data_type == "n" and ws["B6"].value == 0.12
-    assert ws["E5"].value == -0.088 and ws["E5"].number_format == "+0.0%;-0.0%"
+    assert ws["E5"].value == -0.088 and ws["E5"].number_format == "+0.0%;-0.0%;0.0%"
     assert ws["F6"].value == 87.5 and ws["F6"].number_format == "0.0"
     assert ws["F8"].value is None and ws["E8"].value is None
     assert ws.column_dimensions["A"].width >= len("Brand search growth")
@@ -112,7 +117,7 @@ def test_workbook_numbers_and_formats(workbook) -> None:
     assert [c.value for c in trend[3]] == ["Week", "Actual", "Target"]  # no text: the header right under the title
     assert trend["B8"].value is None and trend["C4"].value is None and trend["C6"].value == 250
     gap = workbook["Gap by channel"]
-    assert gap["B4"].value == -300 and gap["B4"].number_format == "#,##0"
+    assert gap["B4"].value == -300 and gap["B4"].number_format == "+#,##0;-#,##0;#,##0"
     notes = workbook["Causes and actions"]
     assert notes["C5"].value == dt.datetime(2026, 11, 30) and notes["C5"].number_format == "yyyy-mm-dd"
     assert notes["C11"].value is None
@@ -124,7 +129,7 @@ def test_workbook_non_integer_count_and_empty_table(workbook) -> None:
     doc = ReviewDocument("monthly", "2026-10", "en", "M", (), (Section("x", "X", pd.DataFrame({"n": [2.5, 3.0]}),
                                                                               {"n": "count"}),))
     ws = load_workbook(io.BytesIO(review_to_xlsx(doc)))["X"]
-    assert (ws["A4"].value, ws["A4"].number_format) == (2.5, "#,##0.##")
+    assert (ws["A4"].value, ws["A4"].number_format) == (2.5, "#,##0.0")
     assert (ws["A5"].value, ws["A5"].number_format) == (3, "#,##0")
 
 
@@ -301,6 +306,17 @@ def test_format_number() -> None:
              (dt.date(2026, 1, 2), "date", "2026-01-02"), ("x", "text", "x")]
     assert [format_number(v, u) for v, u, _ in cases] == [want for _, _, want in cases]
     assert format_number(200.0, "count", signed=True) == "+200"
+    # a difference of rates is in percentage points, in the document's language
+    assert format_number(-0.015, "ratio", signed=True) == "-1.5 pp" and format_number(0.02, "pp", lang="zh") == "+2.0 个百分点"
+    assert format_number(3120.6, "money") == "¥3,121" and format_number(87.456, "money") == "¥87.46"
+
+
+def test_rate_rows_change_in_points_on_the_page_and_in_print() -> None:
+    for lang, pp in (("en", "-1.5 pp"), ("zh", "-1.5 个百分点")):
+        section = make_doc(lang).sections[0]
+        assert section.unit_of("deviation_pct", 1) == "pp" and section.unit_of("deviation_pct", 0) == "pct"
+        html = review_to_html(make_doc(lang))
+        assert html.count(f">{pp}</td>") == 2  # Lead → MQL: deviation and deviation %
 
 
 def realistic_doc() -> ReviewDocument:

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from kpi_engine import periods
-from kpi_engine.settings import get_settings
+from kpi_engine import fmt, periods
+from ui.db import settings
 from ui.i18n import tr
 
 ACTUAL_COLOR = "#1f6feb"
@@ -26,18 +26,12 @@ FONT_SIZE = 14
 
 
 def value_format(unit: str) -> str:
-    """d3 format for a metric unit (money with the currency symbol, ratios as percent)."""
-    if unit == "money":
-        return ",.0f"
-    if unit == "ratio":
-        return ".1%"
-    if unit in ("hours", "days", "score"):
-        return ",.1f"
-    return ",.0f"
+    """d3 format of a metric unit for axes and tooltips (``kpi_engine.fmt.d3_format``: ratios as 12.3%)."""
+    return fmt.d3_format(unit)
 
 
 def _money_title(title: str, unit: str) -> str:
-    return f"{title} ({get_settings().currency_symbol})" if unit == "money" else title
+    return f"{title} ({settings().currency_symbol})" if unit == "money" else title
 
 
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -19,6 +19,7 @@ from kpi_engine.reviews.document import Chart, ReviewDocument, Section
 from kpi_engine.reviews.svg import format_number, signed_column
 from ui.charts import ACTUAL_COLOR, FONT_SIZE, TARGET_COLOR, achievement_chart, value_format
 from ui.db import db_url, version
+from ui.i18n import lang as current_lang
 from ui.waterfall import waterfall_chart, waterfall_frame
 
 TREND_COLUMNS = 3
@@ -52,7 +53,8 @@ def full_document(doc: ReviewDocument, gap: Section | None) -> ReviewDocument:
 
 def cell_text(section: Section, column: str, row: int) -> str:
     """One cell as people read it ("—" for no value), formatted as in the printed report."""
-    return format_number(section.table[column].iloc[row], section.unit_of(column, row), signed=signed_column(column))
+    return format_number(section.table[column].iloc[row], section.unit_of(column, row), signed=signed_column(column),
+                         lang=current_lang())
 
 
 def shown_table(section: Section) -> pd.DataFrame:

@@ -69,7 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "reviewdoc_col_this": {"en": "This period", "zh": "本期"},
     "reviewdoc_col_comparison": {"en": "Comparison", "zh": "对比值"},
     "reviewdoc_col_change": {"en": "Change", "zh": "变化"},
-    "reviewdoc_col_change_pct": {"en": "Change %", "zh": "变化 %"},
+    "reviewdoc_col_change_pct": {"en": "Change % (rates: pp)", "zh": "变化 %（比率：百分点）"},
     "reviewdoc_col_driver": {"en": "Main driver", "zh": "主要驱动"},
     "reviewdoc_col_driver_contribution": {"en": "Driver's part", "zh": "驱动贡献"},
     "reviewdoc_col_period": {"en": "Review", "zh": "复盘期"},

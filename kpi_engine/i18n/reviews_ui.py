@@ -38,7 +38,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "zh": "计划目标按日历天数折算到本周期（计数与求和类）；比率类不折算。"},
     "reviews_ui_col_actual": {"en": "Actual", "zh": "实际"},
     "reviews_ui_col_dev": {"en": "Deviation", "zh": "偏差"},
-    "reviews_ui_col_dev_pct": {"en": "Deviation %", "zh": "偏差 %"},
+    "reviews_ui_col_dev_pct": {"en": "Deviation % (rates: pp)", "zh": "偏差 %（比率：百分点）"},
     "reviews_ui_col_ach": {"en": "Achievement", "zh": "达成率"},
     "reviews_ui_col_ach_help": {"en": "actual ÷ target (target ÷ actual when lower is better).",
                                 "zh": "实际 ÷ 目标（越低越好的指标为 目标 ÷ 实际）。"},

@@ -123,7 +123,8 @@ def _pace_text(frame: pd.DataFrame, lang: str) -> pd.Series:
 def off_track_section(kpis: pd.DataFrame, lang: str) -> Section:
     """KPIs below target, largest weighted gap first."""
     behind = kpis[kpis["weighted_gap"] > 0].sort_values("weighted_gap", ascending=False, kind="stable")
-    table = _doc_units(behind.assign(pace=_pace_text(behind, lang))).reset_index(drop=True)
+    table = _points(_doc_units(behind.assign(pace=_pace_text(behind, lang))), "deviation_pct", "deviation")
+    table = table.reset_index(drop=True)
     formats = {"kpi": "text", "scope": "text", "card": "text", "weight": "score", "target": "row", "actual": "row",
                "deviation": "row", "deviation_pct": "pct", "achievement": "ratio", "weighted_gap": "score", "pace": "text"}
     chart = Chart("bars", t("reviews_ui_col_ach", lang),
@@ -135,7 +136,7 @@ def off_track_section(kpis: pd.DataFrame, lang: str) -> Section:
 
 
 def weekly_kpi_section(kpis: pd.DataFrame, lang: str) -> Section:
-    table = _doc_units(kpis.assign(pace=_pace_text(kpis, lang)))
+    table = _points(_doc_units(kpis.assign(pace=_pace_text(kpis, lang))), "deviation_pct", "deviation")
     formats = {"kpi": "text", "scope": "text", "target": "row", "actual": "row", "deviation": "row",
                "deviation_pct": "pct", "wtd_target": "row", "wtd_actual": "row", "wtd_deviation": "row",
                "period_target": "row", "period_actual": "row", "projected": "row", "pace": "text"}
@@ -222,7 +223,8 @@ def movers_sections(engine: Engine, plan: Plan | None, start: dt.date, through: 
                "driver": t("reviewdoc_col_driver", lang), "driver_contribution": t("reviewdoc_col_driver_contribution", lang)}
     out = []
     for key, table in (("gains", gains), ("shortfalls", shortfalls)):
-        shown = _doc_units(table).assign(vs=[t("reviews_vs_" + v.replace("-", "_"), lang) for v in table["vs"]])
+        shown = _points(_doc_units(table), "change_pct", "change").assign(
+            vs=[t("reviews_vs_" + v.replace("-", "_"), lang) for v in table["vs"]])
         out.append(Section(key, t(f"reviewdoc_sec_{key}", lang), shown, formats, headers, row_unit="unit",
                            text=(text,), empty_text=t(f"reviewdoc_sec_{key}_empty", lang)))
     return out
@@ -286,6 +288,16 @@ def _capital(text: str) -> str:
 def _doc_units(frame: pd.DataFrame) -> pd.DataFrame:
     """The ``unit`` column as document formats (hours and days show as plain numbers)."""
     return frame.assign(unit=[_chart_unit(str(u)) for u in frame["unit"]])
+
+
+def _points(frame: pd.DataFrame, pct: str, difference: str) -> pd.DataFrame:
+    """Rates change in points: the relative column of a ratio row holds its difference (shown as pp)."""
+    rate = frame["unit"] == "ratio"
+    if not rate.any():
+        return frame
+    out = frame.copy()
+    out[pct] = out[pct].astype("float64").where(~rate, pd.to_numeric(out[difference], errors="coerce"))
+    return out
 
 
 def _chart_unit(unit: str) -> str:

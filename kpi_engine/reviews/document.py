@@ -6,9 +6,11 @@ so a downloaded report shows exactly the numbers the engine computed.
 
 Tables hold raw values (numbers as floats, None/NaN for "no value", dates as ``datetime.date``);
 ``formats`` says how each column is shown: ``count``, ``money``, ``ratio`` (a fraction shown as a
-percent), ``pct`` (a signed fractional change shown as +x.x%), ``score`` (points), ``date``, ``text``,
-or ``row`` (the unit named by the row's value in :attr:`Section.row_unit`, for tables mixing KPIs of
-different units). ``headers`` maps column ids to the heading in the document's language; columns not
+percent), ``pct`` (a signed fractional change shown as +x.x%), ``pp`` (a difference of two ratios, shown
+in percentage points), ``score`` (points), ``date``, ``text``, or ``row`` (the unit named by the row's value
+in :attr:`Section.row_unit`, for tables mixing KPIs of different units). Rates change in points, never
+in percent: in a table with ``row_unit``, a ``pct`` column of a ratio row holds the difference and is
+shown as ``pp``; a signed column (deviation, change, contribution) of a ratio row reads ``+1.2 pp`` too. ``headers`` maps column ids to the heading in the document's language; columns not
 in ``formats`` are not shown.
 """
 
@@ -21,7 +23,7 @@ import pandas as pd
 
 from kpi_engine import clock
 
-FORMATS: tuple[str, ...] = ("count", "money", "ratio", "pct", "score", "date", "text", "row")
+FORMATS: tuple[str, ...] = ("count", "money", "ratio", "pct", "pp", "score", "date", "text", "row")
 CHART_KINDS: tuple[str, ...] = ("trend", "waterfall", "bars")
 
 
@@ -72,10 +74,12 @@ class Section:
         return self.headers.get(column, column)
 
     def unit_of(self, column: str, row: int) -> str:
-        """The display format of one cell."""
+        """The display format of one cell; a ``pct`` cell of a ratio row is ``pp`` (its value is the difference)."""
         fmt = self.formats[column]
         if fmt == "row" and self.row_unit:
             return str(self.table[self.row_unit].iloc[row])
+        if fmt == "pct" and self.row_unit in self.table.columns and self.table[self.row_unit].iloc[row] == "ratio":
+            return "pp"
         return fmt
 
 

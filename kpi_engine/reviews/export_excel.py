@@ -23,13 +23,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_engine import fmt
 from kpi_engine.i18n import t
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
-from kpi_engine.reviews.svg import format_number, is_missing, waterfall_baseline, waterfall_levels
+from kpi_engine.reviews.svg import format_number, is_missing, signed_column, waterfall_baseline, waterfall_levels
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_FORMATS = {"money": "¥#,##0.00", "ratio": "0.0%", "pct": "+0.0%;-0.0%", "count": "#,##0",
-                  "score": "0.0", "date": "yyyy-mm-dd"}
+NUMBER_FORMATS = {"ratio": "0.0%", "pct": "+0.0%;-0.0%;0.0%", "count": "#,##0", "score": "0.0", "date": "yyyy-mm-dd"}
+MONEY_AXIS = 1000.0  # chart axes show money in whole units
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 BOLD = Font(bold=True)
 
@@ -42,8 +43,11 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def put(ws: Worksheet, row: int, col: int, value: object, unit: str = "text", *, bold: bool = False) -> Cell:
-    """Write one cell: numbers as numbers with the unit's format, dates as dates, text always as a literal string."""
+def put(ws: Worksheet, row: int, col: int, value: object, unit: str = "text", *, bold: bool = False,
+        signed: bool = False) -> Cell:
+    """Write one cell: numbers as numbers with the unit's format (``kpi_engine.fmt.excel_format``: the cell reads
+    as on the page), dates as dates, text always as a literal string. A difference of rates (``pp``, a signed
+    ratio) is stored in points (×100)."""
     cell = ws.cell(row=row, column=col)
     if is_missing(value):
         value = None
@@ -62,15 +66,14 @@ def put(ws: Worksheet, row: int, col: int, value: object, unit: str = "text", *,
         cell.value = safe_text(value)
         cell.data_type = "s"
     elif value is not None:
-        cell.value = value
-        if isinstance(value, float) and unit == "count" and not value.is_integer():
-            cell.number_format = "#,##0.##"
-        elif isinstance(value, dt.datetime):
+        points = isinstance(value, float) and (unit == "pp" or (unit == "ratio" and signed))
+        cell.value = value * 100 if points else value  # type: ignore[operator]
+        if isinstance(value, dt.datetime):
             cell.number_format = "yyyy-mm-dd hh:mm" if unit != "date" else NUMBER_FORMATS["date"]
         elif isinstance(value, dt.date):
             cell.number_format = NUMBER_FORMATS["date"]
-        elif unit in NUMBER_FORMATS:
-            cell.number_format = NUMBER_FORMATS[unit]
+        elif isinstance(value, float) and unit in fmt.UNITS:
+            cell.number_format = fmt.excel_format(unit, value, signed=signed)
     if bold:
         cell.font = BOLD
     return cell
@@ -144,9 +147,9 @@ def _write_table(ws: Worksheet, section: Section, start: int, widths: dict[int, 
     for j, col in enumerate(cols, start=1):
         values = table[col].tolist()
         for i, value in enumerate(values):
-            unit = section.unit_of(col, i)
-            put(ws, start + 1 + i, j, value, unit)
-            _note_width(widths, j, format_number(value, unit))
+            unit, signed = section.unit_of(col, i), signed_column(col)
+            put(ws, start + 1 + i, j, value, unit, signed=signed)
+            _note_width(widths, j, format_number(value, unit, signed=signed))
     return start + 1 + len(table)
 
 
@@ -207,7 +210,7 @@ def _native_chart(ws: Worksheet, chart: Chart, cols: list[str], first: int, anch
     native.set_categories(cats)
     native.title = chart.title
     native.width, native.height = 18, 8
-    native.y_axis.numFmt = NUMBER_FORMATS.get(chart.unit, "General")
+    native.y_axis.numFmt = fmt.excel_format(chart.unit, MONEY_AXIS) if chart.unit in fmt.UNITS else "General"
     native.x_axis.delete = False
     native.y_axis.delete = False
     ws.add_chart(native, anchor)

@@ -14,7 +14,7 @@ from kpi_engine.i18n import t
 from kpi_engine.reviews.document import ReviewDocument, Section
 from kpi_engine.reviews.svg import FONT, chart_svg, format_number, is_missing, signed_column
 
-_NUMERIC_UNITS = ("count", "money", "ratio", "pct", "score")
+_NUMERIC_UNITS = ("count", "money", "ratio", "pct", "pp", "score")
 
 CSS = f"""
 :root {{ --ink: #24292f; --muted: #57606a; --line: #d0d7de; --neg: #b42318; --pos: #1a7f37; }}
@@ -60,9 +60,9 @@ footer {{ border-top: 1px solid var(--line); margin-top: 24px; padding-top: 6px;
 """
 
 
-def _cell(section: Section, column: str, row: int, value: object) -> str:
+def _cell(section: Section, column: str, row: int, value: object, lang: str = "en") -> str:
     unit = section.unit_of(column, row)
-    text = format_number(value, unit, signed=signed_column(column))
+    text = format_number(value, unit, signed=signed_column(column), lang=lang)
     classes = []
     if unit in _NUMERIC_UNITS:
         classes.append("num")
@@ -70,7 +70,7 @@ def _cell(section: Section, column: str, row: int, value: object) -> str:
         classes.append("date")
     if is_missing(value):
         classes.append("none")
-    elif unit in _NUMERIC_UNITS and (unit == "pct" or signed_column(column)):
+    elif unit in _NUMERIC_UNITS and (unit in ("pct", "pp") or signed_column(column)):
         try:
             v = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
@@ -90,13 +90,13 @@ def _lower_is_better(section: Section, row: int) -> bool:
 WIDE_COLUMNS = 8  # more columns than this: a smaller font so the table fits the page
 
 
-def table_html(section: Section) -> str:
+def table_html(section: Section, lang: str = "en") -> str:
     """The section's table with formatted values; its header repeats on every printed page."""
     cols = section.columns
     numeric = {c: section.formats[c] in (*_NUMERIC_UNITS, "row") for c in cols}
     heads = [f'<th class="{"num" if numeric[c] else "text"}" scope="col">{escape(section.header(c))}</th>' for c in cols]
     values = {c: section.table[c].tolist() for c in cols}
-    rows = ["<tr>" + "".join(_cell(section, c, i, values[c][i]) for c in cols) + "</tr>"
+    rows = ["<tr>" + "".join(_cell(section, c, i, values[c][i], lang) for c in cols) + "</tr>"
             for i in range(len(section.table))]
     wide = ' class="wide"' if len(cols) > WIDE_COLUMNS else ""
     return (f'<table{wide}>\n<thead><tr>{"".join(heads)}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>")
@@ -115,7 +115,7 @@ def section_html(section: Section, lang: str) -> str:
         blocks.append(f'<p class="empty">{escape(section.empty_text or t("reports_no_data", lang))}</p>')
         table = ""
     else:
-        table = table_html(section)
+        table = table_html(section, lang)
     head = f"<h2>{escape(section.title)}</h2>"
     first = blocks[0] if blocks else ""
     rest = blocks[1:]

@@ -15,13 +15,14 @@ from html import escape
 
 import pandas as pd
 
+from kpi_engine import fmt
 from kpi_engine.i18n import t
 from kpi_engine.reviews.document import Chart
 
 FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 WIDTH = 720
 GREEN, RED, BLUE, GREY, INK, ORANGE = "#2e9d5b", "#d64545", "#3b6fd6", "#8c959f", "#24292f", "#bc4c00"
-NO_VALUE = "—"
+NO_VALUE = fmt.NO_VALUE
 
 
 def is_missing(value: object) -> bool:
@@ -42,8 +43,10 @@ def signed_column(column: str) -> bool:
     return bool(_SIGNED_COLUMN.search(column))
 
 
-def format_number(value: object, unit: str = "count", *, signed: bool = False, symbol: str = "¥") -> str:
-    """A value as people read it: money ¥12,345, ratio 12.3%, pct +4.5%, count 1,234, score 87.5, "—" for none."""
+def format_number(value: object, unit: str = "count", *, signed: bool = False, symbol: str | None = None,
+                  lang: str = "en") -> str:
+    """A cell or label as people read it (``kpi_engine.fmt``): money ¥12,345 / ¥12.50, ratio 12.3%, a signed ratio
+    (a difference of rates) +1.2 pp, pct (a relative change) +4.5%, count 1,234, score 87.5, dates ISO, "—" for none."""
     if is_missing(value):
         return NO_VALUE
     if unit == "date" or isinstance(value, dt.date | pd.Timestamp):
@@ -55,21 +58,7 @@ def format_number(value: object, unit: str = "count", *, signed: bool = False, s
         v = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
-    if not math.isfinite(v):
-        return NO_VALUE
-    sign = "-" if v < 0 else ("+" if signed and v > 0 else "")
-    a = abs(v)
-    if unit == "pct":
-        return f"{'-' if v < 0 else '+'}{a * 100:,.1f}%"
-    if unit == "ratio":
-        return f"{sign}{a * 100:,.1f}%"
-    if unit == "money":
-        return f"{sign}{symbol}{a:,.0f}" if a >= 100 or a.is_integer() else f"{sign}{symbol}{a:,.2f}"
-    if unit == "score":
-        return f"{sign}{a:,.1f}"
-    if a.is_integer():
-        return f"{sign}{a:,.0f}"
-    return f"{sign}{a:,.2f}".rstrip("0").rstrip(".")
+    return fmt.value(v, unit, lang, signed=signed, symbol=symbol)
 
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -277,7 +266,7 @@ def waterfall_svg(chart: Chart, lang: str = "en") -> str:
         s = 0.0 if kind == "total" and baseline < 0 else s
         y0, y1 = sorted((ymap(s), ymap(end)))
         h = max(y1 - y0, 1.0)
-        label = format_number(values[i], chart.unit, signed=kind != "total")
+        label = format_number(values[i], chart.unit, signed=kind != "total", lang=lang)
         body.append(f'<rect class="bar {kind}" x="{xs[i] - bar_w / 2:.1f}" y="{y0:.1f}" width="{bar_w:.1f}" '
                     f'height="{h:.1f}" fill="{colors[kind]}"><title>{escape(_short(labels[i], 80))}: '
                     f"{escape(label)}</title></rect>")
