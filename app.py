@@ -20,6 +20,7 @@ PAGE_SPECS = [
     ("pages/reviews.py", "ui_nav_reviews", ":material/rate_review:", "reviews"),
     ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
     ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
+    ("pages/settings.py", "settings_ui_title", ":material/settings:", "settings"),
 ]
 pages = [
     st.Page(script, title=tr(title), icon=icon, url_path=url, default=(i == 0))

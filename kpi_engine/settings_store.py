@@ -61,6 +61,15 @@ def settings_version(engine: Engine) -> str:
         return _token(conn)
 
 
+def store_version(engine: Engine) -> str:
+    """One token for the data and the settings (``<data_version>.<settings_version>``), read in one query:
+    the cache key of anything computed from facts with the settings in force."""
+    t = schema.schema_meta
+    with engine.connect() as conn:
+        found = dict(conn.execute(sa.select(t.c.key, t.c.value).where(t.c.key.in_(("data_version", VERSION_KEY)))).all())
+    return f"{found.get('data_version') or '0'}.{found.get(VERSION_KEY) or NOTHING_STORED}"
+
+
 def _stored(conn: Connection) -> dict[str, object]:
     t = schema.settings
     keys = set(editable_keys())
@@ -127,13 +136,14 @@ def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
     who = _user(user)
     now = dt.datetime.now().replace(microsecond=0)
     s, h = schema.settings, schema.settings_history
+    with engine.connect() as conn:
+        if getattr(_overlay(_stored(conn)), key) == new:
+            return False  # already in force: nothing to record
     with engine.begin() as conn:
         _bump(conn)  # first: on PostgreSQL it locks the token row until the change commits
         old = _overlay(_stored(conn))
         before = getattr(old, key)
-        if before == new:
-            return False
-        check(dataclasses.replace(old, **{key: new}))
+        check(dataclasses.replace(old, **{key: new}))  # raises: the transaction rolls back, nothing changed
         conn.execute(sa.delete(s).where(s.c.key == key))
         if new != default:
             conn.execute(sa.insert(s).values(key=key, value=to_json(new), updated_at=now, updated_by=who))

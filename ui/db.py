@@ -1,49 +1,45 @@
 """The database the app works on, and cached reads of small summaries.
 
 URL order: ``st.session_state["db_url"]`` (tests inject one before the first
-run), then ``KPI_DB_URL`` or ``db_url`` in ``.streamlit/secrets.toml``, then
-``$KPI_DB_URL``, then the embedded default file (``kpi_engine.settings``).
+run), then ``$KPI_DB_URL``, then ``KPI_DB_URL`` or ``db_url`` in
+``.streamlit/secrets.toml``, then the embedded default file
+(``kpi_engine.settings.EnvConfig``). A secrets file that cannot be read stops the
+page with an error naming it; it never falls back to another database.
+
+:func:`settings` is the business settings of this session's store (the Settings
+page edits them); :func:`version` changes with the data and with the settings.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import store
+from kpi_engine import settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
-from kpi_engine.settings import resolve_db_url
+from kpi_engine.settings import SecretsFileError, Settings, resolve_db_url, safe_url
 from ui.i18n import tr
 
 DB_URL_KEY = "db_url"
 
 
-def _secret_url() -> str | None:
-    try:
-        if not st.secrets.load_if_toml_exists():
-            return None
-        for name in ("KPI_DB_URL", "db_url"):
-            value = st.secrets.get(name)
-            if value:
-                return str(value)
-    except Exception:  # unreadable secrets file: fall back to the environment
-        return None
-    return None
-
-
 def db_url() -> str:
-    """The database URL for this session."""
-    return st.session_state.get(DB_URL_KEY) or resolve_db_url(_secret_url())
+    """The database URL for this session (stops the page when the secrets file is unreadable)."""
+    chosen = st.session_state.get(DB_URL_KEY)
+    if chosen:
+        return chosen
+    try:
+        return resolve_db_url()
+    except SecretsFileError as exc:
+        st.error(tr("ui_db_error", error=str(exc)))
+        st.stop()
+        raise  # unreachable: st.stop() raises
 
 
 def display_url() -> str:
     """The database URL with any password hidden."""
-    try:
-        return sa.make_url(db_url()).render_as_string(hide_password=True)
-    except Exception:  # not a URL: show nothing secret
-        return "?"
+    return safe_url(db_url())
 
 
 def get_engine() -> Engine:
@@ -58,8 +54,18 @@ def get_engine() -> Engine:
 
 
 def version() -> str:
-    """The data version: cache key for anything computed from facts."""
-    return store.data_version(get_engine())
+    """The data and settings version: cache key for anything computed from facts with the settings."""
+    return settings_store.store_version(get_engine())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _settings(url: str, store_version: str) -> Settings:
+    return settings_store.load_settings(store.get_engine(url))
+
+
+def settings() -> Settings:
+    """The business settings of this session's store (cached until a setting or the data changes)."""
+    return _settings(db_url(), version())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

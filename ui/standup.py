@@ -18,7 +18,7 @@ from kpi_engine.metrics import registry
 from kpi_engine.standup import Alert, Card, Standup
 from ui import state
 from ui.cards import Figure, kpi_card, status_badge
-from ui.db import db_url, version
+from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 
 ASOF_KEY = "asof"
@@ -82,7 +82,9 @@ def freshness(s: Standup) -> None:
 
 def _help(metric: str) -> str:
     m = registry.get(metric)
-    return tr("standup_metric_help", name=m.name(lang()), description=m.description(lang()), formula=m.formula(lang()))
+    s = settings()  # the thresholds in force
+    return tr("standup_metric_help", name=m.name(lang()), description=m.description(lang(), s),
+              formula=m.formula(lang(), s))
 
 
 def _vs(actual: float | None, target: float | None, unit: str) -> str | None:

@@ -59,6 +59,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "settings_ui_col_old": {"en": "Old", "zh": "原值"},
     "settings_ui_col_new": {"en": "New", "zh": "新值"},
     "settings_ui_share_help": {"en": "A fraction: 0.6 = 60%.", "zh": "以小数表示：0.6 = 60%。"},
+    "settings_ui_grade_help": {"en": "Grades by final score: S ≥ {s}, A ≥ {a}, B ≥ {b}, C ≥ {c}, D below (Settings page).",
+                               "zh": "按最终得分评级：S ≥ {s}，A ≥ {a}，B ≥ {b}，C ≥ {c}，以下为 D（见设置页）。"},
+    "settings_ui_bonus_help": {"en": "Bonus = base bonus × the grade's multiplier: S {s}, A {a}, B {b}, C {c}, D {d} "
+                                     "(Settings page).",
+                               "zh": "奖金 = 基础奖金 × 等级系数：S {s}，A {a}，B {b}，C {c}，D {d}（见设置页）。"},
     # the settings command
     "settings_cli_set": {"en": "{setting}: {old} -> {new}", "zh": "{setting}：{old} -> {new}"},
     "settings_cli_unchanged": {"en": "{setting} already is {value}; nothing changed.", "zh": "{setting} 已是 {value}，未做修改。"},

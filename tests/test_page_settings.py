@@ -1,0 +1,86 @@
+"""The Settings page, driven headless by AppTest: edit a value, save, the history row, a refused value, reset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi_engine import store
+from kpi_engine.i18n import t
+from kpi_engine.settings_store import load_settings, set_setting, setting_history
+from tests.apptest_support import assert_ok, opener
+
+PAGE = "pages/settings.py"
+
+
+@pytest.fixture
+def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    return opener(monkeypatch, PAGE, 90)
+
+
+@pytest.fixture
+def url(tmp_path: Path):
+    url = f"duckdb:///{tmp_path / 'settings.duckdb'}"
+    yield url
+    store.dispose_engine(url)
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def test_edit_save_history_and_reset(open_page, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_USER", "ann")
+    at = open_page(url)
+    assert texts(at.title) == [t("settings_ui_title")]
+    assert len(at.tabs) == 8
+    assert at.number_input(key="set_grade_a_from").value == 100.0
+    assert texts(at.caption).count(t("settings_ui_no_history")) == 1
+
+    at.number_input(key="set_grade_a_from").set_value(104.0)
+    at.button(key="save_grade_a_from").click().run()
+    assert_ok(at)
+    assert texts(at.success) == [t("settings_ui_saved", setting="grade_a_from", value="104")]
+    engine = store.get_engine(url)
+    assert load_settings(engine).grade_a_from == 104.0
+    history = at.dataframe[0].value
+    assert history.iloc[0][[t("settings_ui_col_who"), t("settings_ui_col_key"), t("settings_ui_col_old"),
+                            t("settings_ui_col_new")]].tolist() == ["ann", "grade_a_from", "100", "104"]
+    assert t("settings_ui_current", value="104", default="100") in texts(at.caption)
+
+    at.button(key="reset_grade_a_from").click().run()
+    assert_ok(at)
+    assert texts(at.success) == [t("settings_ui_was_reset", setting="grade_a_from", value="100")]
+    assert at.number_input(key="set_grade_a_from").value == 100.0
+    assert load_settings(engine).grade_a_from == 100.0 and len(at.dataframe[0].value) == 2
+
+
+def test_refused_values_show_why_in_the_users_language_and_change_nothing(open_page, url: str) -> None:
+    at = open_page(url, lang="zh")
+    at.number_input(key="set_gross_margin").set_value(1.5)
+    at.button(key="save_gross_margin").click().run()
+    assert_ok(at)
+    assert texts(at.error) == ["gross_margin 必须介于 0 与 1 之间（输入为 1.5）。"]
+
+    at.number_input(key="set_grade_b_from").set_value(100.0)  # not below A (100)
+    at.button(key="save_grade_b_from").click().run()
+    assert len(at.error) == 1 and "S > A > B > C" in at.error[0].value and "等级分数线" in at.error[0].value
+
+    at.text_input(key="set_currency").set_value("XYZ")
+    at.button(key="save_currency").click().run()
+    assert "ISO 4217" in at.error[0].value
+    engine = store.get_engine(url)
+    assert setting_history(engine).empty and load_settings(engine).gross_margin == 0.6
+    assert texts(at.caption).count(t("settings_ui_no_history", "zh")) == 1
+
+
+def test_inputs_follow_a_change_made_elsewhere(open_page, url: str) -> None:
+    at = open_page(url)
+    set_setting(store.get_engine(url), "default_prorate", "working", "cli")  # e.g. the command line
+    at.run()
+    assert_ok(at)
+    assert at.selectbox(key="set_default_prorate").value == "working"
+    assert setting_history(store.get_engine(url))["changed_by"].tolist() == ["cli"]
