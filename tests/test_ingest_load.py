@@ -112,7 +112,9 @@ def test_partial_update_touches_only_its_columns(engine: Engine) -> None:
              ["L9999", "2026-02-21", "500", "p_ann"]]
     refused = ingest(engine, csv_bytes(deals), "deals.csv", table="leads")
     assert refused.status == "refused" and set(refused.errors["code"]) == {"unknown_key"}
-    res = ingest(engine, csv_bytes(deals), "deals.csv", table="leads", on_error="skip")
+    unconfirmed = ingest(engine, csv_bytes(deals), "deals.csv", table="leads", on_error="skip")
+    assert unconfirmed.status == "unconfirmed" and unconfirmed.history.counts() == {"owner_id": 1}  # p_ann -> p_bo
+    res = ingest(engine, csv_bytes(deals), "deals.csv", table="leads", on_error="skip", accept_changes=True)
     ok(res, 0, 1, 1)
     l1 = db.rows_where(engine, "leads", {"lead_id": "L0001"})[0]
     assert (l1["won_at"], l1["deal_value"], l1["owner_id"]) == (T(2026, 2, 20), 8000.0, "p_bo")  # 王博 -> p_bo by name

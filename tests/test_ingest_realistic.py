@@ -143,7 +143,10 @@ def test_opportunity_export_updates_existing_leads_only_in_its_columns(engine: E
     data = csv_bytes([["商机ID", "阶段", "成交日期", "成交金额", "负责人"],
                       ["L0001", "赢单", "2026-02-15", "12000", "王博"],
                       ["L0003", "输单", "2026-02-03", "", "Ann Lee"]], encoding="utf-8-sig", newline="\r\n")
-    res = ingest(engine, data, "opportunities.csv", table="leads")
+    asked = ingest(engine, data, "opportunities.csv", table="leads")  # L0001 changes owner: confirm first
+    assert asked.status == "unconfirmed" and asked.history.counts() == {"owner_id": 1}  # L0003's blank owner is filled
+    assert db.dump(engine, db.FACT_TABLES) == before
+    res = ingest(engine, data, "opportunities.csv", table="leads", accept_changes=True)
     loaded(res, 0, updated=2)
     assert not (res.warnings["code"] == "channel_blank").any(), "no channel column: nothing to warn about"
     n1, n3 = lead(engine, "L0001"), lead(engine, "L0003")

@@ -11,6 +11,7 @@ from kpi_engine.ingest.messages import issues_table
 from kpi_engine.ingest.model import IngestResult, RawFile
 from ui.i18n import lang, tr
 from ui.tables import table_label, to_csv_bytes, to_excel_bytes
+from ui.upload_checks import history_list
 
 SHOWN_ISSUES = 1000  # rows of the report drawn on the page; downloads hold all of them
 
@@ -102,8 +103,12 @@ def load_summary(result: IngestResult, key: str) -> None:
                 st.warning(tr(f"ui_sum_created_{kind}", n=len(made), ids=shown), icon=":material/person_add:")
     elif result.status == "empty":
         st.warning(tr("ui_sum_empty"), icon=":material/warning:")
+    elif result.status == "unconfirmed":
+        st.error(tr("ui_sum_unconfirmed"), icon=":material/block:")
     else:
         st.error(tr("ui_sum_refused"), icon=":material/block:")
+    if result.history is not None:
+        history_list(result.history, result.file_name, f"sum_{key}", applied=result.status == "loaded")
     if len(result.issues):
         st.markdown(f"**{tr('ui_report_title')}**")
         issues_view(result.issues, result.file_name, f"sum_{key}")

@@ -21,7 +21,7 @@ from kpi_engine.ingest.model import ROW_COL, IngestResult, Mapping, Progress, Ra
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.read import read_upload
 from kpi_engine.settings import get_settings
-from ui import db, report
+from ui import db, report, upload_checks
 from ui.i18n import lang, stage_label, tr
 from ui.tables import column_label, table_label
 
@@ -146,37 +146,40 @@ def mapped_preview(raw: RawFile, mapping: Mapping, rows: int = PREVIEW_ROWS) -> 
 
 
 def _ingest(data: bytes, name: str, table: str, sources: dict[str, str], constants: dict[str, str],
-            on_error: str, *, dry_run: bool, save: bool = False, progress: Progress | None = None) -> IngestResult:
+            on_error: str, *, dry_run: bool, save: bool = False, progress: Progress | None = None,
+            date_order: str | None = None, accept_changes: bool = False) -> IngestResult:
     return ingest(
         db.get_engine(), data, name, table=table, map_overrides=sources, constants=constants,
         on_error=on_error, dry_run=dry_run, use_saved_mapping=False, save_mapping=save,
-        user=get_settings().upload_user, lang=lang(), progress=progress,
+        user=get_settings().upload_user, lang=lang(), progress=progress, date_order=date_order,
+        accept_changes=accept_changes,
     )
 
 
 def dry_run(key: str, data: bytes, name: str, table: str, sources: dict[str, str], constants: dict[str, str],
-            on_error: str) -> IngestResult:
-    """Validate without writing; cached per file until the table, mapping or error choice changes."""
+            on_error: str, date_order: str | None = None) -> IngestResult:
+    """Validate without writing; cached per file until the table, mapping, error choice or date order changes."""
     slot = _slot(key)
-    params = json.dumps([table, sources, constants, on_error], sort_keys=True, ensure_ascii=False)
+    params = json.dumps([table, sources, constants, on_error, date_order], sort_keys=True, ensure_ascii=False)
     cached = slot.get("dry")
     if cached and cached[0] == params:
         return cached[1]
     with st.status(tr("ui_check_running", file=name), expanded=False) as status:
         bar = st.progress(0.0)
-        result = _ingest(data, name, table, sources, constants, on_error, dry_run=True, progress=progress_callback(bar))
+        result = _ingest(data, name, table, sources, constants, on_error, dry_run=True, progress=progress_callback(bar),
+                         date_order=date_order)
         status.update(label=tr("ui_check_done", rows=f"{result.rows_read:,}"), state="complete")
     slot["dry"] = (params, result)
     return result
 
 
 def load(key: str, data: bytes, name: str, table: str, sources: dict[str, str], constants: dict[str, str],
-         on_error: str, save: bool) -> IngestResult:
+         on_error: str, save: bool, date_order: str | None = None, accept_changes: bool = False) -> IngestResult:
     """Write the file (atomically, in the engine) and remember the outcome for this file."""
     with st.status(tr("ui_load_running", file=name), expanded=True) as status:
         bar = st.progress(0.0)
         result = _ingest(data, name, table, sources, constants, on_error, dry_run=False, save=save,
-                         progress=progress_callback(bar))
+                         progress=progress_callback(bar), date_order=date_order, accept_changes=accept_changes)
         status.update(label=tr("ui_load_done"), state="complete" if result.status == "loaded" else "error")
     _slot(key)["loaded"] = result
     return result
@@ -216,17 +219,31 @@ def file_panel(uploaded: UploadedFile) -> None:
         choices = {v: tr(f"ui_on_error_{v}") for v in ("abort", "skip")}
         on_error = st.radio(tr("ui_on_error"), list(choices), key=f"onerr_{key}", horizontal=True,
                             format_func=choices.__getitem__)
+        same_source = saved if saved is not None and saved.table == table else None
+        order = upload_checks.chosen_date_order(key, same_source)
         try:
-            result = dry_run(key, data, uploaded.name, table, sources, constants, on_error)
+            result = dry_run(key, data, uploaded.name, table, sources, constants, on_error, order)
         except ValueError as exc:  # a mapping the engine rejects: say why, never a traceback
             st.error(str(exc), icon=":material/error:")
             return
+        upload_checks.date_order_choice(key, result, same_source)
         report.validation_report(result, uploaded.name, key)
+        confirmed = upload_checks.history_confirmation(key, result, uploaded.name)
         save = st.checkbox(tr("ui_save_mapping"), key=f"save_{key}", help=tr("ui_save_mapping_help"))
-        blocked = report.load_blocker(result, on_error, missing)
+        blocked = _blocker(result, on_error, missing, confirmed)
         if blocked:
             st.caption(blocked)
         if st.button(tr("ui_load_button"), key=f"load_{key}", type="primary", disabled=bool(blocked),
                      icon=":material/database_upload:"):
-            load(key, data, uploaded.name, table, sources, constants, on_error, save)
+            load(key, data, uploaded.name, table, sources, constants, on_error, save, order, accept_changes=confirmed)
             st.rerun()
+
+
+def _blocker(result: IngestResult, on_error: str, missing: list[str], confirmed: bool) -> str | None:
+    """Why "Load" is disabled: the date order to choose, changes to confirm, or the report's reasons."""
+    if not missing and result.needs_date_order:
+        return tr("ui_load_blocked_date_order")
+    blocked = report.load_blocker(result, on_error, missing)
+    if blocked is None and not confirmed:
+        return tr("ui_load_blocked_changes")
+    return blocked

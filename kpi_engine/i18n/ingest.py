@@ -299,4 +299,56 @@ STRINGS.update({
     "ingest_hist_what_channel_id": {"en": "channel", "zh": "渠道"},
     "ingest_hist_what_owner_id": {"en": "owner", "zh": "负责人"},
     "ingest_hist_what_created_at": {"en": "created date", "zh": "创建时间"},
+    # Data page (ui/upload_checks.py): the date order and the changes to existing leads
+    "ui_dord_title": {"en": "Date order", "zh": "日期顺序"},
+    "ui_dord_column": {
+        "en": "{column}: these dates read both ways, with different results. Which order does the file use?",
+        "zh": "{column}：这些日期两种顺序都能读，结果不同。文件使用的是哪种顺序？",
+    },
+    "ui_dord_col_value": {"en": "Value in the file", "zh": "文件中的值"},
+    "ui_dord_label": {"en": "Dates in this file are written as", "zh": "此文件中的日期写法"},
+    "ui_dord_help": {
+        "en": "Applied to every date column of the file; saved with the mapping when you remember it, so next "
+              "month's file from the same source is read the same way.",
+        "zh": "应用于文件中的所有日期列；记住字段对应时会一并保存，下个月同一来源的文件将按同样方式读取。",
+    },
+    "ui_dord_needed": {
+        "en": "Choose the date order: the file can't be loaded until you do.",
+        "zh": "请选择日期顺序：选择之前无法加载此文件。",
+    },
+    "ui_dord_saved": {"en": "Saved with the mapping for this source: {order}.", "zh": "已随此来源的字段对应保存：{order}。"},
+    "ui_hist_title": {"en": "Changes to existing leads", "zh": "对已有线索的修改"},
+    "ui_hist_warning": {
+        "en": "This upload changes the owner, channel or created date of {n} leads already stored (first-touch "
+              "credit moves with them):",
+        "zh": "此次上传会修改 {n} 条已有线索的负责人、渠道或创建时间（首次触达的归因会随之改变）：",
+    },
+    "ui_hist_applied": {
+        "en": "This upload changed the owner, channel or created date of {n} existing leads:",
+        "zh": "此次上传修改了 {n} 条已有线索的负责人、渠道或创建时间：",
+    },
+    "ui_hist_truncated": {
+        "en": "Showing the first {shown} of {total} leads; the downloads hold all of them.",
+        "zh": "显示 {total} 条线索中的前 {shown} 条；下载文件包含全部。",
+    },
+    "ui_hist_csv": {"en": "Download the leads (CSV)", "zh": "下载线索列表（CSV）"},
+    "ui_hist_xlsx": {"en": "Download the leads (Excel)", "zh": "下载线索列表（Excel）"},
+    "ui_hist_confirm": {
+        "en": "I confirm these changes to {n} existing leads", "zh": "我确认对 {n} 条已有线索的这些修改",
+    },
+    "ui_hist_confirm_help": {
+        "en": "Without it nothing is loaded. Undo of the upload restores the old owner, channel and date.",
+        "zh": "不确认则不会加载任何数据。撤销此次上传会恢复原来的负责人、渠道和日期。",
+    },
+    "ui_load_blocked_date_order": {
+        "en": "Choose the date order above to load this file.", "zh": "请先在上方选择日期顺序，再加载此文件。",
+    },
+    "ui_load_blocked_changes": {
+        "en": "Confirm the changes to existing leads above to load this file.",
+        "zh": "请先在上方确认对已有线索的修改，再加载此文件。",
+    },
+    "ui_sum_unconfirmed": {
+        "en": "Nothing was loaded: the upload would change existing leads (below) and the changes were not confirmed.",
+        "zh": "未导入任何数据：此次上传会修改已有线索（见下方），但这些修改未被确认。",
+    },
 })
