@@ -4,7 +4,9 @@ Every number comes from :func:`kpi_engine.metrics.query.compute` (SQL in the dat
 dimension query; pandas only joins and ranks the aggregated rows (one per channel, campaign or person).
 
 Ranges. Pages pass the selected period clipped to the as-of date (:func:`clip_range`): an actual so far
-is compared with its monthly target pro-rated by calendar days to the same days (``kpi_engine.targets``).
+is compared with its monthly target pro-rated to the same days (``kpi_engine.targets``) the way the active team
+plan on the range's last day says (:func:`kpi_engine.prorating.for_day`: calendar days, Chinese working days, last
+year's shape or the plan's profile; the setting ``default_prorate`` without a plan).
 
 Ranking. Achievement and gap rank on one KPI, :data:`RANK_METRIC` (leads): ``achievement = leads /
 target`` and ``gap = leads − target`` (negative: behind). A gap in leads weighs a channel by its share of
@@ -26,7 +28,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, periods, schema, targets
+from kpi_engine import clock, pacing, periods, prorating, schema, targets
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings
@@ -130,7 +132,8 @@ def sparklines(engine: Engine, scope: str, end: dt.date, *, where: Where | None 
 
 def _targets(engine: Engine, metrics: Sequence[str], start: dt.date, end: dt.date, scope_type: str) -> pd.DataFrame:
     """Pro-rated targets as one column per metric, indexed by scope id."""
-    table = targets.targets_for(engine, list(metrics), start=start, end=end, scope_type=scope_type)
+    table = targets.targets_for(engine, list(metrics), start=start, end=end, scope_type=scope_type,
+                                spreads=prorating.for_day(engine, end, metrics))
     if table.empty:
         return pd.DataFrame(columns=list(metrics))
     return table.pivot(index="scope_id", columns="metric_id", values="target").reindex(columns=list(metrics))
@@ -240,7 +243,9 @@ def scorecards(engine: Engine, scope_type: str, start: dt.date, end: dt.date, *,
     ``scope_type`` "team" (scope_id ""), "channel", "person" or "campaign"; ``scope_id`` keeps one scope.
     Columns: scope_id, metric_id, actual, target, achievement, gap, direction, unit.
     """
-    table = targets.targets_for(engine, registry.metric_ids(), start=start, end=end, scope_type=scope_type)
+    table = targets.targets_for(engine, registry.metric_ids(), start=start, end=end, scope_type=scope_type,
+                                spreads=prorating.for_day(engine, end, registry.metric_ids(), settings=settings),
+                                settings=settings)
     if scope_id is not None:
         table = table[table["scope_id"] == scope_id]
     cols = ["scope_id", "metric_id", "actual", "target", "achievement", "gap", "direction", "unit"]
@@ -282,16 +287,26 @@ def trend_window(end: dt.date, grain: str, count: int | None = None) -> tuple[dt
 
 def target_series(engine: Engine, metric: str, scope_type: str, scope_id: str,
                   spans: Sequence[tuple[dt.date, dt.date]]) -> list[float]:
-    """The target of ``metric`` for the scope pro-rated to each ``(start, end)`` span; NaN where none is set."""
+    """The target of ``metric`` for the scope pro-rated to each ``(start, end)`` span; NaN where none is set.
+
+    Spread by the active team plan on the last span's end (the scope's own KPI first, :mod:`kpi_engine.prorating`).
+    """
     if not spans:
         return []
     monthly = targets.monthly_targets(engine, start=spans[0][0], end=spans[-1][1], scope_type=scope_type,
                                       metrics=[metric])
     monthly = monthly[monthly["scope_id"] == scope_id]
     additive = registry.get(metric).cumulative
+    scope = scope_type if not scope_id else f"{scope_type}:{scope_id}"
+    spread = prorating.for_day(engine, spans[-1][1], [metric], scope=scope)[metric]
+    if spread.method == "seasonal" and len(monthly):
+        months = (periods.to_date(monthly["period_start"].min()),
+                  periods.period_end(periods.to_date(monthly["period_start"].max()), "month"))
+        shapes = pacing.last_year_shapes(engine, [metric], months, by=scope_type if scope_id else None)
+        spread = pacing.Spread("seasonal", shape=shapes.get((scope_id, metric)) or None)
     out = []
     for s, e in spans:  # one per period on the chart
-        value = targets.prorate(monthly, s, e, additive=additive) if len(monthly) else None
+        value = targets.prorate(monthly, s, e, additive=additive, **spread.kwargs()) if len(monthly) else None
         out.append(math.nan if value is None else float(value))
     return out
 

@@ -3,13 +3,22 @@
 Pro-rating splits a period's target over its days by a weight per day:
 
 - ``calendar``: every day weighs 1;
-- ``working``: Monday to Friday weigh 1, weekends and ``holidays`` 0 (a period without a
-  working day falls back to calendar days);
+- ``working``: Chinese working days weigh 1 (:mod:`kpi_engine.workdays`: public holidays off,
+  make-up working days on weekends worked; Monday to Friday in a year the holiday calendar does
+  not cover, which :func:`kpi_engine.workdays.uncovered_years` reports), other days and any extra
+  ``holidays`` 0;
 - ``seasonal``: each day weighs what the metric did on the same date a year earlier
   (``shape``: {last year's date: value}, e.g. from :func:`last_year_shape`; 29 February
-  uses 28 February); a period whose shape sums to 0 falls back to calendar days.
+  uses 28 February);
+- ``custom``: the plan's own ``profile`` of weights, per weekday (``{"mon": 1.2, "sat": 0.5}``)
+  and/or per date (``{"2026-10-01": 0}``); a date's weight wins over its weekday's, a day
+  without either weighs 1 (:func:`parse_profile`).
 
-A sub-range's share is the weight of its days inside the period over the period's weight.
+A period whose weights sum to 0 (no working day, an empty shape, a profile of zeros) falls back to
+calendar days. A sub-range's share is the weight of its days inside the period over the period's weight.
+
+Which method applies (:func:`method_for`): the KPI's own ``prorate`` (``Kpi.extra``), else the
+plan's, else the setting ``default_prorate``; :func:`spread_for` also loads last year's shape.
 
 Pacing (:func:`pace`) compares an actual so far with a target for the whole period:
 
@@ -33,21 +42,75 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from kpi_engine import periods
+from kpi_engine import periods, workdays
 from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings_store import load_settings
 
-METHODS: tuple[str, ...] = ("calendar", "working", "seasonal")
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from kpi_engine.plans.model import Kpi, Plan
+
+METHODS: tuple[str, ...] = ("calendar", "working", "seasonal", "custom")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track", "achieved", "missed")  # the last two: closed
 BUDGET_STATUSES: tuple[str, ...] = ("underspending", "at_risk", "on_track", "overspending")
 
 Range = tuple[dt.date, dt.date]
-Method = Literal["calendar", "working", "seasonal"]
+Method = Literal["calendar", "working", "seasonal", "custom"]
+Profile = Mapping[Any, float]
+_DAY_NAMES: dict[str, int] = {
+    **{name: i for i, name in enumerate(WEEKDAYS)},
+    **{name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    **{f"周{c}": i for i, c in enumerate("一二三四五六日")}, **{f"星期{c}": i for i, c in enumerate("一二三四五六日")},
+    "周天": 6, "星期天": 6}
 
 
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range(periods.days_in(start, end))]
+
+
+def parse_profile(raw: object) -> tuple[dict[str, float], list[str]]:
+    """A custom profile in its stored form ({"mon": 1.2, ..., "2026-10-01": 0.0}: weekdays first, then dates)
+    and every problem with it. Keys: weekday names (mon, monday, 周一, 星期一) or dates (2026-10-01);
+    weights: numbers ≥ 0. ``None`` or an empty mapping is an empty profile."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return {}, []
+    if not isinstance(raw, Mapping):
+        return {}, [f"profile must be a mapping of weekday or date to weight (mon: 1.2, 2026-10-01: 0), not {raw!r}"]
+    days: dict[int, float] = {}
+    dates: dict[dt.date, float] = {}
+    problems: list[str] = []
+    for key, value in raw.items():
+        day: dt.date | None = key.date() if isinstance(key, dt.datetime) else key if isinstance(key, dt.date) else None
+        index = _DAY_NAMES.get(str(key).strip().lower()) if day is None else None
+        if day is None and index is None:
+            try:
+                day = dt.date.fromisoformat(str(key).strip())
+            except ValueError:
+                problems.append(f"profile: {key!r} is neither a weekday (mon .. sun) nor a date (2026-10-01)")
+                continue
+        try:
+            weight = float(value) if not isinstance(value, bool) else math.nan
+        except (TypeError, ValueError):
+            weight = math.nan
+        if not math.isfinite(weight) or weight < 0:
+            problems.append(f"profile: the weight of {key} must be a number ≥ 0, not {value!r}")
+            continue
+        if day is not None:
+            dates[day] = weight
+        else:
+            days[index] = weight  # type: ignore[index]
+    out = {WEEKDAYS[i]: days[i] for i in sorted(days)}
+    out.update({d.isoformat(): dates[d] for d in sorted(dates)})
+    return out, problems
+
+
+def profile_weight(profile: Mapping[str, float], day: dt.date) -> float:
+    """A day's weight under a stored profile: its date's, else its weekday's, else 1."""
+    return float(profile.get(day.isoformat(), profile.get(WEEKDAYS[day.weekday()], 1.0)))
 
 
 def last_year(day: dt.date) -> dt.date:
@@ -56,7 +119,8 @@ def last_year(day: dt.date) -> dt.date:
 
 
 def day_weights(period: Range, method: Method = "calendar", *, shape: Mapping[dt.date, float] | None = None,
-                holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> dict[dt.date, float]:
+                holidays: Sequence[dt.date] | frozenset[dt.date] = (),
+                profile: Profile | None = None) -> dict[dt.date, float]:
     """Weight of every day of ``period`` (inclusive) under ``method``; see the module docstring."""
     start, end = periods.to_date(period[0]), periods.to_date(period[1])
     if end < start:
@@ -66,11 +130,16 @@ def day_weights(period: Range, method: Method = "calendar", *, shape: Mapping[dt
         return dict.fromkeys(days, 1.0)
     if method == "working":
         off = set(holidays)
-        weights = {d: (1.0 if d.weekday() < 5 and d not in off else 0.0) for d in days}
+        weights = {d: (1.0 if workdays.is_workday(d) and d not in off else 0.0) for d in days}
     elif method == "seasonal":
         if shape is None:
             raise ValueError("seasonal pro-rating needs last year's daily shape of the metric (shape=)")
         weights = {d: max(0.0, float(shape.get(last_year(d), 0.0) or 0.0)) for d in days}
+    elif method == "custom":
+        stored, problems = parse_profile(profile)
+        if problems or not stored:
+            raise ValueError("; ".join(problems) or "custom pro-rating needs a profile of weights (profile=)")
+        weights = {d: profile_weight(stored, d) for d in days}
     else:
         raise ValueError(f"unknown pro-rating method {method!r}; use one of: {', '.join(METHODS)}")
     if sum(weights.values()) <= 0:
@@ -79,9 +148,10 @@ def day_weights(period: Range, method: Method = "calendar", *, shape: Mapping[dt
 
 
 def share(period: Range, sub_range: Range, method: Method = "calendar", *,
-          shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> float:
+          shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = (),
+          profile: Profile | None = None) -> float:
     """Share of ``period``'s weight that falls in ``sub_range`` (0 when they do not meet)."""
-    weights = day_weights(period, method, shape=shape, holidays=holidays)
+    weights = day_weights(period, method, shape=shape, holidays=holidays, profile=profile)
     lo, hi = periods.to_date(sub_range[0]), periods.to_date(sub_range[1])
     inside = sum(w for d, w in weights.items() if lo <= d <= hi)
     return inside / sum(weights.values())
@@ -89,19 +159,19 @@ def share(period: Range, sub_range: Range, method: Method = "calendar", *,
 
 def prorate(target: float, period: Range, sub_range: Range, method: Method = "calendar", *,
             shape: Mapping[dt.date, float] | None = None,
-            holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> float:
+            holidays: Sequence[dt.date] | frozenset[dt.date] = (), profile: Profile | None = None) -> float:
     """The part of ``target`` (set for ``period``) that belongs to ``sub_range``.
 
     ``prorate(1000, (1 Dec, 31 Dec), (1 Dec, 6 Dec))`` = 1000 × 6 / 31 by calendar days.
     """
-    return target * share(period, sub_range, method, shape=shape, holidays=holidays)
+    return target * share(period, sub_range, method, shape=shape, holidays=holidays, profile=profile)
 
 
 def prorate_many(targets: Sequence[tuple[Range, float]], sub_range: Range, method: Method = "calendar", *,
                  shape: Mapping[dt.date, float] | None = None,
-                 holidays: Sequence[dt.date] | frozenset[dt.date] = ()) -> float:
+                 holidays: Sequence[dt.date] | frozenset[dt.date] = (), profile: Profile | None = None) -> float:
     """Target for ``sub_range`` from several periods' targets (a week across two months: a share of each)."""
-    return sum(prorate(t, p, sub_range, method, shape=shape, holidays=holidays) for p, t in targets)
+    return sum(prorate(t, p, sub_range, method, shape=shape, holidays=holidays, profile=profile) for p, t in targets)
 
 
 @dataclass(frozen=True)
@@ -118,7 +188,7 @@ class Pace:
 def pace(actual: float | None, target: float | None, period: Range, as_of: dt.date, *,
          direction: str = "higher", floor: float | None = None, additive: bool = True, method: Method = "calendar",
          shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = (),
-         settings: Settings | None = None) -> Pace:
+         profile: Profile | None = None, settings: Settings | None = None) -> Pace:
     """Pace ``actual`` (from the period start up to and including ``as_of``) against ``target`` for the whole period.
 
     ``floor`` defaults to the setting ``pacing_floor``; ``additive`` is whether the metric adds up
@@ -129,7 +199,8 @@ def pace(actual: float | None, target: float | None, period: Range, as_of: dt.da
     floor = (settings or get_settings()).pacing_floor if floor is None else floor
     start, end = periods.to_date(period[0]), periods.to_date(period[1])
     as_of = periods.to_date(as_of)
-    elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays)
+    elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays,
+                                              profile=profile)
     if actual is None or (isinstance(actual, float) and math.isnan(actual)) or elapsed <= 0:
         return Pace(None, None, None, None, elapsed)
     projected = float(actual) / elapsed if additive else float(actual)
@@ -159,12 +230,13 @@ class BudgetPace:
 
 def budget_pace(spent: float, budget: float, period: Range, as_of: dt.date, *, method: Method = "calendar",
                 shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = (),
-                settings: Settings | None = None) -> BudgetPace:
+                profile: Profile | None = None, settings: Settings | None = None) -> BudgetPace:
     """Spend so far (up to and including ``as_of``) against ``budget`` for the period, pro-rated to date."""
     s = settings or get_settings()
     start, end = periods.to_date(period[0]), periods.to_date(period[1])
     as_of = periods.to_date(as_of)
-    elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays)
+    elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays,
+                                              profile=profile)
     planned = budget * elapsed
     projected = spent / elapsed if elapsed > 0 else None
     if planned <= 0:
@@ -192,3 +264,76 @@ def last_year_shape(engine: object, metric: str, period: Range, *, where: Mappin
     lo, hi = last_year(periods.to_date(period[0])), last_year(periods.to_date(period[1]))
     frame = compute(engine, [metric], grain="day", start=lo, end=hi, where=where, settings=settings)  # type: ignore[arg-type]
     return {d: float(v) for d, v in zip(frame["period_start"], frame[metric], strict=True) if v == v}
+
+
+def last_year_shapes(engine: Engine, metrics: Sequence[str], period: Range, *, by: str | None = None,
+                     settings: Settings | None = None) -> dict[tuple[str, str], dict[dt.date, float]]:
+    """Last year's daily values of several metrics over the dates a year before ``period``, in one query:
+    {(scope id, metric): {date: value}}; the scope id is "" without ``by`` (the whole department)."""
+    from kpi_engine.metrics.query import compute
+    from kpi_engine.metrics.scopes import KEY_COLUMNS
+
+    lo, hi = last_year(periods.to_date(period[0])), last_year(periods.to_date(period[1]))
+    frame = compute(engine, list(metrics), by=by, grain="day", start=lo, end=hi, settings=settings)
+    column = KEY_COLUMNS[by] if by else None
+    out: dict[tuple[str, str], dict[dt.date, float]] = {}
+    for rec in frame.to_dict("records"):  # days x scopes of one period, not data rows
+        scope_id = "" if column is None else str(rec[column])
+        for m in metrics:
+            value = rec[m]
+            if value is not None and value == value:
+                out.setdefault((scope_id, m), {})[periods.to_date(rec["period_start"])] = float(value)
+    return out
+
+
+class Spread(NamedTuple):
+    """How a target is spread over its days: ``method``, with its ``profile`` (custom) or ``shape`` (seasonal)."""
+
+    method: str = "calendar"
+    profile: Mapping[str, float] | None = None
+    shape: Mapping[dt.date, float] | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`day_weights`, :func:`share`, :func:`prorate`, :func:`pace`, :func:`budget_pace`."""
+        return {"method": self.method, "profile": self.profile, "shape": self.shape}
+
+
+def method_for(plan: Plan | None = None, kpi: Kpi | None = None, settings: Settings | None = None) -> Spread:
+    """The pro-rating of ``kpi`` in ``plan``: the KPI's ``prorate`` (``kpi.extra``), else the plan's, else the
+    setting ``default_prorate`` (no plan, or a plan that does not say).
+
+    ``custom`` carries the KPI's ``profile``, else the plan's; without a usable one it is calendar days (the plan
+    check reports it). ``seasonal`` comes without its shape: :func:`spread_for` loads it.
+    """
+    kx = getattr(kpi, "extra", None) or {}
+    px = getattr(plan, "extra", None) or {}
+    method = (str(kx.get("prorate") or "").strip() or (getattr(plan, "prorate", "") or "").strip()
+              or (settings or get_settings()).default_prorate).lower()
+    if method not in METHODS:
+        raise ValueError(f"unknown pro-rating method {method!r}; use one of: {', '.join(METHODS)}")
+    if method != "custom":
+        return Spread(method)
+    profile, problems = parse_profile(kx.get("profile") or px.get("profile"))
+    return Spread("custom", profile) if profile and not problems else Spread("calendar")
+
+
+def spread_for(engine: Engine, plan: Plan | None, kpi: Kpi | None = None, *, metric: str | None = None,
+               where: Mapping[str, object] | None = None, period: Range | None = None,
+               settings: Settings | None = None) -> Spread:
+    """:func:`method_for`, with last year's shape loaded for ``seasonal`` (of ``metric``, default the KPI's,
+    over ``period``, default the plan's, for the KPI's scope unless ``where`` is given); calendar days when
+    last year has no data."""
+    settings = settings or load_settings(engine)
+    spread = method_for(plan, kpi, settings)
+    if spread.method != "seasonal":
+        return spread
+    metric = metric or (kpi.metric_id if kpi is not None else None)
+    span = period or ((plan.start, plan.end) if plan is not None else None)
+    if metric is None or span is None:
+        return Spread("calendar")
+    try:
+        scope = where if where is not None or kpi is None else kpi.parsed_scope().where
+        shape = last_year_shape(engine, metric, span, where=scope, settings=settings)
+    except ValueError:  # a scope or metric that does not exist: the plan check lists it
+        return Spread("calendar")
+    return Spread("seasonal", shape=shape) if shape else Spread("calendar")

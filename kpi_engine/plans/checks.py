@@ -3,7 +3,8 @@
 Errors block activation: no KPI at all, a metric or scope that does not exist, a missing or
 non-positive base target (or a floor outside 0..1), base and challenge in the wrong order,
 weights of a card that add up neither to 100 nor to 100 × the quantitative share (the
-appraisal form, where the 360 part is the rest). Everything else is a warning that a manager
+appraisal form, where the 360 part is the rest), a custom pro-rating without a usable profile
+(:mod:`kpi_engine.plans.prorating`). Everything else is a warning that a manager
 can acknowledge (by its ``key``); scoring never depends on warnings:
 
 - dimensions: a KPI in a dimension its framework does not have; the main card's dimension
@@ -401,6 +402,9 @@ def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | Non
     out = _Out()
     directory = Directory.load(engine) if engine is not None else None
     _structure(plan, out, directory)
+    from kpi_engine.plans.prorating import profile_issues  # local: that module imports this one
+
+    out.items.extend(profile_issues(plan))
     if plan.kpis:
         _cards(plan, out)
         out.items.extend(dimension_issues(plan, "dimension_range"))

@@ -14,6 +14,13 @@ Cards: a plan is scored for one or more *cards*. A plan with a ``subject`` (an a
 that person, e.g. the marketing manager) is one card for the subject holding every KPI. A
 team plan has the team card (KPIs scoped to the team) and one card per person: KPIs scoped to
 the person, and channel or campaign KPIs they own (the cascade team -> person -> channel).
+
+Pro-rating (how a target is spread over the days of a week or a month): ``prorate`` is one of
+:data:`PRORATE_METHODS`; a plan built without one gets the setting ``default_prorate`` at that
+moment and keeps it (stored, exported to YAML), so changing the setting later never changes the
+targets of an existing plan. ``custom`` takes its weights from ``extra["profile"]`` (YAML
+``profile:``, see :func:`kpi_engine.pacing.parse_profile`). A KPI may override both with its own
+``prorate`` / ``profile`` keys (``Kpi.extra``); :func:`kpi_engine.pacing.method_for` resolves them.
 """
 
 from __future__ import annotations
@@ -26,12 +33,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_engine import periods
+from kpi_engine.pacing import METHODS as PRORATE_METHODS
+from kpi_engine.pacing import parse_profile
+from kpi_engine.settings import get_settings
 
 FRAMEWORK_IDS: tuple[str, ...] = ("department", "manager", "directions", "bsc")
 STATUSES: tuple[str, ...] = ("draft", "active", "closed")
 SCOPE_TYPES: tuple[str, ...] = ("team", "person", "channel", "campaign")
 PLAN_GRAINS: tuple[str, ...] = ("month", "quarter", "year")
-PRORATE_METHODS: tuple[str, ...] = ("calendar", "working", "seasonal")
 TEAM_CARD = "team"
 
 _PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
@@ -69,6 +78,27 @@ def _num(value: object, what: str, problems: list[str], *, optional: bool = True
 
 def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+
+def _prorating(extra: dict[str, Any], what: str, problems: list[str]) -> dict[str, Any]:
+    """``extra`` with its ``prorate`` and ``profile`` keys checked and in their stored form."""
+    out = dict(extra or {})
+    if "prorate" in out:
+        method = _text(out["prorate"]).lower()
+        if not method:
+            out.pop("prorate")
+        elif method not in PRORATE_METHODS:
+            problems.append(f"{what}prorate must be one of {', '.join(PRORATE_METHODS)}, not {out['prorate']!r}")
+        else:
+            out["prorate"] = method
+    if "profile" in out:
+        profile, found = parse_profile(out["profile"])
+        problems.extend(f"{what}{p}" for p in found)
+        if profile:
+            out["profile"] = profile
+        elif not found:
+            out.pop("profile")
+    return out
 
 
 def _bool(value: object, what: str, problems: list[str]) -> bool:
@@ -161,7 +191,7 @@ class Kpi:
         object.__setattr__(self, "penalty", 0.0 if penalty is None else penalty)
         object.__setattr__(self, "core", _bool(self.core, f"{label}: core", problems))
         object.__setattr__(self, "guardrail", _bool(self.guardrail, f"{label}: guardrail", problems))
-        object.__setattr__(self, "extra", dict(self.extra or {}))
+        object.__setattr__(self, "extra", _prorating(self.extra, f"{label}: ", problems))
         if problems:
             raise PlanError(problems)
 
@@ -240,7 +270,7 @@ class Plan:
     preset: str = ""
     industry: str = ""
     base_bonus: float | None = None
-    prorate: str = "calendar"
+    prorate: str = ""  # "": the setting default_prorate, filled in when the plan is built
     previous: str = ""
     deliberate_change: bool = False
     acknowledged: tuple[str, ...] = ()
@@ -275,9 +305,10 @@ class Plan:
         if plan_id and not _PLAN_ID.match(plan_id):
             problems.append(f"plan id {plan_id!r}: use letters, digits, '-', '_' or '.' (up to 80)")
         object.__setattr__(self, "plan_id", plan_id)
-        prorate = _text(self.prorate).lower() or "calendar"
+        prorate = _text(self.prorate).lower() or get_settings().default_prorate
         if prorate not in PRORATE_METHODS:
-            problems.append(f"prorate must be one of {', '.join(PRORATE_METHODS)}, not {self.prorate!r}")
+            problems.append(f"prorate must be one of {', '.join(PRORATE_METHODS)}, not {self.prorate or prorate!r}"
+                            + ("" if _text(self.prorate) else " (the setting default_prorate)"))
         object.__setattr__(self, "prorate", prorate)
         for name in ("subject", "preset", "industry", "previous", "note"):
             object.__setattr__(self, name, _text(getattr(self, name)))
@@ -289,7 +320,7 @@ class Plan:
         object.__setattr__(self, "kpis", tuple(self.kpis or ()))
         object.__setattr__(self, "okrs", tuple(self.okrs or ()))
         object.__setattr__(self, "acknowledged", tuple(dict.fromkeys(_text(a) for a in (self.acknowledged or ()) if _text(a))))
-        object.__setattr__(self, "extra", dict(self.extra or {}))
+        object.__setattr__(self, "extra", _prorating(self.extra, "", problems))
         if problems:
             raise PlanError(problems)
 
@@ -305,6 +336,11 @@ class Plan:
     @property
     def end(self) -> dt.date:
         return periods.parse_period(self.period)[2]
+
+    @property
+    def profile(self) -> dict[str, float]:
+        """The custom pro-rating profile ({} without one)."""
+        return dict(self.extra.get("profile") or {})
 
     # --- cards --------------------------------------------------------------------
     @property

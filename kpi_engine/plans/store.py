@@ -24,7 +24,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import clock, periods, schema
+from kpi_engine import clock, pacing, periods, schema
 from kpi_engine import store as db
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import KeyResult, Kpi, Okr, Plan, PlanError, Scope, split_metric
@@ -310,12 +310,13 @@ def delete_plan(engine: Engine, plan_id: str) -> None:
 def target_rows(plan: Plan) -> list[dict[str, object]]:
     """Monthly ``schema.targets`` rows of a plan's plain-metric KPIs (growth KPIs have no such target).
 
-    A target that adds up over time (leads, spend) is split over the months by their days; a
-    rate or a stock (a conversion rate, followers) is the same every month.
+    A target that adds up over time (leads, spend) is split over the months by the KPI's pro-rating
+    (:func:`kpi_engine.pacing.method_for`: calendar days, Chinese working days or the custom profile;
+    seasonal by calendar days, as last year's data is not read here); a rate or a stock (a conversion
+    rate, followers) is the same every month.
     """
     rows: dict[tuple[str, str, str, dt.date], dict[str, object]] = {}
     months = periods.period_starts(plan.start, plan.end, "month")
-    total_days = periods.days_in(plan.start, plan.end)
     for k in plan.kpis:
         kind, mid = split_metric(k.metric)
         if kind is not None or k.base is None or mid not in catalog.registry.METRICS:
@@ -324,8 +325,11 @@ def target_rows(plan: Plan) -> list[dict[str, object]]:
             scope = Scope.parse(k.scope)
         except ValueError:
             continue
+        spread = pacing.method_for(plan, k)
+        spread = pacing.Spread() if spread.method == "seasonal" else spread
         for month in months:
-            share = periods.days_in(month, periods.period_end(month, "month")) / total_days if catalog.cumulative(mid) else 1.0
+            share = pacing.share((plan.start, plan.end), (month, periods.period_end(month, "month")),
+                                 **spread.kwargs()) if catalog.cumulative(mid) else 1.0
             key = (mid, scope.type, scope.id, month)
             rows.setdefault(key, {"metric_id": mid, "scope_type": scope.type, "scope_id": scope.id, "period_start": month,
                                   "base": k.base * share,

@@ -17,10 +17,20 @@ The form (more keys are welcome; unknown ones are kept and written back)::
         owner: p01             # optional
 
 Optional plan keys: id, version, status, subject (the person an appraisal scores), preset,
-industry, base_bonus, prorate (calendar | working | seasonal), previous (the plan this one
-continues), deliberate_change, note, acknowledged (keys of acknowledged warnings) and okrs
+industry, base_bonus, prorate (calendar | working | seasonal | custom; without it the setting
+default_prorate), profile (the custom method's weights), previous (the plan this one continues),
+deliberate_change, note, acknowledged (keys of acknowledged warnings) and okrs
 (``- objective: ..., owner: ..., key_results: [{text, score | metric + scope + target, weight}]``).
-Optional KPI keys: core, guardrail, penalty, note. Export then import gives the same plan.
+Optional KPI keys: core, guardrail, penalty, note, and prorate / profile to spread that KPI's
+target differently from the plan. Export then import gives the same plan; the export always
+writes ``prorate``, so a plan keeps its method wherever it is imported. A custom profile::
+
+    prorate: custom
+    profile:                 # weight per weekday (a weekday left out weighs 1) ...
+      mon: 1.2
+      sat: 0.5
+      sun: 0.3
+      2026-10-01: 0          # ... and per date, which wins over its weekday
 """
 
 from __future__ import annotations
@@ -64,15 +74,17 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, attr in _PLAN_KEYS.items():
         value = getattr(plan, attr)
-        if key in ("name", "period", "framework", "quantitative_share") or value != getattr(_DEFAULTS, attr):
+        if key in ("name", "period", "framework", "quantitative_share", "prorate") or value != getattr(_DEFAULTS, attr):
             out[key] = list(value) if isinstance(value, tuple) else _plain(value)
+        if key == "prorate" and plan.profile:
+            out["profile"] = {k: _plain(v) for k, v in plan.profile.items()}
     out["kpis"] = [{**_fields(k, _KPI_KEYS, _KPI_DEFAULTS, ("metric", "scope", "dimension", "weight", "base")),
                     **k.extra} for k in plan.kpis]
     if plan.okrs:
         out["okrs"] = [{"objective": o.objective, **({"owner": o.owner} if o.owner else {}),
                         "key_results": [_fields(kr, _KR_KEYS, _KR_DEFAULTS, ("text",)) for kr in o.key_results]}
                        for o in plan.okrs]
-    out.update(plan.extra)
+    out.update({k: v for k, v in plan.extra.items() if k != "profile"})
     return out
 
 

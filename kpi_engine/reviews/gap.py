@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods, targets
+from kpi_engine import periods, prorating, targets
 from kpi_engine.i18n import t
 from kpi_engine.metrics import query, registry
 from kpi_engine.metrics.calc import Ratio
@@ -229,8 +229,11 @@ def _additive(engine: Engine, metric: str, by: str, start: dt.date, end: dt.date
             rows.append({key: scope, "actual": a, "comparison": c,
                          "contribution": None if a is None or c is None else a - c})
     else:
-        team_comp = targets.target_value(engine, metric, start=start, end=end)
-        scoped = targets.targets_for(engine, [metric], start=start, end=end, scope_type=by)
+        spread = prorating.for_day(engine, end, [metric])[metric]  # spread the way the plan in force says
+        team_comp = targets.target_value(engine, metric, start=start, end=end, method=spread.method,
+                                         profile=spread.profile)
+        scoped = targets.targets_for(engine, [metric], start=start, end=end, scope_type=by, method=spread.method,
+                                     profile=spread.profile)
         scope_targets = {str(s): float(v) for s, v in zip(scoped["scope_id"], scoped["target"], strict=True)}
         for scope, target in sorted(scope_targets.items()):
             a = float(actual.get(scope, 0.0)) if now is not None else None

@@ -4,8 +4,9 @@ against the target line, and pacing to the end of the plan period.
 Dates: the review is held on ``as_of`` with data through the day before (like the Standup). The review week is a
 complete ISO week (Monday..Sunday); the week to date is the current week up to the data day (empty on a Monday).
 Targets of metrics that add up over time are the stored monthly targets (what an activated plan publishes)
-pro-rated by calendar days, falling back to the plan's own target pro-rated when none is stored; rate targets
-(CPL, conversion rates, growth) apply as they are.
+pro-rated by the plan's method (:func:`kpi_engine.pacing.spread_for`: the KPI's own, else the plan's), falling
+back to the plan's own target pro-rated the same way when none is stored; rate targets (CPL, conversion rates,
+growth) apply as they are. Pacing to the plan's end uses the same method.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
 from kpi_engine.scoring import Rules, score_kpi
+from kpi_engine.settings import Settings
 from kpi_engine.settings_store import load_settings
 
 SCOPE_ORDER: dict[str, int] = {"team": 0, "person": 1, "channel": 2, "campaign": 3}
@@ -69,17 +71,34 @@ def _scope_key(k: Kpi) -> tuple[str, str]:
     return s.type, s.id
 
 
-def kpi_target(k: Kpi, plan: Plan, start: dt.date, end: dt.date, stored: pd.DataFrame) -> float | None:
-    """``k``'s target for [start, end]: rate targets as they are; amounts pro-rated (see the module docstring)."""
+def kpi_target(k: Kpi, plan: Plan, start: dt.date, end: dt.date, stored: pd.DataFrame,
+               spread: pacing.Spread | None = None) -> float | None:
+    """``k``'s target for [start, end]: rate targets as they are; amounts pro-rated by ``spread`` (default the
+    KPI's method without last year's shape, :func:`kpi_engine.pacing.method_for`; see the module docstring)."""
     kind, mid = split_metric(k.metric)
     if kind or not catalog.cumulative(k.metric):
         return k.base
     scope_type, scope_id = _scope_key(k)
     rows = stored[(stored["metric_id"] == mid) & (stored["scope_type"] == scope_type) & (stored["scope_id"] == scope_id)]
-    value = targets.prorate(rows, start, end, additive=True) if len(rows) else None
+    spread = spread or pacing.method_for(plan, k)
+    how = (pacing.Spread() if spread.method == "seasonal" and spread.shape is None else spread).kwargs()
+    value = targets.prorate(rows, start, end, additive=True, **how) if len(rows) else None
     if value is None and k.base is not None and plan.start <= start and end <= plan.end:
-        value = pacing.prorate(k.base, (plan.start, plan.end), (start, end))
+        value = pacing.prorate(k.base, (plan.start, plan.end), (start, end), **how)
     return value
+
+
+def _spreads(engine: Engine, plan: Plan, settings: Settings | None = None) -> list[pacing.Spread]:
+    """Per KPI position, how its target is spread (last year's shape loaded for seasonal amounts; rates, which are
+    not spread, pace by calendar days under seasonal)."""
+    out = []
+    for k in plan.kpis:
+        if catalog.cumulative(k.metric) and not split_metric(k.metric)[0]:
+            out.append(pacing.spread_for(engine, plan, k, settings=settings))
+        else:
+            spread = pacing.method_for(plan, k, settings)
+            out.append(pacing.Spread() if spread.method == "seasonal" else spread)
+    return out
 
 
 def stored_targets(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -108,6 +127,7 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
     period = kpi_actuals(engine, kpis, start, end, plan.grain)
     wtd = kpi_actuals(engine, kpis, to_date[0], to_date[1], plan.grain) if to_date else none
     so_far = kpi_actuals(engine, kpis, plan.start, pace_day, plan.grain) if pace_day >= plan.start else none
+    spreads = _spreads(engine, plan, settings)
     rows = []
     for i in ordered(kpis):
         k = kpis[i]
@@ -115,13 +135,13 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
         m = registry.METRICS.get(mid)
         unit = "ratio" if kind else (m.unit if m else "count")
         direction = catalog.direction(k.metric)
-        target = kpi_target(k, plan, start, end, stored)
+        target = kpi_target(k, plan, start, end, stored, spreads[i])
         actual = period[i][0]
         ach = score_kpi(actual, target, direction=direction, unit=unit, rules=rules).achievement
-        wtd_target = kpi_target(k, plan, to_date[0], to_date[1], stored) if to_date else None
+        wtd_target = kpi_target(k, plan, to_date[0], to_date[1], stored, spreads[i]) if to_date else None
         wtd_actual = wtd[i][0]
         p = pacing.pace(so_far[i][0], k.base, (plan.start, plan.end), pace_day, direction=direction,
-                        additive=catalog.cumulative(k.metric), settings=settings)
+                        additive=catalog.cumulative(k.metric), settings=settings, **spreads[i].kwargs())
         rows.append({
             "position": i, "kpi": kpi_name(k.metric, lang), "metric": k.metric, "scope": k.scope,
             "card": plan.card_of(k), "unit": unit, "direction": direction, "weight": k.weight,
@@ -160,13 +180,14 @@ def weekly_trend(engine: Engine, plan: Plan, week_start: dt.date, weeks: int = T
     starts = [first + dt.timedelta(days=7 * w) for w in range(weeks)]
     stored = stored_targets(engine, plan.kpis, first, last)
     series = kpi_series(engine, plan.kpis, first, last)
+    spreads = _spreads(engine, plan)
     rows = []
     for i in ordered(plan.kpis):
         k = plan.kpis[i]
         for s in starts:
             e = s + dt.timedelta(days=6)
             rows.append({"position": i, "period_start": s, "label": periods.period_label(s, "week"),
-                         "actual": series.get((i, s)), "target": kpi_target(k, plan, s, e, stored)})
+                         "actual": series.get((i, s)), "target": kpi_target(k, plan, s, e, stored, spreads[i])})
     frame = pd.DataFrame(rows, columns=["position", "period_start", "label", "actual", "target"])
     for col in ("actual", "target"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")

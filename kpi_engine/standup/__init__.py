@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import fmt
 from kpi_engine.settings import Settings
 from kpi_engine.standup.alerts import KINDS, SPIKE_DAYS, SPIKE_FACTOR, TOP, Alert, find_alerts, rank
-from kpi_engine.standup.board import METRICS, TREND_WEEKS, Card, Freshness, Windows, cards, freshness, windows
+from kpi_engine.standup.board import METRICS, TREND_WEEKS, Card, Freshness, Windows, cards, freshness, prorating, windows
 
 __all__ = ["KINDS", "METRICS", "SPIKE_DAYS", "SPIKE_FACTOR", "TOP", "TREND_WEEKS", "Alert", "Card", "Change",
            "Freshness", "Standup", "Windows", "build", "cards", "changes", "find_alerts", "freshness", "rank",
@@ -102,9 +102,10 @@ def build(engine: Engine, as_of: dt.date, settings: Settings | None = None) -> S
     # open and close the database file around each of the ~20 small queries below.
     with engine.connect():
         fresh = freshness(engine)
-        board = cards(engine, w, fresh, settings)
+        spreads = prorating(engine, w, settings)  # how each metric's targets are spread (the plan's method)
+        board = cards(engine, w, fresh, settings, spreads)
         last = fresh.data_as_of
         found: tuple[Alert, ...] = ()
         if last is not None:
-            found = find_alerts(engine, w, min(w.yesterday, last), settings)
+            found = find_alerts(engine, w, min(w.yesterday, last), settings, spreads)
     return Standup(windows=w, cards=board, alerts=found, freshness=fresh)

@@ -26,7 +26,7 @@ All numbers come from ``kpi_engine.metrics.query.compute``; names from small key
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,7 +37,7 @@ from kpi_engine import fmt, pacing, schema, targets
 from kpi_engine.i18n import t
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings, get_settings
-from kpi_engine.standup.board import Windows
+from kpi_engine.standup.board import Windows, prorating
 
 SPIKE_FACTOR = 2.0
 SPIKE_DAYS = 28
@@ -116,8 +116,11 @@ def _team_target(engine: Engine, metric: str, start: dt.date, end: dt.date) -> f
     return value if value and value > 0 else None
 
 
-def pace_alerts(engine: Engine, w: Windows, as_of: dt.date, settings: Settings | None = None) -> list[Alert]:
-    """Channels behind pace on leads this month, weighted by their share of the target."""
+def pace_alerts(engine: Engine, w: Windows, as_of: dt.date, settings: Settings | None = None,
+                spread: pacing.Spread | None = None) -> list[Alert]:
+    """Channels behind pace on leads this month, weighted by their share of the target; ``spread``: how the
+    month's lead target is spread over its days (the board's, :func:`kpi_engine.standup.board.prorating`)."""
+    how = (spread or pacing.Spread()).kwargs()
     month = w.month_period
     goals = targets.targets_for(engine, ["leads"], start=month[0], end=month[1], scope_type="channel")
     goals = goals[goals["target"] > 0]
@@ -125,14 +128,14 @@ def pace_alerts(engine: Engine, w: Windows, as_of: dt.date, settings: Settings |
         return []
     actual = compute(engine, ["leads"], by="channel", start=w.month[0], end=min(as_of, w.month[1]), settings=settings)
     leads = dict(zip(actual["channel_id"], actual["leads"], strict=True))
-    elapsed = pacing.share(month, (month[0], as_of))
+    elapsed = pacing.share(month, (month[0], as_of), **how)
     team = _team_target(engine, "leads", *month) or float(goals["target"].sum())
     team_to_date = team * elapsed
     names = _names(engine, schema.channels, "channel_id", goals["scope_id"])
     out = []
     for row in goals.itertuples(index=False):
         cid, target = str(row.scope_id), float(row.target)
-        p = pacing.pace(float(leads.get(cid, 0)), target, month, as_of, settings=settings)
+        p = pacing.pace(float(leads.get(cid, 0)), target, month, as_of, settings=settings, **how)
         if p.status not in ("at_risk", "off_track") or p.expected_to_date is None:
             continue
         shortfall = p.expected_to_date - float(leads.get(cid, 0))
@@ -232,8 +235,11 @@ def rank(alerts: Iterable[Alert]) -> tuple[Alert, ...]:
     return tuple(sorted(alerts, key=lambda a: (-a.severity, KINDS.index(a.kind), a.scope_id)))
 
 
-def find_alerts(engine: Engine, w: Windows, as_of: dt.date | None = None, settings: Settings | None = None) -> tuple[Alert, ...]:
-    """Every alert for the standup on ``w``, most urgent first (``as_of``: the last day paced, default yesterday)."""
+def find_alerts(engine: Engine, w: Windows, as_of: dt.date | None = None, settings: Settings | None = None,
+                spreads: Mapping[str, pacing.Spread] | None = None) -> tuple[Alert, ...]:
+    """Every alert for the standup on ``w``, most urgent first (``as_of``: the last day paced, default yesterday;
+    ``spreads``: the board's pro-rating per metric, default :func:`kpi_engine.standup.board.prorating`)."""
     day = as_of or w.yesterday
-    found = [*pace_alerts(engine, w, day, settings), *sla_alerts(engine, w, settings), *spend_alerts(engine, w, settings)]
+    spreads = prorating(engine, w, settings) if spreads is None else spreads
+    found = [*pace_alerts(engine, w, day, settings, spreads.get("leads")), *sla_alerts(engine, w, settings), *spend_alerts(engine, w, settings)]
     return rank(found)

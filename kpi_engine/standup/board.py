@@ -9,8 +9,10 @@ Everything is anchored on **yesterday** (the last complete day before ``as_of``)
   budget, paced both ways);
 - *trend*: the last 8 complete ISO weeks ending on or before yesterday (sparklines).
 
-Targets are the stored monthly targets pro-rated by calendar days (``kpi_engine.targets``). A window that
-starts after the last day with data has no value (``None``), not 0: nothing was measured yet.
+Targets are the stored monthly targets pro-rated to each window (``kpi_engine.targets``) the way the plan
+says (:func:`prorating`): the active team plan's KPI for the metric at team scope, else the plan, else the
+setting ``default_prorate``; month-to-date pacing uses the same method. A window that starts after the last
+day with data has no value (``None``), not 0: nothing was measured yet.
 All numbers come from ``kpi_engine.metrics.query.compute`` (SQL in the database).
 """
 
@@ -18,16 +20,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, pacing, periods, schema, targets
+from kpi_engine import clock, pacing, periods, schema, targets, workdays
+from kpi_engine import prorating as prorating_
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings
+
+Spreads = Mapping[str, pacing.Spread]  # metric -> how its targets are spread over the days
 
 METRICS: tuple[str, ...] = ("leads", "mqls", "sqls", "wins", "spend", "cpl", "response_sla")
 BUDGET_METRIC = "spend"  # paced both ways (under- and overspending)
@@ -84,6 +90,7 @@ class Card:
     day_before: float | None
     last_week: float | None
     trend: tuple[float | None, ...]
+    prorate: str = "calendar"  # how the targets were spread over the days (kpi_engine.pacing.METHODS)
 
 
 @dataclass(frozen=True)
@@ -156,30 +163,54 @@ def _row(frame: pd.DataFrame) -> dict[str, float | None]:
     return {m: _clean(first[m]) for m in METRICS}
 
 
-def _targets(engine: Engine, start: dt.date, end: dt.date) -> dict[str, float]:
-    table = targets.targets_for(engine, list(METRICS), start=start, end=end)
-    team = table[table["scope_id"] == ""]  # team targets carry no scope id
-    return {str(r.metric_id): float(r.target) for r in team.itertuples(index=False)}
+def prorating(engine: Engine, w: Windows, settings: Settings | None = None) -> dict[str, pacing.Spread]:
+    """Per board metric, how its targets are spread (:func:`kpi_engine.prorating.for_day` of yesterday: the team
+    KPI of the metric in the active team plan, else the plan, else the setting); seasonal carries last year's
+    team shape over the months the windows touch (calendar days where last year is empty)."""
+    out = prorating_.for_day(engine, w.yesterday, METRICS, settings=settings)
+    seasonal = [m for m, sp in out.items() if sp.method == "seasonal"]
+    if seasonal:
+        span = (periods.period_start(min(w.week[0], w.month[0]), "month"), w.month_period[1])
+        shapes = pacing.last_year_shapes(engine, seasonal, span, settings=settings)
+        for m in seasonal:
+            shape = shapes.get(("", m))
+            out[m] = pacing.Spread("seasonal", shape=shape) if shape else pacing.Spread()
+    return out
+
+
+def _targets(engine: Engine, start: dt.date, end: dt.date, spreads: Spreads) -> dict[str, float]:
+    rows = targets.monthly_targets(engine, start=start, end=end, scope_type=targets.TEAM, metrics=list(METRICS))
+    rows = rows[rows["scope_id"] == ""]  # team targets carry no scope id
+    out: dict[str, float] = {}
+    for metric, group in rows.groupby("metric_id", sort=True):
+        spread = spreads.get(str(metric), pacing.Spread())
+        value = targets.prorate(group, start, end, additive=registry.get(str(metric)).cumulative, **spread.kwargs())
+        if value is not None:
+            out[str(metric)] = value
+    return out
 
 
 def _pace(metric: str, mtd: float | None, target: float | None, w: Windows, as_of: dt.date,
-          settings: Settings | None) -> tuple[str | None, float | None, float | None, float | None]:
+          settings: Settings | None, spread: pacing.Spread) -> tuple[str | None, float | None, float | None, float | None]:
     """(status, projected, achievement, expected to date) of month to date at ``as_of``."""
     if mtd is None or as_of < w.month[0]:
         return None, None, None, None
     if metric == BUDGET_METRIC:
         if target is None:
             return None, None, None, None
-        b = pacing.budget_pace(mtd, target, w.month_period, as_of, settings=settings)
+        b = pacing.budget_pace(mtd, target, w.month_period, as_of, settings=settings, **spread.kwargs())
         return b.status, b.projected, b.ratio, b.planned_to_date
     m = registry.get(metric)
     p = pacing.pace(mtd, target, w.month_period, as_of, direction=m.direction, additive=m.additive,
-                    settings=settings)
+                    settings=settings, **spread.kwargs())
     return p.status, p.projected, p.achievement, p.expected_to_date
 
 
-def cards(engine: Engine, w: Windows, fresh: Freshness, settings: Settings | None = None) -> tuple[Card, ...]:
-    """The board's cards, one per metric of :data:`METRICS` (values None without data)."""
+def cards(engine: Engine, w: Windows, fresh: Freshness, settings: Settings | None = None,
+          spreads: Spreads | None = None) -> tuple[Card, ...]:
+    """The board's cards, one per metric of :data:`METRICS` (values None without data); ``spreads``: how each
+    metric's targets are spread over the days (default :func:`prorating`)."""
+    spreads = prorating(engine, w, settings) if spreads is None else spreads
     last = fresh.data_as_of
     y = w.yesterday
     ids = list(METRICS)
@@ -213,21 +244,31 @@ def cards(engine: Engine, w: Windows, fresh: Freshness, settings: Settings | Non
                 for m in ids:
                     trend[m][i] = _clean(rec[m])
 
-    t_day, t_week, t_month = _targets(engine, y, y), _targets(engine, *w.week), _targets(engine, *w.month_period)
+    t_day, t_week = _targets(engine, y, y, spreads), _targets(engine, *w.week, spreads)
+    t_month = _targets(engine, *w.month_period, spreads)
     pace_as_of = min(y, last) if last else y
     out = []
     for metric in ids:
         m = registry.get(metric)
+        spread = spreads.get(metric, pacing.Spread())
         status, projected, achievement, expected = _pace(metric, mtd[metric], t_month.get(metric), w, pace_as_of,
-                                                         settings)
+                                                         settings, spread)
         prev_status = _pace(metric, prev_mtd[metric], t_month.get(metric), w, min(w.day_before, pace_as_of),
-                            settings)[0]
+                            settings, spread)[0]
         out.append(Card(
             metric=metric, unit=m.unit, direction=m.direction,
             yesterday=day(y)[metric], yesterday_target=t_day.get(metric),
             wtd=wtd[metric], wtd_target=t_week.get(metric), mtd=mtd[metric], month_target=t_month.get(metric),
             expected_to_date=expected, projected=projected, achievement=achievement, status=status,
             prev_status=prev_status, day_before=day(w.day_before)[metric], last_week=day(w.last_week)[metric],
-            trend=tuple(trend[metric]),
+            trend=tuple(trend[metric]), prorate=spread.method,
         ))
     return tuple(out)
+
+
+def workday_note(board: Sequence[Card], w: Windows, lang: str = "en") -> str | None:
+    """The note to show beside the board when a card's targets follow Chinese working days in a year whose
+    holidays are not known yet (:func:`kpi_engine.workdays.note`); None otherwise."""
+    if not any(c.prorate == "working" for c in board):
+        return None
+    return workdays.note(min(w.week[0], w.month[0]), w.month_period[1], lang)
