@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import schema, settings_rules, settings_store
+from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings
 from kpi_engine.settings_rules import SettingError
@@ -150,3 +151,13 @@ def test_a_change_by_another_process_is_seen_once_the_token_is_read_again(engine
         conn.execute(sa.insert(h).values(key="gross_margin", value="0.5", updated_at=sa.func.now(), updated_by="cron"))
         conn.execute(sa.insert(schema.schema_meta).values(key="settings_version", value="7"))
     assert load_settings(engine).gross_margin == 0.5
+
+
+def test_stored_unattributed_channel_is_used_by_uploads(engine: Engine) -> None:
+    set_setting(engine, "unattributed_channel_id", "no_channel")
+    data = b"lead_id,created_at,channel_id\nQ1,2026-03-01,\n"
+    res = ingest(engine, data, "crm.csv", table="leads")
+    assert res.created.get("channels") == ["no_channel"]
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(schema.leads.c.channel_id)).scalar_one() == "no_channel"
+        assert conn.execute(sa.select(schema.channels.c.channel_id)).scalars().all() == ["no_channel"]

@@ -12,6 +12,7 @@ from kpi_engine import clock, periods, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import FORMATS, _write
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES, explain_gap
+from kpi_engine.settings_store import load_settings
 
 _EPILOG = """\
 Columns: the scope key (channel_id, campaign_id or person_id), actual, comparison (the target,
@@ -45,8 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today()
         engine = store.get_engine(args.db)
+        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today(load_settings(engine))
         breakdown = explain_gap(engine, args.metric, args.period, vs=args.vs, by=args.by,
                                 through=as_of - dt.timedelta(days=1))
     except sa.exc.SQLAlchemyError as exc:

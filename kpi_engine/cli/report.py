@@ -14,6 +14,7 @@ from kpi_engine import clock, periods, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.reviews.build import KINDS, build_review
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES
+from kpi_engine.settings_store import load_settings
 
 FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 
@@ -54,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --out must end in .xlsx or .html, not {out.name!r}", file=sys.stderr)
         return 2
     try:
-        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today()
         engine = store.get_engine(args.db)
+        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today(load_settings(engine))
         doc = build_review(engine, args.kind, args.period, as_of=as_of, lang=args.lang, gap_metric=args.gap_metric,
                            vs=args.vs, by=args.by)
     except sa.exc.SQLAlchemyError as exc:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from kpi_engine import schema
 from kpi_engine.i18n import t
 from kpi_engine.ingest.load import STAGE, drop_temp, materialize_stage, q, temp_table
-from kpi_engine.settings import get_settings
+from kpi_engine.settings_store import load_settings
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _resolve_one(conn: Connection, table: sa.Table, column: str, target: RefTarg
     ))
     created = [r[0] for r in conn.execute(sa.text(f"SELECT val FROM {q(res)} WHERE resolved IS NULL ORDER BY val"))]
     if created:
-        settings = get_settings()
+        settings = load_settings(conn)  # the store's, read on this transaction's connection
         params = {"uid": upload_id, "un": settings.unattributed_channel_id, "un_name": t("ingest_unattributed_name", lang)}
         if target.kind is not None:
             conn.execute(sa.text(

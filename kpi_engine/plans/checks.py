@@ -46,6 +46,7 @@ from kpi_engine.plans import catalog, suggest
 from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
 from kpi_engine.plans.templates import FRAMEWORKS, PRESETS
 from kpi_engine.scoring import explain, format_value
+from kpi_engine.settings_store import load_settings
 
 CORE_RANGE = (3, 5)
 SHORT_RANGE, BRAND_RANGE, ABOUT = (60.0, 70.0), (20.0, 30.0), 5.0
@@ -413,7 +414,7 @@ def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | Non
         _cascade(plan, out)
         if engine is not None:
             _data_sources(plan, out, engine)
-            _history(plan, out, engine, as_of or clock.business_today())
+            _history(plan, out, engine, as_of or clock.business_today(load_settings(engine)))
             if previous is None and find_previous:
                 from kpi_engine.plans.store import previous_plan
 

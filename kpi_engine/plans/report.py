@@ -21,6 +21,7 @@ from kpi_engine.plans import store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD
 from kpi_engine.plans.templates import FRAMEWORKS
+from kpi_engine.settings_store import load_settings
 
 KPI_COLUMNS: tuple[str, ...] = ("metric", "scope", "dimension", "weight", "actual", "base", "challenge", "achievement",
                                 "score")
@@ -110,9 +111,10 @@ def people_scores(engine: Engine, *, as_of: dt.date | None = None, lang: str = "
     Columns: plan_id, version, period, card, label, weighted_score, qualitative_score, final_score, grade, bonus,
     running. A person with cards in several plans has one row per plan.
     """
-    day = clock.morning(as_of)
+    s = load_settings(engine)  # the business time zone
+    day = clock.morning(as_of, s)
     frames = []
-    for plan in store.active_plans(engine, clock.data_through(day)):
+    for plan in store.active_plans(engine, clock.data_through(day, s)):
         score = score_plan(engine, plan, as_of=day)
         summary = card_summary(score, lang)
         summary.insert(0, "plan_id", plan.plan_id)

@@ -49,7 +49,7 @@ def rationality_review(engine: Engine, plan: Plan, *, as_of: dt.date | None = No
     """Warnings for KPIs unreachable or trivial over the last ``n`` closed periods, and weights off the strategy."""
     settings = settings or load_settings(engine)
     rules = Rules.from_settings(settings)
-    as_of = as_of or clock.business_today()
+    as_of = as_of or clock.business_today(settings)
     ranges = closed_periods(plan.grain, as_of, n)
     by_period = [kpi_actuals(engine, plan.kpis, start, end, plan.grain, settings) for start, end in ranges]
     issues: list[Issue] = []

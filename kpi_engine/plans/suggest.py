@@ -34,6 +34,7 @@ from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
 from kpi_engine.scoring import Step, explain, format_value
+from kpi_engine.settings_store import load_settings
 
 HISTORY_MONTHS = 6
 RECENT_MONTHS = 3
@@ -204,7 +205,8 @@ def suggest_targets(engine: Engine, plan: Plan, *, growth: float = 0.0, resource
                     months: int = HISTORY_MONTHS, challenge_ratio: float = catalog.CHALLENGE_RATIO) -> list[Suggestion]:
     """One suggestion per KPI of ``plan`` (``benchmarks``: KPI index -> the benchmark the user entered)."""
     refs = [(k.metric, k.scope) for k in plan.kpis]
-    hist = _history_for(engine, plan, refs, as_of if as_of is not None else clock.business_today(), months)
+    hist = _history_for(engine, plan, refs, as_of if as_of is not None else clock.business_today(load_settings(engine)),
+                       months)
     marks = benchmarks or {}
     return [_suggest_one(k.metric, k.scope, *hist.get((k.metric, k.scope), ("month", [])), plan.grain, growth=growth,
                          resources=resources, benchmark=marks.get(i), challenge_ratio=challenge_ratio)

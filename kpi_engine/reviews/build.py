@@ -24,6 +24,7 @@ from kpi_engine.plans.report import grade_text
 from kpi_engine.reviews import gap, monthly, notes, offtrack, weekly
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
 from kpi_engine.scoring import format_score, format_value
+from kpi_engine.settings_store import load_settings
 
 KINDS: tuple[str, ...] = ("weekly", "monthly")
 GRAIN = {"weekly": "week", "monthly": "month"}
@@ -61,7 +62,7 @@ def build_review(engine: Engine, kind: str, period: str, *, as_of: dt.date | Non
 def review_body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None = None, lang: str = "en",
                 gap_metric: str | None = "leads", vs: str = "target", by: str = "channel") -> ReviewDocument:
     """Everything but the notes; without ``gap_metric``, no gap section (a page adds the one picked)."""
-    as_of = as_of or clock.business_today()
+    as_of = as_of or clock.business_today(load_settings(engine))
     label, start, end = resolve_period(kind, period, as_of)
     through = min(end, weekly.data_day(as_of))
     plan = offtrack.active_plan(engine, start)
