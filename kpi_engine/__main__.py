@@ -11,7 +11,8 @@ import argparse
 import sys
 from importlib import import_module
 
-COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report", "settings")
+COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report", "settings",
+                   "inbox", "ingest_token", "serve_ingest")
 
 
 def build_parser() -> argparse.ArgumentParser:

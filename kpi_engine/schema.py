@@ -485,3 +485,32 @@ alert_mutes = sa.Table(
     sa.Column("muted_by", sa.String),
     sa.Column("muted_at", sa.DateTime, nullable=False),
 )
+
+# --- Data that arrives by itself (issue 13, kpi_engine.arrivals): HTTP ingest tokens, stored hashed (sha256 of
+# a random 32-byte token; the plaintext is shown once and never stored), and the files the inbox has processed.
+ingest_tokens = sa.Table(
+    "ingest_tokens",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),  # the source, recorded as the uploader
+    sa.Column("token_sha256", sa.String, nullable=False),
+    sa.Column("table_name", sa.String),  # NULL: any upload table
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String),
+    sa.Column("last_used_at", sa.DateTime),
+    sa.Column("revoked_at", sa.DateTime),
+)
+
+inbox_files = sa.Table(
+    "inbox_files",
+    metadata,
+    sa.Column("record_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("sha256", sa.String, nullable=False),
+    sa.Column("file_name", sa.String, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("outcome", sa.String, nullable=False),  # loaded | failed | duplicate
+    sa.Column("table_name", sa.String),
+    sa.Column("upload_id", sa.Integer),  # the upload it made (loaded) or matched (duplicate)
+    sa.Column("moved_to", sa.String),
+    sa.Column("detail", sa.Text),  # the message sent, one line per entry
+    sa.Column("processed_at", sa.DateTime, nullable=False),
+)

@@ -32,6 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The same file (same sha256) is upload #{upload_id}; nothing changed. Undo that upload to import it again.",
         "zh": "相同的文件（sha256 相同）已是上传 #{upload_id}，未做任何改动。如需重新导入，请先撤销该上传。",
     },
+    "arrivals_ref": {"en": "Inbox record #{record_id} · file now in {moved}", "zh": "收件箱记录 #{record_id} · 文件已移至 {moved}"},
     "arrivals_error": {"en": "The import stopped with an error, nothing was written: {error}", "zh": "导入因错误中止，未写入任何数据：{error}"},
     "arrivals_no_dir": {"en": "The inbox folder {path} does not exist.", "zh": "收件箱文件夹 {path} 不存在。"},
     "arrivals_report_errors": {"en": "Problems ({count}):", "zh": "问题（{count} 个）："},
@@ -124,7 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已导入上传 #{upload_id}：新增 {inserted}，更新 {updated}，拒绝 {rejected}。",
     },
     "arrivals_http_refused": {
-        "en": "Nothing was loaded: {problems} problems in {rows_read} rows. Fix them and send the rows again.",
-        "zh": "未导入任何数据：{rows_read} 行中有 {problems} 个问题。请修正后重新发送。",
+        "en": "Nothing was loaded: {problems} problems ({rows_read} rows read). Fix them and send the rows again.",
+        "zh": "未导入任何数据：{problems} 个问题（读取 {rows_read} 行）。请修正后重新发送。",
     },
 }
