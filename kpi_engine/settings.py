@@ -18,6 +18,7 @@ secrets file, then the embedded default file ``duckdb:///data/kpi.duckdb`` (rela
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,14 @@ def safe_url(url: str) -> str:
         return sa.make_url(url).render_as_string(hide_password=True)
     except Exception:  # not a URL: show nothing that could be secret
         return "?"
+
+
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)\S+@")
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of any URL in it hidden (``postgresql://kpi:***@host/db``)."""
+    return _PASSWORD.sub(r"\1***@", text)
 
 
 def _env_user() -> str:

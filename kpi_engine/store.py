@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, StaticPool
 
 from kpi_engine import schema
-from kpi_engine.settings import resolve_db_url
+from kpi_engine.access import audit
+from kpi_engine.settings import redact, resolve_db_url
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
@@ -38,7 +39,10 @@ def is_postgres(bind: Engine | Connection) -> bool:
 
 
 def _make_engine(url: str) -> Engine:
-    parsed = sa.make_url(url)
+    try:
+        parsed = sa.make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        raise sa.exc.ArgumentError(f"not a database URL: {redact(url)!r}") from None  # never show a password
     if parsed.drivername.startswith("duckdb"):
         database = parsed.database or ":memory:"
         if database == ":memory:":
@@ -100,6 +104,7 @@ def ensure_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         current = schema_version(conn)
         schema.metadata.create_all(conn, checkfirst=True)
+        audit.protect(conn)  # PostgreSQL: the audit log refuses UPDATE and DELETE
         for version, migrate in MIGRATIONS:
             if current < version:
                 migrate(conn)

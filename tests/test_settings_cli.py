@@ -19,7 +19,7 @@ from kpi_engine import demo, store
 from kpi_engine.__main__ import main
 from kpi_engine.plans import store as plans
 from kpi_engine.plans import templates
-from kpi_engine.settings import DEFAULT_DB_URL, EnvConfig, SecretsFileError, resolve_db_url, safe_url
+from kpi_engine.settings import DEFAULT_DB_URL, EnvConfig, SecretsFileError, redact, resolve_db_url, safe_url
 from kpi_engine.settings_rules import editable_keys
 from kpi_engine.settings_store import load_settings, setting_history
 
@@ -173,9 +173,12 @@ def test_an_unreadable_secrets_file_is_an_error_never_another_database(tmp_path:
     assert "s3cret" not in result.stderr and not (tmp_path / "data").exists()  # no fallback to the default file
 
 
-def test_passwords_are_hidden() -> None:
+def test_passwords_are_hidden(capsys: pytest.CaptureFixture[str]) -> None:
     assert safe_url("postgresql+psycopg://kpi:s3cret@db:5432/kpi") == "postgresql+psycopg://kpi:***@db:5432/kpi"
     assert safe_url("not a url") == "?"
+    assert redact("at postgresql://kpi:p@ss@db/kpi failed") == "at postgresql://kpi:***@db/kpi failed"
+    code, out, err = run_main(capsys, "settings", "show", "--db", "postgresql://kpi:s3cret@db:port/kpi")
+    assert code == 1 and "s3cret" not in out + err and "postgresql://kpi:***@db:port/kpi" in err
 
 
 def test_the_settings_module_needs_no_database_library() -> None:

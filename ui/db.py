@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
-from kpi_engine.settings import SecretsFileError, Settings, resolve_db_url, safe_url
+from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_url, safe_url
 from ui.i18n import tr
 
 DB_URL_KEY = "db_url"
@@ -48,7 +48,7 @@ def get_engine() -> Engine:
     try:
         return store.get_engine(url)
     except Exception as exc:  # say it on the page, not only in a log
-        st.error(tr("ui_db_error", error=str(exc)))
+        st.error(tr("ui_db_error", error=redact(str(exc))))
         st.stop()
         raise  # unreachable: st.stop() raises
 
