@@ -244,3 +244,21 @@ def test_the_documented_command_serves_ingest(tmp_path: Path) -> None:
     engine = store.get_engine(url)
     assert db.count(engine, "leads") == 2
     store.dispose_engine(url)
+
+
+def test_date_order_and_history_changes_are_explicit_options(server: Server) -> None:
+    token = add_token(server.engine, "crm_sync", "leads")
+    ambiguous = "lead_id,created_at,channel_id,owner_id\nD1,03/04/2026,api,p_one\nD2,05/06/2026,api,p_one\n"
+    r = server.post("leads", ambiguous, token)
+    assert r.status_code == 422 and [p["code"] for p in r.json()["problems"]] == ["date_order_needed"]
+    assert server.post("leads", ambiguous, token, date_order="dym").json()["error"] == "bad_date_order"
+    r = server.post("leads", ambiguous, token, date_order="dmy")
+    assert r.status_code == 200, r.text
+    assert str(db.rows_where(server.engine, "leads", {"lead_id": "D1"})[0]["created_at"]) == "2026-04-03 00:00:00"
+    moved = ambiguous.replace("p_one", "p_two")
+    r = server.post("leads", moved, token, date_order="dmy")
+    assert r.status_code == 422 and r.json()["status"] == "unconfirmed" and r.json()["history_changes"]
+    assert db.rows_where(server.engine, "leads", {"lead_id": "D1"})[0]["owner_id"] == "p_one"
+    r = server.post("leads", moved, token, date_order="dmy", accept_changes="true")
+    assert r.status_code == 200 and r.json()["updated"] == 2
+    assert db.rows_where(server.engine, "leads", {"lead_id": "D1"})[0]["owner_id"] == "p_two"

@@ -239,3 +239,22 @@ def test_the_watcher_picks_up_a_file_dropped_while_it_runs(duck_engine: Engine, 
     assert [p[0] for p in printed] == ["Imported tonight.csv into leads", "Not imported: bad.csv"]
     assert sent.sent[0][0]["zh"] == "已导入 tonight.csv（数据表 leads）"
     assert lead_ids(duck_engine) == ["L1", "L2"] and (inbox / "notes" / "readme.csv").exists()
+
+
+def test_changes_to_existing_leads_history_need_accept_changes(duck_engine: Engine, tmp_path: Path) -> None:
+    db.seed(duck_engine)  # L0002 belongs to p_bo on douyin_video
+    inbox, sent = tmp_path / "inbox", Inbox()
+    moved = "lead_id,created_at,channel_id,owner_id\nL0002,2026-01-05 14:30,douyin_video,p_ann\n"
+    drop(inbox, "reassign.csv", moved)
+    before = db.dump(duck_engine)
+    [refused] = process_once(duck_engine, inbox, options=FAST, notify=sent)
+    assert refused.outcome == "failed" and refused.result is not None and refused.result.status == "unconfirmed"
+    assert db.dump(duck_engine) == before
+    assert refused.lines[0] == "Nothing was loaded: this upload would change the history of existing leads (listed below)."
+    assert any("--accept-changes" in line for line in refused.lines)
+    assert any("Ann Lee" in line for line in refused.lines), refused.lines  # who the lead would move to
+    drop(inbox, "reassign.csv", moved)
+    [accepted] = process_once(duck_engine, inbox, options=InboxOptions(**{**FAST.__dict__, "accept_changes": True}),
+                              notify=sent)
+    assert accepted.outcome == "loaded", accepted.lines
+    assert db.rows_where(duck_engine, "leads", {"lead_id": "L0002"})[0]["owner_id"] == "p_ann"

@@ -9,7 +9,9 @@
   validation, the same upload record, so the Data page's history shows it and undo works). Loaded: 200 with
   the counts; refused: 422 with every problem (row, column, value, reason, fix). ``row`` is the spreadsheet
   row for CSV (header = 1) and the 1-based position in the array for JSON.
-- Query options: ``on_error=abort|skip`` (default abort), ``lang=en|zh``.
+- Query options: ``on_error=abort|skip`` (default abort), ``lang=en|zh``, ``date_order=dmy|mdy|ymd`` (numeric
+  dates that read both ways; default: the saved mapping's, else asked for as a problem), ``accept_changes=true``
+  (let the rows change existing leads' owner, channel or created date; refused by default, as on the Data page).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import threading
 from dataclasses import replace
 from typing import Any
@@ -34,10 +37,11 @@ from kpi_engine.arrivals.limits import MAX_BYTES, MAX_ROWS
 from kpi_engine.arrivals.messages import Notify, both_languages, result_message, safe_notify
 from kpi_engine.arrivals.tokens import TokenInfo, check_token
 from kpi_engine.i18n import normalize_lang, t
-from kpi_engine.ingest.model import IngestResult
+from kpi_engine.ingest.model import DATE_ORDERS, IngestResult
 from kpi_engine.ingest.pipeline import ON_ERROR, ingest
 from kpi_engine.ingest.read import read_upload
 
+log = logging.getLogger("kpi_engine.arrivals")
 CSV_TYPES = ("text/csv", "application/csv", "text/plain", "text/tab-separated-values")
 
 
@@ -125,13 +129,18 @@ def create_app(engine: Engine, *, max_bytes: int = MAX_BYTES, max_rows: int = MA
     default_lang = normalize_lang(lang)
     write_lock = threading.Lock()  # one writer at a time (DuckDB has a single writer; PostgreSQL locks uploads)
 
-    def run_ingest(body: bytes, table: str, source: TokenInfo, on_error: str, lang: str) -> IngestResult:
-        raw = read_upload(body, f"{table}.csv")
-        if raw.rows > max_rows:
-            raise BodyError(413, "too_many_rows", rows=raw.rows, max_rows=max_rows)
+    def authenticate(token: str | None) -> TokenInfo | None:
+        with write_lock:  # the check records the use: one writer at a time
+            return check_token(engine, token)
+
+    def run_ingest(body: bytes, table: str, source: TokenInfo, options: dict[str, Any], counted: bool) -> IngestResult:
+        if not counted:
+            rows = read_upload(body, f"{table}.csv").rows
+            if rows > max_rows:
+                raise BodyError(413, "too_many_rows", rows=rows, max_rows=max_rows)
         with write_lock:
-            return ingest(engine, body, f"POST /ingest/{table} ({source.name})", table=table, on_error=on_error,
-                          use_saved_mapping=True, user=source.name, lang=lang)
+            return ingest(engine, body, f"POST /ingest/{table} ({source.name})", table=table, use_saved_mapping=True,
+                          user=source.name, **options)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -139,16 +148,21 @@ def create_app(engine: Engine, *, max_bytes: int = MAX_BYTES, max_rows: int = MA
     async def post_ingest(request: Request) -> JSONResponse:
         lang = normalize_lang(request.query_params.get("lang") or default_lang)
         table = request.path_params["table"]
-        source = await run_in_threadpool(check_token, engine, _token(request))
+        source = await run_in_threadpool(authenticate, _token(request))
         if source is None:
             return _error(401, "unauthorized", lang)
         if table not in schema.UPLOAD_TABLES:
             return _error(404, "unknown_table", lang, table=table, tables=", ".join(schema.UPLOAD_TABLES))
         if not source.allows(table):
             return _error(403, "wrong_table", lang, name=source.name, table=table, allowed=source.table)
-        on_error = request.query_params.get("on_error", "abort")
+        query = request.query_params
+        on_error, date_order = query.get("on_error", "abort"), query.get("date_order") or None
         if on_error not in ON_ERROR:
             return _error(400, "bad_on_error", lang, value=on_error)
+        if date_order is not None and date_order not in DATE_ORDERS:
+            return _error(400, "bad_date_order", lang, value=date_order)
+        options = {"on_error": on_error, "date_order": date_order, "lang": lang,
+                   "accept_changes": query.get("accept_changes", "").lower() in ("1", "true", "yes")}
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         is_json = ctype == "application/json" or ctype.endswith("+json")
         if not is_json and ctype not in CSV_TYPES:
@@ -163,9 +177,14 @@ def create_app(engine: Engine, *, max_bytes: int = MAX_BYTES, max_rows: int = MA
                 body, _ = json_rows_to_csv(doc, max_rows)
             elif not body.strip():
                 raise BodyError(400, "empty")
-            res = await run_in_threadpool(run_ingest, body, table, source, on_error, lang)
+            res = await run_in_threadpool(run_ingest, body, table, source, options, is_json)
         except BodyError as exc:
             return _error(exc.status, exc.code, lang, **exc.params)
+        except ValueError as exc:  # e.g. a saved mapping naming a column the rows lack
+            return _error(400, "bad_request", lang, error=str(exc)[:300])
+        except Exception as exc:  # the database is busy or gone: the upload's transaction was rolled back
+            log.exception("HTTP ingest into %s from %s failed", table, source.name)
+            return _error(500, "internal", lang, error=type(exc).__name__)
         if is_json:
             res = as_json_positions(res)
         doc = res.to_dict(lang)

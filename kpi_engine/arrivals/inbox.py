@@ -48,6 +48,7 @@ class InboxOptions:
 
     lang: str = "en"
     on_error: str = "abort"  # as in the pipeline: any error refuses the file; "skip" loads the valid rows
+    accept_changes: bool = False  # let files change existing leads' owner, channel or created date
     user: str = INBOX_USER
     settle: float = 1.0  # seconds the size must stay unchanged
     stable_timeout: float = 60.0  # give up waiting (for this pass) after this long
@@ -170,7 +171,7 @@ def _import(engine: Engine, data: bytes, path: Path, source: str, forced: str | 
     else:
         try:
             res = ingest(engine, data, path.name, table=forced, on_error=options.on_error, use_saved_mapping=True,
-                         user=options.user, lang=options.lang)
+                         user=options.user, lang=options.lang, accept_changes=options.accept_changes)
         except Exception as exc:  # bad arguments from a saved mapping, a database error: nothing was written
             log.exception("inbox: %s", source)
             reason = "arrivals_error", {"error": f"{type(exc).__name__}: {exc}"}

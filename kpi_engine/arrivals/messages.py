@@ -105,6 +105,9 @@ def result_message(res: IngestResult, source: str, lang: str = "en", shown: int 
     lines.append(t("arrivals_failed_counts", lang, rows_read=res.rows_read, problems=len(errors), rows=rows_with))
     records = issue_records(errors.head(shown), lang)
     lines += [problem_line(r, lang) for r in records]
+    if res.status == "unconfirmed" and res.history is not None:
+        lines += res.history.lines(lang)[:shown]
+        lines.append(t("arrivals_hint_history", lang))
     if len(errors) > shown:
         lines.append(t("arrivals_more_problems", lang, count=len(errors) - shown))
     if any(r["code"] == "table_unknown" for r in records):

@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_option(p)
     p.add_argument("--on-error", choices=["abort", "skip"], default="abort",
                    help="abort: a file with any error is refused (default); skip: load its valid rows")
+    p.add_argument("--accept-changes", action="store_true",
+                   help="let files change existing leads' owner, channel or created date (default: refuse them)")
     p.add_argument("--settle", type=float, default=1.0, metavar="SECONDS",
                    help="a file is read once its size has not changed for this long (default 1)")
     p.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
@@ -61,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = store.get_engine(args.db)
-    options = InboxOptions(lang=lang, on_error=args.on_error, user=args.user, settle=args.settle,
-                           stable_timeout=args.wait)
+    options = InboxOptions(lang=lang, on_error=args.on_error, accept_changes=args.accept_changes, user=args.user,
+                           settle=args.settle, stable_timeout=args.wait)
     notify = log_notify if args.no_notify else default_notify(engine)
     if not args.once:
         from kpi_engine.arrivals.watch import watch  # watchdog only for the long-lived watcher

@@ -22,6 +22,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Put the file in the inbox subfolder named after its table (for example leads/), or upload it once on the Data page and save the mapping.",
         "zh": "请把文件放进以数据表命名的收件箱子文件夹（例如 leads/），或先在数据页上传一次并保存映射。",
     },
+    "arrivals_hint_history": {
+        "en": "Changing existing leads' history needs a confirmation: upload the file on the Data page, or allow it here with --accept-changes (HTTP: accept_changes=true).",
+        "zh": "修改已有线索的历史需要确认：请在数据页上传该文件，或在此使用 --accept-changes 允许（HTTP：accept_changes=true）。",
+    },
+    "arrivals_http_bad_date_order": {"en": "date_order must be dmy, mdy or ymd, not '{value}'.", "zh": "date_order 只能是 dmy、mdy 或 ymd，而不是“{value}”。"},
+    "arrivals_http_bad_request": {"en": "The rows could not be read: {error}", "zh": "无法读取这些行：{error}"},
+    "arrivals_http_internal": {
+        "en": "The server could not store the rows ({error}); nothing was written. Try again later.",
+        "zh": "服务器无法保存这些行（{error}），未写入任何数据。请稍后重试。",
+    },
     "arrivals_status_other": {"en": "Nothing was loaded (status: {status}).", "zh": "未导入任何数据（状态：{status}）。"},
     "arrivals_unsupported": {
         "en": "'{suffix}' files can't be imported: drop CSV (.csv, .tsv, .txt) or Excel (.xlsx) files.",
