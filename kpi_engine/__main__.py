@@ -12,7 +12,7 @@ import sys
 from importlib import import_module
 
 COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report", "settings",
-                   "inbox", "ingest_token", "serve_ingest")
+                   "inbox", "ingest_token", "serve_ingest", "user")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema
+from kpi_engine import access, schema
 
 STAGES: tuple[str, ...] = ("lead", "mql", "sql", "won")
 # Scope filters on the lead's own first-touch columns (as the metrics compiler attributes leads).
@@ -104,11 +104,18 @@ def leads_page(engine: Engine, start: dt.date, end: dt.date, *, where: Mapping[s
     """Page ``page`` (0-based) of the leads created in ``[start, end]`` in the scope, newest first.
 
     ``stage`` is the furthest stage reached by ``as_of``: won, lost, sql, mql or lead (a lost lead that
-    had reached SQL shows "lost"; its dates tell how far it went).
+    had reached SQL shows "lost"; its dates tell how far it went). Only the leads whose owner the signed-in
+    principal may see are listed (:mod:`kpi_engine.access`).
     """
     if page_size <= 0:
         raise ValueError("page_size must be positive")
     conds = _conditions(start, end, where)
+    viewer = access.current()
+    if viewer.people is not None:  # individual leads: only those owned by people in view (a viewer sees none)
+        if not viewer.may("person_numbers"):
+            raise access.NotAllowed("leads", "individual leads")
+        access.check_scope("person", (where or {}).get("person") or None, viewer)
+        conds.append(L.c.owner_id.in_(sorted(viewer.people)))
     with engine.connect() as conn:
         total = int(conn.execute(sa.select(sa.func.count()).select_from(L).where(*conds)).scalar() or 0)
         last_page = max(0, -(-total // page_size) - 1)

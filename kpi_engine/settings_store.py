@@ -21,7 +21,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import schema
+from kpi_engine import access, schema
+from kpi_engine.access import audit
 from kpi_engine.settings import SETTING_DOCS, Settings, env_config
 from kpi_engine.settings_rules import (
     GROUPS,
@@ -132,8 +133,9 @@ def _bump(conn: Connection) -> None:
 
 def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
     """Store ``new`` as the value of ``key`` (a row only when it differs from the default); False when unchanged."""
+    access.require("settings")
     default = getattr(Settings(), key)
-    who = _user(user)
+    who = _user(user or access.actor_name())
     now = dt.datetime.now().replace(microsecond=0)
     s, h = schema.settings, schema.settings_history
     with engine.connect() as conn:
@@ -150,6 +152,7 @@ def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
         change_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(h.c.change_id), 0))).scalar_one()) + 1
         conn.execute(sa.insert(h).values(change_id=change_id, key=key, old=to_json(before), new=to_json(new),
                                          changed_at=now, changed_by=who))
+        audit.record(conn, "settings_change", target=key, before=before, after=new, actor=who)
     forget_cached()
     return True
 

@@ -99,9 +99,9 @@ def test_run_rate_projection(actual: float, status: str, projected: float) -> No
 def test_pacing_floor_boundaries_and_dates() -> None:
     assert pacing.pace(150, 1000, DEC, D(2026, 12, 10), floor=0.4).status == "at_risk"
     assert pacing.pace(150, 1000, DEC, D(2026, 12, 10), settings=Settings(pacing_floor=0.4)).status == "at_risk"
-    assert pacing.pace(1000, 1000, DEC, D(2026, 12, 31)).status == "on_track"  # exactly 100% at the end
-    end = pacing.pace(800, 1000, DEC, D(2027, 1, 15))  # after the period: the actual is final
-    assert (end.status, end.projected, end.elapsed_share) == ("at_risk", 800, 1)
+    assert pacing.pace(1000, 1000, DEC, D(2026, 12, 31)).status == "achieved"  # exactly 100% at the end
+    end = pacing.pace(800, 1000, DEC, D(2027, 1, 15))  # after the period: the actual is final, never "at risk"
+    assert (end.status, end.projected, end.elapsed_share) == ("missed", 800, 1)
     before = pacing.pace(0, 1000, DEC, D(2026, 11, 30))  # not started: no status
     assert (before.status, before.projected, before.elapsed_share) == (None, None, 0)
     assert pacing.pace(None, 1000, DEC, D(2026, 12, 10)).status is None  # no actual: not measurable

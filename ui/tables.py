@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
+from kpi_engine import exports
 from kpi_engine.i18n import catalog
 from ui.i18n import tr
 
-# A spreadsheet evaluates a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The one writer of downloads (formulas neutralised): kpi_engine.exports.
+FORMULA_PREFIXES = exports.FORMULA_PREFIXES
+neutralize_formulas = exports.neutralize_formulas
+to_csv_bytes = exports.to_csv_bytes
+to_excel_bytes = exports.to_excel_bytes
 
 
 def table_label(name: str) -> str:
@@ -23,40 +25,6 @@ def column_label(name: str) -> str:
     """Human name of a canonical column ("created_at" -> "Created at" / "创建时间"); the id when unknown."""
     key = f"ui_col_{name}"
     return tr(key) if key in catalog() else name
-
-
-def _neutralize_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy where every text cell starting with = + - @ TAB or CR gets a leading apostrophe.
-
-    Exports of user-supplied text must not run as formulas when opened in a spreadsheet.
-    """
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].astype("object").map(_neutralize_cell)
-    return out
-
-
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark (so Excel shows Chinese text), formulas neutralised.
-
-    Lines end with CRLF, which also makes the writer quote any cell holding a bare CR.
-    """
-    return neutralize_formulas(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-
-
-def to_excel_bytes(df: pd.DataFrame, sheet: str = "report") -> bytes:
-    """An .xlsx workbook of ``df``, formulas neutralised (never written as formulas)."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralize_formulas(df).to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
 
 
 def _when(value: object) -> str:

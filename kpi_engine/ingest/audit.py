@@ -8,7 +8,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import schema, store
+from kpi_engine import access, clock, schema, store
+from kpi_engine.access import audit
 
 # The event date of each table (what "latest data" means for freshness).
 EVENT_DATE: dict[str, str | None] = {
@@ -47,8 +48,11 @@ def record_upload(conn: Connection, *, upload_id: int, file_name: str, sha256: s
     conn.execute(schema.uploads.insert().values(
         upload_id=upload_id, file_name=file_name, sha256=sha256, table_name=table, rows_read=rows_read,
         inserted=inserted, updated=updated, rejected=rejected, warnings=warnings, on_error=on_error,
-        mapping_json=mapping_json, uploaded_by=user, uploaded_at=dt.datetime.now().replace(microsecond=0),
+        mapping_json=mapping_json, uploaded_by=user, uploaded_at=clock.business_now(),
     ))
+    audit.record(conn, "upload", target=f"{table}:{upload_id}", detail=file_name,
+                 after={"rows_read": rows_read, "inserted": inserted, "updated": updated, "rejected": rejected,
+                        "sha256": sha256}, actor=access.actor_name() or user or None)
 
 
 def list_uploads(engine: Engine) -> pd.DataFrame:

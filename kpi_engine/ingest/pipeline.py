@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Connection
 
-from kpi_engine import schema, store
+from kpi_engine import access, schema, store
 from kpi_engine.ingest import audit
 from kpi_engine.ingest.history import ChangesNotAccepted, preview_history
 from kpi_engine.ingest.load import LoadOutcome, fetch_existing, load, pause_point
@@ -48,6 +48,7 @@ from kpi_engine.ingest.model import (
 from kpi_engine.ingest.read import read_upload
 from kpi_engine.ingest.validate import existing_columns_needed, key_table, validate
 from kpi_engine.settings import get_settings
+from kpi_engine.settings_store import load_settings
 
 ON_ERROR = ("abort", "skip")
 # File problems that leave nothing to map or validate.
@@ -99,7 +100,7 @@ def _validate(engine, raw: RawFile, mapping: Mapping, lang: str) -> Validated:
         needed = existing_columns_needed(mapping)
         if needed is not None and raw.rows:
             existing = fetch_existing(engine, mapping.table, key_table(raw, mapping), needed)
-    return validate(raw, mapping, existing=existing, lang=lang)
+    return validate(raw, mapping, existing=existing, lang=lang, settings=load_settings(engine))
 
 
 def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, table: str | None = None,
@@ -113,6 +114,7 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
     ``date_order`` (dmy, mdy, ymd) reads numeric dates in that order; ``accept_changes`` lets the upload
     change existing leads' owner, channel or created date (see the module docstring).
     """
+    access.require("upload")  # admins only (the command line runs as the local operator)
     if on_error not in ON_ERROR:
         raise ValueError(f"on_error must be one of {ON_ERROR}, got {on_error!r}")
     if date_order is not None and date_order not in DATE_ORDERS:

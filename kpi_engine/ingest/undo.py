@@ -10,13 +10,13 @@ keys (that one must be undone first, or its changes would be lost).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import schema, store
+from kpi_engine import access, clock, schema, store
+from kpi_engine.access import audit
 from kpi_engine.ingest.audit import lock_uploads
 from kpi_engine.ingest.load import q
 from kpi_engine.settings import get_settings
@@ -83,7 +83,10 @@ def _revert_table(conn: Connection, name: str, upload_id: int) -> tuple[int, int
 
 
 def undo_upload(engine: Engine, upload_id: int, user: str | None = None) -> UndoResult:
-    """Undo upload ``upload_id`` in one transaction (see module docstring); never raises for a refusal."""
+    """Undo upload ``upload_id`` in one transaction (see module docstring); never raises for a refusal.
+
+    Only admins may undo (:class:`kpi_engine.access.NotAllowed` otherwise)."""
+    access.require("upload")
     u = schema.uploads
     with store.transaction(engine) as conn:
         lock_uploads(conn)
@@ -101,8 +104,8 @@ def undo_upload(engine: Engine, upload_id: int, user: str | None = None) -> Undo
             d, r = _revert_table(conn, name, upload_id)
             deleted += d
             restored += r
-        conn.execute(u.update().where(u.c.upload_id == upload_id).values(
-            undone_at=dt.datetime.now().replace(microsecond=0), undone_by=user or get_settings().upload_user,
-        ))
+        who = user or access.actor_name() or get_settings().upload_user
+        conn.execute(u.update().where(u.c.upload_id == upload_id).values(undone_at=clock.business_now(), undone_by=who))
+        audit.record(conn, "undo", target=str(upload_id), after={"deleted": deleted, "restored": restored}, actor=who)
         store.bump_data_version(conn)
     return UndoResult(upload_id, deleted, restored, True, "ingest_undo_done")

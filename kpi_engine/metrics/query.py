@@ -36,8 +36,9 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi_engine import periods
+from kpi_engine.access.principal import guard_query
 from kpi_engine.metrics import registry
-from kpi_engine.metrics.compile import KEY_COLUMNS, compile_event_bounds, compile_request, make_request
+from kpi_engine.metrics.compile import KEY_COLUMNS, compile_event_bounds, compile_request, make_request, normalize_by
 from kpi_engine.metrics.registry import Simple
 from kpi_engine.settings import Settings
 from kpi_engine.settings_store import load_settings
@@ -53,6 +54,7 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
     scopes or grains raise ``ValueError`` listing the valid ones.
     """
     settings = settings or load_settings(engine)  # the store's settings (thresholds, margin) unless given
+    where = guard_query(normalize_by(by), where)  # a person's numbers only for who may see them
     start_d = periods.to_date(start) if start is not None else None
     end_d = periods.to_date(end) if end is not None else None
     if grain == "range":

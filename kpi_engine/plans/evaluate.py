@@ -18,6 +18,7 @@ calculation, the dimension subtotals, the 360 part, the final score, grade and b
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, pacing, periods, schema
+from kpi_engine import access, clock, pacing, periods, schema
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import KEY_COLUMNS
 from kpi_engine.metrics.growth import compute_growth
@@ -265,6 +266,8 @@ class PlanScore:
         for c in self.cards:
             if c.card == card_id:
                 return c
+        if card_id in self.plan.cards():  # the plan has it, the signed-in principal may not see it
+            raise access.NotAllowed("scorecard", card_id)
         raise KeyError(f"no card {card_id!r}; cards: {', '.join(c.card for c in self.cards)}")
 
     def notes(self, lang: str = "en") -> list[str]:
@@ -290,16 +293,6 @@ class PlanScore:
         return explain(steps, lang)
 
 
-def _prorating(engine: Engine, plan: Plan, kpi: Kpi, settings: Settings) -> tuple[str, dict[dt.date, float] | None]:
-    """(method, last year's daily shape or None) that spread ``kpi``'s target over the plan period."""
-    method = kpi.extra.get("prorate", plan.prorate)
-    if method != "seasonal":
-        return method, None
-    shape = pacing.last_year_shape(engine, kpi.metric_id, (plan.start, plan.end), where=Scope.parse(kpi.scope).where,
-                                   settings=settings)
-    return ("seasonal", shape) if shape else ("calendar", None)
-
-
 def _person_names(engine: Engine) -> dict[str, str]:
     p = schema.people
     with engine.connect() as conn:
@@ -308,6 +301,29 @@ def _person_names(engine: Engine) -> dict[str, str]:
 
 def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None,
                settings: Settings | None = None) -> PlanScore:
+    """The cards of ``plan`` the signed-in principal may see, scored on the morning ``as_of`` (see :func:`score_all`).
+
+    The team card is an aggregate and always shown; a person's card only to admins, that person and
+    their managers (:func:`kpi_engine.access.check_card`). A plan whose only card is hidden raises
+    :class:`kpi_engine.access.NotAllowed`.
+    """
+    viewer = access.current()
+    with access.acting_as(access.SYSTEM):  # the team's numbers need everyone's facts; cards are filtered below
+        score = score_all(engine, plan, as_of=as_of, settings=settings)
+    shown = []
+    for card in score.cards:
+        try:
+            access.check_card(card.card, viewer)
+        except access.NotAllowed:
+            continue
+        shown.append(card)
+    if not shown:
+        raise access.NotAllowed("scorecard", plan.plan_id or plan.name)
+    return dataclasses.replace(score, cards=tuple(shown))
+
+
+def score_all(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None,
+              settings: Settings | None = None) -> PlanScore:
     """Every card of ``plan`` scored on the morning ``as_of`` (default: the business day today).
 
     The data used runs through the day before the morning (:func:`kpi_engine.clock.data_through`),
@@ -331,8 +347,8 @@ def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None
         unit = "ratio" if kind else (metric.unit if metric else "count")
         direction = catalog.direction(k.metric)
         additive = catalog.cumulative(k.metric)
-        method, shape = _prorating(engine, plan, k, s) if running and additive else ("calendar", None)
-        elapsed = pacing.share((plan.start, plan.end), (plan.start, end), method, shape=shape) if running else 1.0
+        spread = pacing.spread_for(engine, plan, k, settings=s) if running and additive else pacing.Spread()
+        elapsed = pacing.share((plan.start, plan.end), (plan.start, end), **spread.kwargs()) if running else 1.0
         scale = elapsed if additive else 1.0  # a rate's target does not shrink with the days
         target = None if k.base is None else k.base * scale
         challenge = None if k.challenge is None else k.challenge * scale
@@ -341,9 +357,9 @@ def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None
         if running and actual is not None and k.base:
             pace = pacing.pace(actual, k.base, (plan.start, plan.end), end, direction=direction,
                                floor=k.floor if k.floor is not None else rules.floor, additive=additive,
-                               method=method, shape=shape, settings=s)
+                               settings=s, **spread.kwargs())
         results.append(KpiResult(i, k, plan.card_of(k), unit, direction, actual, this, prev, sc, pace, target,
-                                 elapsed, method))
+                                 elapsed, spread.method))
     labels = [] if not_started else period_labels(plan.start, plan.end, end)
     feedback = feedback_by_person(engine, labels, rules)
     names = _person_names(engine)

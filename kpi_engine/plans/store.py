@@ -24,8 +24,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import clock, pacing, periods, schema
+from kpi_engine import access, clock, pacing, periods, schema
 from kpi_engine import store as db
+from kpi_engine.access import audit
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import KeyResult, Kpi, Okr, Plan, PlanError, Scope, split_metric
 from kpi_engine.settings import get_settings
@@ -155,8 +156,9 @@ def _plan_row(conn: Connection, plan_id: str) -> sa.RowMapping | None:
 
 
 def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
-    """Store ``plan`` (a new plan, a draft replaced in place, or a new version); returns it as stored."""
-    user = user or get_settings().upload_user
+    """Store ``plan`` (a new plan, a draft replaced in place, or a new version); returns it as stored (admins)."""
+    access.require("plans")
+    user = user or access.actor_name() or get_settings().upload_user
     with engine.begin() as conn:
         plan_id = plan.plan_id or new_plan_id(conn, plan)
         plan = dataclasses.replace(plan, plan_id=plan_id)
@@ -259,7 +261,8 @@ def activate_plan(engine: Engine, plan_id: str, *, acknowledge: Iterable[str] | 
     """Activate the latest version after its checks; :class:`ActivationBlocked` when they do not allow it."""
     from kpi_engine.plans.checks import check_plan  # checks read plans from here
 
-    user = user or get_settings().upload_user
+    access.require("plans")
+    user = user or access.actor_name() or get_settings().upload_user
     plan = load_plan(engine, plan_id)
     report = check_plan(plan, engine, as_of=as_of)
     keys = {i.key for i in report.warnings}
@@ -277,11 +280,14 @@ def activate_plan(engine: Engine, plan_id: str, *, acknowledge: Iterable[str] | 
                      .values(status="active", active_version=plan.version, updated_at=now))
         if publish:
             publish_targets(conn, _read(conn, plan_id, plan.version))
+        audit.record(conn, "plan_activate", target=plan_id, after={"version": plan.version, "period": plan.period,
+                                                                   "acknowledged": sorted(acked & keys)})
         return _read(conn, plan_id, plan.version)
 
 
 def close_plan(engine: Engine, plan_id: str) -> Plan:
     """Close a plan (its period is over): no more changes; its active version is kept as the one scored."""
+    access.require("plans")
     with engine.begin() as conn:
         row = _plan_row(conn, plan_id)
         if row is None:
@@ -295,6 +301,7 @@ def close_plan(engine: Engine, plan_id: str) -> Plan:
 
 def delete_plan(engine: Engine, plan_id: str) -> None:
     """Remove a plan that was never activated (an abandoned draft), with its published targets."""
+    access.require("plans")
     with engine.begin() as conn:
         row = _plan_row(conn, plan_id)
         if row is None:

@@ -16,7 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, periods, schema
+from kpi_engine import access, clock, periods, schema
 
 STATUSES: tuple[str, ...] = schema.REVIEW_NOTE_STATUSES
 NOTE_COLUMNS: list[str] = [c.name for c in schema.review_notes.columns]
@@ -71,6 +71,7 @@ def add_note(engine: Engine, *, period: str, metric_id: str | None = None, scope
     The id is the largest one + 1; when a concurrent writer takes it first, the insert is retried
     in a new transaction (up to ``_ATTEMPTS`` times), so simultaneous notes all get distinct ids.
     """
+    access.require("notes")
     label, grain, _ = _label(period)
     _check_status(status)
     if scope_type not in schema.SCOPE_TYPES:
@@ -99,6 +100,7 @@ _EDITABLE = ("cause", "action", "owner_id", "due_date", "status", "metric_id", "
 
 def update_note(engine: Engine, note_id: int, **changes: object) -> bool:
     """Change fields of a note (status, cause, action, owner_id, due_date ...); False when it does not exist."""
+    access.require("notes")
     unknown = sorted(set(changes) - set(_EDITABLE))
     if unknown:
         raise ValueError(f"cannot change {', '.join(unknown)}; editable: {', '.join(_EDITABLE)}")
