@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from kpi_engine import demo, drill, funnel, schema, store
+from kpi_engine import demo, drill, fmt, funnel, schema, store
 from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ def test_url_opens_a_channel_with_campaigns_trend_funnel_costs_and_leads(open_pa
     kpis = drill.scope_kpis(eng, "channel", XHS, *OCT, drill.CARD_METRICS).set_index("metric_id")
     assert shown["Leads"].value == f"{int(kpis.loc['leads', 'actual']):,}"
     assert shown["Leads"].delta.startswith("-")  # behind target: a red, falling delta
-    assert shown["Cost per lead"].value == f"¥{kpis.loc['cpl', 'actual']:,.0f}"
+    assert shown["Cost per lead"].value == fmt.money(kpis.loc["cpl", "actual"])  # the one formatter's rule
     assert shown["Leads"].help and "Formula" in shown["Leads"].help
     assert "Trend against target" in texts(at.subheader) and "Costs" in texts(at.subheader)
     assert charts(at) == 3  # trend, funnel, costs

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi_engine import demo, store
+from kpi_engine import demo, fmt, store
 from kpi_engine.i18n import t
 from kpi_engine.plans import store as plans
 from kpi_engine.plans import templates
@@ -109,13 +109,13 @@ def test_kpi_table_values_in_their_units(open_page, demo_url) -> None:
     for r, actual, target in zip(main.kpis, kpis["actual"], kpis["base"], strict=True):
         if r.actual is None:
             assert actual == "—"
-        elif r.unit == "ratio":
-            assert actual == f"{r.actual * 100:,.1f}%"
+        elif r.unit == "ratio":  # the one formatter's rules (tests/test_fmt.py): 12.3%, ¥12.46 / ¥1,235, 1,092
+            assert actual == fmt.percent(r.actual) and actual.endswith("%")
         elif r.unit == "money":
-            assert actual.startswith("¥") and ("," in actual or abs(r.actual) < 1000)
+            assert actual == fmt.money(r.actual) and actual.startswith("¥")
         elif r.unit == "count":
-            assert actual == f"{round(r.actual):,}"
+            assert actual == fmt.count(r.actual)
         if r.unit == "ratio":
-            assert target == f"{r.kpi.base * 100:,.1f}%"
+            assert target == fmt.percent(r.kpi.base)
         elif r.unit == "money":
             assert target == (f"¥{r.kpi.base:,.0f}" if r.kpi.base >= 100 else f"¥{r.kpi.base:,.2f}")

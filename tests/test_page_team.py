@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from kpi_engine import demo, drill, funnel, schema, store
+from kpi_engine import demo, drill, fmt, funnel, schema, store
 from kpi_engine.i18n import t
 from tests.apptest_support import assert_ok, opener
 
@@ -97,7 +97,7 @@ def test_url_opens_a_person(open_page, demo_url) -> None:
     kpis = drill.scope_kpis(eng, "person", P02, *OCT, drill.PERSON_METRICS).set_index("metric_id")
     assert shown["Leads"].value == f"{int(kpis.loc['leads', 'actual']):,}"
     assert shown["Leads"].delta.startswith("+")
-    assert shown["Marketing spend"].value == f"¥{kpis.loc['spend', 'actual']:,.0f}"
+    assert shown["Marketing spend"].value == fmt.money(kpis.loc["spend", "actual"])
     channels = frames_with(at, "channel_id")[0]
     assert set(channels["channel_id"]) == {"douyin_video", "douyin_live"}  # the channels p02 owns
     campaigns = frames_with(at, "campaign_id")[0]

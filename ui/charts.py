@@ -1,7 +1,8 @@
 """Altair chart builders: trend against a dashed target line, cohort funnel, achievement bullets, cost bars.
 
 Builders take engine frames and return charts; titles come from the i18n catalogue in the current
-language (en / zh). Values a period did not measure stay out of the chart (no line drawn to 0).
+language (en / zh). Values a period did not measure stay in the data as null (never 0): lines break there
+(:data:`GAPS`) and bars are not drawn; text on the charts comes from ``kpi_engine.fmt``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 
 from kpi_engine import fmt, periods
 from ui.db import settings
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 ACTUAL_COLOR = "#1f6feb"
 TARGET_COLOR = "#d1242f"
@@ -23,6 +24,7 @@ GOOD_COLOR = "#1a7f37"
 BAD_COLOR = "#cf222e"
 NEUTRAL_COLOR = "#8c959f"
 FONT_SIZE = 14
+GAPS = "break-paths-show-domains"  # Vega-Lite: a null breaks a line (never drawn through, never drawn to 0)
 
 
 def value_format(unit: str) -> str:
@@ -38,15 +40,6 @@ def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE)
             .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
             .configure_view(strokeWidth=0))
-
-
-def percent_down(value: float | None) -> str:
-    """Achievement as a whole percent rounded down (99.6% is "99%": not there yet); "∞" and "—" as such."""
-    if not _known(value):
-        return "—"
-    if value == math.inf:
-        return "∞"
-    return f"{math.floor(float(value) * 100 + 1e-9)}%"
 
 
 def _known(value: object) -> bool:
@@ -74,7 +67,7 @@ def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, heigh
     long = pd.concat([
         pd.DataFrame({"period": labels, "series": actual, "value": frame["actual"].astype("float64")}),
         pd.DataFrame({"period": labels, "series": target, "value": frame["target"].astype("float64")}),
-    ], ignore_index=True).dropna(subset=["value"])
+    ], ignore_index=True)  # no value stays null: the line breaks there
     fmt = value_format(unit)
     legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)
     shown = [actual, target] if frame["target"].notna().any() else [actual]  # no target: no legend entry for it
@@ -86,8 +79,8 @@ def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, heigh
     tooltip = [alt.Tooltip("period:N", title=tr("drill_axis_period")), alt.Tooltip("series:N", title=" "),
                alt.Tooltip("value:Q", title=title, format=fmt)]
     base = alt.Chart(long).encode(x=x, y=y, color=series, tooltip=tooltip)
-    lines = base.mark_line(strokeWidth=3).encode(strokeDash=dash)
-    points = base.transform_filter(alt.datum.series == actual).mark_point(size=70, filled=True).encode(
+    lines = base.mark_line(strokeWidth=3, invalid=GAPS).encode(strokeDash=dash)
+    points = base.transform_filter(alt.datum.series == actual).mark_point(size=70, filled=True, invalid=GAPS).encode(
         color=alt.Color("series:N", scale=colors, legend=None))
     return _style(alt.layer(lines, points).properties(height=height))
 
@@ -101,9 +94,11 @@ def funnel_chart(frame: pd.DataFrame, *, height_per_stage: int = 72) -> alt.TopL
     data["label"] = [tr(f"drill_stage_{s}") for s in data["stage"]]
     data["left"] = -data["count"] / 2
     data["right"] = data["count"] / 2
-    data["step_text"] = [f"↓ {v:.0%}" if _known(v) else "" for v in data["step"]]
-    share = [tr("drill_funnel_share", share=f"{v:.0%}") if i and _known(v) else "" for i, v in enumerate(data["share"])]
-    data["count_text"] = [f"{int(c):,} · {t}" if t else f"{int(c):,}" for c, t in zip(data["count"], share, strict=True)]
+    data["step_text"] = [f"↓ {fmt.percent(v, lang())}" if _known(v) else "" for v in data["step"]]
+    share = [tr("drill_funnel_share", share=fmt.percent(v, lang())) if i and _known(v) else ""
+             for i, v in enumerate(data["share"])]
+    data["count_text"] = [f"{fmt.count(c, lang())} · {t}" if t else fmt.count(c, lang())
+                          for c, t in zip(data["count"], share, strict=True)]
     order = list(data["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelFontSize=FONT_SIZE + 1, labelFontWeight="bold"),
               scale=alt.Scale(paddingInner=0.42, paddingOuter=0.2))
@@ -125,21 +120,22 @@ def achievement_chart(frame: pd.DataFrame, *, label: str = "label", value: str =
                       height_per_row: int = 34, cap: float = 2.0) -> alt.TopLevelMixin:
     """Bullet-style bars of achievement (1.0 = target) per row, with a rule at 100%; green at or above target.
 
-    ``frame``: a label column and an achievement column (ratios; NaN rows are left out).
+    ``frame``: a label column and an achievement column (ratios; a row without one keeps its label, no bar).
     """
-    data = frame[[label, value]].dropna().copy()
+    data = frame[[label, value]].dropna(subset=[label]).copy()
+    data[value] = pd.to_numeric(data[value], errors="coerce").astype("float64")
     data["shown"] = data[value].clip(upper=cap)
-    data["text"] = [percent_down(v) for v in data[value]]
+    data["text"] = [fmt.achievement(v, lang()) for v in data[value]]
     data["ok"] = data[value] >= 1
     order = list(data[label])
     y = alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     x = alt.X("shown:Q", title=tr("drill_axis_achievement"), axis=alt.Axis(format="%"),
-              scale=alt.Scale(domain=[0, max(1.2, float(data["shown"].max()) if len(data) else 1.2)]))
+              scale=alt.Scale(domain=[0, max(1.2, float(data["shown"].max()) if data["shown"].notna().any() else 1.2)]))
     color = alt.condition(alt.datum.ok, alt.value(GOOD_COLOR), alt.value(BAD_COLOR))
     base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}).encode(
+    bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}, invalid=GAPS).encode(
         x=x, color=color, tooltip=[alt.Tooltip(f"{label}:N", title=" "), alt.Tooltip("text:N", title=tr("drill_axis_achievement"))])
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1).encode(x="shown:Q", text="text:N")
+    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1, invalid=GAPS).encode(x="shown:Q", text="text:N")
     rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
     return _style(alt.layer(bars, text, rule).properties(height=max(height_per_row * len(data), 60)))
 
@@ -155,10 +151,11 @@ def cost_chart(frame: pd.DataFrame, *, grain: str, end: dt.date | None = None, h
     spend_t, cpl_t = tr("drill_axis_spend"), tr("drill_axis_cpl")
     x = alt.X("period:N", sort=labels, title=tr("drill_axis_period"), axis=alt.Axis(labelAngle=-40))
     tooltip = [alt.Tooltip("period:N", title=tr("drill_axis_period")),
-               alt.Tooltip("spend:Q", title=spend_t, format=",.0f"), alt.Tooltip("cpl:Q", title=cpl_t, format=",.1f")]
+               alt.Tooltip("spend:Q", title=spend_t, format=value_format("money")),
+               alt.Tooltip("cpl:Q", title=cpl_t, format=",.2f")]
     bars = alt.Chart(data).mark_bar(color="#9ec5fe", cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
         x=x, y=alt.Y("spend:Q", title=_money_title(spend_t, "money"), axis=alt.Axis(format=",.0f")), tooltip=tooltip)
-    line = alt.Chart(data.dropna(subset=["cpl"])).mark_line(color="#bc4c00", strokeWidth=3, point=True).encode(
+    line = alt.Chart(data).mark_line(color="#bc4c00", strokeWidth=3, point=True, invalid=GAPS).encode(
         x=x, y=alt.Y("cpl:Q", title=_money_title(cpl_t, "money"),
                      axis=alt.Axis(format=",.0f", titleColor="#bc4c00", orient="right")), tooltip=tooltip)
     return _style(alt.layer(bars, line).resolve_scale(y="independent").properties(height=height))

@@ -19,15 +19,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from kpi_engine import clock, drill, funnel, store
+from kpi_engine import fmt as numfmt
 from kpi_engine.metrics import registry
 from kpi_engine.plans import report as plan_report
-from kpi_engine.settings import get_settings
-from ui import charts, db, state
+from ui import db, numbers, state
 from ui.i18n import lang, tr
 from ui.sidebar import current_period
 
@@ -170,27 +169,13 @@ def _missing(value: Any) -> bool:
 
 
 def fmt(value: Any, unit: str) -> str:
-    """A metric value as text: ¥ for money, % for ratios, "—" for no value."""
-    if _missing(value):
-        return "—"
-    v = float(value)
-    if unit == "money":
-        return f"{get_settings().currency_symbol}{v:,.0f}"
-    if unit == "ratio":
-        return f"{v:.1%}"
-    if unit in ("hours", "days", "score"):
-        return f"{v:,.1f}"
-    return f"{v:,.0f}"
+    """A metric value as text (``ui.numbers.value``): ¥12.46, ¥1,235, 12.3%, "—" for none."""
+    return numbers.value(value, unit)
 
 
 def fmt_gap(value: float, unit: str) -> str:
-    """A signed difference: "+12", "-¥2,075", "+2.9 pp"."""
-    if _missing(value):
-        return "—"
-    if unit == "ratio":
-        return tr("drill_pp", value=f"{value * 100:+.1f}")
-    sign = "-" if value < 0 else "+"
-    return sign + fmt(abs(value), unit)
+    """A signed difference: "+12", "-¥2,075", "+2.9 pp" (``ui.numbers.delta``)."""
+    return numbers.delta(value, unit)
 
 
 def metric_name(metric_id: str) -> str:
@@ -200,11 +185,8 @@ def metric_name(metric_id: str) -> str:
 def metric_help(metric_id: str) -> str:
     """The metric's definition and formula from the registry, in the current language."""
     m = registry.get(metric_id)
-    return tr("drill_help_formula", description=m.description(lang()), formula=m.formula(lang()))
-
-
-def _pct(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("float64") * 100
+    s = db.settings()  # the thresholds in force
+    return tr("drill_help_formula", description=m.description(lang(), s), formula=m.formula(lang(), s))
 
 
 # --- ranked tables with selection ------------------------------------------------------------------------------
@@ -224,13 +206,23 @@ def labels(frame: pd.DataFrame, key: str, none_key: str) -> dict[str, str]:
 
 
 def _metric_columns(metrics: Sequence[str]) -> dict[str, Any]:
-    money = f"{get_settings().currency_symbol}%,.0f"
-    cfg: dict[str, Any] = {}
-    for m in metrics:
-        unit = registry.get(m).unit
-        fmt_ = money if unit == "money" else "%.1f%%" if unit == "ratio" else "%,d"
-        cfg[m] = st.column_config.NumberColumn(metric_name(m), help=metric_help(m), format=fmt_)
-    return cfg
+    """Metric columns: numbers for sorting, written by the table's styler (:func:`ui.numbers.styled`)."""
+    return {m: st.column_config.NumberColumn(metric_name(m), help=metric_help(m)) for m in metrics}
+
+
+def _units(table: pd.DataFrame, metrics: Sequence[str]) -> dict[str, str]:
+    """How each numeric column of a ranked table is written (gap and target are in the rank metric's unit)."""
+    units = {m: registry.get(m).unit for m in metrics}
+    units |= {"gap": registry.get(RANK).unit, "target": registry.get(RANK).unit, "budget": "money"}
+    return {c: u for c, u in units.items() if c in table.columns}
+
+
+def _shown_achievement(value: Any) -> float:
+    """Achievement in percent as ``kpi_engine.fmt`` writes it (99.96% is 99.9: not reached), capped for the bar."""
+    if value == math.inf:
+        return MAX_SHOWN_ACHIEVEMENT
+    shown = numfmt.percent_value(value)
+    return math.nan if shown is None else min(shown, MAX_SHOWN_ACHIEVEMENT)
 
 
 def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
@@ -243,8 +235,7 @@ def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
     extra = {"channel": ["owner_name"], "person": ["role", "team"], "campaign": []}[kind]
     for col in extra:
         out[col] = frame[col].to_numpy()
-    # Whole percent, rounded down: 99.6% reads "99%" (red, not yet there), exactly 100% reads "100%" (green).
-    out["achievement"] = np.floor(_pct(frame["achievement"]).clip(upper=MAX_SHOWN_ACHIEVEMENT) + 1e-9).to_numpy()
+    out["achievement"] = [_shown_achievement(a) for a in frame["achievement"]]
     out["gap"] = pd.to_numeric(frame["gap"], errors="coerce").to_numpy()
     out["target"] = pd.to_numeric(frame["target"], errors="coerce").to_numpy()
     out["trend"] = frame["trend"].to_numpy()
@@ -252,12 +243,10 @@ def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
         out["targets_met"] = [f"{m} / {t}" if t else "—" for m, t in zip(frame["targets_met"], frame["targets_total"],
                                                                       strict=True)]
     for m in metrics:
-        values = pd.to_numeric(frame[m], errors="coerce").astype("float64")
-        out[m] = (values * 100 if registry.get(m).unit == "ratio" else values).to_numpy()
+        out[m] = pd.to_numeric(frame[m], errors="coerce").astype("float64").to_numpy()
     if kind == "campaign":
         out["runs"] = [_runs(s, e) for s, e in zip(frame["start_date"], frame["end_date"], strict=True)]
         out["budget"] = pd.to_numeric(frame["budget"], errors="coerce").to_numpy()
-    money = f"{get_settings().currency_symbol}%,.0f"
     cfg: dict[str, Any] = {
         "name": st.column_config.TextColumn(tr("drill_col_name")),
         key: st.column_config.TextColumn(tr("drill_col_id")),
@@ -265,14 +254,15 @@ def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
         "role": st.column_config.TextColumn(tr("drill_col_role")),
         "team": st.column_config.TextColumn(tr("drill_col_team")),
         "achievement": st.column_config.ProgressColumn(tr("drill_col_achievement"), help=tr("drill_help_achievement"),
-                                                       format="%.0f%%", min_value=0, max_value=PROGRESS_MAX, color="auto"),
-        "gap": st.column_config.NumberColumn(tr("drill_col_gap"), help=tr("drill_help_gap"), format="%+,.0f"),
-        "target": st.column_config.NumberColumn(tr("drill_col_target"), help=tr("drill_help_target"), format="%,.0f"),
+                                                       format=numfmt.column_format("achievement"), min_value=0,
+                                                       max_value=PROGRESS_MAX, color="auto"),
+        "gap": st.column_config.NumberColumn(tr("drill_col_gap"), help=tr("drill_help_gap")),
+        "target": st.column_config.NumberColumn(tr("drill_col_target"), help=tr("drill_help_target")),
         "trend": st.column_config.LineChartColumn(tr("drill_col_trend"), y_min=0, color="auto",
                                                   help=tr("drill_help_trend", end=end.isoformat())),
         "targets_met": st.column_config.TextColumn(tr("drill_col_targets_met"), help=tr("drill_help_targets_met")),
         "runs": st.column_config.TextColumn(tr("drill_col_runs")),
-        "budget": st.column_config.NumberColumn(tr("drill_col_budget"), format=money),
+        "budget": st.column_config.NumberColumn(tr("drill_col_budget")),
         **_metric_columns(metrics),
     }
     if out["target"].isna().all():  # no target for any row (campaigns, usually): no empty columns
@@ -309,14 +299,16 @@ def ranked_table(frame: pd.DataFrame, *, kind: str, metrics: Sequence[str], stat
     table, cfg = _display(frame, key, kind, metrics, end)
     height = min(38 + 35 * max(len(table), 1), 560)
     if state_key is None:
-        st.dataframe(table, hide_index=True, column_config=cfg, height=height, placeholder="—")
+        st.dataframe(numbers.styled(table, _units(table, metrics), signed=("gap",)), hide_index=True,
+                     column_config=cfg, height=height, placeholder="—")
         return None
     ids = list(table[key])
     current = st.session_state.get(state_key, "")
     digest = hashlib.sha256("|".join([current, *ids]).encode()).hexdigest()[:10]
     table_key = f"drill_tbl_{state_key}_{digest}"
     default = {"selection": {"rows": [ids.index(current)]}} if current in ids else None
-    event = st.dataframe(table, hide_index=True, column_config=cfg, height=height, placeholder="—", key=table_key,
+    event = st.dataframe(numbers.styled(table, _units(table, metrics), signed=("gap",)), hide_index=True,
+                         column_config=cfg, height=height, placeholder="—", key=table_key,
                          on_select=functools.partial(_on_row, table_key, state_key, ids), selection_mode="single-row",
                          selection_default=default)
     rows = list((event.get("selection") or {}).get("rows") or []) if event is not None else []
@@ -380,7 +372,7 @@ def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
         for col, k in zip(cols, rows[i:i + per_row], strict=False):
             delta = description = None
             if not _missing(k.target):
-                ach = charts.percent_down(k.achievement)
+                ach = numbers.achievement(k.achievement)
                 delta = tr("drill_vs_target", gap=fmt_gap(k.gap, k.unit), achievement=ach)
                 description = tr("drill_target_desc", target=fmt(k.target, k.unit))
             col.metric(metric_name(k.metric_id), fmt(k.actual, k.unit), delta=delta, border=True,

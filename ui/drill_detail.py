@@ -12,9 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from kpi_engine import drill
+from kpi_engine import fmt as numfmt
 from kpi_engine.metrics import registry
-from kpi_engine.settings import get_settings
-from ui import charts
+from kpi_engine.plans.report import grade_text
+from ui import charts, numbers
 from ui.drill import GRAIN, LEADS_PER_PAGE, METRIC, View, cached, fmt, metric_help, metric_name
 from ui.i18n import lang, tr
 from ui.tables import column_label
@@ -63,12 +64,11 @@ def _costs(where: Mapping[str, str], grain: str, v: View) -> None:
         table = pd.DataFrame({tr("drill_axis_period"): charts.period_labels(frame["period_start"], grain, v.end)})
         for m in drill.COST_METRICS:
             table[m] = frame[m].to_numpy()
-        sym = get_settings().currency_symbol
-        cfg = {m: st.column_config.NumberColumn(metric_name(m), help=metric_help(m),
-                                                format=f"{sym}%,.0f" if m in ("spend", "cac") else f"{sym}%,.1f")
-               for m in drill.COST_METRICS}
+        cfg = {m: st.column_config.NumberColumn(metric_name(m), help=metric_help(m)) for m in drill.COST_METRICS}
         cfg[tr("drill_axis_period")] = st.column_config.TextColumn(tr("drill_axis_period"), width="medium")
-        st.dataframe(table.iloc[::-1], hide_index=True, column_config=cfg, placeholder="—", height=300)
+        units = {m: registry.get(m).unit for m in drill.COST_METRICS}  # ¥12.46 / ¥1,235 as on the cards
+        st.dataframe(numbers.styled(table.iloc[::-1], units), hide_index=True, column_config=cfg, placeholder="—",
+                     height=300)
 
 
 def leads_list(where: Mapping[str, str], v: View, scope_key: str) -> None:
@@ -86,7 +86,6 @@ def leads_list(where: Mapping[str, str], v: View, scope_key: str) -> None:
                   total=f"{result.total:,}", start=v.start.isoformat(), end=v.end.isoformat()))
     rows = result.rows.copy()
     rows["stage"] = [tr(f"drill_stage_{s}") for s in rows["stage"]]
-    money = f"{get_settings().currency_symbol}%,.0f"
     when = "YYYY-MM-DD HH:mm"
     cfg: dict[str, Any] = {c: st.column_config.DatetimeColumn(column_label(c), format=when)
                            for c in ("created_at", "mql_at", "sql_at", "won_at", "lost_at", "first_response_at")}
@@ -95,11 +94,12 @@ def leads_list(where: Mapping[str, str], v: View, scope_key: str) -> None:
             "channel_name": st.column_config.TextColumn(tr("drill_pick_channel")),
             "campaign_name": st.column_config.TextColumn(tr("drill_pick_campaign")),
             "owner_name": st.column_config.TextColumn(tr("drill_col_owner")),
-            "expected_value": st.column_config.NumberColumn(column_label("expected_value"), format=money),
-            "deal_value": st.column_config.NumberColumn(column_label("deal_value"), format=money)}
+            "expected_value": st.column_config.NumberColumn(column_label("expected_value")),
+            "deal_value": st.column_config.NumberColumn(column_label("deal_value"))}
     order = ["lead_id", "created_at", "stage", "channel_name", "campaign_name", "owner_name", "expected_value",
              "deal_value", "mql_at", "sql_at", "won_at", "lost_at", "first_response_at"]
-    st.dataframe(rows, hide_index=True, column_config=cfg, column_order=order, placeholder="—")
+    st.dataframe(numbers.styled(rows, {"expected_value": "money", "deal_value": "money"}), hide_index=True,
+                 column_config=cfg, column_order=order, placeholder="—")
     if result.pages > 1:
         if page > result.pages:
             st.session_state[page_key] = result.pages
@@ -119,13 +119,13 @@ def plan_scores(day: dt.date) -> None:
     st.subheader(tr("drill_scores_title"), anchor=False)
     shown = pd.DataFrame({"card": scores["card"], "label": scores["label"], "period": scores["period"],
                           "final_score": scores["final_score"].astype("float64"),
-                          "grade": [g if isinstance(g, str) else tr(f"scores_status_{s}")  # why there is no grade
+                          "grade": [grade_text(g, s, lang())  # or why there is none yet
                                     for g, s in zip(scores["grade"], scores["status"], strict=True)],
                           "bonus": [fmt(b, "money") for b in scores["bonus"]]})
     num = st.column_config.NumberColumn
     st.dataframe(shown, hide_index=True, width="stretch", key="team_plan_scores", column_config={
         "card": tr("drill_scores_card"), "label": tr("drill_scores_name"), "period": tr("drill_scores_period"),
-        "final_score": num(tr("drill_scores_final"), format="%.1f"), "grade": tr("drill_scores_grade"),
+        "final_score": num(tr("drill_scores_final"), format=numfmt.column_format("score")), "grade": tr("drill_scores_grade"),
         "bonus": tr("drill_scores_bonus")})
     running = bool(scores["running"].any())
     st.caption(tr("drill_scores_caption_running" if running else "drill_scores_caption", asof=day.isoformat()))

@@ -17,7 +17,7 @@ from kpi_engine import store
 from kpi_engine.reviews import build
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
 from kpi_engine.reviews.svg import format_number, signed_column
-from ui.charts import ACTUAL_COLOR, FONT_SIZE, TARGET_COLOR, achievement_chart, value_format
+from ui.charts import ACTUAL_COLOR, FONT_SIZE, GAPS, TARGET_COLOR, achievement_chart, value_format
 from ui.db import db_url, version
 from ui.i18n import lang as current_lang
 from ui.waterfall import waterfall_chart, waterfall_frame
@@ -76,7 +76,7 @@ def render_section(section: Section, *, heading: bool = True, key: str | None = 
         st.dataframe(shown_table(section), hide_index=True, width="stretch", key=key or f"sec_{section.key}")
     trends = [c for c in section.charts if c.kind == "trend"]
     for chart in section.charts:
-        if chart.kind == "bars" and len(chart.data.dropna()):
+        if chart.kind == "bars" and chart.data["value"].notna().any():
             st.altair_chart(bars(chart), width="stretch")
         elif chart.kind == "waterfall":
             st.altair_chart(waterfall(chart), width="stretch")
@@ -89,12 +89,13 @@ def render_section(section: Section, *, heading: bool = True, key: str | None = 
 def bars(chart: Chart) -> alt.TopLevelMixin:
     if chart.unit == "ratio" and chart.reference == 1.0:
         return achievement_chart(chart.data, label="label", value="value")
-    data = chart.data.dropna()
+    data = chart.data.dropna(subset=["label"])  # a row without a value keeps its label, no bar (never 0)
     fmt = value_format(chart.unit)
     base = alt.Chart(data).encode(y=alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=240)))
-    layer = base.mark_bar(color=ACTUAL_COLOR, height={"band": 0.6}).encode(
+    layer = base.mark_bar(color=ACTUAL_COLOR, height={"band": 0.6}, invalid=GAPS).encode(
         x=alt.X("value:Q", title=chart.title, axis=alt.Axis(format=fmt)), tooltip=["label:N", alt.Tooltip("value:Q", format=fmt)])
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1).encode(x="value:Q", text=alt.Text("value:Q", format=fmt))
+    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1, invalid=GAPS).encode(
+        x="value:Q", text=alt.Text("value:Q", format=fmt))
     return (layer + text).properties(height=max(34 * len(data), 60))
 
 
@@ -103,10 +104,10 @@ def trend(chart: Chart) -> alt.TopLevelMixin:
     fmt = value_format(chart.unit)
     data = chart.data.reset_index(drop=True).assign(order=lambda f: range(len(f)))
     x = alt.X("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelAngle=-45, labelFontSize=10))
-    actual = alt.Chart(data).mark_line(point=True, color=ACTUAL_COLOR).encode(
+    actual = alt.Chart(data).mark_line(point=True, color=ACTUAL_COLOR, invalid=GAPS).encode(
         x=x, y=alt.Y("actual:Q", title=None, axis=alt.Axis(format=fmt)),
         tooltip=["label:N", alt.Tooltip("actual:Q", format=fmt), alt.Tooltip("target:Q", format=fmt)])
-    target = alt.Chart(data).mark_line(color=TARGET_COLOR, strokeDash=[5, 4]).encode(x=x, y="target:Q")
+    target = alt.Chart(data).mark_line(color=TARGET_COLOR, strokeDash=[5, 4], invalid=GAPS).encode(x=x, y="target:Q")
     return alt.layer(actual, target).properties(height=170, title=alt.TitleParams(chart.title, fontSize=13))
 
 

@@ -14,13 +14,14 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi_engine import clock
+from kpi_engine import fmt as numfmt
 from kpi_engine import store as kstore
 from kpi_engine.plans import report, store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD
-from kpi_engine.scoring import explain, format_score, format_value
-from ui import charts, state
-from ui.db import db_url, version
+from kpi_engine.scoring import explain, format_score
+from ui import charts, numbers, state
+from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 from ui.tables import to_excel_bytes
 
@@ -82,14 +83,28 @@ def notes(score: PlanScore) -> None:
         st.caption(note)
 
 
+def grade_help() -> str:
+    """The grade bands in force (Settings page)."""
+    s = settings()
+    return tr("settings_ui_grade_help", s=f"{s.grade_s_from:g}", a=f"{s.grade_a_from:g}", b=f"{s.grade_b_from:g}",
+              c=f"{s.grade_c_from:g}")
+
+
+def bonus_help() -> str:
+    """The bonus multipliers in force (Settings page)."""
+    s = settings()
+    return tr("settings_ui_bonus_help", s=f"{s.bonus_multiplier_s:g}", a=f"{s.bonus_multiplier_a:g}",
+              b=f"{s.bonus_multiplier_b:g}", c=f"{s.bonus_multiplier_c:g}", d=f"{s.bonus_multiplier_d:g}")
+
+
 def totals(card: CardScore) -> None:
     tot = card.totals
     cols = st.columns(5)
     cols[0].metric(tr("plans_ui_sc_final"), format_score(tot.final), help=tr("plans_ui_sc_final_help"), border=True)
-    waiting = None if tot.status == "final" else tr(f"scores_status_{tot.status}")  # no grade yet, and why
-    cols[1].metric(tr("plans_ui_sc_grade"), tot.grade or waiting or "—", help=tr("plans_ui_sc_grade_help"), border=True)
-    cols[2].metric(tr("plans_ui_sc_bonus"), format_value(tot.bonus, "money"), help=tr("plans_ui_sc_bonus_help"),
-                   border=True)
+    cols[1].metric(tr("plans_ui_sc_grade"), report.grade_text(tot.grade, tot.status, lang()),
+                   help=grade_help(), border=True)
+    cols[2].metric(tr("plans_ui_sc_bonus"), numbers.value(tot.bonus, "money"),
+                   help=bonus_help(), border=True)
     why = [step for step in tot.steps if step[0] in ("scores_not_enough_data", "scores_provisional")]
     if why:  # the reason there is no grade yet, in the words of the calculation
         (st.warning if tot.status == "insufficient" else st.info)(" ".join(explain(why, lang())), icon=":material/rule:")
@@ -99,32 +114,31 @@ def totals(card: CardScore) -> None:
 
 
 def dimension_chart(score: PlanScore, card: CardScore) -> None:
-    frame = report.dimension_frame(score, card, lang()).dropna(subset=["score"])
+    frame = report.dimension_frame(score, card, lang())  # a dimension without a score keeps its row, no bar
     st.subheader(tr("plans_ui_sc_dimensions"), anchor=False)
-    if frame.empty:
+    if frame["score"].isna().all():
         st.caption("—")
         return
     frame["text"] = [format_score(v) for v in frame["score"]]
-    frame["status"] = ["ok" if v >= 100 else "behind" for v in frame["score"]]  # a few dimensions
+    frame["status"] = ["ok" if v >= 100 else "behind" for v in frame["score"]]  # a few dimensions (NaN: no bar)
     y = alt.Y("name:N", sort=list(frame["name"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     base = alt.Chart(frame).encode(y=y)
-    bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}).encode(
-        x=alt.X("score:Q", title=tr("plans_ui_sc_axis_score"), scale=alt.Scale(domain=[0, 120])),
+    bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}, invalid=charts.GAPS).encode(
+        x=alt.X("score:Q", title=tr("plans_ui_sc_axis_score"), scale=alt.Scale(domain=[0, settings().score_cap])),
         color=alt.Color("status:N", legend=None,
                         scale=alt.Scale(domain=["ok", "behind"], range=[charts.GOOD_COLOR, BEHIND_COLOR])),
         tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("text:N", title=tr("plans_ui_sc_col_score")),
                  alt.Tooltip("weight:Q", title=tr("plans_ui_col_weight"))])
-    text = base.mark_text(align="left", dx=4, fontSize=charts.FONT_SIZE).encode(x="score:Q", text="text:N")
+    text = base.mark_text(align="left", dx=4, fontSize=charts.FONT_SIZE, invalid=charts.GAPS).encode(
+        x="score:Q", text="text:N")
     rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
     chart = alt.layer(bars, text, rule).properties(height=alt.Step(44))
     st.altair_chart(chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE), width="stretch")
 
 
 def shown_value(value: float | None, unit: str) -> str:
-    """A KPI value in its unit (counts rounded to whole numbers); — for none."""
-    if value is None or pd.isna(value):
-        return "—"
-    return format_value(float(round(value)) if unit == "count" else float(value), unit)
+    """A KPI value in its unit, as everywhere (``ui.numbers.value``); — for none."""
+    return numbers.value(value, unit)
 
 
 def kpi_display(card: CardScore) -> pd.DataFrame:
@@ -133,7 +147,8 @@ def kpi_display(card: CardScore) -> pd.DataFrame:
     frame = report.kpi_frame(card, lang())
     for col in ("actual", "base", "projected"):
         frame[col] = [shown_value(v, u) for v, u in zip(frame[col], frame["unit"], strict=True)]
-    frame["achievement"] = pd.to_numeric(frame["achievement"], errors="coerce") * 100
+    frame["achievement"] = [numfmt.percent_value(a) for a in pd.to_numeric(frame["achievement"], errors="coerce")]
+    frame["achievement"] = frame["achievement"].astype("float64")
     frame["score"] = [format_score(v) if v is not None and not pd.isna(v) else "—" for v in frame["score"]]
     frame["pace"] = [tr(f"plans_pace_{p}") if isinstance(p, str) else "" for p in frame["pace"]]
     frame["tier"] = [tr(f"plans_tier_{t}") if isinstance(t, str) else "" for t in frame["tier"]]
@@ -149,7 +164,8 @@ def kpi_table(card: CardScore) -> None:
         "weight": num(tr("plans_ui_col_weight"), format="%g"),
         "actual": st.column_config.TextColumn(tr("plans_ui_sc_col_actual")),
         "base": st.column_config.TextColumn(tr("plans_ui_sc_col_target"), help=tr("plans_ui_sc_target_help")),
-        "achievement": st.column_config.ProgressColumn(tr("plans_ui_sc_col_achievement"), format="%.0f%%", min_value=0,
+        "achievement": st.column_config.ProgressColumn(tr("plans_ui_sc_col_achievement"),
+                                                       format=numfmt.column_format("achievement"), min_value=0,
                                                        max_value=120),
         "score": st.column_config.TextColumn(tr("plans_ui_sc_col_score")), "tier": " ",
         "pace": tr("plans_ui_sc_col_pace"), "projected": st.column_config.TextColumn(tr("plans_ui_sc_col_projected")),
