@@ -244,7 +244,7 @@ def test_costs_by_period(fx: Engine) -> None:
     weeks = drill.costs(fx, grain="week", end=MARCH[1], where={"channel": "ch_b"}, count=5)
     assert len(weeks) == 5 and weeks["spend"].sum() == 200.0
     by_week = weeks.set_index("period_start")
-    assert by_week.loc[dt.date(2026, 3, 23), "cpl"] == 0.0  # L7 and L9 without spend that week
+    assert pd.isna(by_week.loc[dt.date(2026, 3, 23), "cpl"])  # L7 and L9 without spend that week: no CPL, not ¥0
     assert math.isnan(by_week.loc[dt.date(2026, 3, 30), "cpl"])  # no spend, no lead: no value
 
 

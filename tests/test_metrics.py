@@ -44,7 +44,8 @@ BY_SCOPE: dict[str, dict[str, list]] = {
         "ch_b": [2, 1, 1, 1, 8000, 300, 30000, 200, 1, 1, 1] + [
             0.5, 1, 0.5, 0.5, 150, 300, 300, (8000 - 300) / 300, 8000 / 300, 0.0375, 8000,
             200 / 30000, 1.5, 10, 2, 0.5],
-        "ch_c": [1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1] + [1, 0, 0, 1, 0, 0, N, N, N, N, N, N, N, N, 0.5, 1],
+        # leads but no spend: no cost per lead or per MQL (never ¥0)
+        "ch_c": [1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1] + [1, 0, 0, 1, N, N, N, N, N, N, N, N, N, N, 0.5, 1],
         # spend but no leads: still a row
         "ch_d": [0, 0, 0, 0, 0, 40, 0, 0, 0, 0, 0] + [N, N, N, N, N, N, N, -1, 0, N, N, N, N, N, N, N],
     },
@@ -56,7 +57,7 @@ BY_SCOPE: dict[str, dict[str, list]] = {
             250 / 15000, 0.6, 10, 5 / 3, 2 / 3],
         "bob": [1, 1, 1, 1, 8000, 300, 30000, 200, 1, 1, 1] + [
             1, 1, 1, 1, 300, 300, 300, (8000 - 300) / 300, 8000 / 300, 0.0375, 8000, 200 / 30000, 1.5, 10, 2, 1],
-        "cat": [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0, N, 0, 0, 0, N, N, N, N, N, N, N, N, N, N, 0],
+        "cat": [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] + [0, N, 0, 0, N, N, N, N, N, N, N, N, N, N, N, 0],
     },
     "team": {
         # cat (no team) and the unowned facts
@@ -112,7 +113,7 @@ DEPARTMENT_DAYS: dict[dt.date, list] = {
     D(2026, 12, 29): [1, 0, 0, 0, 0, 200, 20000, 100, 200, 0, N, -1],
     D(2026, 12, 30): [0, 0, 0, 0, 0, 0, 0, 0, N, N, N, N],
     D(2026, 12, 31): [1, 1, 0, 0, 0, 60, 2000, 20, 60, 1, N, -1],  # L6 at 23:00, MQL at 23:30
-    D(2027, 1, 1): [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, N, N],  # L4; L6 became SQL at 00:30
+    D(2027, 1, 1): [1, 0, 1, 0, 0, 0, 0, 0, N, 0, N, N],  # L4; L6 became SQL at 00:30; no spend: no CPL
     D(2027, 1, 2): [0, 1, 0, 0, 0, 100, 10000, 100, N, N, N, -1],
     D(2027, 1, 3): [0, 0, 0, 0, 0, 0, 0, 0, N, N, N, N],
     D(2027, 1, 4): [1, 1, 1, 0, 0, 40, 0, 0, 40, 1, N, -1],
@@ -395,6 +396,7 @@ _RATIO_DEFS = {
     "cpm": ("spend", "impressions", 1000), "response_hours": ("hours_total", "responded_leads", 1),
     "response_sla": ("leads_within_sla", "leads", 1),
 }
+_COSTS = ("cpl", "cost_per_mql", "cac", "cpc", "cpm")
 _PANDAS_PERIOD = {"month": "M", "quarter": "Q", "year": "Y"}
 _DENSE_FREQ = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}
 
@@ -479,7 +481,8 @@ def reference(raw: dict[str, pd.DataFrame], by: str | None, grain: str | None, s
                  "responded_leads", "leads_within_sla", "hours_total"]:
         base[name] = base[name].fillna(0) if name in base else 0.0
     for name, (num, den, mult) in _RATIO_DEFS.items():
-        base[name] = (base[num] / base[den].where(base[den] != 0)) * mult
+        top = base[num].where(base[num] != 0) if name in _COSTS else base[num]  # no spend: no cost per anything
+        base[name] = (top / base[den].where(base[den] != 0)) * mult
     base["roi"] = (base["revenue"] - base["spend"]) / base["spend"].where(base["spend"] != 0)
     return base[ALL]
 

@@ -97,11 +97,16 @@ class Simple:
 
 @dataclass(frozen=True)
 class Ratio:
-    """``numerator / denominator × multiplier``, no value when the denominator is 0."""
+    """``numerator / denominator × multiplier``, no value when the denominator is 0.
+
+    ``numerator_required``: no value when the numerator is 0 either (a cost per lead of a channel without
+    any spend is not ¥0: nothing was paid for, so there is no cost per lead).
+    """
 
     numerator: str
     denominator: str
     multiplier: float = 1.0
+    numerator_required: bool = False
 
 
 @dataclass(frozen=True)

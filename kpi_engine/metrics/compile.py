@@ -503,7 +503,10 @@ def compile_request(req: Request, settings: Settings | None = None) -> sa.Select
         if metric_id not in value_of:
             calc = registry.METRICS[metric_id].calc
             if isinstance(calc, Ratio):
-                expr = safe_divide(value(calc.numerator), value(calc.denominator))
+                numerator = value(calc.numerator)
+                if calc.numerator_required:  # no spend: no cost per lead (never ¥0)
+                    numerator = sa.func.nullif(sa.cast(numerator, sa.Double), _ZERO)
+                expr = safe_divide(numerator, value(calc.denominator))
                 if calc.multiplier != 1.0:
                     expr = expr * sa.literal(calc.multiplier, sa.Double)
                 value_of[metric_id] = expr
