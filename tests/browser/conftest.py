@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.waits import TIMEOUT
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -55,17 +57,24 @@ class Server:
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {log}")
+        self._wait_healthy(log)
+
+    def _wait_healthy(self, log: Path, seconds: float = 120) -> None:
+        """Until /_stcore/health answers 200 (a busy machine may take a while); between polls, watch the process."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=5) as r:
                     if r.status == 200:
                         return
             except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not become healthy in 60 s; see {log}")
+                pass
+            try:  # returns at once if streamlit exits; otherwise the poll interval
+                self.proc.wait(timeout=0.25)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"streamlit exited early; see {log}")
+        raise RuntimeError(f"streamlit did not become healthy in {seconds:.0f} s; see {log}")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -78,8 +87,9 @@ class Server:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT)  # expect(...) assertions wait as long as every other wait
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -90,7 +100,7 @@ def browser() -> Iterator[object]:
 def page(browser) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-US")
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(TIMEOUT)
     yield pg
     context.close()
 

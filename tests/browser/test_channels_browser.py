@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kpi_engine import demo, drill, store
+from tests.browser.waits import TIMEOUT, settle
 
 pytestmark = pytest.mark.browser
 
@@ -27,13 +28,6 @@ def _demo_db(tmp_path: Path) -> str:
     demo.generate(store.get_engine(url), months=6, end=END)
     store.dispose_engine(url)
     return url
-
-
-def _settle(page) -> None:  # page: a playwright Page
-    page.wait_for_selector("[data-testid='stSidebar']")
-    page.wait_for_timeout(500)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(1500)  # charts and grids draw after the script finished
 
 
 def _click_row(page, table: int, row: int) -> None:  # page: a playwright Page
@@ -61,17 +55,14 @@ def test_click_from_channels_to_campaign_leads(tmp_path: Path, start_server, bro
 
     context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(TIMEOUT)
     page.goto(f"{server.url}/channels?lang=en&{VIEW}")
-    page.get_by_text("Every channel against its lead target").wait_for()
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
-    _settle(page)
+    settle(page, page.get_by_text("Every channel against its lead target"), page.locator("[data-testid='stDataFrame']").first)
     page.screenshot(path=str(artifacts_dir / "browser_channels_table_en.png"))
 
     _click_row(page, 0, 0)  # the top row: the channel furthest behind its target
-    page.get_by_role("heading", name=f"Campaigns of {first['name']}").wait_for()
-    page.get_by_role("heading", name="Costs").wait_for()
-    _settle(page)
+    settle(page, page.get_by_role("heading", name=f"Campaigns of {first['name']}"),
+           page.get_by_role("heading", name="Costs"))
     body = _main_text(page)
     assert f"{first['name']} ({first['channel_id']})" in body
     assert "Trend against target" in body and "Funnel (cohort)" in body and "Costs" in body
@@ -79,19 +70,18 @@ def test_click_from_channels_to_campaign_leads(tmp_path: Path, start_server, bro
     page.screenshot(path=str(artifacts_dir / "browser_channels_channel_en.png"))
 
     _click_row(page, 1, 0)  # the channel's top campaign
-    page.get_by_role("heading", name=f"{top_campaign['name']} ({top_campaign['campaign_id']})").wait_for()
-    page.get_by_text("created 2026-10-01 to 2026-10-31, newest first").wait_for()
-    _settle(page)
+    settle(page, page.get_by_role("heading", name=f"{top_campaign['name']} ({top_campaign['campaign_id']})"),
+           page.get_by_text("created 2026-10-01 to 2026-10-31, newest first"))
     body = _main_text(page)
     assert f"of {int(top_campaign['leads']):,} created 2026-10-01 to 2026-10-31" in body  # its leads list
     assert f"campaign={top_campaign['campaign_id']}" in page.url
     page.screenshot(path=str(artifacts_dir / "browser_channels_campaign_en.png"))
     page.get_by_role("heading", name="Leads", exact=True).scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    settle(page)
     page.screenshot(path=str(artifacts_dir / "browser_channels_leads_en.png"))
 
     page.reload()  # the copied link opens the same view
-    page.get_by_role("heading", name=f"{top_campaign['name']} ({top_campaign['campaign_id']})").wait_for()
+    settle(page, page.get_by_role("heading", name=f"{top_campaign['name']} ({top_campaign['campaign_id']})"))
     context.close()
 
 
@@ -100,15 +90,13 @@ def test_team_page_pick_a_person_in_chinese(tmp_path: Path, start_server, browse
     server = start_server(url)
     context = browser.new_context(viewport={"width": 1440, "height": 2600}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(TIMEOUT)
     page.goto(f"{server.url}/team?lang=zh&{VIEW}")
-    page.get_by_role("heading", name="团队 KPI 达成").wait_for()
-    _settle(page)
+    settle(page, page.get_by_role("heading", name="团队 KPI 达成"))
     page.locator("[data-testid='stSelectbox']").first.click()  # the selectbox next to the table
     page.get_by_role("option", name=f"李娜 ({demo.RISING_PERSON})").click()
-    page.get_by_role("heading", name=f"李娜 ({demo.RISING_PERSON})").wait_for()
-    page.get_by_role("heading", name="李娜 (p02)负责的渠道").wait_for()
-    _settle(page)
+    settle(page, page.get_by_role("heading", name=f"李娜 ({demo.RISING_PERSON})"),
+           page.get_by_role("heading", name="李娜 (p02)负责的渠道"))
     body = _main_text(page)
     assert "李娜 (p02)负责的渠道" in body and "转化漏斗（同期群）" in body
     assert f"person={demo.RISING_PERSON}" in page.url

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpi_engine import demo, store
+from tests.browser.waits import main_text_longer_than, settle
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +27,8 @@ def test_every_page_opens(tmp_path: Path, start_server, page, artifacts_dir: Pat
         for lang in ("en", "zh"):
             # the first page is the default one and lives at the root URL
             page.goto(f"{server.url}/{'' if i == 0 else path}?lang={lang}&asof=2026-11-23")
-            page.wait_for_selector("[data-testid='stSidebar']")
-            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-            page.wait_for_function(
-                "(document.querySelector('[data-testid=\"stMain\"]')?.innerText || '').trim().length > 80", timeout=60_000)
-            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-            page.wait_for_timeout(500)
+            main_text_longer_than(page, 80)
+            settle(page)
             text = page.locator("[data-testid='stMain']").inner_text()
             errors = page.locator("[data-testid='stException']")
             assert errors.count() == 0, f"{script} ({lang}) shows an exception: {errors.first.inner_text()[:2000]}"

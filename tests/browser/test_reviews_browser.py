@@ -13,12 +13,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kpi_engine import demo, store
 from kpi_engine.i18n import t
 from kpi_engine.plans import store as plans
 from kpi_engine.plans.templates import from_template
 from kpi_engine.reviews import notes
+from tests.browser.waits import TIMEOUT, settle
 
 pytestmark = pytest.mark.browser
 
@@ -30,21 +32,13 @@ OWNER = "p02"
 DUE = dt.date(2026, 11, 27)
 
 
-def _settle(page) -> None:  # page: a playwright Page
-    page.wait_for_selector("[data-testid='stSidebar']")
-    page.wait_for_timeout(500)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(1500)  # charts and grids draw after the script finished
-
-
 def _review_url(base: str, week: str, lang: str = "en") -> str:
     return f"{base}/reviews?mode=weekly&review={week}&asof={ASOF.isoformat()}&lang={lang}"
 
 
 def _open(page, url: str, lang: str = "en") -> None:  # page: a playwright Page
     page.goto(url)
-    page.get_by_role("heading", name=t("reviews_ui_carried", lang)).wait_for()
-    _settle(page)
+    settle(page, page.get_by_role("heading", name=t("reviews_ui_carried", lang)))
 
 
 def _carried_box(page, lang: str = "en"):  # page: a playwright Page; the carried-over section's note rows
@@ -67,7 +61,7 @@ def test_a_note_is_carried_over_until_done(tmp_path: Path, start_server, browser
     server = start_server(url)
     context = browser.new_context(viewport={"width": 1440, "height": 4200}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(90_000)  # a busy machine: the first run of the page is slow
+    page.set_default_timeout(TIMEOUT)
 
     # 1. the weekly review of W46: nothing carried over yet; fill in and save a note
     _open(page, _review_url(server.url, "2026-W46"))
@@ -82,12 +76,12 @@ def test_a_note_is_carried_over_until_done(tmp_path: Path, start_server, browser
     due.get_by_role("spinbutton").first.click()  # year, month, day segments: typing moves on by itself
     page.keyboard.type(DUE.strftime("%Y%m%d"))
     page.keyboard.press("Escape")  # close the calendar popup
-    page.wait_for_timeout(300)
+    expect(page.locator("[data-baseweb='calendar']")).to_have_count(0)
+    expect(due).to_contain_text(DUE.strftime("%Y"))
     form.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / "browser_reviews_w46_form_en.png"), full_page=True)
     form.get_by_role("button", name=t("reviews_ui_note_save", "en", metric="leads")).click()
-    page.get_by_text(t("reviews_ui_note_saved", "en")).wait_for()
-    _settle(page)
+    settle(page, page.get_by_text(t("reviews_ui_note_saved", "en")))
     page.screenshot(path=str(artifacts_dir / "browser_reviews_w46_saved_en.png"), full_page=True)
 
     engine = store.get_engine(url)
@@ -99,7 +93,7 @@ def test_a_note_is_carried_over_until_done(tmp_path: Path, start_server, browser
         "leads", CAUSE, ACTION, OWNER, "open")
     assert note["due_date"] == DUE and note["created_by"]
     listed = page.locator("[data-testid='stDataFrame']").filter(has_text=ACTION)
-    assert listed.count() == 1  # this week's notes table lists it
+    expect(listed).to_have_count(1)  # this week's notes table lists it
     listed.scroll_into_view_if_needed()
     listed.screenshot(path=str(artifacts_dir / "browser_reviews_w46_notes_table_en.png"))
     assert t("reviews_ui_notes_none", "en") not in main.inner_text()
@@ -122,11 +116,10 @@ def test_a_note_is_carried_over_until_done(tmp_path: Path, start_server, browser
     # 3. mark it done in W47; after a reload it is no longer carried over
     _open(page, _review_url(server.url, "2026-W47"))
     _carried_box(page).first.get_by_role("button", name=t("reviews_ui_mark_done", "en")).click()
-    _settle(page)
+    settle(page, page.get_by_text(t("reviews_ui_carried_none", "en")))  # the rerun after the click carries none
     page.reload()
-    page.get_by_role("heading", name=t("reviews_ui_carried", "en")).wait_for()
-    _settle(page)
-    assert _carried_box(page).count() == 0
+    settle(page, page.get_by_role("heading", name=t("reviews_ui_carried", "en")))
+    expect(_carried_box(page)).to_have_count(0)
     assert t("reviews_ui_carried_none", "en") in main.inner_text()
     page.screenshot(path=str(artifacts_dir / "browser_reviews_w47_done_en.png"), full_page=True)
     engine = store.get_engine(url)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kpi_engine import demo, store
+from tests.browser.waits import TIMEOUT, settle
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +27,21 @@ def _demo_db(tmp_path: Path) -> str:
     return url
 
 
-def _wait(page) -> None:
-    page.wait_for_selector("[data-testid='stSidebar']")
-    page.wait_for_selector("[data-testid='stMain'] h1")
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(1500)  # sparklines and badges finish drawing
+def _wait(page, text: str) -> None:  # page: a playwright Page; ``text``: shown once the page has run
+    settle(page, page.locator("[data-testid='stMain'] h1"), page.get_by_text(text).first)
+
+
+def _resize(page, width: int, height: int) -> None:
+    """A new window size, then wait until the charts have drawn at it (vega redraws to the new width)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function("w => window.innerWidth === w", arg=width, timeout=TIMEOUT)
+    settle(page)
 
 
 def _shots(page, artifacts_dir: Path, name: str) -> None:
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    page.wait_for_timeout(800)
+    _resize(page, 1920, 1080)
     page.screenshot(path=str(artifacts_dir / f"standup_screen_{name}.png"))
-    page.set_viewport_size({"width": 1600, "height": 2400})  # the main area scrolls: a tall window shows it all
-    page.wait_for_timeout(800)
+    _resize(page, 1600, 2400)  # the main area scrolls: a tall window shows it all
     page.screenshot(path=str(artifacts_dir / f"standup_full_{name}.png"), full_page=True)
 
 
@@ -46,9 +49,8 @@ def test_standup_page_in_the_browser(tmp_path: Path, start_server, page, artifac
     server = start_server(_demo_db(tmp_path))
 
     page.goto(f"{server.url}/?asof={AS_OF}&lang=en")  # Standup is the default page: its address is "/"
-    _wait(page)
+    _wait(page, "Most urgent")
     main = page.locator("[data-testid='stMain']")
-    page.get_by_text("Most urgent").first.wait_for()
     body = main.inner_text()
     assert not page.get_by_text("Page not found").count()
     assert "Standup · Mon 23 Nov 2026" in body
@@ -62,8 +64,7 @@ def test_standup_page_in_the_browser(tmp_path: Path, start_server, page, artifac
     _shots(page, artifacts_dir, "en")
 
     page.goto(f"{server.url}/?asof={AS_OF}&lang=zh")
-    _wait(page)
-    page.get_by_text("最紧急事项").first.wait_for()
+    _wait(page, "最紧急事项")
     body = main.inner_text()
     assert "晨会 · 11月23日 周一" in body and "数据截至 2026-11-22" in body
     assert "花费异常：百度产品词" in body and "进度落后：小红书笔记" in body
@@ -72,9 +73,9 @@ def test_standup_page_in_the_browser(tmp_path: Path, start_server, page, artifac
     # From the alert to the channel behind it: the Channels page opens with that channel selected.
     page.set_viewport_size({"width": 1600, "height": 1200})
     page.goto(f"{server.url}/?asof={AS_OF}&lang=en")
-    _wait(page)
+    _wait(page, "Most urgent")
     alert = page.locator("[class*='st-key-standup_alert_']").filter(has_text="xiaohongshu")
     alert.get_by_text("Open the channel in Channels").click()
-    page.wait_for_url(re.compile(r"/channels\?.*channel=xiaohongshu"), timeout=60_000)
-    _wait(page)
+    page.wait_for_url(re.compile(r"/channels\?.*channel=xiaohongshu"), timeout=TIMEOUT)
+    _wait(page, "Every channel against its lead target")  # the Channels page has run, not the standup still on screen
     page.screenshot(path=str(artifacts_dir / "standup_to_channels_en.png"), full_page=True)

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi_engine import demo, schema, store
+from tests.browser.waits import settle
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +27,6 @@ def _demo_db(tmp_path: Path) -> str:
     demo.generate(engine, months=3, seed=7, end=dt.date(2026, 11, 22))
     store.dispose_engine(url)
     return url
-
-
-def _wait_for_app(page) -> None:
-    page.wait_for_selector("[data-testid='stSidebar']")
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
 
 def _leads(url: str) -> int:
@@ -48,15 +44,14 @@ def test_upload_sample_and_rejected_file(tmp_path: Path, start_server, page, art
     server = start_server(url)
 
     page.goto(f"{server.url}/data?lang=en")
-    _wait_for_app(page)
-    page.get_by_role("heading", name="Upload history").wait_for()
+    settle(page, page.get_by_role("heading", name="Upload history"))
     page.screenshot(path=str(artifacts_dir / "browser_data_demo_en.png"), full_page=True)
 
     # A rejected file: every row has an unparseable date; Load stays disabled, nothing is written.
     bad = tmp_path / "bad_leads.csv"
     bad.write_text("Lead ID,Created,Channel\nB1,not a date,douyin_video\nB2,2026-13-45,douyin_video\n", encoding="utf-8")
     page.locator("input[type='file']").set_input_files(str(bad))
-    page.get_by_text("2 errors in 2 rows").first.wait_for()
+    settle(page, page.get_by_text("2 errors in 2 rows").first)
     body = page.locator("[data-testid='stMain']").inner_text()
     # The report table is a canvas grid; its summary line is plain text.
     assert "2 errors in 2 rows" in body, body
@@ -67,11 +62,12 @@ def test_upload_sample_and_rejected_file(tmp_path: Path, start_server, page, art
 
     # A fresh session with the GBK CRM sample: detected as leads, loads, summary shows the upload id.
     page.goto(f"{server.url}/data?lang=en")
-    _wait_for_app(page)
+    settle(page, page.get_by_role("heading", name="Upload history"))
     page.locator("input[type='file']").set_input_files(str(SAMPLE))
-    page.get_by_text("crm_leads_zh_gbk.csv").first.wait_for()
-    page.get_by_role("button", name="Load", exact=True).click()
-    page.get_by_text(re.compile(r"as upload #\d+")).wait_for(timeout=60_000)
+    load = page.get_by_role("button", name="Load", exact=True)
+    settle(page, page.get_by_text("crm_leads_zh_gbk.csv").first, load)
+    load.click()
+    settle(page, page.get_by_text(re.compile(r"as upload #\d+")))
     page.screenshot(path=str(artifacts_dir / "browser_data_loaded_en.png"), full_page=True)
 
     after = _leads(url)
