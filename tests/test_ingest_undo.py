@@ -45,6 +45,9 @@ def test_undo_restores_replaced_rows_and_deletes_inserted_ones(engine: Engine) -
             ["L0002", "2026-01-05 14:30", "douyin_video", "p_bo", "", "2026-01-06"],  # exactly as stored
             ["U1", "2026-03-01", "新渠道", "Dana", "5", ""]]
     res = ingest(engine, csv_bytes(rows), "u.csv", table="leads")
+    assert res.status == "unconfirmed" and res.history.counts() == {"owner_id": 1}  # L0001: p_ann -> p_bo
+    assert facts(engine) == before
+    res = ingest(engine, csv_bytes(rows), "u.csv", table="leads", accept_changes=True)
     assert res.status == "loaded" and res.created == {"people": ["Dana"], "channels": ["新渠道"]}
     assert (res.inserted, res.updated) == (1, 1)
     assert facts(engine) != before
@@ -146,7 +149,8 @@ def _kill_during(engine: Engine, tmp_path: Path, point: str) -> None:
     env = {**os.environ, "KPI_INGEST_TEST_PAUSE_AT": point, "KPI_INGEST_TEST_PAUSE_FILE": str(marker),
            "KPI_INGEST_TEST_PAUSE_SECONDS": "120", "PYTHONPATH": str(ROOT)}
     engine.dispose()  # DuckDB: the child process must be able to open the file
-    proc = subprocess.Popen([sys.executable, "-m", "kpi_engine", "ingest", str(data), "--db", _cli_url(engine)],
+    proc = subprocess.Popen([sys.executable, "-m", "kpi_engine", "ingest", str(data), "--db", _cli_url(engine),
+                             "--accept-changes"],  # KL000001 moves from channel web to ch1
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
@@ -165,7 +169,7 @@ def _kill_during(engine: Engine, tmp_path: Path, point: str) -> None:
     assert after == before, db.diff(before, after)
     assert store.data_version(engine) == version
     # and the store still works: the same file loads completely afterwards
-    res = ingest(engine, data, "big.csv")
+    res = ingest(engine, data, "big.csv", accept_changes=True)
     assert res.status == "loaded" and (res.inserted, res.updated) == (19_999, 1)
 
 
