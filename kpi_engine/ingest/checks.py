@@ -19,7 +19,7 @@ from kpi_engine import schema
 from kpi_engine.ingest import parse
 from kpi_engine.ingest.mapping import EXTRA_COLUMNS
 from kpi_engine.ingest.model import ROW_COL, Mapping
-from kpi_engine.settings import get_settings
+from kpi_engine.settings import Settings, get_settings
 
 # Columns mappable but not stored (mapping.EXTRA_COLUMNS), and how to parse them.
 _EXTRA_KIND = {"stage": "stage", "close_date": "datetime"}
@@ -64,6 +64,7 @@ class Plan:
     derived: list[str] = field(default_factory=list)  # won_at / lost_at filled from stage + close_date
     fill_only: list[str] = field(default_factory=list)  # derived columns not in the file: update fills blanks only
     date_order: str | None = None  # the order numeric dates are read in, when the user gave one
+    timezone: str = ""  # the business time zone (the setting); "": the default
 
     # --- lookups -----------------------------------------------------------------------------------
     @property
@@ -140,7 +141,8 @@ def _kind(table: sa.Table, name: str) -> str:
     return schema.column_kind(col)
 
 
-def build_plan(table: sa.Table, mapping: Mapping, *, headers: list[str] | None, rows: int = 0) -> Plan:
+def build_plan(table: sa.Table, mapping: Mapping, *, headers: list[str] | None, rows: int = 0,
+               settings: Settings | None = None) -> Plan:
     """What the upload provides and what fills the gaps (``headers`` None: trust the mapping)."""
     allowed = set(schema.user_columns(table)) | set(EXTRA_KINDS.get(table.name, {}))
     available = set(headers) if headers is not None else None
@@ -175,7 +177,8 @@ def build_plan(table: sa.Table, mapping: Mapping, *, headers: list[str] | None, 
     derived = [c for c in STAGE_TARGETS if table.name == "leads" and "stage" in provided and "close_date" in provided]
     return Plan(
         table=table, columns=columns, keys=keys, missing_keys=missing_keys, lacking=lacking, rows=rows,
-        unattributed=get_settings().unattributed_channel_id,
+        unattributed=(settings or get_settings()).unattributed_channel_id,
+        timezone=(settings or get_settings()).timezone,
         channel_defaulted=bool(has_channel) and "channel_id" not in provided,
         channel_is_key="channel_id" in keys,
         derived=derived, fill_only=[c for c in derived if c not in provided], date_order=mapping.date_order,

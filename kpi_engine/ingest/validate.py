@@ -35,7 +35,7 @@ from kpi_engine.ingest import parse
 from kpi_engine.ingest.checks import Plan, build_plan, issue_selects
 from kpi_engine.ingest.dates import DEFAULT_ORDER, detect_orders, raw_expr
 from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, AmbiguousDates, Mapping, RawFile, Validated, empty_issues
-from kpi_engine.settings import get_settings
+from kpi_engine.settings import Settings, get_settings
 
 FILL_ONLY_META = b"kpi_fill_only"  # clean-table metadata: columns that only fill blanks on update
 
@@ -143,7 +143,7 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
     ``<c>__v`` of text columns and final ``<c>`` values that are just the parsed ones. With ``any_problem``
     (the OR of every cell check), ``p`` also flags in ``__any`` the rows that have some cell problem.
     """
-    params: dict[str, object] = {"tz": get_settings().timezone, "unattributed": plan.unattributed}
+    params: dict[str, object] = {"tz": plan.timezone or get_settings().timezone, "unattributed": plan.unattributed}
     raw_parts, parsed_parts, value_parts = [], [], []
     keep = [ROW_COL]
     alias_of: dict[str, str] = {}  # name in pv -> the column it repeats
@@ -218,14 +218,15 @@ def key_table(raw: RawFile, mapping: Mapping) -> pa.Table:
         con.close()
 
 
-def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None, lang: str = "en") -> Validated:
+def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None, lang: str = "en",
+             settings: Settings | None = None) -> Validated:
     """Typed clean rows and every problem of ``raw`` mapped by ``mapping`` (``lang`` is unused: codes are localized later)."""
     del lang
     table = schema.UPLOAD_TABLES.get(mapping.table)
     if table is None:
         detail = ", ".join(raw.headers[:20])
         return _result(raw, mapping.table, _issues_frame([_file_issue("table_unknown", detail=detail)]))
-    plan = build_plan(table, mapping, headers=list(raw.data.column_names), rows=raw.rows)
+    plan = build_plan(table, mapping, headers=list(raw.data.column_names), rows=raw.rows, settings=settings)
     file_issues = [_file_issue("missing_column", k) for k in plan.missing_keys]
     if file_issues:
         return _result(raw, table.name, _issues_frame(file_issues))
@@ -258,7 +259,7 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
                 con.execute("INSERT INTO iss VALUES ('error', 'date_order_needed', NULL, $c, $s, $v, NULL, -1)",
                             {"c": amb.column, "s": amb.source, "v": ", ".join(amb.examples)})
         rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchall()[0][0]
-        cap = get_settings().max_reported_issues
+        cap = (settings or get_settings()).max_reported_issues
         issues = con.execute(
             f"SELECT {', '.join(_q(c) for c in ISSUE_COLUMNS)} FROM iss ORDER BY row NULLS FIRST, ord, code LIMIT {int(cap)}"
         ).df()

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import fmt
 from kpi_engine.settings import Settings
+from kpi_engine.settings_store import load_settings
 from kpi_engine.standup.alerts import KINDS, SPIKE_DAYS, SPIKE_FACTOR, TOP, Alert, find_alerts, rank
 from kpi_engine.standup.board import METRICS, TREND_WEEKS, Card, Freshness, Windows, cards, freshness, prorating, windows
 
@@ -101,6 +102,7 @@ def build(engine: Engine, as_of: dt.date, settings: Settings | None = None) -> S
     # One connection held open for the whole build: an embedded DuckDB engine (no pool) would otherwise
     # open and close the database file around each of the ~20 small queries below.
     with engine.connect():
+        settings = settings or load_settings(engine)
         fresh = freshness(engine)
         spreads = prorating(engine, w, settings)  # how each metric's targets are spread (the plan's method)
         board = cards(engine, w, fresh, settings, spreads)
