@@ -262,3 +262,32 @@ def test_date_order_and_history_changes_are_explicit_options(server: Server) -> 
     r = server.post("leads", moved, token, date_order="dmy", accept_changes="true")
     assert r.status_code == 200 and r.json()["updated"] == 2
     assert db.rows_where(server.engine, "leads", {"lead_id": "D1"})[0]["owner_id"] == "p_two"
+
+
+class Locker:
+    """Another process holding the DuckDB file (as the dashboard does while it writes), until released."""
+
+    def __init__(self, path: str) -> None:
+        code = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True)
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "locked"
+
+    def release(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        assert self.proc.wait(30) == 0
+
+
+def test_a_busy_database_is_503_with_retry_after_and_nothing_is_lost(server: Server,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_DB_BUSY_SECONDS", "0.3")  # how long the store waits for the file before giving up
+    token = add_token(server.engine, "crm_sync", "leads")
+    locker = Locker(server.engine.url.database)
+    try:
+        r = server.post("leads", GOOD_CSV, token)
+    finally:
+        locker.release()
+    assert r.status_code == 503 and r.json()["error"] == "busy" and r.headers["retry-after"] == "5"
+    assert server.post("leads", GOOD_CSV, token).status_code == 200
+    assert db.count(server.engine, "leads") == 2

@@ -33,8 +33,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kpi_engine import schema
-from kpi_engine.arrivals.limits import MAX_BYTES, MAX_ROWS
-from kpi_engine.arrivals.messages import Notify, both_languages, result_message, safe_notify
+from kpi_engine.arrivals.limits import DB_UNAVAILABLE, MAX_BYTES, MAX_ROWS
+from kpi_engine.arrivals.messages import Lines, Notify, Text, both_languages, result_message, safe_notify
 from kpi_engine.arrivals.tokens import TokenInfo, check_token
 from kpi_engine.i18n import normalize_lang, t
 from kpi_engine.ingest.model import DATE_ORDERS, IngestResult
@@ -42,6 +42,7 @@ from kpi_engine.ingest.pipeline import ON_ERROR, ingest
 from kpi_engine.ingest.read import read_upload
 
 log = logging.getLogger("kpi_engine.arrivals")
+RETRY_AFTER = 5  # seconds, with 503 when the database is busy
 CSV_TYPES = ("text/csv", "application/csv", "text/plain", "text/tab-separated-values")
 
 
@@ -113,6 +114,8 @@ def _json(doc: dict[str, Any], status: int, headers: dict[str, str] | None = Non
 
 def _error(status: int, code: str, lang: str, **params: object) -> JSONResponse:
     headers = {"WWW-Authenticate": 'Bearer realm="kpi-ingest"'} if status == 401 else None
+    if status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER)}
     return _json({"status": "error", "error": code, "message": t(f"arrivals_http_{code}", lang, **params)}, status, headers)
 
 
@@ -133,6 +136,10 @@ def create_app(engine: Engine, *, max_bytes: int = MAX_BYTES, max_rows: int = MA
         with write_lock:  # the check records the use: one writer at a time
             return check_token(engine, token)
 
+    def send_locked(title: Text, lines: Lines) -> None:
+        with write_lock:  # the push records its sends in the same database
+            safe_notify(notify, title, lines)  # type: ignore[arg-type]
+
     def run_ingest(body: bytes, table: str, source: TokenInfo, options: dict[str, Any], counted: bool) -> IngestResult:
         if not counted:
             rows = read_upload(body, f"{table}.csv").rows
@@ -148,7 +155,11 @@ def create_app(engine: Engine, *, max_bytes: int = MAX_BYTES, max_rows: int = MA
     async def post_ingest(request: Request) -> JSONResponse:
         lang = normalize_lang(request.query_params.get("lang") or default_lang)
         table = request.path_params["table"]
-        source = await run_in_threadpool(authenticate, _token(request))
+        try:
+            source = await run_in_threadpool(authenticate, _token(request))
+        except DB_UNAVAILABLE as exc:
+            log.warning("HTTP ingest: database unavailable for the token check: %s", exc)
+            return _error(503, "busy", lang, retry_after=RETRY_AFTER)
         if source is None:
             return _error(401, "unauthorized", lang)
         if table not in schema.UPLOAD_TABLES:
@@ -182,7 +193,10 @@ def create_app(engine: Engine, *, max_bytes: int = MAX_BYTES, max_rows: int = MA
             return _error(exc.status, exc.code, lang, **exc.params)
         except ValueError as exc:  # e.g. a saved mapping naming a column the rows lack
             return _error(400, "bad_request", lang, error=str(exc)[:300])
-        except Exception as exc:  # the database is busy or gone: the upload's transaction was rolled back
+        except DB_UNAVAILABLE as exc:  # the database is busy (another process writes the DuckDB file) or gone: rolled back
+            log.warning("HTTP ingest into %s from %s: database unavailable: %s", table, source.name, exc)
+            return _error(503, "busy", lang, retry_after=RETRY_AFTER)
+        except Exception as exc:  # a bug: the upload's transaction was rolled back
             log.exception("HTTP ingest into %s from %s failed", table, source.name)
             return _error(500, "internal", lang, error=type(exc).__name__)
         if is_json:
@@ -192,7 +206,7 @@ def create_app(engine: Engine, *, max_bytes: int = MAX_BYTES, max_rows: int = MA
         if notify is not None:
             label = f"{source.name} → {table}"
             title, lines = both_languages(lambda lg: result_message(res, label, lg))
-            await run_in_threadpool(safe_notify, notify, title, lines)
+            await run_in_threadpool(send_locked, title, lines)
         if res.status == "loaded":
             doc["message"] = t("arrivals_http_loaded", lang, upload_id=res.upload_id, inserted=res.inserted,
                                updated=res.updated, rejected=res.rejected)

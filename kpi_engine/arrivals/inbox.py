@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import schema, store
+from kpi_engine.arrivals.limits import DB_UNAVAILABLE
 from kpi_engine.arrivals.messages import Compose, Notify, both_languages, default_notify, result_message, safe_notify
 from kpi_engine.arrivals.report import write_report
 from kpi_engine.i18n import t
@@ -60,7 +61,7 @@ class Arrival:
     """What happened to one dropped file."""
 
     source: str  # path relative to the inbox
-    outcome: str  # loaded | failed | duplicate | waiting
+    outcome: str  # loaded | failed | duplicate | waiting (still being written) | retry (database busy)
     sha256: str | None = None
     table: str | None = None
     upload_id: int | None = None
@@ -172,7 +173,9 @@ def _import(engine: Engine, data: bytes, path: Path, source: str, forced: str | 
         try:
             res = ingest(engine, data, path.name, table=forced, on_error=options.on_error, use_saved_mapping=True,
                          user=options.user, lang=options.lang, accept_changes=options.accept_changes)
-        except Exception as exc:  # bad arguments from a saved mapping, a database error: nothing was written
+        except DB_UNAVAILABLE:
+            raise  # the database is busy or unreachable: not the file's fault, it stays for the next pass
+        except Exception as exc:  # e.g. bad arguments from a saved mapping: nothing was written
             log.exception("inbox: %s", source)
             reason = "arrivals_error", {"error": f"{type(exc).__name__}: {exc}"}
         else:
@@ -194,20 +197,29 @@ def process_file(engine: Engine, inbox: Path, path: Path, *, options: InboxOptio
                              interval=options.poll_interval, sleep=sleep):
         return Arrival(source=source, outcome="waiting")
     forced = path.parent.name if path.parent != inbox else None
-    data = path.read_bytes()
-    outcome, table, upload_id, res, compose = _import(engine, data, path, source, forced, options)
+    try:
+        data = path.read_bytes()
+        outcome, table, upload_id, res, compose = _import(engine, data, path, source, forced, options)
+    except (OSError, *DB_UNAVAILABLE) as exc:  # gone, unreadable for now, or the database busy: try again later
+        log.warning("inbox: %s left for the next pass: %s", source, exc)
+        return Arrival(source=source, outcome="retry", lines=[t("arrivals_retry", lang, error=type(exc).__name__)])
     title, lines = compose(lang)
     moved = _move(path, inbox / (FAILED if outcome == "failed" else DONE))
     if outcome == "failed":
         write_report(moved, title, lines, res, lang)
     arrival = Arrival(source=source, outcome=outcome, sha256=hashlib.sha256(data).hexdigest(), table=table,
                       upload_id=upload_id, moved_to=moved, title=title, lines=lines, result=res)
-    record_id = _record(engine, arrival, len(data))
+    try:
+        record_id: int | None = _record(engine, arrival, len(data))
+    except DB_UNAVAILABLE as exc:  # the upload (if any) is committed and carries the sha256: only the note is lost
+        log.warning("inbox: %s not recorded in inbox_files: %s", source, exc)
+        record_id = None
 
     def with_ref(lang: str) -> tuple[str, list[str]]:
         t_, l_ = compose(lang)
         where = f"{DONE if outcome != 'failed' else FAILED}/{moved.name}"
-        return t_, [*l_, t("arrivals_ref", lang, record_id=record_id, moved=where)]
+        ref = t("arrivals_ref", lang, record_id=record_id, moved=where) if record_id else t("arrivals_moved", lang, moved=where)
+        return t_, [*l_, ref]
 
     safe_notify(notify or default_notify(engine), *both_languages(with_ref))
     return arrival

@@ -20,6 +20,7 @@ from kpi_engine.arrivals.inbox import DONE, FAILED, Arrival, InboxOptions, proce
 from kpi_engine.arrivals.messages import Notify, default_notify
 
 log = logging.getLogger("kpi_engine.arrivals")
+RETRY_SECONDS = 1.0  # next pass after a busy database or a file still being written
 
 
 class _Wake(FileSystemEventHandler):
@@ -62,16 +63,18 @@ def watch(engine: Engine, inbox: Path, *, options: InboxOptions | None = None, n
         while not stop.is_set():
             wake.clear()
             arrivals: list[Arrival] = []
+            failed_pass = False
             try:
                 arrivals = process_once(engine, inbox, options=options, notify=sender)
-            except Exception:  # a database that is busy or gone: try again at the next wake-up
+            except Exception:  # e.g. the folder unreachable for a moment: try again soon
                 log.exception("inbox watcher: pass failed")
+                failed_pass = True
             for a in arrivals:
-                if on_arrival is not None and a.outcome != "waiting":
+                if on_arrival is not None and a.outcome not in ("waiting", "retry"):
                     on_arrival(a.title, a.lines)
-            waiting = any(a.outcome == "waiting" for a in arrivals)
-            # Wait for an event, a stop, or the rescan (sooner while a file is still being written).
-            deadline = options.settle if waiting else rescan
+            again = failed_pass or any(a.outcome in ("waiting", "retry") for a in arrivals)
+            # Wait for an event, a stop, or the rescan (soon when a file is still being written or the database was busy).
+            deadline = min(rescan, max(options.settle, RETRY_SECONDS)) if again else rescan
             if ready is not None:
                 ready.set()
             _wait_any(wake, stop, deadline)

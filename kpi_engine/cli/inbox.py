@@ -81,12 +81,12 @@ def run(args: argparse.Namespace) -> int:
     if not arrivals:
         print(t("arrivals_inbox_nothing", lang))
         return 0
-    counts = dict.fromkeys(("loaded", "failed", "duplicate", "waiting"), 0)
+    counts = dict.fromkeys(("loaded", "failed", "duplicate", "waiting", "retry"), 0)
     for a in arrivals:
         counts[a.outcome] += 1
         if a.outcome == "waiting":
             print(t("arrivals_inbox_waiting", lang, source=a.source))
         else:
-            _print(a.title, a.lines)
+            _print(a.title or a.source, a.lines)
     print(t("arrivals_inbox_summary", lang, **counts))
-    return 1 if counts["failed"] else 0
+    return 1 if counts["failed"] or counts["retry"] else 0

@@ -28,6 +28,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "arrivals_http_bad_date_order": {"en": "date_order must be dmy, mdy or ymd, not '{value}'.", "zh": "date_order 只能是 dmy、mdy 或 ymd，而不是“{value}”。"},
     "arrivals_http_bad_request": {"en": "The rows could not be read: {error}", "zh": "无法读取这些行：{error}"},
+    "arrivals_http_busy": {
+        "en": "The database is busy; nothing was written. Send the same rows again in {retry_after} seconds.",
+        "zh": "数据库繁忙，未写入任何数据。请在 {retry_after} 秒后重新发送相同的数据。",
+    },
     "arrivals_http_internal": {
         "en": "The server could not store the rows ({error}); nothing was written. Try again later.",
         "zh": "服务器无法保存这些行（{error}），未写入任何数据。请稍后重试。",
@@ -43,6 +47,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "相同的文件（sha256 相同）已是上传 #{upload_id}，未做任何改动。如需重新导入，请先撤销该上传。",
     },
     "arrivals_ref": {"en": "Inbox record #{record_id} · file now in {moved}", "zh": "收件箱记录 #{record_id} · 文件已移至 {moved}"},
+    "arrivals_moved": {"en": "File now in {moved}", "zh": "文件已移至 {moved}"},
+    "arrivals_retry": {
+        "en": "The database was busy or unreachable ({error}); the file stays in the inbox for the next pass.",
+        "zh": "数据库繁忙或无法连接（{error}）；文件留在收件箱，下一轮再处理。",
+    },
     "arrivals_error": {"en": "The import stopped with an error, nothing was written: {error}", "zh": "导入因错误中止，未写入任何数据：{error}"},
     "arrivals_no_dir": {"en": "The inbox folder {path} does not exist.", "zh": "收件箱文件夹 {path} 不存在。"},
     "arrivals_report_errors": {"en": "Problems ({count}):", "zh": "问题（{count} 个）："},
@@ -62,8 +71,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "仍在写入，留待下一轮处理：{source}",
     },
     "arrivals_inbox_summary": {
-        "en": "loaded {loaded} · failed {failed} · already imported {duplicate} · still being written {waiting}",
-        "zh": "已导入 {loaded} · 失败 {failed} · 此前已导入 {duplicate} · 仍在写入 {waiting}",
+        "en": "loaded {loaded} · failed {failed} · already imported {duplicate} · still being written {waiting} · database busy {retry}",
+        "zh": "已导入 {loaded} · 失败 {failed} · 此前已导入 {duplicate} · 仍在写入 {waiting} · 数据库繁忙 {retry}",
     },
     # Tokens
     "arrivals_token_created": {"en": "Token for {name} ({table}):", "zh": "{name} 的令牌（{table}）："},
