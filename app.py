@@ -1,14 +1,18 @@
-"""Entry point: ``streamlit run app.py``. Page navigation and the shared sidebar."""
+"""Entry point: ``streamlit run app.py``. The sign-in gate, page navigation, the shared sidebar, and the one place
+that turns an unexpected error into a short message with an error id (the traceback goes to the log)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui import auth, guard
+from ui.db import get_engine
 from ui.i18n import tr
 from ui.sidebar import init_state, render_sidebar
 
 st.set_page_config(page_title="Marketing KPI", page_icon=":material/monitoring:", layout="wide")
 init_state()  # the language must be known before page titles are drawn
+principal = guard.run(lambda: auth.gate(get_engine()))  # stops with the sign-in page when nobody is signed in
 
 # (script, title key, icon, url path), in menu order; the first is the default page.
 PAGE_SPECS = [
@@ -21,11 +25,14 @@ PAGE_SPECS = [
     ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
     ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
     ("pages/settings.py", "settings_ui_title", ":material/settings:", "settings"),
+    ("pages/users.py", "users_ui_title", ":material/manage_accounts:", "users"),
 ]
 pages = [
     st.Page(script, title=tr(title), icon=icon, url_path=url, default=(i == 0))
     for i, (script, title, icon, url) in enumerate(PAGE_SPECS)
+    if auth.may_open(script)
 ]
 page = st.navigation(pages)
 render_sidebar()
-page.run()
+auth.sidebar(principal)
+guard.run(page.run)

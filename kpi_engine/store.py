@@ -8,7 +8,9 @@ in-memory DuckDB keeps one connection (each new one would be a new database).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +40,36 @@ def is_postgres(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+class DatabaseBusy(RuntimeError):
+    """Another process holds the DuckDB file (an upload from the command line, a second dashboard) for longer
+    than the wait allows; nothing was changed: try again in a moment."""
+
+
+BUSY_WAIT_ENV = "KPI_DB_BUSY_SECONDS"
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "could not set lock" in text or "conflicting lock" in text
+
+
+def _connect_when_free(dialect, conn_rec, cargs, cparams):  # SQLAlchemy's do_connect event
+    """Open the DuckDB file, retrying with a growing pause while another process holds its lock (bounded)."""
+    budget = float(os.environ.get(BUSY_WAIT_ENV, "10"))
+    deadline = time.monotonic() + budget
+    pause = 0.05
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except Exception as exc:
+            if not _is_lock_conflict(exc):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise DatabaseBusy(f"the database file is in use by another process (waited {budget:g} s)") from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
 def _make_engine(url: str) -> Engine:
     try:
         parsed = sa.make_url(url)
@@ -48,7 +80,9 @@ def _make_engine(url: str) -> Engine:
         if database == ":memory:":
             return sa.create_engine(url, poolclass=StaticPool)
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        return sa.create_engine(url, poolclass=NullPool)
+        engine = sa.create_engine(url, poolclass=NullPool)
+        sa.event.listen(engine, "do_connect", _connect_when_free)
+        return engine
     if parsed.drivername in ("postgresql", "postgres"):
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return sa.create_engine(url, pool_pre_ping=True)

@@ -34,6 +34,8 @@ def opener(monkeypatch: pytest.MonkeyPatch, page: str | None, timeout: int = 60)
     """Factory: ``run(url, **query)`` runs app.py on ``url`` with the query parameters, then opens ``page``
     (None: the default page), and checks that nothing raised."""
     monkeypatch.setattr(app_test_module, "PagesManager", ServerLikePages)
+    monkeypatch.setenv("KPI_DEMO_LOGIN", "1")  # signed in as the demo admin (the config binds 127.0.0.1)
+    monkeypatch.setenv("KPI_RAISE_ERRORS", "1")  # a bug fails the test instead of becoming an error id
 
     def run(url: str, **query: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=timeout)

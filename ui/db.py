@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import settings_store, store
+from kpi_engine import access, settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
 from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_url, safe_url
 from ui.i18n import tr
@@ -54,8 +54,11 @@ def get_engine() -> Engine:
 
 
 def version() -> str:
-    """The data and settings version: cache key for anything computed from facts with the settings."""
-    return settings_store.store_version(get_engine())
+    """The data and settings version and who is asking: the cache key of anything computed from facts.
+
+    A result the engine filtered for one principal (a member's own numbers) is never served to another.
+    """
+    return f"{settings_store.store_version(get_engine())}|{access.current().cache_key}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

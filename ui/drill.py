@@ -26,7 +26,7 @@ from kpi_engine import clock, drill, funnel, store
 from kpi_engine import fmt as numfmt
 from kpi_engine.metrics import registry
 from kpi_engine.plans import report as plan_report
-from ui import db, numbers, state
+from ui import auth, db, numbers, state
 from ui.i18n import lang, tr
 from ui.sidebar import current_period
 
@@ -110,7 +110,8 @@ def empty_database() -> bool:
     st.info(tr("drill_empty"), icon=":material/lightbulb:")
     links = st.container(horizontal=True)
     links.page_link("pages/home.py", label=tr("drill_to_home"), icon=":material/home:")
-    links.page_link("pages/data.py", label=tr("drill_to_data"), icon=":material/upload_file:")
+    if auth.may_open("pages/data.py"):
+        links.page_link("pages/data.py", label=tr("drill_to_data"), icon=":material/upload_file:")
     return True
 
 

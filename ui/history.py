@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi_engine import access
 from kpi_engine.ingest.undo import undo_upload
 from kpi_engine.settings import get_settings
 from ui import db
@@ -34,7 +35,7 @@ def _cancel() -> None:
 
 def _confirm(upload_id: int) -> None:
     st.session_state.pop(_PENDING, None)
-    st.session_state[_RESULT] = undo_upload(db.get_engine(), upload_id, user=get_settings().upload_user)
+    st.session_state[_RESULT] = undo_upload(db.get_engine(), upload_id, user=access.actor_name() or get_settings().upload_user)
 
 
 def upload_history() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi_engine import demo
-from ui import db
+from ui import auth, db
 from ui.i18n import stage_label, tr
 from ui.tables import freshness_frame
 
@@ -64,4 +64,5 @@ def first_steps() -> None:
     with right:
         st.markdown(f"**{tr('ui_home_upload_title')}**")
         st.caption(tr("ui_home_upload_help"))
-        st.page_link(DATA_PAGE, label=tr("ui_home_upload_link"), icon=":material/upload_file:")
+        if auth.may_open(DATA_PAGE):
+            st.page_link(DATA_PAGE, label=tr("ui_home_upload_link"), icon=":material/upload_file:")

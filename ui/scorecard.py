@@ -69,8 +69,11 @@ def card_label(card: CardScore) -> str:
 
 def pick_card(score: PlanScore) -> CardScore:
     labels = {c.card: card_label(c) for c in score.cards}
-    if st.session_state.get(CARD) not in labels:
+    asked = st.session_state.get(CARD)
+    if asked not in labels:
         st.session_state[CARD] = score.main.card
+        if asked:
+            score.card(asked)  # a card of the plan this user may not see raises NotAllowed: "not allowed", no data
     chosen = st.segmented_control(tr("plans_ui_sc_card"), list(labels), format_func=labels.__getitem__, key=CARD)
     return score.card(chosen or score.main.card)
 

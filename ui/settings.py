@@ -13,6 +13,7 @@ import zoneinfo
 import pandas as pd
 import streamlit as st
 
+from kpi_engine import access
 from kpi_engine.settings import SETTING_DOCS, Settings, get_settings
 from kpi_engine.settings_rules import GROUPS, SPECS, SettingError, format_value
 from kpi_engine.settings_store import load_settings, reset_setting, set_setting, setting_history, settings_version
@@ -50,7 +51,7 @@ def _save(key: str) -> None:
     raw = st.session_state.get(INPUT.format(key))
     text = format_value(raw) if not isinstance(raw, str) else raw
     try:
-        changed = set_setting(engine, key, text, get_settings().upload_user)
+        changed = set_setting(engine, key, text, access.actor_name() or get_settings().upload_user)
     except SettingError as exc:
         st.session_state[_MESSAGE] = (key, "error", exc)
         return
@@ -63,7 +64,7 @@ def _save(key: str) -> None:
 def _reset(key: str) -> None:
     engine = db.get_engine()
     try:
-        reset_setting(engine, key, get_settings().upload_user)
+        reset_setting(engine, key, access.actor_name() or get_settings().upload_user)
     except SettingError as exc:  # e.g. the default would break the grade order
         st.session_state[_MESSAGE] = (key, "error", exc)
         return

@@ -16,7 +16,7 @@ import streamlit as st
 from kpi_engine import clock, fmt, standup, store
 from kpi_engine.metrics import registry
 from kpi_engine.standup import Alert, Card, Standup
-from ui import state
+from ui import auth, state
 from ui.cards import Figure, kpi_card, status_badge
 from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
@@ -144,7 +144,7 @@ def board(s: Standup) -> None:
 
 def _link(where: object, page: str, label: str, icon: str, params: dict[str, str], help: str | None = None) -> None:
     """A link to another page with query parameters (only when that page exists in this app)."""
-    if (ROOT / page).exists():
+    if (ROOT / page).exists() and auth.may_open(page):
         where.page_link(page, label=label, icon=icon, query_params=params, help=help)  # type: ignore[attr-defined]
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from kpi_engine import schema
+from kpi_engine import access, schema
 from kpi_engine.ingest.mapping import build_mapping, canonical_columns, find_saved_mapping
 from kpi_engine.ingest.model import ROW_COL, IngestResult, Mapping, Progress, RawFile
 from kpi_engine.ingest.pipeline import ingest
@@ -151,7 +151,7 @@ def _ingest(data: bytes, name: str, table: str, sources: dict[str, str], constan
     return ingest(
         db.get_engine(), data, name, table=table, map_overrides=sources, constants=constants,
         on_error=on_error, dry_run=dry_run, use_saved_mapping=False, save_mapping=save,
-        user=get_settings().upload_user, lang=lang(), progress=progress, date_order=date_order,
+        user=access.actor_name() or get_settings().upload_user, lang=lang(), progress=progress, date_order=date_order,
         accept_changes=accept_changes,
     )
 

@@ -13,6 +13,7 @@ from the session's sign-in, the command line runs as the local operator (``syste
 from __future__ import annotations
 
 from kpi_engine.access.principal import (
+    PERMISSIONS,
     ROLES,
     SYSTEM,
     NotAllowed,
@@ -27,5 +28,5 @@ from kpi_engine.access.principal import (
     set_current,
 )
 
-__all__ = ["ROLES", "SYSTEM", "NotAllowed", "Principal", "acting_as", "actor_name", "check_card", "check_scope", "current",
+__all__ = ["PERMISSIONS", "ROLES", "SYSTEM", "NotAllowed", "Principal", "acting_as", "actor_name", "check_card", "check_scope", "current",
            "guard_query", "require", "set_current"]

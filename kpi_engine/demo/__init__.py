@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema, store
+from kpi_engine import access, schema, store
 from kpi_engine.demo import after, cast, facts, load, manual, shape, targets
 from kpi_engine.demo.cast import BURST_CAMPAIGN, RISING_PERSON, SLIDING_CHANNEL
 
@@ -200,7 +200,8 @@ def build(*, end: dt.date | None = None, months: int = 18, seed: int = 7, scale:
 
 def generate(engine: Engine, *, months: int = 18, seed: int = 7, scale: float = 1.0, end: dt.date | None = None,
              progress: Progress | None = None) -> DemoSummary:
-    """Write a complete demo department into ``engine``'s store, replacing all fact rows in one transaction."""
+    """Write a complete demo department into ``engine``'s store, replacing all fact rows in one transaction (admins)."""
+    access.require("upload")
     store.ensure_schema(engine)  # idempotent: an engine made without get_engine() works too
     t0 = time.perf_counter()
     data = build(end=end, months=months, seed=seed, scale=scale, progress=progress)

@@ -1,0 +1,129 @@
+"""The sign-in gate and roles on the pages (issue 12), driven headless by AppTest.
+
+A member who edits the URL to another person's scorecard gets "not allowed", never the data; admin pages are
+not in a member's menu; the demo signs in without a password only while the server listens on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi_engine import store
+from kpi_engine.access import users
+from kpi_engine.i18n import t
+from kpi_engine.plans import store as plans
+from kpi_engine.plans import yamlio
+from tests.apptest_support import APP, ServerLikePages
+from tests.plans_fixture import PLAN_YAML, seed
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def team_url(tmp_path_factory: pytest.TempPathFactory):
+    url = f"duckdb:///{tmp_path_factory.mktemp('access_page') / 'kpi.duckdb'}"
+    engine = store.get_engine(url)
+    seed(engine)
+    saved = plans.save_plan(engine, yamlio.plan_from_yaml(PLAN_YAML))
+    plans.activate_plan(engine, saved.plan_id, acknowledge=True, as_of=dt.date(2026, 10, 1))
+    users.add_user(engine, "bob", role="member", person_id="p2", password=PASSWORD, name="Bob")
+    users.add_user(engine, "root", role="admin", password=PASSWORD, name="Root")
+    yield url, saved.plan_id
+    store.dispose_engine(url)
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch):
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    monkeypatch.setattr(app_test_module, "PagesManager", ServerLikePages)
+    monkeypatch.setenv("KPI_RAISE_ERRORS", "1")
+    monkeypatch.delenv("KPI_DEMO_LOGIN", raising=False)
+
+    def make(url: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        at.session_state["db_url"] = url
+        if query:
+            at.query_params = dict(query)
+        return at
+
+    return make
+
+
+def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
+    at.run()
+    assert at.title[0].value == t("auth_title")
+    at.text_input(key="auth_username").input(name)
+    at.text_input(key="auth_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_nobody_sees_a_number_before_signing_in(app, team_url) -> None:
+    at = app(team_url[0])
+    at.run()
+    assert at.title[0].value == t("auth_title") and not at.metric and not at.dataframe
+    sign_in(at, "bob", "wrong password")
+    assert t("access_sign_in_failed") in [e.value for e in at.error]
+    assert not at.metric
+
+
+def test_a_member_editing_the_url_to_another_scorecard_is_not_allowed(app, team_url) -> None:
+    url, plan_id = team_url
+    own = sign_in(app(url, plan=plan_id, card="p2", asof="2026-11-01"), "bob")
+    own.switch_page("pages/scorecards.py").run()
+    assert not own.exception and not own.error and own.metric  # Bob's own card
+    at = sign_in(app(url, plan=plan_id, card="p3", asof="2026-11-01"), "bob")
+    at.switch_page("pages/scorecards.py").run()
+    errors = [e.value for e in at.error]
+    assert t("access_not_allowed", role=t("access_role_member")) in errors, errors
+    assert not at.metric and not at.dataframe  # none of Cat's (p3) numbers
+
+
+def test_admin_pages_are_only_in_an_admins_menu(app, team_url) -> None:
+    member = sign_in(app(team_url[0]), "bob")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in a member's menu
+        member.switch_page("pages/users.py").run()
+    admin = sign_in(app(team_url[0]), "root")
+    admin.switch_page("pages/users.py").run()
+    assert not admin.exception and admin.title[0].value == t("users_ui_title")
+    log = next(d.value for d in admin.dataframe if "action" in d.value.columns)
+    assert {"sign_in", "sign_in_failed", "user_add", "plan_activate"} <= set(log["action"])
+
+
+def test_the_demo_signs_in_only_on_the_loopback_address(app, team_url, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_DEMO_LOGIN", "1")
+    at = app(team_url[0])
+    at.run()
+    assert t("auth_title") not in [x.value for x in at.title]
+    assert any("Demo: signed in as an admin" in c.value for c in at.caption)
+    import streamlit
+
+    original = streamlit.get_option
+    monkeypatch.setattr(streamlit, "get_option",  # as if started with --server.address 0.0.0.0
+                        lambda name: "0.0.0.0" if name == "server.address" else original(name))
+    exposed = app(team_url[0])
+    exposed.run()
+    assert exposed.title[0].value == t("auth_title")
+    assert any("demo sign-in without a password is off" in w.value for w in exposed.warning)
+
+
+def _failing_page() -> None:
+    from ui import guard
+
+    def boom() -> None:
+        raise RuntimeError("secret detail: postgresql://user:pw@host/db")
+
+    guard.run(boom)
+
+
+def test_an_unexpected_error_shows_an_error_id_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_RAISE_ERRORS", "0")
+    script = AppTest.from_function(_failing_page)
+    script.run()
+    assert not script.exception
+    message = script.error[0].value
+    assert "Error id" in message and "secret detail" not in message and "pw@host" not in message
