@@ -11,6 +11,10 @@ import argparse
 import sys
 from importlib import import_module
 
+from kpi_engine.access import NotAllowed
+from kpi_engine.i18n import t
+from kpi_engine.store import DatabaseBusy
+
 COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report", "settings",
                    "inbox", "ingest_token", "serve_ingest", "user")
 
@@ -29,7 +33,14 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except DatabaseBusy:  # another process holds the DuckDB file: say so in one sentence, change nothing
+        print(f"error: {t('auth_db_busy', getattr(args, 'lang', None) or 'en')}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: a cron job may simply try again
+    except NotAllowed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

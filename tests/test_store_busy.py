@@ -1,0 +1,40 @@
+"""The app and the CLI sharing one DuckDB file: a lock held by another process is waited for, then "busy"."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from kpi_engine import store
+
+ROOT = Path(__file__).resolve().parent.parent
+HOLD = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.readline()"
+
+
+def test_a_file_held_by_another_process_is_busy_then_free(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "kpi.duckdb"
+    url = f"duckdb:///{path}"
+    store.get_engine(url)
+    store.dispose_engine(url)
+    monkeypatch.setenv(store.BUSY_WAIT_ENV, "0.5")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"  # waits on the condition
+        engine = store.get_engine(url, create=False)
+        with pytest.raises(store.DatabaseBusy, match="in use by another process"):
+            with engine.connect() as conn:
+                conn.execute(sa.text("select 1"))
+        cli = subprocess.run([sys.executable, "-m", "kpi_engine", "uploads", "--db", url], capture_output=True,
+                             text=True, cwd=ROOT, env={**os.environ, store.BUSY_WAIT_ENV: "0.5"}, timeout=120)
+        assert cli.returncode == 75 and "database is busy" in cli.stderr and "Traceback" not in cli.stderr
+    finally:
+        holder.communicate("\n", timeout=30)
+    with store.get_engine(url, create=False).connect() as conn:  # released: works again
+        assert conn.execute(sa.text("select 1")).scalar() == 1
+    store.dispose_engine(url)
