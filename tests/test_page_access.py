@@ -127,3 +127,22 @@ def test_an_unexpected_error_shows_an_error_id_not_a_traceback(monkeypatch: pyte
     assert not script.exception
     message = script.error[0].value
     assert "Error id" in message and "secret detail" not in message and "pw@host" not in message
+
+
+@pytest.mark.parametrize("who", ["vic", "bob", "root"])
+def test_reviews_show_a_viewer_and_a_member_only_what_they_may_see(app, team_url, who: str) -> None:
+    url, _ = team_url
+    engine = store.get_engine(url)
+    if users.get_account(engine, "vic") is None:
+        users.add_user(engine, "vic", role="viewer", password=PASSWORD, name="Vic")
+    for mode, review in (("monthly", "2026-10"), ("weekly", "2026-W42")):
+        at = sign_in(app(url, mode=mode, review=review, asof="2026-11-01"), who)
+        at.switch_page("pages/reviews.py").run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        texts = " ".join(str(d.value.to_dict()) for d in at.dataframe)
+        if who == "root":  # the admin sees Cat's KPI: so the others' absence below means something
+            assert "Cat" in texts or "person:p3" in texts or mode == "weekly"
+            continue
+        assert "Cat" not in texts and "person:p3" not in texts  # Cat's KPIs and scores are not shown
+        if who == "vic":
+            assert "Bob" not in texts

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, periods, schema
+from kpi_engine import access, clock, periods, schema
 from kpi_engine.metrics import registry
 from kpi_engine.plans.model import Plan, split_metric
 from kpi_engine.reviews import build, gap, notes
@@ -126,7 +126,10 @@ def explain(label: str, plan: Plan | None, through: dt.date) -> tuple[str, Secti
     metric = cols[0].selectbox(tr("reviews_ui_gap_metric"), options, key=GMETRIC,
                                format_func=lambda i: registry.METRICS[i].name(lang()) if i in registry.METRICS else i)
     vs = cols[1].selectbox(tr("reviews_ui_gap_vs"), gap.VS_CHOICES, key=VS, format_func=_vs_name)
-    by = cols[2].selectbox(tr("reviews_ui_gap_by"), gap.BY_CHOICES, key=BY, format_func=lambda b: tr(f"reviews_ui_by_{b}"))
+    choices = [b for b in gap.BY_CHOICES if b != "person" or access.current().may("person_numbers")]
+    if st.session_state.get(BY) not in choices:
+        st.session_state[BY] = choices[0]
+    by = cols[2].selectbox(tr("reviews_ui_gap_by"), choices, key=BY, format_func=lambda b: tr(f"reviews_ui_by_{b}"))
     section = review_doc.gap_section(metric, label, vs, by, through, lang())
     st.markdown(f"**{section.title}**")
     review_doc.render_section(section, heading=False, key="gap_table")

@@ -4,20 +4,40 @@ weighted gap first (the rows come from :func:`kpi_engine.reviews.weekly.kpi_rows
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from kpi_engine import access
 from kpi_engine.plans import store
-from kpi_engine.plans.model import Plan
+from kpi_engine.plans.model import Plan, Scope
 from kpi_engine.reviews import weekly
 
 
 def active_plan(engine: Engine, day: dt.date) -> Plan | None:
-    """The active plan whose period contains ``day`` (the newest, if several)."""
+    """The active plan whose period contains ``day`` (the newest, if several), with only the KPIs the signed-in
+    principal may see (:func:`visible_part`)."""
     found = store.active_plans(engine, day)
-    return found[0] if found else None
+    return visible_part(found[0]) if found else None
+
+
+def visible_part(plan: Plan) -> Plan:
+    """``plan`` without the KPIs of people the signed-in principal may not see (their card or their scope)."""
+    viewer = access.current()
+    if viewer.people is None:
+        return plan
+    kept = []
+    for k in plan.kpis:
+        try:
+            access.check_card(plan.card_of(k), viewer)
+            scope = Scope.parse(k.scope)
+            access.check_scope(scope.type, scope.id, viewer)
+        except (access.NotAllowed, ValueError):
+            continue
+        kept.append(k)
+    return dataclasses.replace(plan, kpis=tuple(kept))
 
 
 def review_frame(engine: Engine, plan: Plan, start: dt.date, end: dt.date, day: dt.date, lang: str = "en") -> pd.DataFrame:
