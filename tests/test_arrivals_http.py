@@ -27,6 +27,7 @@ from kpi_engine.arrivals.http_ingest import create_app
 from kpi_engine.arrivals.tokens import add_token, check_token, list_tokens, revoke_token
 from kpi_engine.ingest.audit import list_uploads
 from tests import ingest_db as db
+from tests.arrivals_support import Locker
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_CSV = "lead_id,created_at,channel_id,expected_value\nH1,2026-05-01 10:00,api,500\nH2,2026-05-02,api,\n"
@@ -262,21 +263,6 @@ def test_date_order_and_history_changes_are_explicit_options(server: Server) -> 
     r = server.post("leads", moved, token, date_order="dmy", accept_changes="true")
     assert r.status_code == 200 and r.json()["updated"] == 2
     assert db.rows_where(server.engine, "leads", {"lead_id": "D1"})[0]["owner_id"] == "p_two"
-
-
-class Locker:
-    """Another process holding the DuckDB file (as the dashboard does while it writes), until released."""
-
-    def __init__(self, path: str) -> None:
-        code = "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()"
-        self.proc = subprocess.Popen([sys.executable, "-c", code, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True)
-        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "locked"
-
-    def release(self) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
-        assert self.proc.wait(30) == 0
 
 
 def test_a_busy_database_is_503_with_retry_after_and_nothing_is_lost(server: Server,

@@ -8,6 +8,12 @@ rest of the file while the inbox waits, so reading early would load a truncated 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import signal
+import string
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,14 +23,17 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema
+from kpi_engine import schema, store
 from kpi_engine.__main__ import main
 from kpi_engine.arrivals.inbox import InboxOptions, process_once, wait_until_stable
+from kpi_engine.arrivals.limits import DB_UNAVAILABLE
 from kpi_engine.arrivals.messages import Lines, Text
 from kpi_engine.arrivals.watch import watch
+from kpi_engine.i18n import catalog
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.undo import undo_upload
 from tests import ingest_db as db
+from tests.arrivals_support import Locker
 
 GOOD = "lead_id,created_at,channel_id,expected_value\nL1,2026-03-01 09:30,web,100\nL2,2026-03-02,web,250.5\n"
 BAD = "lead_id,created_at,channel_id,expected_value\nB1,someday,web,1\nB2,2026-03-03,web,-5\nB3,2026-03-04,web,7\n"
@@ -56,11 +65,11 @@ def lead_ids(engine: Engine) -> list[str]:
 
 
 def has_leads(engine: Engine, expected: list[str]) -> bool:
-    """For polling while the watcher writes: an embedded DuckDB file opened by two threads at the same instant
-    may refuse one of them for a moment (the watcher then tries again); that counts as 'not yet'."""
+    """For polling from another process than the watcher's: while the watcher holds the DuckDB file, this
+    process can't open it (and the watcher, meeting the test's connection, tries again); that counts as 'not yet'."""
     try:
         return lead_ids(engine) == expected
-    except sa.exc.OperationalError:
+    except DB_UNAVAILABLE:
         return False
 
 
@@ -236,8 +245,10 @@ def test_the_watcher_picks_up_a_file_dropped_while_it_runs(duck_engine: Engine, 
         assert ready.wait(30), "the watcher did not start"
         drop(inbox, "notes/readme.csv", GOOD)  # a folder not named after a table is left alone
         drop(inbox, "tonight.csv", GOOD)
-        wait_for(lambda: has_leads(duck_engine, ["L1", "L2"]), what="the dropped file's rows")
+        # Waited on the files and the message: the watcher is the only database user of its thread's process, as
+        # in production (the test reads the database once the watcher is done; the subprocess test polls it).
         wait_for(lambda: (inbox / "done" / "tonight.csv").exists() and len(sent.sent) == 1, what="done/ and the message")
+        assert lead_ids(duck_engine) == ["L1", "L2"]
         drop(inbox, "bad.csv", BAD)
         wait_for(lambda: (inbox / "failed" / "bad.csv.report.txt").exists(), what="the bad file's report")
         wait_for(lambda: len(printed) == 2, what="both results printed")
@@ -272,8 +283,6 @@ def test_changes_to_existing_leads_history_need_accept_changes(duck_engine: Engi
 def test_a_busy_database_leaves_the_file_for_the_next_pass(duck_engine: Engine, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KPI_DB_BUSY_SECONDS", "0.3")  # how long the store waits for the file before giving up
-    from tests.test_arrivals_http import Locker
-
     inbox, sent = tmp_path / "inbox", Inbox()
     drop(inbox, "leads.csv", GOOD)
     locker = Locker(duck_engine.url.database)
@@ -285,3 +294,50 @@ def test_a_busy_database_leaves_the_file_for_the_next_pass(duck_engine: Engine, 
     assert "the file stays in the inbox for the next pass" in busy.lines[0]
     [loaded] = process_once(duck_engine, inbox, options=FAST, notify=sent)
     assert loaded.outcome == "loaded" and lead_ids(duck_engine) == ["L1", "L2"]
+
+
+def test_every_arrivals_string_exists_in_both_languages() -> None:
+    root = Path(__file__).resolve().parent.parent / "kpi_engine"
+    sources = [*sorted((root / "arrivals").glob("*.py")),
+               *(root / "cli" / f"{m}.py" for m in ("inbox", "ingest_token", "serve_ingest"))]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    used = set(re.findall(r"\"(arrivals_[a-z_]+)\"", text))
+    used |= {f"arrivals_http_{c}" for c in re.findall(r"BodyError\(\d+, \"([a-z_]+)\"", text)}
+    used |= {f"arrivals_http_{c}" for c in re.findall(r"_error\(\d+, \"([a-z_]+)\"", text)}
+    used |= {f"arrivals_token_err_{c}" for c in re.findall(r"TokenError\(\"([a-z_]+)\"", text)}
+    used |= {f"arrivals_report_{k}" for k in ("errors", "warnings")}
+    assert len(used) > 40
+    strings = catalog()
+    assert not sorted(k for k in used if k not in strings)
+
+    def fields(s: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(s) if name}
+
+    for key in sorted(k for k in strings if k.startswith("arrivals_")):
+        en, zh = strings[key]["en"], strings[key]["zh"]
+        assert en.strip() and fields(en) == fields(zh), key
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en), key
+
+
+def test_the_watch_command_imports_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    inbox, url = tmp_path / "inbox", f"duckdb:///{tmp_path / 'watched.duckdb'}"
+    inbox.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "kpi_engine", "inbox", "--dir", str(inbox), "--db", url, "--settle", "0.1",
+                             "--no-notify"], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith("Watching ")
+        engine = store.get_engine(url)
+        drop(inbox, "night.csv", GOOD)
+        wait_for(lambda: has_leads(engine, ["L1", "L2"]), what="the dropped file's rows in the database")
+        wait_for(lambda: (inbox / "done" / "night.csv").exists(), what="the file in done/")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        assert "Imported night.csv into leads" in proc.stdout.read()
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM uploads")).scalar() == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        store.dispose_engine(url)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -71,11 +72,10 @@ def run(args: argparse.Namespace) -> int:
 
         print(t("arrivals_inbox_watching", lang, path=inbox.resolve()), flush=True)
         stop = threading.Event()
-        try:
-            watch(engine, inbox, options=options, notify=notify, stop=stop, rescan=args.rescan, polling=args.polling,
-                  on_arrival=_print)
-        except KeyboardInterrupt:
-            stop.set()
+        for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl+C, or a service manager stopping it: finish the file, exit
+            signal.signal(sig, lambda *_: stop.set())
+        watch(engine, inbox, options=options, notify=notify, stop=stop, rescan=args.rescan, polling=args.polling,
+              on_arrival=_print)
         return 0
     arrivals = process_once(engine, inbox, options=options, notify=notify)
     if not arrivals:
