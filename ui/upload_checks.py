@@ -93,7 +93,7 @@ def history_list(hist: HistoryChanges, file_name: str, key: str, *, applied: boo
         st.info(f"{tr('ui_hist_applied', n=f'{hist.total:,}')}\n\n{lines}", icon=":material/history:")
     else:
         st.warning(f"{tr('ui_hist_warning', n=f'{hist.total:,}')}\n\n{lines}", icon=":material/history:")
-    st.dataframe(hist.leads_table(lang()).head(SHOWN_LEADS), hide_index=True, width="stretch")
+    st.dataframe(hist.leads_table(lang(), limit=SHOWN_LEADS), hide_index=True, width="stretch")
     if hist.total > SHOWN_LEADS:
         st.caption(tr("ui_hist_truncated", shown=f"{SHOWN_LEADS:,}", total=f"{hist.total:,}"))
     _downloads(hist, file_name, key)

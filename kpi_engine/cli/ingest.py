@@ -135,11 +135,11 @@ def _history_block(res: IngestResult, lang: str, shown: int) -> list[str]:
     title = "ingest_hist_applied" if res.status == "loaded" else "ingest_hist_title"
     lines = hist.lines(lang, applied=res.status == "loaded")
     out = ["", t(title, lang, total=f"{hist.total:,}")] + [f"  {line}" for line in lines]
-    table = hist.leads_table(lang)
-    rows = [["" if v is None or v != v else v for v in r] for r in table.head(shown).itertuples(index=False)]
+    table = hist.leads_table(lang, limit=shown)
+    rows = [["" if v is None or v != v else v for v in r] for r in table.itertuples(index=False)]
     out += ["", text_table(list(table.columns), rows)]
-    if len(table) > shown:
-        out.append(f"… {len(table) - shown:,}")
+    if hist.total > shown:
+        out.append(f"… {hist.total - shown:,}")
     if res.status in ("unconfirmed", "dry_run"):
         out += ["", t("ingest_hist_hint", lang)]
     return out

@@ -87,11 +87,12 @@ class HistoryChanges:
                          new=g.new_name or g.new or nobody))
         return out
 
-    def leads_table(self, lang: str = "en") -> pd.DataFrame:
-        """The list of leads concerned with headers and the "changed" words in ``lang`` (for display and download)."""
-        frame = self.leads.copy()
+    def leads_table(self, lang: str = "en", limit: int | None = None) -> pd.DataFrame:
+        """The list of leads concerned (the first ``limit``), headers and "changed" words in ``lang``."""
+        frame = (self.leads if limit is None else self.leads.head(limit)).copy()
         words = {c: t(f"ingest_hist_what_{c}", lang) for c in GUARDED["leads"]}
-        frame["changed"] = frame["changed"].map(lambda codes: ", ".join(words[c] for c in str(codes).split(",") if c))
+        spelled = {codes: ", ".join(words[c] for c in str(codes).split(",") if c) for codes in frame["changed"].unique()}
+        frame["changed"] = frame["changed"].map(spelled)
         frame = frame[[c for c in LIST_COLUMNS if c in frame.columns]]
         heads = {"lead_id": "ingest_hist_col_lead", "changed": "ingest_hist_col_changed"}
         return frame.rename(columns={c: t(heads.get(c, f"ingest_hist_col_{c}"), lang) for c in frame.columns})
