@@ -39,11 +39,23 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralize_formulas(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+class SafeWriter:
+    """``csv.writer`` whose every text cell is neutralised (the command line's ``--format csv``)."""
+
+    def __init__(self, out: TextIO, lineterminator: str = "\n") -> None:
+        self._writer = csv.writer(out, lineterminator=lineterminator)
+
+    def writerow(self, row: Sequence[object]) -> None:
+        self._writer.writerow([neutralize_cell(v) for v in row])
+
+    def writerows(self, rows: Iterable[Sequence[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def write_csv(rows: Iterable[Sequence[object]], out: TextIO) -> None:
-    """Rows to ``out`` as CSV (the command line's ``--format csv``), every text cell neutralised."""
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([neutralize_cell(v) for v in row])
+    """Rows to ``out`` as CSV, every text cell neutralised."""
+    SafeWriter(out).writerows(rows)
 
 
 def frame_to_csv(df: pd.DataFrame, out: TextIO) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
@@ -14,7 +13,7 @@ from typing import TextIO
 import pandas as pd
 import sqlalchemy as sa
 
-from kpi_engine import periods, store
+from kpi_engine import exports, periods, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import normalize_by
@@ -195,7 +194,7 @@ def _write(frame: pd.DataFrame, fmt: str, out: TextIO) -> None:
         return
     cells = [[format_cell(r[c]) for c in columns] for r in records]
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = exports.SafeWriter(out)  # a stored "=HYPERLINK(...)" never runs in a spreadsheet
         writer.writerow(columns)
         writer.writerows(cells)
         return

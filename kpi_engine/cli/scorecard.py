@@ -2,7 +2,8 @@
 
 One row per KPI of the card (the plan's team or appraised person unless ``--card``) with the
 columns metric, scope, dimension, weight, actual, base, challenge, achievement (a fraction) and
-score (0 to the cap, 120; empty when not measurable), then the totals: weighted score,
+score (0 to the cap, 120; empty when not measurable; ``--format table`` writes them as the pages do, with
+``kpi_engine.fmt``: 12.3%, ¥3,000, — for none), then the totals: weighted score,
 qualitative (360) score, final score, grade and bonus. ``--format json`` prints one object with
 ``kpis`` (a list of objects with those columns) and the keys weighted_score, qualitative_score,
 final_score, grade and bonus (plus context: plan, version, notes, dimensions, the calculation).
@@ -12,13 +13,15 @@ A CSV has the KPI rows, an empty line, then ``total,value`` rows (and ``note`` r
 from __future__ import annotations
 
 import argparse
-import csv
+import functools
 import json
 import sys
 from typing import TextIO
 
+import pandas as pd
 import sqlalchemy as sa
 
+from kpi_engine import exports, fmt
 from kpi_engine import store as db
 from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import _write as write_frame
@@ -28,6 +31,7 @@ from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import PlanError
 from kpi_engine.plans.report import KPI_COLUMNS, card_document, dimension_frame, grade_text, kpi_frame, totals_dict
 from kpi_engine.scoring import format_score, format_value
+from kpi_engine.settings_store import load_settings
 
 _EPILOG = """\
 A plan id scores its active version (else its latest); a YAML file scores the file as it is.
@@ -57,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _csv(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = exports.SafeWriter(out)  # formula-safe like every export
     frame = kpi_frame(card, lang)
     writer.writerow(KPI_COLUMNS)
     for row in frame[list(KPI_COLUMNS)].itertuples(index=False):
@@ -70,7 +74,18 @@ def _csv(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
         writer.writerow(["note", note])
 
 
-def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
+def shown_kpis(frame: pd.DataFrame, lang: str, symbol: str | None = None) -> pd.DataFrame:
+    """The KPI rows as people read them (``kpi_engine.fmt``, as on the pages): actual, base and challenge in the
+    metric's unit (12.3%, ¥3,000, ¥12.46, 1,092), achievement 72.7%, score 87.5, — for no value."""
+    out = frame[list(KPI_COLUMNS)].astype("object")
+    for col in ("actual", "base", "challenge"):
+        out[col] = [fmt.value(v, u, lang, symbol=symbol) for v, u in zip(frame[col], frame["unit"], strict=True)]
+    out["achievement"] = [fmt.achievement(v, lang) for v in frame["achievement"]]
+    out["score"] = [fmt.score(v, lang) for v in frame["score"]]
+    return out
+
+
+def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO, symbol: str | None = None) -> None:
     p = score.plan
     who = card.label or card.card
     out.write(f"{p.name} · {p.period} · {p.plan_id or 'file'} v{p.version or '-'} · card {who} · morning of "
@@ -78,7 +93,7 @@ def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
     for note in score.notes(lang):
         out.write(f"note: {note}\n")
     out.write("\n")
-    write_frame(kpi_frame(card, lang)[list(KPI_COLUMNS)], "table", out)
+    write_frame(shown_kpis(kpi_frame(card, lang), lang, symbol), "table", out)
     dims = dimension_frame(score, card, lang)
     if len(dims):
         out.write("\n")
@@ -89,7 +104,7 @@ def _table(card: CardScore, score: PlanScore, lang: str, out: TextIO) -> None:
     out.write(f"qualitative score  {format_score(tot.qualitative)}\n")
     out.write(f"final score        {format_score(tot.final)}\n")
     out.write(f"grade              {grade_text(tot.grade, tot.status, lang)}\n")
-    out.write(f"bonus              {format_value(tot.bonus, 'money')}\n")
+    out.write(f"bonus              {format_value(tot.bonus, 'money', symbol)}\n")
     out.write("\n")
     for r in card.kpis:
         out.write(f"- {r.kpi.metric} @ {r.kpi.scope}: {r.explain(lang)}\n")
@@ -118,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         engine = db.get_engine(args.db)
         plan = resolve_plan(engine, args.plan, args.version or "active")
-        score = score_plan(engine, plan, as_of=args.as_of)
+        settings = load_settings(engine)  # the store's grades, multipliers, currency
+        score = score_plan(engine, plan, as_of=args.as_of, settings=settings)
         card = score.card(args.card) if args.card else score.main
     except (PlanError, ValueError, KeyError, LookupError) as exc:
         problems = exc.problems if isinstance(exc, PlanError) else [str(exc).strip("'\"")]
@@ -128,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
     except sa.exc.SQLAlchemyError as exc:
         print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
-    {"csv": _csv, "json": _json, "table": _table}[args.format](card, score, args.lang, sys.stdout)
+    table = functools.partial(_table, symbol=settings.currency_symbol)
+    {"csv": _csv, "json": _json, "table": table}[args.format](card, score, args.lang, sys.stdout)
     return 0
 
