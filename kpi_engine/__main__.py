@@ -16,7 +16,7 @@ from kpi_engine.i18n import t
 from kpi_engine.store import DatabaseBusy
 
 COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report", "settings",
-                   "inbox", "ingest_token", "serve_ingest", "user")
+                   "inbox", "ingest_token", "serve_ingest", "user", "push", "schedule")
 
 
 def build_parser() -> argparse.ArgumentParser:

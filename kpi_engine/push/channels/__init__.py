@@ -34,10 +34,12 @@ def post(url: str, body: bytes, content_type: str = "application/json; charset=u
 
     The message of the error never holds the URL (it may carry a key): callers add what they can show.
     """
-    req = urllib.request.Request(url, data=body, method="POST",
+    if not url.lower().startswith(("http://", "https://")):
+        raise SendError("the webhook must be an http(s) URL", retry=False)
+    req = urllib.request.Request(url, data=body, method="POST",  # noqa: S310 - scheme checked above
                                  headers={"Content-Type": content_type, "User-Agent": USER_AGENT, **(headers or {})})
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:  # noqa: S310 - http(s) checked on save
+        with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:  # noqa: S310 - scheme checked above
             raw = resp.read()
     except urllib.error.HTTPError as exc:
         retry = exc.code >= 500 or exc.code == 429
