@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from kpi_engine import demo, schema, store
+from kpi_engine import clock, demo, schema, store
 from kpi_engine.i18n import catalog
 from kpi_engine.ingest.mapping import canonical_columns, find_saved_mapping
 from kpi_engine.ingest.pipeline import ingest
@@ -228,7 +228,7 @@ def test_url_opens_the_same_view(open_app, demo_url) -> None:
 def test_bad_url_values_fall_back_to_defaults(open_app, demo_url) -> None:
     at = open_app(demo_url, HOME, lang="xx", period="fortnight", date="not-a-date")
     assert texts(at.title) == ["Marketing KPI dashboard"]
-    today = dt.date.today()
+    today = clock.business_today()  # the business day (Asia/Shanghai), not the server's
     assert at.session_state["_period"] == make_period("month", today)
     assert at.query_params["period"] == "month" and at.query_params["date"] == today.isoformat()
 
@@ -445,7 +445,8 @@ def test_exports_neutralise_formula_cells() -> None:
     assert parsed[1][0] == "'=HYPERLINK(\"http://x\",\"y\")" and parsed[7][0] == "ok"
     sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(frame))).active
     cells = [sheet.cell(row=r, column=1) for r in range(2, 9)]
-    assert [c.value for c in cells[:4]] == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1", "'-5", "'@SUM(A1)"]
+    # Excel: the text as it is, stored as a text cell (never a formula), no visible apostrophe
+    assert [c.value for c in cells[:4]] == ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-5", "@SUM(A1)"]
     assert all(c.data_type == "s" for c in cells)  # text, never a formula
 
 
@@ -461,9 +462,9 @@ def test_report_downloads_hold_every_issue_in_the_chosen_language(empty_url) -> 
     assert "'=HYPERLINK(\"http://evil\")" in [cell for row in rows for cell in row]
     sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(result.issues, "en"))).active
     assert sheet.max_row == 1 + len(result.issues)
-    values = [c.value for row in sheet.iter_rows() for c in row]
-    assert "'=HYPERLINK(\"http://evil\")" in values
-    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(\"http://evil\")"]
+    assert cells and all(c.data_type == "s" for c in cells)  # the text, stored as text: never a formula
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)  # no formula anywhere
 
 
 _KEY = re.compile(r"""\btr\(\s*["']([a-z0-9_]+)["']""")
