@@ -79,7 +79,11 @@ def _claim(engine: Engine, key: str, kind: str, period: str, dest: str, force: b
                                     .values(status="sending", started_at=now, finished_at=None, error=None)).rowcount
                 return None if took == 1 else "sending"
             return str(found)
-    except sa.exc.IntegrityError:  # another process claimed it between our read and insert
+    except sa.exc.DBAPIError:  # another process claimed it between our read and insert (key or write conflict)
+        with engine.connect() as conn:
+            found = conn.execute(sa.select(_S.c.status).where(_S.c.send_key == key)).scalar()
+        if found is None:
+            raise
         return "sending"
 
 
