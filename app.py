@@ -25,6 +25,7 @@ PAGE_SPECS = [
     ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
     ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
     ("pages/settings.py", "settings_ui_title", ":material/settings:", "settings"),
+    ("pages/delivery.py", "push_ui_nav", ":material/send:", "delivery"),
     ("pages/users.py", "users_ui_title", ":material/manage_accounts:", "users"),
 ]
 pages = [
