@@ -46,7 +46,7 @@ class Platform:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 parts = urlsplit(self.path)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 seen = Seen(parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},

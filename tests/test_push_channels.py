@@ -121,7 +121,7 @@ class _Inbox:
         self.messages: list[tuple[list[str], bytes]] = []
         self.cond = threading.Condition()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self.cond:
             self.messages.append((list(envelope.rcpt_tos), envelope.content))
             self.cond.notify_all()
