@@ -89,7 +89,8 @@ def test_a_channel_without_spend_has_no_cpl_anywhere(open_page, organic_url) -> 
     cards = {m.label: m.value for m in at.metric}
     assert cards["Cost per lead"] == "—" and cards["Leads"] == "3"
     costs = [f for f in shown_cells(at) if "cpl" in f.columns and "channel_id" not in f.columns]
-    assert len(costs) == 1 and set(costs[0]["cpl"]) == {"—"}  # the costs by week: no CPL, never ¥0
+    assert len(costs) == 2  # the channel's campaigns and its costs by week: no CPL, never ¥0
+    assert all(set(f["cpl"]) == {"—"} for f in costs)
 
 
 def test_the_chinese_view_reads_the_same(open_page, organic_url) -> None:
