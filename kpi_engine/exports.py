@@ -3,7 +3,7 @@
 A spreadsheet evaluates a cell that starts with ``=`` ``+`` ``-`` ``@`` TAB or CR as a formula; a value a user
 uploaded (a campaign named ``=HYPERLINK(...)``) must never run when someone opens an export. Text cells that
 start so get a leading apostrophe in CSV; in Excel they are stored as text cells (never formulas).
-Numbers are numbers: a negative amount is not text and is left alone.
+Numbers are numbers: a negative amount, also written as text ("-0.25"), is left alone.
 """
 
 from __future__ import annotations
@@ -20,9 +20,18 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralize_cell(value: object) -> object:
     """``value`` safe for a spreadsheet: a text starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
         return "'" + value
     return value
+
+
+def _is_number(text: str) -> bool:
+    """A plain number written as text ("-0.25", "+3"): a spreadsheet reads it as a number, never a formula."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text.lower().lstrip("+-") not in ("inf", "infinity", "nan")
 
 
 def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
