@@ -87,8 +87,10 @@ def test_standup_on_demo_data(open_app, demo_url) -> None:
     assert any("Behind pace: 小红书笔记 (xiaohongshu)" in t for t in top), top
     # Alerts link to the Channels and Team pages with the agreed query parameters.
     links = _links(at)
-    assert ("channels", {"channel": "xiaohongshu", "asof": AS_OF, "lang": "en"}) in links
-    assert ("channels", {"channel": "baidu_sem", "campaign": "sem_product", "asof": AS_OF, "lang": "en"}) in links
+    day = {"asof": AS_OF, "date": (dt.date.fromisoformat(AS_OF) - dt.timedelta(days=1)).isoformat(), "period": "month",
+           "lang": "en"}  # the month of the data day, not the real today
+    assert ("channels", {"channel": "xiaohongshu", **day}) in links
+    assert ("channels", {"channel": "baidu_sem", "campaign": "sem_product", **day}) in links
     assert any(page == "team" and params.get("person") for page, params in links)
     assert [h.value for h in at.subheader][:2] == ["Most urgent", "What changed since yesterday"]
     changes = at.dataframe[0].value

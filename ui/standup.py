@@ -149,7 +149,8 @@ def _link(where: object, page: str, label: str, icon: str, params: dict[str, str
 
 
 def _alert_links(a: Alert, day: dt.date) -> None:
-    common = {"asof": day.isoformat(), "lang": lang()}
+    # the period of the standup's data day, so the page opens on the month the alert is about
+    common = {"asof": day.isoformat(), "date": clock.data_through(day).isoformat(), "period": "month", "lang": lang()}
     if a.kind == "sla":
         row = st.container(horizontal=True, gap="small", vertical_alignment="center")
         if (ROOT / TEAM_PAGE).exists():
