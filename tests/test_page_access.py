@@ -146,3 +146,21 @@ def test_reviews_show_a_viewer_and_a_member_only_what_they_may_see(app, team_url
         assert "Cat" not in texts and "person:p3" not in texts  # Cat's KPIs and scores are not shown
         if who == "vic":
             assert "Bob" not in texts
+
+
+def test_the_home_page_never_offers_the_demo_over_user_data(app, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi_engine.ingest.pipeline import ingest
+
+    monkeypatch.setenv("KPI_DEMO_LOGIN", "1")
+    url = f"duckdb:///{tmp_path / 'kpi.duckdb'}"
+    from kpi_engine.ingest.undo import undo_upload
+
+    loaded = ingest(store.get_engine(url), b"channel_id,name,kind\nch_a,A,paid\n", "channels.csv")
+    assert undo_upload(store.get_engine(url), loaded.upload_id).ok  # no rows left, but the upload history is data
+    at = app(url)
+    at.run()
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "load_demo"]
+    assert any("already holds data (" in c.value and "uploads 1" in c.value for c in at.caption)
+    store.dispose_engine(url)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi_engine import demo
+from kpi_engine import access, demo
+from kpi_engine.demo import guard
 from ui import auth, db
 from ui.i18n import stage_label, tr
 from ui.tables import freshness_frame
@@ -58,7 +59,10 @@ def first_steps() -> None:
     with left:
         st.markdown(f"**{tr('ui_home_demo_title')}**")
         st.caption(tr("ui_home_demo_help"))
-        if st.button(tr("ui_home_demo_button"), key="load_demo", type="primary", icon=":material/auto_awesome:"):
+        held = guard.user_data(db.get_engine())
+        if held or not access.current().is_admin:  # the demo never goes over anything a user put in the store
+            st.caption(tr("demo_home_kept", tables=guard.describe(held)) if held else tr("access_not_allowed_write"))
+        elif st.button(tr("ui_home_demo_button"), key="load_demo", type="primary", icon=":material/auto_awesome:"):
             if load_demo():
                 st.rerun()
     with right:

@@ -26,4 +26,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "演示数据的故事：{channel} 自 {month} 起线索下滑而花费不变；{person} 超额完成目标；"
               "营销活动 {campaign} 自 {burst} 起花费和线索激增。",
     },
+    "demo_home_kept": {
+        "en": "The store already holds data ({tables}), so the demo is not loaded over it. Upload your exports on the "
+              "Data page, or start the demo on a new database file.",
+        "zh": "数据库中已有数据（{tables}），因此不会在其上加载演示数据。请在“数据”页上传导出文件，或在新的数据库文件上启动演示。"},
 }
