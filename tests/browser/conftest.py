@@ -49,7 +49,7 @@ class Server:
     def __init__(self, db_url: str, log: Path) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "KPI_DB_URL": db_url, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "KPI_DB_URL": db_url, "PYTHONPATH": str(ROOT), "KPI_DEMO_LOGIN": "1", "KPI_RAISE_ERRORS": "1"}
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
