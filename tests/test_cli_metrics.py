@@ -38,7 +38,7 @@ def test_csv_header_order_empty_cells_and_plain_numbers(db: str, capsys: pytest.
         "ch_a,2026-11-30,90,2,180",
         "ch_a,2026-12-28,60,1,60",
         "ch_b,2026-12-28,150,2,300",
-        "ch_c,2027-01-04,0,1,0",
+        "ch_c,2027-01-04,,1,0",  # no spend: no cost per lead (never ¥0)
         "ch_d,2027-01-04,,0,40",
     ]
 
@@ -86,7 +86,7 @@ def test_table_format(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert set(lines[1]) <= {"-", " "}
     # the person "" (no owner) first, then ann, bob, cat; numbers right-aligned, no value blank
     assert [line.split() for line in lines[2:]] == [["1", "130", "0"], ["ann", "3", "50", "0.333333"],
-                                                   ["bob", "1", "300", "1"], ["cat", "1", "0", "0"]]
+                                                   ["bob", "1", "300", "1"], ["cat", "1", "0"]]  # cat: no spend, no CPL
     assert lines[3].endswith("0.333333") and lines[4].endswith("       1")
 
 

@@ -196,8 +196,8 @@ def test_alert_sentences_in_both_languages(loaded: Engine) -> None:
                                 "of the 28 days before): ¥200 above usual, 133.3% of the team's daily budget.")
     assert spike.text("zh").startswith("活动「Camp One」昨天花费 ¥300，是平时每天 ¥100")
     assert pace.title("en") == "Behind pace: Beta (ch_b)" and pace.title("zh") == "进度落后：Beta"
-    assert "2 leads this month against 6 expected by now (monthly target 15)" in pace.text("en")
-    assert "ends the month at 5 (36% of target)" in pace.text("en")  # 5.45 / 15 = 36.4%, rounded down
+    assert "2 leads this month against 5.5 expected by now (monthly target 15)" in pace.text("en")  # 15 × 11/30
+    assert "ends the month at 5.5 (36.4% of target)" in pace.text("en")  # 2 / (11/30) = 5.45 of 15 = 36.4%
     assert sla.text("en") == ("2 of 4 leads created this week (1 yesterday) were not answered within 2 h: 50.0% "
                               "answered in time, target 80.0%. Most late leads: Bob (2).")
     assert "超时最多：Bob (2)" in sla.text("zh")
@@ -250,7 +250,9 @@ def test_every_standup_string_in_both_languages() -> None:
 def test_formatting() -> None:
     # The standup formats with kpi_engine.fmt (one rule: money 2 decimals below ¥100, percents one decimal).
     assert fmt.value(None, "count") == fmt.value(float("nan"), "ratio") == "—"
-    assert (fmt.value(1234.4, "count"), fmt.value(0.8125, "ratio")) == ("1,234", "81.3%")
+    # a whole count is whole, a fractional one (a pro-rated target, an average) keeps one decimal
+    assert (fmt.value(1234.0, "count"), fmt.value(1234.4, "count"), fmt.value(0.8125, "ratio")) == (
+        "1,234", "1,234.4", "81.3%")
     assert (fmt.value(12345.6, "money"), fmt.value(55.25, "money")) == ("¥12,346", "¥55.25")
     assert fmt.change(fmt.relative(20, 33)) == "-39.4%" and fmt.relative(5, 0) is None
 
