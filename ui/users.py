@@ -68,29 +68,29 @@ def accounts() -> None:
                   disabled=not password)
 
 
-def _run(action: Callable[[Engine, str], None], username: str, done_key: str) -> None:
+def _attempt(change: Callable[[], None], done: str) -> None:
+    """Run one account change; its outcome is shown above the table on the next run."""
     try:
-        action(db.get_engine(), username)
-        _say("ok", tr(done_key, username=username))
+        change()
+        _say("ok", done)
     except users.AccountError as exc:
         _say("error", tr(exc.key, **exc.params))
+
+
+def _run(action: Callable[[Engine, str], None], username: str, done_key: str) -> None:
+    _attempt(lambda: action(db.get_engine(), username), tr(done_key, username=username))
 
 
 def _run_role(username: str, role: str) -> None:
-    try:
-        users.set_role(db.get_engine(), username, role)
-        _say("ok", tr("access_cli_role", username=username, role=_role(role)))
-    except users.AccountError as exc:
-        _say("error", tr(exc.key, **exc.params))
+    _attempt(lambda: users.set_role(db.get_engine(), username, role),
+             tr("access_cli_role", username=username, role=_role(role)))
 
 
 def _run_reset(username: str) -> None:
-    try:
-        users.reset_password(db.get_engine(), username, st.session_state.get("users_new_password", ""))
-        _say("ok", tr("access_cli_reset", username=username))
-    except users.AccountError as exc:
-        _say("error", tr(exc.key, **exc.params))
+    password = st.session_state.get("users_new_password", "")
     st.session_state["users_new_password"] = ""
+    _attempt(lambda: users.reset_password(db.get_engine(), username, password),
+             tr("access_cli_reset", username=username))
 
 
 def add_form() -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import clock, schema
 from kpi_engine.access import audit, passwords
-from kpi_engine.access.principal import ROLES, Principal
+from kpi_engine.access.principal import ROLES, Principal, require
 
 FREE_ATTEMPTS = 5
 FIRST_LOCK_SECONDS = 30
@@ -115,8 +115,6 @@ def list_users(engine: Engine) -> pd.DataFrame:
 def add_user(engine: Engine, username: str, *, role: str, name: str = "", email: str | None = None,
              person_id: str | None = None, password: str | None = None) -> Account:
     """Create an account; ``password`` None makes a single sign-on account (matched by e-mail)."""
-    from kpi_engine.access.principal import require
-
     require("users")
     key = _norm(username)
     if not key:
@@ -149,8 +147,6 @@ def add_user(engine: Engine, username: str, *, role: str, name: str = "", email:
 
 
 def _change(engine: Engine, username: str, detail: str, **values: object) -> None:
-    from kpi_engine.access.principal import require
-
     require("users")
     key = _norm(username)
     u = schema.users

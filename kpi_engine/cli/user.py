@@ -12,6 +12,7 @@ import getpass
 import json
 import sys
 
+import pandas as pd
 import sqlalchemy as sa
 
 from kpi_engine import exports
@@ -104,12 +105,7 @@ def run(args: argparse.Namespace) -> int:
             users.set_role(engine, args.username, args.role)
             print(t("access_cli_role", lang, username=args.username, role=args.role))
         else:
-            frame = users.list_users(engine)
-            if args.format == "json":
-                print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False,
-                                 indent=2))
-            else:
-                print(text_table(list(frame.columns), frame.astype(object).where(frame.notna(), "—").values.tolist()))
+            _print(users.list_users(engine), args.format, "—")
     except users.AccountError as exc:
         print(f"error: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
         return 2
@@ -122,10 +118,15 @@ def run(args: argparse.Namespace) -> int:
 def run_audit(args: argparse.Namespace) -> int:
     engine = db.get_engine(args.db)
     frame = audit.list_events(engine, actor=args.actor, action=args.action, limit=args.limit)
-    if args.format == "csv":
+    _print(frame, args.format, "")
+    return 0
+
+
+def _print(frame: pd.DataFrame, fmt: str, blank: str) -> None:
+    """A frame as a text table (``blank`` for no value), JSON records or formula-safe CSV."""
+    if fmt == "csv":
         exports.frame_to_csv(frame, sys.stdout)
-    elif args.format == "json":
+    elif fmt == "json":
         print(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=2))
     else:
-        print(text_table(list(frame.columns), frame.astype(object).where(frame.notna(), "").values.tolist()))
-    return 0
+        print(text_table(list(frame.columns), frame.astype(object).where(frame.notna(), blank).values.tolist()))
