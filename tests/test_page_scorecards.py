@@ -75,7 +75,7 @@ def test_team_card_matches_score_plan(open_page, demo_url) -> None:
     # November runs on the 23rd: the score is provisional, the grade and bonus wait for the close
     assert expected.final is not None and expected.status == "provisional" and expected.grade is None
     assert metric(at, "plans_ui_sc_final") == format_score(expected.final)
-    assert metric(at, "plans_ui_sc_grade") == t("scores_status_provisional")
+    assert metric(at, "plans_ui_sc_grade") == t("scores_short_provisional")
     assert metric(at, "plans_ui_sc_bonus") == format_value(expected.bonus, "money")
     assert metric(at, "plans_ui_sc_weighted") == format_score(expected.weighted)
     kpis = next(d.value for d in at.dataframe if "achievement" in d.value.columns)
@@ -92,7 +92,7 @@ def test_person_card_and_chinese(open_page, demo_url) -> None:
     at = open_page(demo_url, lang="zh", card=person.card, **ASOF)
     assert at.title[0].value == t("plans_ui_sc_title", "zh")
     assert metric(at, "plans_ui_sc_final", "zh") == format_score(person.totals.final)
-    assert metric(at, "plans_ui_sc_grade", "zh") == (person.totals.grade or t(f"scores_status_{person.totals.status}", "zh"))
+    assert metric(at, "plans_ui_sc_grade", "zh") == (person.totals.grade or t(f"scores_short_{person.totals.status}", "zh"))
     labels = [e.label for e in at.expander]
     for r in person.kpis:
         assert any(label.startswith(r.name("zh")) for label in labels)

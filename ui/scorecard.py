@@ -104,7 +104,7 @@ def totals(card: CardScore) -> None:
     tot = card.totals
     cols = st.columns(5)
     cols[0].metric(tr("plans_ui_sc_final"), format_score(tot.final), help=tr("plans_ui_sc_final_help"), border=True)
-    cols[1].metric(tr("plans_ui_sc_grade"), report.grade_text(tot.grade, tot.status, lang()),
+    cols[1].metric(tr("plans_ui_sc_grade"), tot.grade or tr(f"scores_short_{tot.status}"),  # the box says why
                    help=grade_help(), border=True)
     cols[2].metric(tr("plans_ui_sc_bonus"), numbers.value(tot.bonus, "money"),
                    help=bonus_help(), border=True)

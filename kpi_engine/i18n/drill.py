@@ -151,7 +151,7 @@ STRINGS: dict[str, dict[str, str]] = {
                              "zh": "截至{asof}的生效KPI计划得分。"},
     "drill_scores_caption_running": {
         "en": "Scores of the active KPI plans as of {asof}; the period is still running: data so far against the "
-              "full-period targets.",
-        "zh": "截至{asof}的生效KPI计划得分；周期尚未结束：以目前数据对比整个周期的目标。"},
+              "targets pro-rated to the days so far, provisional (grades and bonuses when the period closes).",
+        "zh": "截至{asof}的生效KPI计划得分；周期尚未结束：以目前数据对比按已过天数分摊的目标，为暂定结果（周期结束后确定等级和奖金）。"},
     "drill_scores_open": {"en": "Scorecard: {name}", "zh": "考核卡：{name}"},
 }

@@ -118,8 +118,8 @@ STRINGS: dict[str, dict[str, str]] = {
                            "zh": "使用计划 {plan} 的第 {version} 版（{status}）计分。"},
     "plans_note_running": {
         "en": "The period is still running: data from {start} to {as_of} ({days} of {total} days) against the "
-              "full-period targets; the pace shows where each KPI is heading by {end}.",
-        "zh": "本期尚未结束：用 {start} 至 {as_of} 的数据（{total} 天中的 {days} 天）对照整期目标；进度预测显示各 KPI 到 {end} 的走向。"},
+              "targets pro-rated to those days; the pace shows where each KPI is heading by {end}.",
+        "zh": "本期尚未结束：用 {start} 至 {as_of} 的数据（{total} 天中的 {days} 天）对照按已过天数分摊的目标；进度预测显示各 KPI 到 {end} 的走向。"},
     "plans_note_not_started": {"en": "The period starts on {start}, after {as_of}: nothing to score yet.",
                                "zh": "本期从 {start} 开始，晚于 {as_of}：尚无可计分的数据。"},
     "plans_note_data_ends": {"en": "The leads and spend data end on {data_end}, before {as_of}: later days count as nothing "

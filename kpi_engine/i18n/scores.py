@@ -15,6 +15,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "scores_status_provisional": {"en": "Provisional", "zh": "暂定"},
     "scores_status_insufficient": {"en": "Not enough data to grade", "zh": "数据不足，暂不评级"},
     "scores_status_none": {"en": "Nothing measured", "zh": "无可衡量数据"},
+    # the same, short enough for the grade card on the Scorecards page
+    "scores_short_provisional": {"en": "Pending", "zh": "待定"},
+    "scores_short_insufficient": {"en": "No grade", "zh": "不评级"},
+    "scores_short_none": {"en": "—", "zh": "—"},
     "scores_target_to_date": {
         "en": "Target to date: {base} for the whole period × {share} of it elapsed ({method}) = {target}.",
         "zh": "截至目前的目标：全期目标 {base} × 已过进度 {share}（{method}）= {target}。"},
