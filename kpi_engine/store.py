@@ -49,8 +49,10 @@ BUSY_WAIT_ENV = "KPI_DB_BUSY_SECONDS"
 
 
 def _is_lock_conflict(exc: BaseException) -> bool:
+    """Another process holds the file's lock, or (inside this process) another thread is attaching or
+    detaching the same file at this instant: DuckDB's "unique file handle conflict". Both pass; wait and retry."""
     text = str(exc).lower()
-    return "could not set lock" in text or "conflicting lock" in text
+    return "could not set lock" in text or "conflicting lock" in text or "unique file handle conflict" in text
 
 
 def _connect_when_free(dialect, conn_rec, cargs, cparams):  # SQLAlchemy's do_connect event

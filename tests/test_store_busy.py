@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,30 @@ def test_a_file_held_by_another_process_is_busy_then_free(tmp_path: Path, monkey
     with store.get_engine(url, create=False).connect() as conn:  # released: works again
         assert conn.execute(sa.text("select 1")).scalar() == 1
     store.dispose_engine(url)
+
+
+def test_threads_opening_one_file_at_the_same_instant_never_fail(tmp_path: Path) -> None:
+    """The dashboard's sessions are threads of one process, each opening the file per operation: DuckDB's
+    transient "unique file handle conflict" (one thread attaching while another detaches) is waited out."""
+    errors: list[BaseException] = []
+    for round_ in range(60):  # each round a new file: the conflict comes when the file is first attached
+        url = f"duckdb:///{tmp_path / f'kpi{round_}.duckdb'}"
+        engine = store.get_engine(url)
+        start = threading.Barrier(4)
+
+        def work(start: threading.Barrier = start, engine: sa.Engine = engine) -> None:
+            start.wait()
+            try:
+                for _ in range(5):
+                    with engine.begin() as conn:
+                        conn.execute(sa.text("select 1"))
+            except BaseException as exc:  # collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        store.dispose_engine(url)
+    assert errors == []
