@@ -2,6 +2,8 @@
 # Start a throwaway PostgreSQL server on loopback for the test suite.
 # Installs PostgreSQL with apt-get when it is missing. Prints the SQLAlchemy URL.
 # Usage: scripts/pg_test_server.sh start|stop   (data in $PGTEST_DIR, default /tmp/kpi-pgtest-<checkout hash>)
+# Runs as root (the server then runs as the system user postgres) or as an ordinary user (the server runs as that
+# user; only installing PostgreSQL needs root, through sudo when it is there).
 set -euo pipefail
 cmd="${1:-start}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,7 +23,11 @@ bin="$(find_bin || true)"
 if [ -z "$bin" ]; then
   echo "PostgreSQL not found; installing it with apt-get ..." >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
+  if [ "$(id -u)" = "0" ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+    echo "ERROR: PostgreSQL is not installed and installing it needs root: run 'apt-get install postgresql' as root" >&2
+    exit 1
+  fi
+  "${sudo[@]}" apt-get update -qq >&2 && "${sudo[@]}" apt-get install -y -qq postgresql >&2
   bin="$(find_bin)" || { echo "ERROR: could not install PostgreSQL (apt-get install postgresql)" >&2; exit 1; }
 fi
 
