@@ -3,6 +3,8 @@ that turns an unexpected error into a short message with an error id (the traceb
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import auth, guard
@@ -10,7 +12,10 @@ from ui.db import get_engine
 from ui.i18n import tr
 from ui.sidebar import init_state, render_sidebar
 
-st.set_page_config(page_title="Marketing KPI", page_icon=":material/monitoring:", layout="wide")
+# The favicon is a file served by this server: a material icon would be fetched from fonts.gstatic.com, which
+# networks inside China may block (issue 11, point 8).
+FAVICON = Path(__file__).resolve().parent / "ui" / "assets" / "favicon.png"
+st.set_page_config(page_title="Marketing KPI", page_icon=str(FAVICON), layout="wide")
 init_state()  # the language must be known before page titles are drawn
 principal = guard.run(lambda: auth.gate(get_engine()))  # stops with the sign-in page when nobody is signed in
 

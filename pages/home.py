@@ -25,4 +25,4 @@ else:
     st.subheader(tr("ui_home_freshness"))
     overview.freshness_table()
     st.page_link(overview.DATA_PAGE, label=tr("ui_home_to_data"), icon=":material/upload_file:")
-st.caption(tr("ui_home_db", url=db.display_url()))
+st.caption(tr("ui_home_db", kind=db.backend_label()))

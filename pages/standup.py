@@ -24,5 +24,5 @@ else:
     standup.alerts(view)
     standup.board(view)
     standup.changes(view)
-st.caption(tr("ui_home_db", url=db.display_url()))
+st.caption(tr("ui_home_db", kind=db.backend_label()))
 sync_url()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from kpi_engine import access, settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
@@ -37,9 +37,26 @@ def db_url() -> str:
         raise  # unreachable: st.stop() raises
 
 
-def display_url() -> str:
-    """The database URL with any password hidden."""
-    return safe_url(db_url())
+def backend_label() -> str:
+    """The kind of database ("DuckDB", "PostgreSQL"): what a page may say about it. The URL itself (a host, a
+    file path, a user) is never shown on a page (issue 11, point 8)."""
+    try:
+        name = make_url(db_url()).get_backend_name()
+    except Exception:  # an unparsable URL: get_engine says so without showing it
+        return "?"
+    return {"duckdb": "DuckDB", "postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(name, name)
+
+
+def _without_url(text: str, url: str) -> str:
+    """An error text without the database URL (in full, with its password hidden, or its file path / database name)
+    and without a password."""
+    try:
+        database = make_url(url).database or ""
+    except Exception:  # not a URL: only the text as given is hidden
+        database = ""
+    for form in sorted({url, safe_url(url), database} - {""}, key=len, reverse=True):
+        text = text.replace(form, "KPI_DB_URL")
+    return redact(text)
 
 
 def get_engine() -> Engine:
@@ -48,7 +65,7 @@ def get_engine() -> Engine:
     try:
         return store.get_engine(url)
     except Exception as exc:  # say it on the page, not only in a log
-        st.error(tr("ui_db_error", error=redact(str(exc))))
+        st.error(tr("ui_db_error", error=_without_url(str(exc), url)))
         st.stop()
         raise  # unreachable: st.stop() raises
 

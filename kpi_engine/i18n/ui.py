@@ -140,7 +140,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui_head_people": {"en": "People", "zh": "人员"},
     "ui_head_orders": {"en": "Orders", "zh": "订单"},
     "ui_home_freshness": {"en": "Data freshness", "zh": "数据新鲜度"},
-    "ui_home_db": {"en": "Database: {url}", "zh": "数据库：{url}"},
+    "ui_home_db": {"en": "Database: {kind}", "zh": "数据库：{kind}"},
     "ui_demo_running": {"en": "Generating demo data…", "zh": "正在生成演示数据…"},
     "ui_demo_done": {"en": "Demo data loaded.", "zh": "演示数据已加载。"},
     "ui_demo_failed": {"en": "Demo data could not be generated: {error}", "zh": "无法生成演示数据：{error}"},
