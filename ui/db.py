@@ -12,11 +12,13 @@ page edits them); :func:`version` changes with the data and with the settings.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine, make_url
 
-from kpi_engine import access, settings_store, store
+from kpi_engine import access, clock, settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
 from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_url, safe_url
 from ui.i18n import tr
@@ -86,6 +88,11 @@ def _settings(url: str, store_version: str) -> Settings:
 def settings() -> Settings:
     """The business settings of this session's store (cached until a setting or the data changes)."""
     return _settings(db_url(), version())
+
+
+def today() -> dt.date:
+    """The business day today in the store's time zone (setting ``timezone``): every page's default morning."""
+    return clock.business_today(settings())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -18,7 +18,7 @@ from kpi_engine.metrics import registry
 from kpi_engine.standup import Alert, Card, Standup
 from ui import auth, state
 from ui.cards import Figure, kpi_card, status_badge
-from ui.db import db_url, settings, version
+from ui.db import db_url, settings, today, version
 from ui.i18n import lang, tr
 
 ASOF_KEY = "asof"
@@ -29,7 +29,7 @@ BOARD_ROWS = (("leads", "mqls", "sqls", "wins"), ("spend", "cpl", "response_sla"
 
 def as_of() -> dt.date:
     """The meeting day: ``?asof=YYYY-MM-DD`` or today (numbers run through the day before)."""
-    return state.url_state(ASOF_KEY, clock.business_today(), state.parse_date, state.dump_date)
+    return state.url_state(ASOF_KEY, today(), state.parse_date, state.dump_date)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
