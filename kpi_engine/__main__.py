@@ -15,15 +15,28 @@ from kpi_engine.access import NotAllowed
 from kpi_engine.i18n import t
 from kpi_engine.store import DatabaseBusy
 
-COMMAND_MODULES = ("demo", "ingest", "uploads", "metrics", "plan", "scorecard", "explain", "report", "settings",
-                   "inbox", "ingest_token", "serve_ingest", "user", "push", "schedule")
+# command -> the module under kpi_engine/cli that registers it
+COMMANDS = {"init-demo": "demo", "ingest": "ingest", "uploads": "uploads", "undo": "uploads", "metrics": "metrics", "plan": "plan",
+            "scorecard": "scorecard", "explain": "explain", "report": "report", "settings": "settings",
+            "inbox": "inbox", "ingest-token": "ingest_token", "serve-ingest": "serve_ingest", "user": "user",
+            "audit": "user", "push": "push", "schedule": "schedule"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_in(argv: list[str]) -> str | None:
+    """The command named by ``argv`` (its first word that is not an option), when it is a known one."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv`` naming a command, only that command's module is imported (a cron job's
+    ``ingest`` does not pay for the chart and push libraries); otherwise every command, for help and errors."""
     parser = argparse.ArgumentParser(prog="python -m kpi_engine", description="Marketing KPI engine: data, metrics, plans.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        import_module(f"kpi_engine.cli.{name}").register(sub)
+    command = _command_in(argv) if argv is not None else None
+    modules = [COMMANDS[command]] if command else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        import_module(f"kpi_engine.cli.{module}").register(sub)
     return parser
 
 
@@ -32,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except DatabaseBusy:  # another process holds the DuckDB file: say so in one sentence, change nothing
