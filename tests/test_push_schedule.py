@@ -9,9 +9,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from kpi_engine import demo, store
+from kpi_engine import demo, schema, store
 from kpi_engine.demo.plans import activate_demo_plans
 from kpi_engine.push import alerts, destinations, rules, schedule
 from kpi_engine.push.config import push_config
@@ -83,6 +84,11 @@ def test_a_whole_morning(morning_url, tmp_path) -> None:
         _overnight_file(inbox)
         arrived = process_once(engine, inbox, options=InboxOptions(settle=0.0), sleep=lambda s: None)
         assert len(arrived) == 1
+        with engine.connect() as conn:
+            night = conn.execute(sa.select(schema.leads.c.lead_id).where(schema.leads.c.lead_id.like("NIGHT-%"))
+                                 .order_by(schema.leads.c.lead_id)).scalars().all()
+        assert night == ["NIGHT-1", "NIGHT-2"]
+        assert (inbox / "done" / "crm_2026-10-19.csv").exists()
         posts = [s for s in server.wait_for(1) if s.path.startswith("/open-apis/bot/")]
         assert len(posts) == 1 and posts[0].answer["code"] == 0
         # the fake clock: 09:00 in Shanghai on Tuesday 2026-10-20 is 01:00 UTC

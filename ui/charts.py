@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from kpi_engine import fmt, periods
+from kpi_engine.push import chart as push_chart
 from ui.db import settings
 from ui.i18n import lang, tr
 
@@ -121,23 +122,11 @@ def achievement_chart(frame: pd.DataFrame, *, label: str = "label", value: str =
     """Bullet-style bars of achievement (1.0 = target) per row, with a rule at 100%; green at or above target.
 
     ``frame``: a label column and an achievement column (ratios; a row without one keeps its label, no bar).
+    The spec is ``kpi_engine.push.chart.achievement_layers``, the one the push digests render to PNG.
     """
-    data = frame[[label, value]].dropna(subset=[label]).copy()
-    data[value] = pd.to_numeric(data[value], errors="coerce").astype("float64")
-    data["shown"] = data[value].clip(upper=cap)
-    data["text"] = [fmt.achievement(v, lang()) for v in data[value]]
-    data["ok"] = data[value] >= 1
-    order = list(data[label])
-    y = alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
-    x = alt.X("shown:Q", title=tr("drill_axis_achievement"), axis=alt.Axis(format="%"),
-              scale=alt.Scale(domain=[0, max(1.2, float(data["shown"].max()) if data["shown"].notna().any() else 1.2)]))
-    color = alt.condition(alt.datum.ok, alt.value(GOOD_COLOR), alt.value(BAD_COLOR))
-    base = alt.Chart(data).encode(y=y)
-    bars = base.mark_bar(cornerRadius=2, height={"band": 0.6}, invalid=GAPS).encode(
-        x=x, color=color, tooltip=[alt.Tooltip(f"{label}:N", title=" "), alt.Tooltip("text:N", title=tr("drill_axis_achievement"))])
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1, invalid=GAPS).encode(x="shown:Q", text="text:N")
-    rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
-    return _style(alt.layer(bars, text, rule).properties(height=max(height_per_row * len(data), 60)))
+    data = frame[[label, value]].set_axis(["label", "achievement"], axis=1)
+    return _style(push_chart.achievement_layers(data, lang=lang(), axis_title=tr("drill_axis_achievement"), cap=cap,
+                                                height_per_row=height_per_row))
 
 
 def cost_chart(frame: pd.DataFrame, *, grain: str, end: dt.date | None = None, height: int = 300) -> alt.TopLevelMixin:

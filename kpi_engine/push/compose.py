@@ -84,7 +84,7 @@ def alert_line(a: standup.Alert, lang: str, settings: object) -> str:
 
 def standup_chart(view: standup.Standup, lang: str) -> bytes | None:
     bars = [chart.Bar(registry.get(c.metric).name(lang), c.achievement, c.status) for c in view.cards]
-    return chart.to_png(chart.achievement_chart(bars, t("push_chart_standup", lang)))
+    return chart.to_png(chart.message_chart(bars, t("push_chart_standup", lang), lang))
 
 
 def standup_digest(engine: Engine, as_of: dt.date, cfg: PushConfig | None = None) -> tuple[str, Builder]:
@@ -154,18 +154,16 @@ def review_lines(doc: ReviewDocument, labels: dict[str, str], lang: str, setting
 
 
 def review_chart(doc: ReviewDocument, labels: dict[str, str], lang: str) -> bytes | None:
-    """Achievement of the off-track KPIs (all KPIs when none is behind); the page's off-track bars."""
-    off = _section(doc, "off_track")
-    table = off.table if off is not None and len(off.table) else None
-    if table is None:
-        source = _section(doc, "team") or _section(doc, "kpis")
-        table = source.table if source is not None else pd.DataFrame()
-    if table.empty or "achievement" not in table:
-        return None
-    bars = [chart.Bar(_kpi_label(r, labels), None if pd.isna(r["achievement"]) else float(r["achievement"]),
-                      "on_track" if (not pd.isna(r["achievement"]) and r["achievement"] >= 1) else "off_track")
-            for _, r in table.head(12).iterrows()]
-    return chart.to_png(chart.achievement_chart(bars, t("push_chart_review", lang)))
+    """The page's achievement bars of the off-track KPIs (of the team's KPIs when none is behind), by name."""
+    for key in ("off_track", "team", "kpis"):
+        sec = _section(doc, key)
+        if sec is None or sec.table.empty or "achievement" not in sec.table:
+            continue
+        table = sec.table.head(12)
+        bars = [chart.Bar(_kpi_label(r, labels), None if pd.isna(r["achievement"]) else float(r["achievement"]))
+                for _, r in table.iterrows()]
+        return chart.to_png(chart.message_chart(bars, t("push_chart_review", lang), lang))
+    return None
 
 
 def review_digest(engine: Engine, kind: str, as_of: dt.date, cfg: PushConfig | None = None,
