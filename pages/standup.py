@@ -1,10 +1,11 @@
-"""Standup: yesterday, week to date and pacing against targets, the most urgent alerts, what changed, freshness."""
+"""Standup: the pacing board of the team KPIs, the most urgent alerts; yesterday / week to date and what changed
+folded below (the first screen holds the board and the alerts)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import cards, db, overview, standup
+from ui import cards, db, overview, pace_board, standup
 from ui.i18n import tr
 from ui.shell import ensure_app_shell
 from ui.state import sync_url
@@ -21,8 +22,11 @@ if not view.has_data:
     overview.first_steps()
 else:
     standup.freshness(view)
+    pace_board.render(pace_board.load(day))  # the team KPIs of the active plan, one row each: the first screen
     standup.alerts(view)
-    standup.board(view)
-    standup.changes(view)
+    with st.expander(tr("standup_more_title"), icon=":material/insights:"):
+        standup.board(view)
+    with st.expander(tr("standup_changes"), icon=":material/compare_arrows:"):
+        standup.changes(view, title=False)
 st.caption(tr("ui_home_db", kind=db.backend_label()))
 sync_url()

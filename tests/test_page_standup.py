@@ -92,8 +92,11 @@ def test_standup_on_demo_data(open_app, demo_url) -> None:
     assert ("channels", {"channel": "xiaohongshu", **day}) in links
     assert ("channels", {"channel": "baidu_sem", "campaign": "sem_product", **day}) in links
     assert any(page == "team" and params.get("person") for page, params in links)
-    assert [h.value for h in at.subheader][:2] == ["Most urgent", "What changed since yesterday"]
-    changes = at.dataframe[0].value
+    # The pacing board first, then the alerts; the cards and the changes are folded into expanders below.
+    assert [h.value for h in at.subheader][:2] == ["Pacing board", "Most urgent"]
+    assert [e.label for e in at.expander][-2:] == ["Yesterday and week to date, per metric",
+                                                 "What changed since yesterday"]
+    changes = at.dataframe[1].value
     assert list(changes.iloc[:, 0]) == CARD_TITLES_EN and changes.shape[1] == 6
     assert at.query_params["asof"] == AS_OF
 

@@ -202,9 +202,13 @@ def _good(change: float | None, direction: str) -> str:
     return "color: #2e7d32" if good else "color: #c62828"
 
 
-def changes(s: Standup) -> None:
-    """What changed since yesterday: pacing status changes, then yesterday vs the day before / last week."""
-    st.subheader(tr("standup_changes"), anchor=False, help=tr("standup_changes_help"))
+def changes(s: Standup, *, title: bool = True) -> None:
+    """What changed since yesterday: pacing status changes, then yesterday vs the day before / last week
+    (``title=False`` inside an expander that carries the title: the help becomes a caption)."""
+    if title:
+        st.subheader(tr("standup_changes"), anchor=False, help=tr("standup_changes_help"))
+    else:
+        st.caption(tr("standup_changes_help"))
     items = s.changes()
     for ch in items:
         if ch.status_changed:

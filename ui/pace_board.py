@@ -1,0 +1,138 @@
+"""The Standup's pacing board: one row per team KPI of the active plan (numbers from ``kpi_engine.standup.pace_board``).
+
+The board is computed once per (database, data version, meeting day) and cached; this module only formats the
+engine's numbers in the page's language (values in each KPI's unit, so the value columns are text) and draws them
+with ``st.column_config``: readable headers with help, a progress bar, the KPI column pinned for a phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from kpi_engine import fmt, store
+from kpi_engine.standup import pace_board
+from kpi_engine.standup.pace_board import PaceBoard, PaceRow
+from ui.db import db_url, version
+from ui.i18n import lang, tr
+
+ROW_HEIGHT = 35  # st.dataframe's default row height, px
+GOOD, BAD, WARN = "color: #2e7d32", "color: #c62828", "color: #b26a00"
+_STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspending": WARN, "off_track": BAD,
+                 "missed": BAD, "overspending": BAD}
+COLUMNS = ("kpi", "actual", "target", "progress", "pace", "projected", "vs_previous", "vs_last_year", "owner")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _build(url: str, data_version: str, day: dt.date) -> PaceBoard:
+    return pace_board.build(store.get_engine(url), day)
+
+
+def load(day: dt.date) -> PaceBoard:
+    """The pacing board of a meeting on ``day``, cached until the data changes."""
+    return _build(db_url(), version(), day)
+
+
+def _v(value: float | None, unit: str) -> str:
+    return fmt.value(value, unit, lang())
+
+
+def _vs(change: float | None, unit: str) -> str:
+    if change is None:
+        return fmt.NO_VALUE
+    return fmt.points(change, lang()) if unit == "ratio" else fmt.change(change, lang())
+
+
+def _status(status: str | None) -> str:
+    return tr(f"standup_status_{status}") if status else tr("standup_status_none")
+
+
+def _pace(r: PaceRow) -> str:
+    if r.pace is None:
+        return _status(r.status) if r.status else fmt.NO_VALUE
+    return f"{fmt.achievement(r.pace, lang())} · {_status(r.status)}"
+
+
+def _target(r: PaceRow) -> str:
+    if r.target_to_date is None:
+        return fmt.NO_VALUE
+    if r.target is not None and abs(r.target - r.target_to_date) > 1e-9:
+        return f"{_v(r.target_to_date, r.unit)} ({_v(r.target, r.unit)})"
+    return _v(r.target_to_date, r.unit)
+
+
+def _good(change: float | None, direction: str) -> str:
+    if change is None or change == 0:
+        return ""
+    return GOOD if (change > 0) == (direction == "higher") else BAD
+
+
+def frame(board: PaceBoard) -> pd.DataFrame:
+    """The board as a table: one row per KPI, values formatted in their unit (ids never shown)."""
+    rows = [{
+        "kpi": r.name(lang()),
+        "actual": _v(r.actual, r.unit),
+        "target": _target(r),
+        "progress": None if r.progress is None else min(max(float(r.progress), 0.0), 1.0),
+        "pace": _pace(r),
+        "projected": _v(r.projected, r.unit) if r.projected is not None else fmt.NO_VALUE,
+        "vs_previous": _vs(r.vs_previous, r.unit),
+        "vs_last_year": _vs(r.vs_last_year, r.unit),
+        "owner": r.owner or fmt.NO_VALUE,
+    } for r in board.rows]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def _styles(board: PaceBoard, table: pd.DataFrame) -> pd.DataFrame:
+    css = pd.DataFrame("", index=table.index, columns=table.columns)
+    for i, r in enumerate(board.rows):
+        css.loc[i, "pace"] = _STATUS_STYLE.get(r.status or "", "")
+        css.loc[i, "vs_previous"] = _good(r.vs_previous, r.direction)
+        css.loc[i, "vs_last_year"] = _good(r.vs_last_year, r.direction)
+    return css
+
+
+def _caption(board: PaceBoard) -> str:
+    days = {"days": board.elapsed_days, "total": board.total_days}
+    text = (tr("pace_caption_plan", plan=board.plan_name, start=board.start.isoformat(), end=board.end.isoformat(),
+               **days) if board.from_plan else tr("pace_caption_targets", period=board.period, **days))
+    if board.previous and board.last_year:
+        text += " · " + tr("pace_caption_windows", prev_start=board.previous[0].isoformat(),
+                           prev_end=board.previous[1].isoformat(), ly_start=board.last_year[0].isoformat(),
+                           ly_end=board.last_year[1].isoformat())
+    return text
+
+
+def column_config() -> dict[str, object]:
+    cc = st.column_config
+    vs_help = lambda what: tr("pace_col_vs_help", what=tr(what))  # noqa: E731 - a local label
+    return {
+        "kpi": cc.TextColumn(tr("pace_col_kpi"), pinned=True, width="medium"),
+        "actual": cc.TextColumn(tr("pace_col_actual"), width="small"),
+        "target": cc.TextColumn(tr("pace_col_target"), help=tr("pace_col_target_help"), width="small"),
+        "progress": cc.ProgressColumn(tr("pace_col_progress"), help=tr("pace_col_progress_help"), format="percent",
+                                      min_value=0.0, max_value=1.0, width="small"),
+        "pace": cc.TextColumn(tr("pace_col_pace"), help=tr("pace_col_pace_help"), width="small"),
+        "projected": cc.TextColumn(tr("pace_col_projected"), help=tr("pace_col_projected_help"), width="small"),
+        "vs_previous": cc.TextColumn(tr("pace_col_vs_previous"), help=vs_help("pace_previous_period"), width="small"),
+        "vs_last_year": cc.TextColumn(tr("pace_col_vs_last_year"), help=vs_help("pace_last_year"), width="small"),
+        "owner": cc.TextColumn(tr("pace_col_owner"), width="small"),
+    }
+
+
+def render(board: PaceBoard) -> None:
+    """Title, what the board covers, and the table (tall enough for every row: the page never scrolls inside it)."""
+    st.subheader(tr("pace_title"), anchor=False, help=tr("pace_help"))
+    st.caption(_caption(board))
+    if board.through is None:
+        st.info(tr("pace_not_started", start=board.start.isoformat()), icon=":material/event_upcoming:")
+        return
+    if not board.rows:
+        st.info(tr("pace_no_kpis"), icon=":material/lightbulb:")
+        return
+    table = frame(board)
+    styled = table.style.apply(lambda _: _styles(board, table), axis=None)
+    st.dataframe(styled, hide_index=True, width="stretch", height=ROW_HEIGHT * (len(table) + 1) + 3,
+                 column_config=column_config())
