@@ -4,7 +4,8 @@
 
 1. Generates a lead CSV of --rows rows (default 1,000,000, about 100 MB) with DuckDB COPY.
 2. (a) baseline: ``CREATE TABLE x AS SELECT * FROM read_csv('file')`` into a fresh DuckDB file;
-   (b) ``ingest(engine, file)`` into a fresh store (DuckDB file, schema created before the clock starts);
+   (b) ``python -m kpi_engine ingest FILE --db URL`` as a process, the way a user or a cron job runs it (start-up,
+       imports and the schema of a fresh store included), into a fresh DuckDB file;
    best of --repeat runs each, (a) and (b) alternating; prints the seconds, the ratio b/a and PASS/FAIL against --limit (issue 2: 3.0).
 3. Times a re-upload of the same file into the loaded store (the idempotent path: 0 inserted, 0 updated).
 
@@ -14,14 +15,17 @@ Exit status 0 on PASS, 1 on FAIL (or when the importer did not load every row).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 from sqlalchemy.engine import Engine
@@ -122,11 +126,16 @@ def main(argv: list[str] | None = None) -> int:
 
         def run_ingest(k: int) -> float:
             nonlocal loaded_url
-            url, engine = fresh_store(work, f"store_{k}.duckdb")
+            url = f"duckdb:///{(work / f'store_{k}.duckdb').as_posix()}"
+            command = [sys.executable, "-m", "kpi_engine", "ingest", str(csv_path), "--db", url, "--format", "json"]
+            if args.table:
+                command += ["--table", args.table]
             t = time.perf_counter()
-            res = ingest(engine, csv_path, table=args.table)
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
             seconds = time.perf_counter() - t
-            results.append(res)
+            if done.returncode != 0:
+                print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
+            results.append(SimpleNamespace(**json.loads(done.stdout)) if done.returncode == 0 else None)
             if loaded_url is not None:
                 store.dispose_engine(loaded_url)
                 Path(loaded_url.removeprefix("duckdb:///")).unlink(missing_ok=True)
@@ -159,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             return ", ".join(f"{x:.2f}" for x in xs)
 
         print(f"(a) duckdb read_csv -> table : best {a:6.2f} s   runs [{fmt(base)}]  median {statistics.median(base):.2f}")
-        print(f"(b) ingest -> fresh store    : best {b:6.2f} s   runs [{fmt(ing)}]  median {statistics.median(ing):.2f}"
+        print(f"(b) CLI ingest, a process  : best {b:6.2f} s   runs [{fmt(ing)}]  median {statistics.median(ing):.2f}"
               f"   status {last.status}, table {last.table}, rows_read {last.rows_read:,}, inserted {last.inserted:,}, "
               f"rejected {last.rejected:,}, leads in store {counts['leads']:,}")
         print(f"re-upload of the same file   : best {r:6.2f} s   runs [{fmt(again)}]  inserted "
