@@ -28,7 +28,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
-from sqlalchemy.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -95,11 +94,6 @@ def baseline(csv_path: Path, work: Path, k: int) -> float:
         con.close()
     target.unlink(missing_ok=True)
     return seconds if n else float("nan")
-
-
-def fresh_store(work: Path, name: str) -> tuple[str, Engine]:
-    url = f"duckdb:///{(work / name).as_posix()}"
-    return url, store.get_engine(url)  # schema created here, before any clock starts
 
 
 def main(argv: list[str] | None = None) -> int:
