@@ -15,3 +15,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
   echo "$sum" > "$stamp"
 fi
+# `python -m kpi_engine` from any folder (a cron job starts in $HOME): the checkout is on the venv's import path.
+site="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+[ "$(cat "$site/kpi-dashboard.pth" 2>/dev/null)" = "$root" ] || echo "$root" > "$site/kpi-dashboard.pth"

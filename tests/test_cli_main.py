@@ -35,3 +35,10 @@ def test_help_lists_every_command() -> None:
     out = subprocess.run([sys.executable, "-m", "kpi_engine", "--help"], capture_output=True, text=True, cwd=ROOT,
                          timeout=120)
     assert out.returncode == 0 and all(name in out.stdout for name in COMMANDS)
+
+
+def test_runs_from_any_folder(tmp_path: Path) -> None:
+    """A cron job starts in the home folder: the venv made by scripts/venv.sh finds the package from anywhere."""
+    out = subprocess.run([sys.executable, "-m", "kpi_engine", "--help"], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
