@@ -169,6 +169,18 @@ UPLOAD_TABLES: dict[str, sa.Table] = {
 for _table in UPLOAD_TABLES.values():
     _table.append_column(sa.Column("inserted_by", sa.Integer, info={"internal": True}))
 
+# Multi-touch attribution (issue 16.4, kpi_engine.analytics.attribution): optional, one row per marketing touch
+# of a lead before it converted. Empty, every lead counts as one touch on its own channel (first = last touch).
+# A new table only: create_all makes it, no migration (as for the tables added since schema version 2).
+touches = sa.Table(
+    "touches",
+    metadata,
+    sa.Column("lead_id", sa.String, primary_key=True),
+    sa.Column("touched_at", sa.DateTime, primary_key=True),
+    sa.Column("channel_id", sa.String, primary_key=True),
+    sa.Column("campaign_id", sa.String),
+)
+
 # --- The product's own tables -------------------------------------------------
 
 schema_meta = sa.Table(
