@@ -233,8 +233,8 @@ def kpi_series(engine: Engine, kpis: Sequence[Kpi], first: dt.date, last: dt.dat
                         out[(i, s)] = float(v)
                     elif simple:
                         out[(i, s)] = 0.0
-                for s, v in found.items():
-                    if (i, s) not in out and v is not None and pd.notna(v):
+                for s, v in found.items():  # a rate's weeks; a count outside its own weeks is another metric's filler
+                    if not simple and (i, s) not in out and v is not None and pd.notna(v):
                         out[(i, s)] = float(v)
     return out
 
