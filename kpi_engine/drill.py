@@ -28,7 +28,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, pacing, periods, prorating, schema, targets
+from kpi_engine import clock, fmt, pacing, periods, prorating, schema, targets
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings
@@ -71,11 +71,8 @@ def achievement(actual: float | None, target: float | None, direction: str = "hi
 
     A lower-is-better actual of 0 against a positive target is achieved without limit (``inf``).
     """
-    if actual is None or target is None or pd.isna(actual) or pd.isna(target) or target <= 0:
-        return math.nan
-    if direction == "lower":
-        return math.inf if actual <= 0 else float(target) / float(actual)
-    return float(actual) / float(target)
+    a = fmt.achievement_ratio(actual, target, direction)  # the one definition
+    return math.nan if a is None else a
 
 
 def _dimension(engine: Engine, table: sa.Table, columns: Sequence[str], *conditions: sa.ColumnElement[bool]) -> pd.DataFrame:

@@ -44,7 +44,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from kpi_engine import periods, workdays
+from kpi_engine import fmt, periods, workdays
 from kpi_engine.settings import Settings, get_settings
 from kpi_engine.settings_store import load_settings
 
@@ -207,10 +207,8 @@ def pace(actual: float | None, target: float | None, period: Range, as_of: dt.da
     if target is None or (isinstance(target, float) and math.isnan(target)) or target <= 0:
         return Pace(None, projected, None, None, elapsed)
     expected = target * elapsed if additive else float(target)
-    if direction == "higher":
-        achievement = projected / target
-    else:
-        achievement = math.inf if projected <= 0 else target / projected
+    achievement = fmt.achievement_ratio(projected, target, direction)  # the one definition (target > 0 here)
+    assert achievement is not None
     if as_of >= end:  # a closed period is never "at risk": it reached its target or missed it
         status = "achieved" if achievement >= 1 else "missed"
     else:

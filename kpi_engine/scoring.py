@@ -140,10 +140,11 @@ def _missing(value: float | None) -> bool:
 
 
 def achievement(actual: float, base: float, direction: str = "higher", cap: float = 120.0) -> float:
-    """``actual / base`` (higher is better) or ``base / actual`` (lower; an actual ≤ 0 gives cap / 100)."""
-    if direction == "lower":
-        return cap / 100 if actual <= 0 else base / actual
-    return actual / base
+    """:func:`kpi_engine.fmt.achievement_ratio` (the one definition); a lower-is-better actual ≤ 0 gives cap / 100."""
+    a = fmt.achievement_ratio(actual, base, direction)
+    if a is None:
+        raise ValueError(f"achievement needs an actual and a base above 0 (got {actual!r} / {base!r})")
+    return cap / 100 if math.isinf(a) else a
 
 
 def score_kpi(actual: float | None, base: float | None, *, challenge: float | None = None, floor: float | None = None,

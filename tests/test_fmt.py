@@ -109,3 +109,25 @@ def test_column_formats() -> None:
     with pytest.raises(ValueError, match="as text"):
         fmt.column_format("money")
     assert fmt.d3_format("ratio") == ".1%" and fmt.d3_format("money") == ",.0f"
+
+
+@pytest.mark.parametrize(("actual", "base", "direction", "expected"), [
+    (4, 10, "higher", 0.4), (12, 10, "higher", 1.2), (-3, 10, "higher", -0.3),
+    (700, 500, "lower", 500 / 700), (250, 500, "lower", 2.0), (0, 500, "lower", math.inf)])
+def test_achievement_is_defined_once_and_scoring_drill_and_pacing_use_it(actual: float, base: float, direction: str,
+                                                                          expected: float) -> None:
+    """Issue 10, point 11: the scorecard, the drill-down and pacing compute achievement with fmt.achievement_ratio."""
+    from kpi_engine import drill, pacing, scoring
+
+    assert fmt.achievement_ratio(actual, base, direction) == pytest.approx(expected)
+    assert drill.achievement(actual, base, direction) == pytest.approx(expected)
+    # scoring: a lower-is-better actual of 0 is worth the cap (120 -> 1.2), not infinity
+    assert scoring.achievement(actual, base, direction) == pytest.approx(1.2 if math.isinf(expected) else expected)
+    # pacing on a closed period: the projection is the actual, its achievement the same ratio
+    closed = pacing.pace(actual, base, ("2026-10-01", "2026-10-31"), "2026-10-31", direction=direction)
+    assert closed.achievement == pytest.approx(expected)
+    for missing in (None, math.nan):
+        assert fmt.achievement_ratio(missing, base) is None and math.isnan(drill.achievement(missing, base))
+    assert fmt.achievement_ratio(actual, 0) is None and math.isnan(drill.achievement(actual, 0))
+    with pytest.raises(ValueError, match="base above 0"):
+        scoring.achievement(actual, 0)
