@@ -27,6 +27,7 @@ PAGE_SPECS = [
     ("pages/plan.py", "ui_nav_plan", ":material/assignment:", "plan"),
     ("pages/scorecards.py", "ui_nav_scorecards", ":material/workspace_premium:", "scorecards"),
     ("pages/reviews.py", "ui_nav_reviews", ":material/rate_review:", "reviews"),
+    ("pages/analytics.py", "analytics_title", ":material/insights:", "analytics"),
     ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
     ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
     ("pages/settings.py", "settings_ui_title", ":material/settings:", "settings"),

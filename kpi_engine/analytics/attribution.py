@@ -149,3 +149,10 @@ def channel_credit(engine: Engine, start: dt.date, end: dt.date, *,
     out["cpl"] = (out["spend"] / out["leads"].where(out["leads"] > 0)).where(out["spend"] > 0)
     out["cac"] = (out["spend"] / out["wins"].where(out["wins"] > 0)).where(out["spend"] > 0)
     return out[["channel_id", "model", "leads", "wins", "revenue", "spend", "cpl", "cac"]]
+
+
+def channel_names(engine: Engine) -> dict[str, str]:
+    """{channel_id: name} for labels (the id where a channel has no name)."""
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.channels.c.channel_id, schema.channels.c.name)).all()
+    return {str(cid): str(name or cid) for cid, name in rows}
