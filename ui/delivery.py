@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock
 from kpi_engine.push import alerts, destinations, jobs, rules
 from kpi_engine.push.delivery import recent_sends
 from kpi_engine.settings import env_config
+from ui import db
 from ui.i18n import lang, tr
 
 SEND_STATUSES = ("sent", "failed", "sending")
@@ -107,7 +107,7 @@ def mute_block(engine: Engine) -> None:
         tr("push_ui_col_threshold"): [r.limit for r in found]}), hide_index=True, width="stretch")
     a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
     rule_id = a.selectbox(tr("push_ui_mute_rule"), [r.rule_id for r in found], key="push_mute_rule")
-    until = b.date_input(tr("push_ui_mute_until"), clock.business_today() + dt.timedelta(days=7), key="push_mute_until")
+    until = b.date_input(tr("push_ui_mute_until"), db.today() + dt.timedelta(days=7), key="push_mute_until")
     if c.button(tr("push_ui_mute"), key="push_mute"):
         alerts.mute(engine, rule_id, until, user=env_config().user)
         st.success(tr("push_ui_muted", rule=rule_id, until=until.isoformat()))

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import clock, drill, funnel, store
+from kpi_engine import drill, funnel, store
 from kpi_engine import fmt as numfmt
 from kpi_engine.metrics import registry
 from kpi_engine.plans import report as plan_report
@@ -86,7 +86,7 @@ def sync() -> None:
 def as_of() -> dt.date:
     """``?asof=`` when given, else today."""
     value = st.session_state.get(ASOF)
-    return value if isinstance(value, dt.date) else clock.business_today()
+    return value if isinstance(value, dt.date) else db.today()
 
 
 def view() -> View | None:

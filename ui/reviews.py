@@ -13,14 +13,14 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import access, clock, periods, schema
+from kpi_engine import access, periods, schema
 from kpi_engine.metrics import registry
 from kpi_engine.plans.model import Plan, split_metric
 from kpi_engine.reviews import build, gap, notes
 from kpi_engine.reviews.document import ReviewDocument, Section
 from kpi_engine.reviews.export_excel import review_to_xlsx
 from kpi_engine.reviews.export_html import review_to_html
-from ui import review_doc, state
+from ui import db, review_doc, state
 from ui.i18n import lang, tr
 
 MODE, REVIEW, ASOF, GMETRIC, VS, BY = "mode", "review", "asof", "gap_metric", "vs", "by"
@@ -41,7 +41,7 @@ def init_state() -> None:
 
 def as_of() -> dt.date:
     value = st.session_state.get(ASOF)
-    return value if isinstance(value, dt.date) else clock.business_today()
+    return value if isinstance(value, dt.date) else db.today()
 
 
 def default_label(mode: str, day: dt.date) -> str:

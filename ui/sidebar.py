@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi_engine import clock
 from kpi_engine.i18n import LANGS
 from ui import state
+from ui.db import today as store_today
 from ui.i18n import LANG_KEY, LANG_LABELS, default_lang, tr
 from ui.period import GRAINS, Period, make_period
 
@@ -20,7 +20,7 @@ def init_state() -> None:
     """Read the shared view state from the URL (first run of a session) or keep the session's."""
     state.url_state(LANG_KEY, default_lang(), state.choice(LANGS))
     state.url_state(PERIOD_KEY, "month", state.choice(GRAINS))
-    today = clock.business_today()
+    today = store_today()
     state.url_state(DATE_KEY, today, state.parse_date, state.dump_date)
     state.url_state(RANGE_KEY, (today.replace(day=1), today), state.parse_range, state.dump_range)
 
@@ -59,5 +59,5 @@ def current_period() -> Period:
     value = st.session_state.get(CURRENT_PERIOD_KEY)
     if isinstance(value, Period):
         return value
-    today = clock.business_today()
+    today = store_today()
     return make_period("month", today)

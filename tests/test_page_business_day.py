@@ -1,0 +1,68 @@
+"""Pages take "today" from the store's time zone (issue 10, points 5 and 9), like the CLI and the reports.
+
+The clock is pinned: at the instant the test uses it is 16 October in Los Angeles and already 17 October in
+Shanghai (the default zone). With the store's ``timezone`` set to America/Los_Angeles every page's default
+morning, the sidebar's period and the Delivery page's mute date must be those of 16 October. Before this test
+pages asked ``clock.business_today()`` without the store's settings and got Shanghai's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi_engine import clock, settings_store, store
+from kpi_engine.settings import Settings
+from tests.apptest_support import opener
+
+LA, SHANGHAI = dt.datetime(2026, 10, 16, 20, 30), dt.datetime(2026, 10, 17, 11, 30)  # one instant, two zones
+
+
+def _fake_now(settings: Settings | None = None) -> dt.datetime:
+    zone = (settings or Settings()).timezone
+    return {"America/Los_Angeles": LA, "Asia/Shanghai": SHANGHAI}[zone]
+
+
+@pytest.fixture
+def la_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(clock.TODAY_ENV, raising=False)
+    monkeypatch.setattr(clock, "business_now", _fake_now)
+    url = f"duckdb:///{tmp_path / 'kpi.duckdb'}"
+    engine = store.get_engine(url)
+    settings_store.set_setting(engine, "timezone", "America/Los_Angeles", "test")
+    yield url
+    store.dispose_engine(url)
+
+
+@pytest.fixture
+def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    return opener(monkeypatch, None)
+
+
+def test_the_engine_and_the_cli_read_the_stores_zone(la_store: str) -> None:
+    engine = store.get_engine(la_store)
+    assert clock.business_today() == SHANGHAI.date()  # the default zone
+    assert clock.business_today(settings_store.load_settings(engine)) == LA.date()
+
+
+def test_the_standup_and_the_sidebar_default_to_today_in_the_stores_zone(open_app: Callable[..., AppTest],
+                                                                          la_store: str) -> None:
+    at = open_app(la_store)  # the Standup, the default page
+    assert at.session_state["asof"] == LA.date()  # the Standup's morning
+    assert at.session_state["date"] == LA.date()  # the sidebar's period anchor
+
+
+def test_pages_ask_the_clock_only_through_the_stores_settings() -> None:
+    """Every page's "today" comes from ui.db.today() (the store's zone); a bare clock call would use the default."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = [f"{path.relative_to(root)}:{n}" for folder in ("ui", "pages") for path in sorted((root / folder).rglob("*.py"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if "business_today()" in line.replace(" ", "") and path.name != "db.py"]
+    assert offenders == []
+    from ui import db
+
+    assert "clock.business_today(settings())" in Path(db.__file__).read_text(encoding="utf-8")
