@@ -31,12 +31,17 @@ DEMO_ENV = "KPI_DEMO_LOGIN"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEMO = access.Principal("demo", "admin", people=None, name="Demo admin")
 # Pages only admins have in their menu (the engine refuses their writes to everyone else as well).
-ADMIN_SCRIPTS = frozenset({"pages/data.py", "pages/settings.py", "pages/users.py", "pages/delivery.py"})
+ADMIN_SCRIPTS = frozenset({"pages/data.py", "pages/settings.py", "pages/users.py"})
+# Pages for the roles that may do an action: Delivery for those who set alert rules (admins and managers).
+ACTION_SCRIPTS = {"pages/delivery.py": "alerts"}
 
 
 def may_open(script: str) -> bool:
     """Whether the signed-in principal has ``script`` in the menu (links to other pages are drawn only then)."""
-    return script not in ADMIN_SCRIPTS or access.current().is_admin
+    p = access.current()
+    if script in ACTION_SCRIPTS:
+        return p.may(ACTION_SCRIPTS[script])
+    return script not in ADMIN_SCRIPTS or p.is_admin
 
 
 def session_hours() -> float:

@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "notes": frozenset({"admin", "manager"}),
     "rater_names": frozenset({"admin"}),
     "person_numbers": frozenset({"admin", "manager", "member"}),
+    "alerts": frozenset({"admin", "manager"}),  # alert rules, acknowledge, mute (the 9:00 push)
+    "push": frozenset({"admin"}),  # push destinations (webhooks and their secrets)
 }
 
 

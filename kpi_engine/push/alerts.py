@@ -18,7 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, schema
+from kpi_engine import access, clock, schema
 from kpi_engine.i18n import t
 from kpi_engine.push import compose, rules
 from kpi_engine.push.config import PushConfig
@@ -28,6 +28,11 @@ from kpi_engine.settings import Settings
 
 _E, _M = schema.alert_events, schema.alert_mutes
 STATUSES: tuple[str, ...] = ("open", "sent", "muted", "acknowledged")
+
+
+def _who(user: str | None) -> str | None:
+    """Who acted: the signed-in user on the dashboard, else ``user`` (the command line's $KPI_USER)."""
+    return access.actor_name() or user or None
 
 
 def _muted(conn: sa.Connection, found: rules.Found) -> bool:
@@ -75,17 +80,19 @@ def events(engine: Engine, *, status: str | None = None, day: dt.date | None = N
 
 def acknowledge(engine: Engine, alert_key: str, user: str | None = None) -> bool:
     """Mark an alert handled (an open one is then never sent); False for an unknown or already acknowledged key."""
+    access.require("alerts")
     with engine.begin() as conn:
         return bool(conn.execute(sa.update(_E).where(_E.c.alert_key == alert_key, _E.c.status != "acknowledged")
                                  .values(status="acknowledged", acknowledged_at=clock.business_now(),
-                                         acknowledged_by=user or None)).rowcount)
+                                         acknowledged_by=_who(user))).rowcount)
 
 
 def mute(engine: Engine, rule_id: str, until: dt.date, scope: str = "", user: str | None = None) -> None:
     """Mute a rule (or one of its scopes, ``channel:douyin``) through ``until``: its alerts are logged, not sent."""
+    access.require("alerts")
     with engine.begin() as conn:
         conn.execute(sa.delete(_M).where(_M.c.rule_id == rule_id, _M.c.scope == scope))
-        conn.execute(sa.insert(_M).values(rule_id=rule_id, scope=scope, until=until, muted_by=user or None,
+        conn.execute(sa.insert(_M).values(rule_id=rule_id, scope=scope, until=until, muted_by=_who(user),
                                           muted_at=clock.business_now()))
         # what is open now and covered by the mute is not sent either
         covered = [_E.c.rule_id == rule_id, _E.c.status == "open", _E.c.day <= until]
@@ -96,6 +103,7 @@ def mute(engine: Engine, rule_id: str, until: dt.date, scope: str = "", user: st
 
 
 def unmute(engine: Engine, rule_id: str, scope: str = "") -> bool:
+    access.require("alerts")
     with engine.begin() as conn:
         return bool(conn.execute(sa.delete(_M).where(_M.c.rule_id == rule_id, _M.c.scope == scope)).rowcount)
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, schema
+from kpi_engine import access, clock, schema
 
 KINDS: tuple[str, ...] = ("feishu", "wecom", "dingtalk", "email")
 SUBSCRIPTIONS: tuple[str, ...] = ("standup", "weekly", "monthly", "alerts", "inbox")
@@ -103,7 +103,8 @@ def _row(r: sa.Row) -> Destination:
 
 
 def save(engine: Engine, dest: Destination) -> None:
-    """Add ``dest``, or replace the one with its name; ``ValueError`` listing every problem."""
+    """Add ``dest``, or replace the one with its name (admins); ``ValueError`` listing every problem."""
+    access.require("push")
     problems = check(dest)
     if problems:
         raise ValueError("; ".join(problems))
@@ -116,11 +117,13 @@ def save(engine: Engine, dest: Destination) -> None:
 
 
 def remove(engine: Engine, name: str) -> bool:
+    access.require("push")
     with engine.begin() as conn:
         return bool(conn.execute(sa.delete(_T).where(_T.c.name == name)).rowcount)
 
 
 def set_active(engine: Engine, name: str, active: bool) -> bool:
+    access.require("push")
     with engine.begin() as conn:
         return bool(conn.execute(sa.update(_T).where(_T.c.name == name).values(active=active)).rowcount)
 

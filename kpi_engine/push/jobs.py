@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock
+from kpi_engine import access, clock
 from kpi_engine.i18n import t
 from kpi_engine.push import alerts, compose, destinations
 from kpi_engine.push.config import PushConfig
@@ -45,7 +45,8 @@ def run(engine: Engine, kind: str, as_of: dt.date | None = None, *, to: Sequence
 
 
 def test_destination(engine: Engine, name: str, retry: Retry | None = None) -> Outcome:
-    """Send a short test message to the destination ``name`` now (always a new send)."""
+    """Send a short test message to the destination ``name`` now (always a new send; admins)."""
+    access.require("push")
     (dest,) = destinations.load(engine, names=[name])
     period = clock.business_now().isoformat()
 

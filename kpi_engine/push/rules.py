@@ -33,7 +33,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, fmt, schema, standup
+from kpi_engine import access, clock, fmt, schema, standup
 from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
@@ -115,6 +115,8 @@ def check(rule: Rule) -> list[str]:
 
 
 def save(engine: Engine, rule: Rule, user: str | None = None) -> None:
+    """Add ``rule`` or replace the one with its id (admins and managers); ``ValueError`` listing every problem."""
+    access.require("alerts")
     problems = check(rule)
     if problems:
         raise ValueError("; ".join(problems))
@@ -122,11 +124,12 @@ def save(engine: Engine, rule: Rule, user: str | None = None) -> None:
                   active=rule.active)
     with engine.begin() as conn:
         if not conn.execute(sa.update(_T).where(_T.c.rule_id == rule.rule_id).values(**values)).rowcount:
-            conn.execute(sa.insert(_T).values(rule_id=rule.rule_id, created_at=clock.business_now(), created_by=user,
+            conn.execute(sa.insert(_T).values(rule_id=rule.rule_id, created_at=clock.business_now(), created_by=access.actor_name() or user,
                                               **values))
 
 
 def remove(engine: Engine, rule_id: str) -> bool:
+    access.require("alerts")
     with engine.begin() as conn:
         return bool(conn.execute(sa.delete(_T).where(_T.c.rule_id == rule_id)).rowcount)
 
