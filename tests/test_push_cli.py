@@ -37,3 +37,26 @@ def test_schedule_prints_the_next_runs(duck_engine, capsys) -> None:
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3 and all(" 08:30 CST\t" in line for line in lines)
     assert main(["schedule", "--at", "25:00", "--next", "1", "--db", str(duck_engine.url)]) == 2
+
+
+def test_the_schedule_command_runs_until_sigterm_and_stops_cleanly(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "kpi_engine", "schedule", "--db", f"duckdb:///{tmp_path / 's.duckdb'}"],
+                            cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(7)]
+        assert " 09:00 CST\tstandup" in lines[0] and lines[-1].startswith("push scheduler running (Asia/Shanghai)")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        assert "push scheduler stopped" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import signal
 import sys
 
 from kpi_engine.cli import add_db_option
@@ -35,9 +36,19 @@ def run(args: argparse.Namespace) -> int:
     if args.next:
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    scheduler = schedule.build_scheduler(args.db, cfg)
+    signal.signal(signal.SIGTERM, _interrupt)  # systemd / docker stop: like Ctrl-C
     print(f"push scheduler running ({tz.key}); Ctrl-C to stop", flush=True)
     try:
-        schedule.build_scheduler(args.db, cfg).start()
+        scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    finally:
+        if scheduler.running:  # let a send in progress finish (and close its key) rather than cut it off
+            scheduler.shutdown(wait=True)
+    print("push scheduler stopped", flush=True)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
