@@ -8,6 +8,9 @@ with), channel, detail.
 
 from __future__ import annotations
 
+from kpi_engine.i18n.ingest_limits import ISSUES as LIMIT_ISSUES
+from kpi_engine.i18n.ingest_limits import STRINGS as LIMIT_STRINGS
+
 # code -> (reason en, reason zh, fix en, fix zh)
 _ISSUES: dict[str, tuple[str, str, str, str]] = {
     "missing_value": (
@@ -179,6 +182,7 @@ _ISSUES: dict[str, tuple[str, str, str, str]] = {
     ),
 }
 
+_ISSUES.update(LIMIT_ISSUES)  # limits, workbooks (issue 17)
 ISSUE_CODES = tuple(c for c in _ISSUES if c != "generic")
 
 STRINGS: dict[str, dict[str, str]] = {}
@@ -352,3 +356,4 @@ STRINGS.update({
         "zh": "未导入任何数据：此次上传会修改已有线索（见下方），但这些修改未被确认。",
     },
 })
+STRINGS.update(LIMIT_STRINGS)

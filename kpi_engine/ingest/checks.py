@@ -29,6 +29,13 @@ STAGE_TARGETS = {"won_at": "won", "lost_at": "lost"}
 PERCENT_COLUMNS = {("metric_values", "value")}  # "12%" -> 0.12 where a ratio is expected
 DUCK_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "date": "DATE", "datetime": "TIMESTAMP", "bool": "BOOLEAN"}
 FORMULA_STARTS = ("=", "+", "-", "@")
+# Sane limits: beyond them a value is a typo or a broken export, never a real figure (issue 17).
+MONEY_COLUMNS = {"cost", "budget", "expected_value", "deal_value", "amount"}
+MONEY_MAX = 1e12  # a trillion in the store's currency
+COUNT_MAX = 1e12  # impressions, clicks, conversions
+NUMBER_MAX = 1e15  # any other number (manual metric values): |value| up to this
+ID_MAX_CHARS = 200  # keys and references (lead_id, channel_id, owner_id ...)
+TEXT_MAX_CHARS = 10_000  # names, notes and other text
 
 
 def _q(name: str) -> str:
@@ -220,8 +227,24 @@ def _bounds(col: PlanColumn) -> str:
     return parse.lit(";".join(parts)) if parts else "NULL"
 
 
+def number_limit(col: PlanColumn) -> float:
+    """The largest magnitude a number in ``col`` may have."""
+    if col.name in MONEY_COLUMNS:
+        return MONEY_MAX
+    return COUNT_MAX if col.name in ("impressions", "clicks", "conversions") else NUMBER_MAX
+
+
+def is_id_column(plan: Plan, name: str) -> bool:
+    return name.endswith("_id") or name in plan.keys
+
+
+def date_range_detail() -> str:
+    return parse.lit(f"min={parse.MIN_YEAR}-01-01;max={parse.MAX_YEAR}-12-31")
+
+
 def _column_checks(plan: Plan, col: PlanColumn, ord_: int, src: str) -> list[Check]:
     raw, val = _q(col.name + "__raw"), _q(col.name + "__v")
+    oor = _q(col.name + "__oor")
     out: list[Check] = []
 
     def add(severity: str, code: str, where: str, detail: str = "NULL", value: str = raw) -> None:
@@ -237,18 +260,25 @@ def _column_checks(plan: Plan, col: PlanColumn, ord_: int, src: str) -> list[Che
             add("error", "negative", f"{val} < {float(col.min)!r}", _bounds(col))
         if col.max is not None:
             add("error", "out_of_range", f"{val} > {float(col.max)!r}", _bounds(col))
-    elif col.kind in ("date", "datetime") and plan.date_order:
-        # A numeric date that does not exist in the order the user chose says so (and how to choose another).
-        numeric = parse.numeric_dmy(raw)
-        add("error", "bad_date_order", f"{raw} IS NOT NULL AND {val} IS NULL AND {numeric}",
-            parse.lit(f"order={plan.date_order}"))
-        add("error", "bad_date", f"{raw} IS NOT NULL AND {val} IS NULL AND NOT {numeric}")
+        else:  # 1e309 parses as infinity: never stored, and nothing beyond a sane size either
+            limit = number_limit(col)
+            add("error", "too_large", f"NOT isfinite({val}) OR abs({val}) > {limit!r}", parse.lit(f"limit={limit:,.0f}"))
     elif col.kind in ("date", "datetime"):
-        add("error", "bad_date", f"{raw} IS NOT NULL AND {val} IS NULL")
+        add("error", "date_out_of_range", f"{oor}", date_range_detail())
+        bad = f"{raw} IS NOT NULL AND {val} IS NULL AND {oor} IS NULL"
+        if plan.date_order:  # a numeric date that does not exist in the chosen order says so (and how to choose)
+            numeric = parse.numeric_dmy(raw)
+            add("error", "bad_date_order", f"{bad} AND {numeric}", parse.lit(f"order={plan.date_order}"))
+            add("error", "bad_date", f"{bad} AND NOT {numeric}")
+        else:
+            add("error", "bad_date", bad)
     elif col.kind in ("choice", "bool"):
         choices = col.choices if col.kind == "choice" else ("yes", "no")
         add("error", "bad_choice", f"{raw} IS NOT NULL AND {val} IS NULL", parse.lit("choices=" + "|".join(choices or ())))
     elif col.kind == "text":
+        limit = ID_MAX_CHARS if is_id_column(plan, col.name) else TEXT_MAX_CHARS
+        add("error", "too_long", f"length({raw}) > {limit}", parse.lit(f"limit={limit:,}"),
+            value=f"left({raw}, 40) || '…'")
         add("error", "bad_text", f"contains({raw}, chr(0))", parse.lit("nul"), value=f"replace({raw}, chr(0), '\\0')")
         starts = " OR ".join(f"{raw} LIKE {parse.lit(s + '%')}" for s in FORMULA_STARTS)
         add("warning", "formula_text", f"({starts})")

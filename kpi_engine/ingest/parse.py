@@ -185,6 +185,11 @@ def year_in_range(v: str) -> str:
     return f"CASE WHEN year({v}) BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN {v} END"
 
 
+def out_of_range_year(v: str) -> str:
+    """TRUE when ``v`` (a parsed timestamp) is a real date outside the allowed years, else NULL."""
+    return f"CASE WHEN year({v}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN TRUE END"
+
+
 def stage_class(x: str) -> str:
     """'won', 'lost' or NULL (open / unknown stage) for a stage text."""
     norm = f"regexp_replace(lower({x}), '[\\s_\\-/]', '', 'g')"

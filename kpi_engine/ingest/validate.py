@@ -38,6 +38,7 @@ from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, AmbiguousDates, Mapp
 from kpi_engine.settings import Settings, get_settings
 
 FILL_ONLY_META = b"kpi_fill_only"  # clean-table metadata: columns that only fill blanks on update
+UNUSED_SHOWN = 10  # unused headers named in the report (the count says how many in all)
 
 
 def _q(name: str) -> str:
@@ -158,6 +159,9 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
             parsed_parts.append(f"{parsed} AS {_q(col.name + '__p')}")
             value_parts.append(f"{_value(col.kind, _q(col.name + '__p'))} AS {_q(v_name)}")
             keep.append(v_name)
+            if col.kind in ("date", "datetime"):  # a real date outside the years allowed: said with the range
+                value_parts.append(f"{parse.out_of_range_year(_q(col.name + '__p'))} AS {_q(col.name + '__oor')}")
+                keep.append(col.name + "__oor")
     final_parts = []
     for name, expr in plan.final_exprs().items():
         for v_name, raw_name in alias_of.items():
@@ -218,6 +222,14 @@ def key_table(raw: RawFile, mapping: Mapping) -> pa.Table:
         con.close()
 
 
+def unused_headers(raw: RawFile, plan: Plan) -> list[str]:
+    """The file's headers no canonical column reads (renamed repeats of a header are reported on their own)."""
+    used = {c.source for c in plan.columns if c.source is not None}
+    issues = raw.issues
+    repeats = set(issues.loc[issues["code"] == "file_duplicate_header", "value"]) if len(issues) else set()
+    return [h for h in raw.headers if h not in used and h not in repeats]
+
+
 def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None, lang: str = "en",
              settings: Settings | None = None) -> Validated:
     """Typed clean rows and every problem of ``raw`` mapped by ``mapping`` (``lang`` is unused: codes are localized later)."""
@@ -254,6 +266,11 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
                 "INSERT INTO iss VALUES ('warning', 'channel_missing', NULL, 'channel_id', NULL, NULL, $ch, -1)",
                 {"ch": f"channel={plan.unattributed}"},
             )
+        unused = unused_headers(raw, plan)
+        if unused:  # reported, never silently dropped
+            shown = ", ".join(unused[:UNUSED_SHOWN]) + (", …" if len(unused) > UNUSED_SHOWN else "")
+            con.execute("INSERT INTO iss VALUES ('warning', 'unused_columns', NULL, NULL, NULL, $v, $d, -1)",
+                        {"v": shown, "d": f"count={len(unused):,}"})
         if not plan.date_order:
             for amb in ambiguous:  # asked, never guessed: the upload can't be loaded until an order is chosen
                 con.execute("INSERT INTO iss VALUES ('error', 'date_order_needed', NULL, $c, $s, $v, NULL, -1)",
