@@ -433,7 +433,10 @@ def test_xlsx_formula_gives_the_cached_value_never_evaluated(tmp_path: Path) -> 
     path.write_bytes(out.getvalue())
     raw = read_upload(path)
     assert raw.name == "formulas.xlsx"
-    assert rows(raw) == [{"qty": "2", "total": "5", "note": None, ROW_COL: 2}]  # 5 as cached, not 4; no cache: blank
+    assert rows(raw) == []  # 5 was cached (never 4), but the note's formula has no saved result: the row is skipped
+    issue = raw.issues.iloc[0]
+    assert (issue["code"], issue["row"], issue["source"]) == ("file_formula_no_value", 2, "note")
+    assert issue["value"] == '=HYPERLINK("http://x")'
 
 
 def test_xlsx_title_rows_blank_rows_and_true_row_numbers() -> None:
@@ -454,15 +457,20 @@ def test_xlsx_title_rows_blank_rows_and_true_row_numbers() -> None:
     ]
 
 
-def test_xlsx_first_non_empty_sheet_unless_asked() -> None:
+def test_xlsx_sheet_that_looks_like_data_else_asked() -> None:
     book = xlsx_bytes({"说明": [], "Leads": [["lead_id", "channel"], ["L1", "web"]],
                        "Spend": [["date", "cost"], ["2026-10-01", 5]]})
-    assert read_upload(book).sheet == "Leads"
+    asked = read_upload(book)  # two sheets fit a table equally well: never guessed
+    assert asked.sheet is None and codes(asked) == ["file_sheet_choice"] and asked.sheets == ["说明", "Leads", "Spend"]
+    assert asked.issues.iloc[0]["detail"] == "choices=说明|Leads|Spend"
     spend = read_upload(book, sheet="Spend")
     assert spend.sheet == "Spend" and rows(spend) == [{"date": "2026-10-01", "cost": "5", ROW_COL: 2}]
     missing = read_upload(book, sheet="Orders")
-    assert codes(missing) == ["file_bad_xlsx"]
-    assert "Orders" in missing.issues.iloc[0]["detail"] and "Spend" in missing.issues.iloc[0]["detail"]
+    assert codes(missing) == ["file_sheet_unknown"]
+    assert missing.issues.iloc[0]["value"] == "Orders" and "Spend" in missing.issues.iloc[0]["detail"]
+    picked = read_upload(xlsx_bytes({"Notes": [["exported by", "ann"], ["note", "x"]],
+                                     "Leads": [["lead_id", "channel"], ["L1", "web"]]}))
+    assert picked.sheet == "Leads" and codes(picked) == ["file_sheet_picked"]
 
 
 def test_xlsx_empty_header_only_blank_header_and_duplicates() -> None:

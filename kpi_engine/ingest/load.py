@@ -55,6 +55,37 @@ class LoadOutcome:
     updated: int
     created: dict[str, list[str]] = field(default_factory=dict)
     history: HistoryChanges | None = None  # accepted changes of existing leads' owner/channel/created_at
+    collisions: list[dict] = field(default_factory=list)  # rows skipped as duplicates once names became ids
+
+
+class RowsCollide(Exception):
+    """Rows repeat a key once names are resolved to ids (on_error=abort): nothing is merged, roll back."""
+
+    def __init__(self, issues: list[dict]) -> None:
+        super().__init__(f"{len(issues)} rows repeat a key once names are resolved to ids")
+        self.issues = issues
+
+
+def _collisions(conn: Connection, table: sa.Table, names: list[str]) -> list[dict]:
+    """Staged rows whose key repeats an earlier row's once people/channels are resolved (the first row is kept).
+
+    Only a table whose key holds a reference (spend: channel_id) can collide: validation saw the file's
+    own text (a name in one row, the id in another) as two keys.
+    """
+    from kpi_engine.ingest.refs import references
+
+    keys = schema.key_columns(table)
+    if not any(col in keys for col, _ in references(table.name, names)):
+        return []
+    key_list = ", ".join(q(k) for k in keys)
+    value = " || ' | ' || ".join(f"COALESCE(CAST(s.{q(k)} AS VARCHAR), '')" for k in keys)
+    rows = conn.execute(sa.text(
+        f"SELECT s.{q(ROW_COL)}, d.first_row, {value} FROM {q(STAGE)} s JOIN (SELECT {key_list}, "
+        f"min({q(ROW_COL)}) AS first_row FROM {q(STAGE)} GROUP BY {key_list} HAVING count(*) > 1) d USING ({key_list}) "
+        f"WHERE s.{q(ROW_COL)} > d.first_row ORDER BY 1"
+    )).fetchall()
+    return [{"severity": "error", "code": "duplicate_key_resolved", "row": int(r[0]), "column": "+".join(keys),
+             "source": None, "value": r[2], "detail": str(int(r[1]))} for r in rows]
 
 
 def pause_point(point: str) -> None:
@@ -263,8 +294,36 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
     return int(inserted or 0), int(updated or 0)
 
 
+class _Rollback(Exception):
+    pass
+
+
+def preview_collisions(engine: Engine, validated: Validated, lang: str = "en") -> list[dict]:
+    """For a dry run: the rows ``load`` would find colliding once names are ids (staged, resolved, rolled back)."""
+    from kpi_engine.ingest.refs import references, resolve_references
+
+    table = schema.UPLOAD_TABLES.get(validated.table)
+    if table is None or validated.clean.num_rows == 0 or ROW_COL not in validated.clean.column_names:
+        return []
+    columns = stage_columns(validated, table)
+    names = [c.name for c in columns]
+    if not any(col in schema.key_columns(table) for col, _ in references(table.name, names)):
+        return []
+    found: list[dict] = []
+    try:
+        with store.transaction(engine) as conn:
+            stage_arrow(conn, STAGE, validated.clean, columns + [sa.Column(ROW_COL, sa.BigInteger)], as_view=True)
+            insert_only = {n for n in names if n not in validated.present}
+            resolve_references(conn, table, names, 0, insert_only=insert_only, lang=lang)
+            found = _collisions(conn, table, names)
+            drop_stage(conn)
+            raise _Rollback
+    except _Rollback:
+        return found
+
+
 def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = "en",
-         accept_changes: bool = True) -> LoadOutcome:
+         accept_changes: bool = True, skip_collisions: bool = False) -> LoadOutcome:
     """Stage, resolve people/channels, merge; everything inside ``conn``'s transaction.
 
     Raises ``history.ChangesNotAccepted`` (before anything is merged; the caller's transaction then rolls
@@ -275,11 +334,19 @@ def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = 
 
     table = schema.UPLOAD_TABLES[validated.table]
     columns = stage_columns(validated, table)
-    stage_arrow(conn, STAGE, validated.clean, columns, as_view=True)
+    row_col = [sa.Column(ROW_COL, sa.BigInteger)] if ROW_COL in validated.clean.column_names else []
+    stage_arrow(conn, STAGE, validated.clean, columns + row_col, as_view=True)
     pause_point("stage")
     names = [c.name for c in columns]
     insert_only = {n for n in names if n not in validated.present}
     created = resolve_references(conn, table, names, upload_id, insert_only=insert_only, lang=lang)
+    collisions = _collisions(conn, table, names) if row_col else []
+    if collisions and not skip_collisions:
+        drop_stage(conn)
+        raise RowsCollide(collisions)
+    if collisions:  # on_error=skip: the later rows are reported and not loaded, like any duplicate
+        materialize_stage(conn)
+        conn.execute(sa.text(f"DELETE FROM {q(STAGE)} WHERE {q(ROW_COL)} IN ({', '.join(str(c['row']) for c in collisions)})"))
     fill_only = fill_only_columns(validated)
     history = find_history_changes(conn, table.name, validated.present, fill_only, names)
     if history is not None and not accept_changes:
@@ -288,4 +355,4 @@ def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = 
     inserted, updated = merge(conn, table, upload_id, validated.present, fill_only, names)
     drop_stage(conn)
     pause_point("merge")
-    return LoadOutcome(inserted=inserted, updated=updated, created=created, history=history)
+    return LoadOutcome(inserted=inserted, updated=updated, created=created, history=history, collisions=collisions)

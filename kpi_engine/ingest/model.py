@@ -49,6 +49,7 @@ class RawFile:
     headers: list[str]
     data: pa.Table
     issues: pd.DataFrame = field(default_factory=empty_issues)
+    sheets: list[str] = field(default_factory=list)  # every sheet of a workbook (to choose another)
 
     @property
     def rows(self) -> int:

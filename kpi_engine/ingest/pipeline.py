@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from kpi_engine import access, schema, store
 from kpi_engine.ingest import audit
 from kpi_engine.ingest.history import ChangesNotAccepted, preview_history
-from kpi_engine.ingest.load import LoadOutcome, fetch_existing, load, pause_point
+from kpi_engine.ingest.load import LoadOutcome, RowsCollide, fetch_existing, load, pause_point, preview_collisions
 from kpi_engine.ingest.mapping import build_mapping, find_saved_mapping, remember_date_order
 from kpi_engine.ingest.mapping import save_mapping as store_mapping
 from kpi_engine.ingest.model import (
@@ -52,7 +52,8 @@ from kpi_engine.settings_store import load_settings
 
 ON_ERROR = ("abort", "skip")
 # File problems that leave nothing to map or validate.
-UNREADABLE = {"file_not_text", "file_bad_xlsx"}
+UNREADABLE = {"file_not_text", "file_bad_xlsx", "file_sheet_choice", "file_sheet_unknown",
+              "file_merged_cells"}  # (merged cells would read as blanks: refused whatever on_error says)
 NOTHING_IN_IT = {"file_empty", "file_header_only"}
 
 
@@ -76,6 +77,10 @@ def merge_issues(*frames: pd.DataFrame) -> pd.DataFrame:
         return empty_issues()
     issues = pd.concat(parts, ignore_index=True)
     return issues.sort_values("row", na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(records, columns=ISSUE_COLUMNS)
 
 
 def _file_error_rows(raw: RawFile) -> set[int]:
@@ -157,6 +162,9 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
             store_mapping(engine, raw.headers, mapping)
         _progress(progress, 0.5, "ingest_stage_compare")
         history = preview_history(engine, validated, lang)
+        collide = preview_collisions(engine, validated, lang)  # rows that repeat a key once names are ids
+        if collide:
+            issues, rejected = merge_issues(issues, _frame(collide)), rejected + len(collide)
         return result("dry_run", issues, tbl=tbl, mapping=mapping, rejected=rejected, history=history, **dates)
     has_errors = bool((issues["severity"] == "error").any())
     if has_errors and on_error == "abort":
@@ -170,12 +178,19 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
         with store.transaction(engine) as conn:
             audit.lock_uploads(conn)
             upload_id = audit.next_upload_id(conn)
-            outcome = load(conn, validated, upload_id, lang=lang, accept_changes=accept_changes)
+            outcome = load(conn, validated, upload_id, lang=lang, accept_changes=accept_changes,
+                           skip_collisions=on_error == "skip")
+            rejected += len(outcome.collisions)
             _record(conn, upload_id, raw, validated, mapping, outcome, rows_read, rejected, warnings, on_error,
                     user or get_settings().upload_user)
     except ChangesNotAccepted as refused:  # rolled back: nothing written
         return result("unconfirmed", issues, tbl=validated.table, mapping=mapping, rejected=rejected,
                       history=refused.history, **dates)
+    except RowsCollide as collide:  # rolled back: nothing written; reported like any duplicate key
+        return result("refused", merge_issues(issues, _frame(collide.issues)), tbl=validated.table, mapping=mapping,
+                      rejected=rejected + len(collide.issues), **dates)
+    if outcome.collisions:
+        issues = merge_issues(issues, _frame(outcome.collisions))
     if save_mapping:
         store_mapping(engine, raw.headers, mapping)
     elif date_order:

@@ -5,8 +5,8 @@ issues (codes ``file_*``) in ``RawFile.issues``. CSV goes through
 ``pyarrow.csv`` single-threaded, so that every rejected row keeps its exact
 record number (about 0.3 s for 1M rows x 12 columns here), after encoding,
 delimiter and header-row detection on a sample. Non-UTF-8 text is decoded in
-Python once and re-encoded to UTF-8. Excel goes through openpyxl in read-only
-mode (cached formula values, never evaluated). Row numbers are the ones a
+Python once and re-encoded to UTF-8. Excel goes through xlsx.py (openpyxl in
+read-only mode: cached formula values, never evaluated; which sheet; merged cells). Row numbers are the ones a
 user sees in a spreadsheet: rows above the header and blank rows count.
 """
 
@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import hashlib
-import io
-import math
 import os
 import re
 from collections import Counter
@@ -26,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -66,11 +62,11 @@ def issue(code: str, severity: str = "error", row: int | None = None, value: str
 
 
 def _raw(base: dict, kind: str, issues: list[dict], *, table: pa.Table | None = None, encoding: str | None = None,
-         delimiter: str | None = None, sheet: str | None = None) -> RawFile:
+         delimiter: str | None = None, sheet: str | None = None, sheets: list[str] | None = None) -> RawFile:
     data = table if table is not None else pa.table({ROW_COL: pa.array([], pa.int64())})
     headers = [c for c in data.column_names if c != ROW_COL]
     return RawFile(**base, kind=kind, encoding=encoding, delimiter=delimiter, sheet=sheet, headers=headers,
-                   data=data, issues=pd.DataFrame(issues, columns=ISSUE_COLUMNS, dtype=object))
+                   data=data, issues=pd.DataFrame(issues, columns=ISSUE_COLUMNS, dtype=object), sheets=sheets or [])
 
 
 def _failure(exc: Exception) -> str:
@@ -91,81 +87,15 @@ def read_upload(source: bytes | str | Path, file_name: str | None = None, *, she
         data, name = path.read_bytes(), file_name or path.name
     base = {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     if data[:4] in _ZIP_MAGIC:  # by content: an .xlsx named .csv is still read as Excel
-        return _read_xlsx(data, base, sheet)
+        from kpi_engine.ingest.xlsx import read_xlsx  # xlsx builds on this module's helpers
+
+        return read_xlsx(data, base, sheet)
     if data[:8] == _OLE_MAGIC:
         return _raw(base, "xlsx", [issue("file_bad_xlsx", detail="old .xls format or password-protected workbook")])
     try:
         return _read_csv(data, base)
     except Exception as exc:  # last guard: bad content never raises
         return _raw(base, "csv", [issue("file_not_text", detail=_failure(exc))])
-
-
-# --- Excel --------------------------------------------------------------------------------------------------
-
-
-def _cell_text(v: object) -> str | None:
-    """An Excel cell as text: ISO dates, integral numbers without '.0', 15 significant digits at most."""
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v.strip() or None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, dt.datetime):
-        if v.microsecond >= 500_000:
-            v += dt.timedelta(microseconds=1_000_000 - v.microsecond)
-        v = v.replace(microsecond=0)
-        return v.strftime("%Y-%m-%d") if v.time() == dt.time() else v.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, dt.time):
-        return v.replace(microsecond=0).isoformat()
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isfinite(v) and v.is_integer() and abs(v) < 1e16:
-            return str(int(v))
-        return format(v, ".15g")
-    return str(v).strip() or None
-
-
-def _sheet_rows(data: bytes, sheet: str | None) -> tuple[str | None, list[tuple[int, list[str | None]]]]:
-    """(sheet name, [(sheet row number, cell texts)] of its non-empty rows) of ``sheet`` or the first non-empty one."""
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise ValueError(f"no sheet named {sheet!r}; sheets: {', '.join(wb.sheetnames)}")
-        sheets = [wb[sheet]] if sheet is not None else wb.worksheets
-        for ws in sheets:
-            ws.reset_dimensions()  # exporters often write a wrong <dimension>; read what is there
-            rows = []
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
-                if any(cells):
-                    rows.append((number, cells))
-            if rows:
-                return ws.title, rows
-        return (sheets[0].title if sheets else None), []
-    finally:
-        wb.close()
-
-
-def _read_xlsx(data: bytes, base: dict, sheet: str | None) -> RawFile:
-    try:
-        sheet_name, rows = _sheet_rows(data, sheet)
-    except Exception as exc:  # any failure to open or read it means a bad workbook
-        return _raw(base, "xlsx", [issue("file_bad_xlsx", detail=_failure(exc))])
-    if not rows:
-        return _raw(base, "xlsx", [issue("file_empty")], sheet=sheet_name)
-    h = find_header([r for _, r in rows[:HEADER_SCAN_ROWS]])
-    header_row, header = rows[h]
-    body = rows[h + 1:]
-    width = max([len(header)] + [len(r) for _, r in body])
-    columns = [pa.array([r[j] if j < len(r) else None for _, r in body], pa.string()) for j in range(width)]
-    issues: list[dict] = []
-    table = _finish(header + [None] * (width - len(header)), columns, pa.array([n for n, _ in body], pa.int64()),
-                    header_row, issues)
-    return _raw(base, "xlsx", issues, table=table, sheet=sheet_name)
 
 
 # --- CSV: encoding ------------------------------------------------------------------------------------------
