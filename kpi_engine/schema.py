@@ -181,6 +181,25 @@ touches = sa.Table(
     sa.Column("campaign_id", sa.String),
 )
 
+# A store's own metrics (issue 16.5, kpi_engine.metrics.custom): a formula over registry metrics, saved with its
+# names, unit and direction; compiled like a derived metric. A new table only: create_all makes it, no migration.
+custom_metrics = sa.Table(
+    "custom_metrics",
+    metadata,
+    sa.Column("metric_id", sa.String, primary_key=True),
+    sa.Column("name_en", sa.String, nullable=False),
+    sa.Column("name_zh", sa.String, nullable=False),
+    sa.Column("formula", sa.Text, nullable=False),
+    sa.Column("unit", sa.String, nullable=False),
+    sa.Column("direction", sa.String, nullable=False),
+    sa.Column("description_en", sa.Text),
+    sa.Column("description_zh", sa.Text),
+    sa.Column("created_by", sa.String),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
+
 # --- The product's own tables -------------------------------------------------
 
 schema_meta = sa.Table(

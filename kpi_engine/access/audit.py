@@ -19,7 +19,8 @@ from kpi_engine import clock, schema
 from kpi_engine.access.principal import current, require
 
 ACTIONS: tuple[str, ...] = ("sign_in", "sign_in_failed", "sign_out", "upload", "undo", "plan_save", "plan_activate",
-                            "settings_change", "user_add", "user_change", "score_override", "denied")
+                            "settings_change", "user_add", "user_change", "score_override", "denied",
+                            "metric_save", "metric_delete")
 COLUMNS: tuple[str, ...] = ("event_id", "occurred_at", "actor", "action", "target", "before", "after", "detail")
 
 

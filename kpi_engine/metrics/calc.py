@@ -146,10 +146,10 @@ class Window:
 
 @dataclass(frozen=True)
 class Op:
-    """``left op right``: ``+ - * /`` (``/`` divides safely), ``least`` (smaller of the two),
-    ``coalesce`` (left, or right when left has no value)."""
+    """``left op right``: ``+ - * /`` (``/`` divides safely), ``least`` / ``greatest`` (smaller / larger of the
+    two, no value when either has none), ``coalesce`` (left, or right when left has no value)."""
 
-    op: Literal["+", "-", "*", "/", "least", "coalesce"]
+    op: Literal["+", "-", "*", "/", "least", "greatest", "coalesce"]
     left: Expr
     right: Expr
 
@@ -188,7 +188,9 @@ class Metric:
     """One metric: labels, formula and calculation side by side.
 
     ``facts`` (the tables it reads) is filled in by the registry from the calculation;
-    ``helper`` metrics are parts of others (computable, not listed).
+    ``helper`` metrics are parts of others (computable, not listed). ``custom``: a store's own metric
+    (``kpi_engine.metrics.custom``), a derived expression written by a user; ``adds_up``: a derived metric that is
+    a sum or difference of metrics that add up (times constants), so it adds up over time and across scopes too.
     """
 
     id: str
@@ -203,25 +205,27 @@ class Metric:
     calc: Calc
     helper: bool = False
     facts: tuple[str, ...] = ()
+    custom: bool = False
+    adds_up: bool = False
 
     @property
     def type(self) -> str:
-        """``simple``, ``ratio``, ``derived`` or ``manual``."""
-        return CALC_TYPES[type(self.calc)]
+        """``simple``, ``ratio``, ``derived``, ``manual``, or ``custom`` for a store's own metric."""
+        return "custom" if self.custom else CALC_TYPES[type(self.calc)]
 
     @property
     def additive(self) -> bool:
         """True when values add up across scopes (counts and sums; manual metrics as declared)."""
         if isinstance(self.calc, Manual):
             return self.calc.additive
-        return isinstance(self.calc, Simple)
+        return isinstance(self.calc, Simple) or self.adds_up
 
     @property
     def cumulative(self) -> bool:
         """True when values add up over time (counts, sums; manual metrics summed over time): pace by run rate."""
         if isinstance(self.calc, Manual):
             return self.calc.agg == "sum"
-        return isinstance(self.calc, Simple)
+        return isinstance(self.calc, Simple) or self.adds_up
 
     @property
     def empty_is_zero(self) -> bool:

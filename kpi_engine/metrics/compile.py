@@ -543,6 +543,8 @@ def _expression(expr: registry.Expr, value: Callable[[str], ColumnElement], wind
         return left * right
     if expr.op == "least":  # NULL when either is NULL, on every backend
         return sa.case((sa.or_(left.is_(None), right.is_(None)), sa.null()), (left <= right, left), else_=right)
+    if expr.op == "greatest":
+        return sa.case((sa.or_(left.is_(None), right.is_(None)), sa.null()), (left >= right, left), else_=right)
     if expr.op == "coalesce":
         return sa.func.coalesce(left, right)
     raise ValueError(f"unknown operator {expr.op!r}")

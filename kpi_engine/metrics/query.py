@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import periods
 from kpi_engine.access.principal import guard_query
-from kpi_engine.metrics import registry
+from kpi_engine.metrics import custom, registry
 from kpi_engine.metrics.compile import KEY_COLUMNS, compile_event_bounds, compile_request, make_request, normalize_by
 from kpi_engine.metrics.registry import Simple
 from kpi_engine.settings import Settings
@@ -53,6 +53,7 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
     ``where`` keeps only some scope ids, e.g. ``{"channel": "douyin"}``. Unknown metric ids,
     scopes or grains raise ``ValueError`` listing the valid ones.
     """
+    custom.activate(engine)  # the store's own metrics (issue 16.5) are in the registry
     settings = settings or load_settings(engine)  # the store's settings (thresholds, margin) unless given
     where = guard_query(normalize_by(by), where)  # a person's numbers only for who may see them
     start_d = periods.to_date(start) if start is not None else None
@@ -90,6 +91,7 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
 def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None = None, end: dt.date | None = None,
                 where: Mapping[str, str | Sequence[str]] | None = None) -> tuple[dt.date, dt.date] | None:
     """First and last day with facts that ``metrics`` read (within the range and filters), None without any."""
+    custom.activate(engine)
     req = make_request(metrics, start=start, end=end, where=where)
     with engine.connect() as conn:
         lo, hi = conn.execute(compile_event_bounds(req)).one()

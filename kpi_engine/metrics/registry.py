@@ -16,11 +16,17 @@ them into SQL; it dispatches on the calculation type:
 
 Texts may name settings as ``{high_value_threshold:g}``; :meth:`Metric.text`
 fills them from :class:`kpi_engine.settings.Settings`.
+
+A store may add its own metrics (``kpi_engine.metrics.custom``: a formula over these, saved in the
+``custom_metrics`` table). :data:`METRICS` is the declared metrics plus the custom metrics installed by
+:func:`install` (the store in use: ``custom.activate(engine)`` runs on every query and page run); with none
+installed it is exactly :data:`BUILTIN`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
 
 from kpi_engine.metrics import defs_customers, defs_funnel, defs_manual
 from kpi_engine.metrics.calc import (
@@ -54,8 +60,8 @@ from kpi_engine.settings import Settings
 __all__ = [
     "CALC_TYPES", "DIRECTIONS", "DIRECTION_NAMES", "METRICS", "TIME_AGGS", "UNITS", "UNIT_NAMES", "Calc", "Col", "Cond",
     "Const", "DaysBetween", "Derived", "Direction", "Expr", "HoursBetween", "Lookup", "Manual", "Measure", "Metric", "Op",
-    "Ratio", "Ref", "Setting", "Simple", "Unit", "Window", "closure", "dependencies", "get", "listed", "manual_closure",
-    "metric_ids", "simple_closure", "validate_ids", "windows_needed",
+    "Ratio", "Ref", "Setting", "Simple", "Unit", "Window", "closure", "custom_ids", "dependencies", "get", "install",
+    "listed", "manual_closure", "metric_ids", "simple_closure", "validate_ids", "windows_needed",
 ]
 
 # Labels of units and directions, for lists and tooltips.
@@ -143,7 +149,48 @@ def _build(declared: tuple[Metric, ...]) -> dict[str, Metric]:
     return {mid: dataclasses.replace(m, facts=facts(mid, ())) for mid, m in by_id.items()}
 
 
-METRICS: dict[str, Metric] = _build(_DECLARED)
+BUILTIN: dict[str, Metric] = _build(_DECLARED)
+
+
+class _Metrics(Mapping[str, Metric]):
+    """The metrics in force: :data:`BUILTIN`, then the installed custom metrics (one immutable dict, swapped whole)."""
+
+    def __init__(self) -> None:
+        self._all: dict[str, Metric] = BUILTIN
+
+    def __getitem__(self, metric_id: str) -> Metric:
+        return self._all[metric_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def __contains__(self, metric_id: object) -> bool:
+        return metric_id in self._all
+
+
+METRICS: _Metrics = _Metrics()
+
+
+def build_with(custom: Sequence[Metric]) -> dict[str, Metric]:
+    """:data:`BUILTIN` plus ``custom`` (each marked ``custom=True``), checked as the declarations are: an id used
+    twice, an unknown metric or a cycle raises ``ValueError``."""
+    return _build(_DECLARED + tuple(dataclasses.replace(m, custom=True) for m in custom))
+
+
+def install(custom: Sequence[Metric] | dict[str, Metric]) -> None:
+    """Put ``custom`` metrics in force (replacing those installed before); an empty list restores the declared ones.
+
+    A ``dict`` is a result of :func:`build_with`, used as is.
+    """
+    METRICS._all = custom if isinstance(custom, dict) else (build_with(custom) if custom else BUILTIN)
+
+
+def custom_ids() -> list[str]:
+    """Ids of the custom metrics in force, in the order they were installed."""
+    return [mid for mid, m in METRICS.items() if m.custom]
 
 
 def get(metric_id: str) -> Metric:
