@@ -17,7 +17,8 @@ Pro-rating splits a period's target over its days by a weight per day:
 A period whose weights sum to 0 (no working day, an empty shape, a profile of zeros) falls back to
 calendar days. A sub-range's share is the weight of its days inside the period over the period's weight.
 
-Which method applies (:func:`method_for`): the KPI's own ``prorate`` (``Kpi.extra``), else the
+Which method applies (:func:`method_for`): the KPI's saved target split (``Kpi.extra["split"]``, its
+per-day values as a custom profile; :mod:`kpi_engine.target_split`), else its own ``prorate``, else the
 plan's, else the setting ``default_prorate``; :func:`spread_for` also loads last year's shape.
 
 Pacing (:func:`pace`) compares an actual so far with a target for the whole period:
@@ -297,7 +298,8 @@ class Spread(NamedTuple):
 
 
 def method_for(plan: Plan | None = None, kpi: Kpi | None = None, settings: Settings | None = None) -> Spread:
-    """The pro-rating of ``kpi`` in ``plan``: the KPI's ``prorate`` (``kpi.extra``), else the plan's, else the
+    """The pro-rating of ``kpi`` in ``plan``: the KPI's saved split (``kpi.extra["split"]["days"]`` as a custom
+    profile), else the KPI's ``prorate`` (``kpi.extra``), else the plan's, else the
     setting ``default_prorate`` (no plan, or a plan that does not say).
 
     ``custom`` carries the KPI's ``profile``, else the plan's; without a usable one it is calendar days (the plan
@@ -305,6 +307,9 @@ def method_for(plan: Plan | None = None, kpi: Kpi | None = None, settings: Setti
     """
     kx = getattr(kpi, "extra", None) or {}
     px = getattr(plan, "extra", None) or {}
+    split = kx.get("split")
+    if isinstance(split, Mapping) and split.get("days"):  # a saved target split (kpi_engine.target_split) wins
+        return Spread("custom", dict(split["days"]))
     method = (str(kx.get("prorate") or "").strip() or (getattr(plan, "prorate", "") or "").strip()
               or (settings or get_settings()).default_prorate).lower()
     if method not in METHODS:

@@ -20,7 +20,8 @@ Pro-rating (how a target is spread over the days of a week or a month): ``prorat
 moment and keeps it (stored, exported to YAML), so changing the setting later never changes the
 targets of an existing plan. ``custom`` takes its weights from ``extra["profile"]`` (YAML
 ``profile:``, see :func:`kpi_engine.pacing.parse_profile`). A KPI may override both with its own
-``prorate`` / ``profile`` keys (``Kpi.extra``); :func:`kpi_engine.pacing.method_for` resolves them.
+``prorate`` / ``profile`` keys (``Kpi.extra``), or with a saved target split (``split``, see
+:mod:`kpi_engine.target_split`); :func:`kpi_engine.pacing.method_for` resolves them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpi_engine import periods
+from kpi_engine import periods, target_split
 from kpi_engine.pacing import METHODS as PRORATE_METHODS
 from kpi_engine.pacing import parse_profile
 from kpi_engine.settings import get_settings
@@ -98,6 +99,13 @@ def _prorating(extra: dict[str, Any], what: str, problems: list[str]) -> dict[st
             out["profile"] = profile
         elif not found:
             out.pop("profile")
+    if "split" in out:  # a saved target split (kpi_engine.target_split): its days drive pacing
+        saved, found = target_split.parse_saved(out["split"])
+        problems.extend(f"{what}{p}" for p in found)
+        if saved is None:
+            out.pop("split")
+        else:
+            out["split"] = saved
     return out
 
 
