@@ -209,3 +209,21 @@ def test_the_saved_split_drives_pacing(duck_engine: sa.Engine) -> None:
                                      profile=spreads["leads"].profile)
         assert value == pytest.approx(expected)
         assert value == pytest.approx(sum(v for d, v in s.days.items() if start <= d <= end))
+
+
+def test_split_strings_in_english_and_chinese() -> None:
+    import re
+
+    from kpi_engine.i18n import target_split as strings
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    keys = set(strings.STRINGS)
+    used = {f"split_method_{m}" for m in target_split.METHODS} | {"split_note_no_history", "split_note_gaps",
+                                                                   "split_note_uncovered", "split_note_all_zero",
+                                                                   "split_why_growth", "split_why_rate",
+                                                                   "split_why_unknown", "split_why_no_base"}
+    assert used <= keys, used - keys
+    for key, text in strings.STRINGS.items():
+        assert text["en"].strip() and not cjk.search(text["en"]), key
+        assert cjk.search(text["zh"]), key
+        assert set(re.findall(r"\{(\w+)\}", text["en"])) == set(re.findall(r"\{(\w+)\}", text["zh"])), key
