@@ -19,7 +19,9 @@ from kpi_engine.store import DatabaseBusy
 COMMANDS = {"init-demo": "demo", "ingest": "ingest", "uploads": "uploads", "undo": "uploads", "metrics": "metrics", "plan": "plan",
             "scorecard": "scorecard", "explain": "explain", "report": "report", "settings": "settings",
             "inbox": "inbox", "ingest-token": "ingest_token", "serve-ingest": "serve_ingest", "user": "user",
-            "audit": "user", "push": "push", "schedule": "schedule"}
+            "audit": "user", "push": "push", "schedule": "schedule", "metric": "custom_metric"}
+# commands that read metrics by id: the store's own metrics (issue 16.5) are put in the registry first
+_READ_METRICS = ("plan", "scorecard", "explain", "report", "push", "schedule")
 
 
 def _command_in(argv: list[str]) -> str | None:
@@ -47,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
+    if args.command in _READ_METRICS and hasattr(args, "db"):
+        from kpi_engine.metrics import custom
+
+        custom.activate_url(args.db)
     try:
         return int(args.func(args) or 0)
     except DatabaseBusy:  # another process holds the DuckDB file: say so in one sentence, change nothing

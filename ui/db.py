@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from kpi_engine import access, clock, settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
+from kpi_engine.metrics import custom
 from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_url, safe_url
 from ui.i18n import tr
 
@@ -65,11 +66,13 @@ def get_engine() -> Engine:
     """The engine for this session; shows an error and stops the page when the database can't be opened."""
     url = db_url()
     try:
-        return store.get_engine(url)
+        engine = store.get_engine(url)
     except Exception as exc:  # say it on the page, not only in a log
         st.error(tr("ui_db_error", error=_without_url(str(exc), url)))
         st.stop()
         raise  # unreachable: st.stop() raises
+    custom.activate(engine)  # the store's own metrics (issue 16.5) are in the registry for this run
+    return engine
 
 
 def version() -> str:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from kpi_engine import exports, periods, store
 from kpi_engine.cli import add_db_option
-from kpi_engine.metrics import registry
+from kpi_engine.metrics import custom, registry
 from kpi_engine.metrics.compile import normalize_by
 from kpi_engine.metrics.growth import compute_any, parse_ref
 
@@ -67,7 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("metrics", nargs="?", metavar="METRIC[,METRIC...]",
                         help="metric ids, comma-separated (see --list)")
-    parser.add_argument("--list", action="store_true", help="print the metric registry (id, names, unit, direction, formula)")
+    parser.add_argument("--list", action="store_true", help="print the metric registry (id, names, unit, direction, formula), "
+                        "the store's own metrics (type custom) included")
     parser.add_argument("--by", type=_scopes_arg, default=(), metavar="|".join(("channel", "person", "campaign", "team")),
                         help="break down by scope (default: the whole department)")
     parser.add_argument("--grain", choices=periods.QUERY_GRAINS, default=None,
@@ -83,6 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
+    custom.activate_url(args.db)  # the store's own metrics (issue 16.5) are listed and computed like the others
     if args.list:
         _write(_registry_frame(args.lang), args.format, out)
         return 0

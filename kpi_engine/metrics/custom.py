@@ -25,18 +25,20 @@ import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import access, clock, schema, settings_store
+from kpi_engine import access, clock, schema, settings_store, store
 from kpi_engine.access import audit
 from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.calc import DIRECTIONS, UNITS, Derived, Metric
 from kpi_engine.metrics.formula import FormulaError, Parsed, Problem, adds_up, parse, render
+from kpi_engine.settings import resolve_db_url
 
-__all__ = ["ID_PATTERN", "FormulaError", "UserMetric", "activate", "compile_metrics", "delete", "forget_cached",
+__all__ = ["ID_PATTERN", "FormulaError", "UserMetric", "activate", "activate_url", "compile_metrics", "delete", "forget_cached",
            "load", "save", "used_by", "validate"]
 
 log = logging.getLogger(__name__)
@@ -215,6 +217,21 @@ def activate(engine: Engine) -> None:
     with _lock:
         _cache[engine] = (token, now, metrics)
     registry.install(metrics)
+
+
+def activate_url(url: str | None) -> None:
+    """:func:`activate` for the store at ``url`` (resolved as ``--db`` is) when it exists: the command line's
+    way in. A DuckDB file that does not exist yet is not created; a store that cannot be opened is skipped
+    (the command opening it says why)."""
+    try:
+        resolved = resolve_db_url(url)
+        parsed = sa.make_url(resolved)
+        if parsed.drivername.startswith("duckdb") and parsed.database not in (None, "", ":memory:"):
+            if not Path(parsed.database).expanduser().exists():
+                return
+        activate(store.get_engine(resolved))
+    except Exception as exc:  # the command itself reports a store it cannot open
+        log.debug("custom metrics not loaded: %s", exc)
 
 
 def forget_cached() -> None:
