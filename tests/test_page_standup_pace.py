@@ -57,16 +57,16 @@ def test_pacing_board_shows_every_team_kpi_as_one_row(open_app, planned_url) -> 
     leads = engine_board.rows[0]
     first = table.iloc[0]
     assert first["actual"] == fmt.value(leads.actual, "count", "en")
-    assert first["target"] == f"{fmt.value(leads.target_to_date, 'count', 'en')} (1,000)"
+    assert first["target"] == f"{fmt.value(round(leads.target_to_date), 'count', 'en')} (1,000)"
     assert first["pace"].startswith(fmt.achievement(leads.pace, "en"))
-    assert first["projected"] == fmt.value(leads.projected, "count", "en")
+    assert first["projected"] == fmt.value(round(leads.projected), "count", "en")
     assert first["vs_previous"] == fmt.change(leads.vs_previous, "en")
     assert first["vs_last_year"] == fmt.change(leads.vs_last_year, "en")
     assert first["owner"] == "王志强"  # a name, never p01
     rate = table.iloc[1]
     assert rate["actual"].endswith("%") and rate["vs_previous"].endswith("pp")  # a rate: percent, points
     assert "None" not in table.astype(str).to_string() and "p01" not in table.astype(str).to_string()
-    assert 0 <= table["progress"].min() and table["progress"].max() <= 1
+    assert 0 <= table["progress"].min() and table["progress"].max() <= 100  # percent of the target to date
     caption = " ".join(c.value for c in at.caption)
     assert "Team plan 2026-11 · 2026-11-01 to 2026-11-30 · day 22 of 30" in caption
     assert "2026-10-01 to 2026-10-22" in caption and "2025-11-01 to 2025-11-22" in caption

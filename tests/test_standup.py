@@ -192,10 +192,10 @@ def test_alerts_ranked_by_severity(loaded: Engine) -> None:
 
 def test_alert_sentences_in_both_languages(loaded: Engine) -> None:
     spike, pace, sla = standup.build(loaded, AS_OF).alerts
-    assert spike.text("en") == ("The campaign Camp One (c1) spent ¥300 yesterday, 3.0× its usual ¥100 a day (median "
+    assert spike.text("en") == ("The campaign Camp One spent ¥300 yesterday, 3.0× its usual ¥100 a day (median "
                                 "of the 28 days before): ¥200 above usual, 133.3% of the team's daily budget.")
     assert spike.text("zh").startswith("活动「Camp One」昨天花费 ¥300，是平时每天 ¥100")
-    assert pace.title("en") == "Behind pace: Beta (ch_b)" and pace.title("zh") == "进度落后：Beta"
+    assert pace.title("en") == "Behind pace: Beta" and pace.title("zh") == "进度落后：Beta"
     assert "2 leads this month against 5.5 expected by now (monthly target 15)" in pace.text("en")  # 15 × 11/30
     assert "ends the month at 5.5 (36.4% of target)" in pace.text("en")  # 2 / (11/30) = 5.45 of 15 = 36.4%
     assert sla.text("en") == ("2 of 4 leads created this week (1 yesterday) were not answered within 2 h: 50.0% "

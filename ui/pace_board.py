@@ -22,6 +22,9 @@ ROW_HEIGHT = 35  # st.dataframe's default row height, px
 GOOD, BAD, WARN = "color: #2e7d32", "color: #c62828", "color: #b26a00"
 _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspending": WARN, "off_track": BAD,
                  "missed": BAD, "overspending": BAD}
+# Column widths in px: together about the main area at 1440 px with the sidebar open (~950 px); the KPI column is
+# pinned, so a phone scrolls the numbers under it.
+WIDTHS = {"kpi": 210, "actual": 75, "target": 115, "progress": 95, "pace": 135, "projected": 95, "vs": 80, "owner": 70}
 COLUMNS = ("kpi", "actual", "target", "progress", "pace", "projected", "vs_previous", "vs_last_year", "owner")
 
 
@@ -35,7 +38,10 @@ def load(day: dt.date) -> PaceBoard:
     return _build(db_url(), version(), day)
 
 
-def _v(value: float | None, unit: str) -> str:
+def _v(value: float | None, unit: str, *, whole: bool = False) -> str:
+    """A value in its unit; ``whole``: a count that is a share or a projection (733.3 leads) shown whole."""
+    if whole and unit == "count" and value is not None and value == value:
+        value = round(value)
     return fmt.value(value, unit, lang())
 
 
@@ -59,8 +65,8 @@ def _target(r: PaceRow) -> str:
     if r.target_to_date is None:
         return fmt.NO_VALUE
     if r.target is not None and abs(r.target - r.target_to_date) > 1e-9:
-        return f"{_v(r.target_to_date, r.unit)} ({_v(r.target, r.unit)})"
-    return _v(r.target_to_date, r.unit)
+        return f"{_v(r.target_to_date, r.unit, whole=True)} ({_v(r.target, r.unit)})"
+    return _v(r.target_to_date, r.unit, whole=True)
 
 
 def _good(change: float | None, direction: str) -> str:
@@ -75,9 +81,9 @@ def frame(board: PaceBoard) -> pd.DataFrame:
         "kpi": r.name(lang()),
         "actual": _v(r.actual, r.unit),
         "target": _target(r),
-        "progress": None if r.progress is None else min(max(float(r.progress), 0.0), 1.0),
+        "progress": None if r.progress is None else round(min(max(float(r.progress), 0.0), 1.0) * 100),
         "pace": _pace(r),
-        "projected": _v(r.projected, r.unit) if r.projected is not None else fmt.NO_VALUE,
+        "projected": _v(r.projected, r.unit, whole=True),
         "vs_previous": _vs(r.vs_previous, r.unit),
         "vs_last_year": _vs(r.vs_last_year, r.unit),
         "owner": r.owner or fmt.NO_VALUE,
@@ -109,16 +115,18 @@ def column_config() -> dict[str, object]:
     cc = st.column_config
     vs_help = lambda what: tr("pace_col_vs_help", what=tr(what))  # noqa: E731 - a local label
     return {
-        "kpi": cc.TextColumn(tr("pace_col_kpi"), pinned=True, width="medium"),
-        "actual": cc.TextColumn(tr("pace_col_actual"), width="small"),
-        "target": cc.TextColumn(tr("pace_col_target"), help=tr("pace_col_target_help"), width="small"),
-        "progress": cc.ProgressColumn(tr("pace_col_progress"), help=tr("pace_col_progress_help"), format="percent",
-                                      min_value=0.0, max_value=1.0, width="small"),
-        "pace": cc.TextColumn(tr("pace_col_pace"), help=tr("pace_col_pace_help"), width="small"),
-        "projected": cc.TextColumn(tr("pace_col_projected"), help=tr("pace_col_projected_help"), width="small"),
-        "vs_previous": cc.TextColumn(tr("pace_col_vs_previous"), help=vs_help("pace_previous_period"), width="small"),
-        "vs_last_year": cc.TextColumn(tr("pace_col_vs_last_year"), help=vs_help("pace_last_year"), width="small"),
-        "owner": cc.TextColumn(tr("pace_col_owner"), width="small"),
+        "kpi": cc.TextColumn(tr("pace_col_kpi"), pinned=True, width=WIDTHS["kpi"]),
+        "actual": cc.TextColumn(tr("pace_col_actual"), width=WIDTHS["actual"]),
+        "target": cc.TextColumn(tr("pace_col_target"), help=tr("pace_col_target_help"), width=WIDTHS["target"]),
+        "progress": cc.ProgressColumn(tr("pace_col_progress"), help=tr("pace_col_progress_help"), format="%d%%",
+                                      min_value=0, max_value=100, width=WIDTHS["progress"]),
+        "pace": cc.TextColumn(tr("pace_col_pace"), help=tr("pace_col_pace_help"), width=WIDTHS["pace"]),
+        "projected": cc.TextColumn(tr("pace_col_projected"), help=tr("pace_col_projected_help"),
+                                   width=WIDTHS["projected"]),
+        "vs_previous": cc.TextColumn(tr("pace_col_vs_previous"), help=vs_help("pace_previous_period"),
+                                     width=WIDTHS["vs"]),
+        "vs_last_year": cc.TextColumn(tr("pace_col_vs_last_year"), help=vs_help("pace_last_year"), width=WIDTHS["vs"]),
+        "owner": cc.TextColumn(tr("pace_col_owner"), width=WIDTHS["owner"]),
     }
 
 

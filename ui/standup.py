@@ -49,13 +49,11 @@ def _date(d: dt.date) -> str:
 
 
 def header(s: Standup) -> None:
-    """Title, the meeting day picker and what the windows cover."""
+    """Title and the meeting day picker (what the card windows cover is said above the cards: :func:`board`)."""
     w = s.windows
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     left.title(tr("standup_title", day=_date(w.as_of)), anchor=False)
     right.date_input(tr("standup_asof"), key=ASOF_KEY, help=tr("standup_asof_help"), persist_state="session")
-    st.caption(tr("standup_windows", yesterday=_date(w.yesterday), week=w.week[0].isoformat(),
-                  month=w.month[0].isoformat(), end=w.yesterday.isoformat()))
 
 
 def _jump(day: dt.date) -> None:
@@ -123,7 +121,10 @@ def _status_label(status: str | None) -> str:
 
 
 def board(s: Standup) -> None:
-    """The KPI cards, four then three to a row."""
+    """The KPI cards, four then three to a row, under the windows they cover."""
+    w = s.windows
+    st.caption(tr("standup_windows", yesterday=_date(w.yesterday), week=w.week[0].isoformat(),
+                  month=w.month[0].isoformat(), end=w.yesterday.isoformat()))
     for row in BOARD_ROWS:
         for col, metric in zip(st.columns(4), row, strict=False):
             c = s.card(metric)
@@ -165,21 +166,24 @@ def _alert_links(a: Alert, day: dt.date) -> None:
     _link(st, CHANNELS_PAGE, tr(f"standup_open_{a.scope_type}"), ":material/hub:", params)
 
 
+# Constant CSS: the alerts' text a little smaller so the board and the top three fit the first screen.
+_ALERT_CSS = ("<style>[class*='st-key-standup_alert_'] h5 { padding: 0; font-size: 1.05rem; }"
+              "[class*='st-key-standup_alert_'] p { font-size: 0.9rem; line-height: 1.45; }</style>")
 _KIND_ICONS = {"pace": ":material/trending_down:", "sla": ":material/timer_off:", "spend": ":material/payments:"}
 
 
 def _alert(i: int, a: Alert, day: dt.date) -> None:
     score = round(a.severity * 100)
     color = "red" if a.severity >= 0.1 else "orange"
-    with st.container(border=True, key=f"standup_alert_{i}", height="stretch"):
-        st.markdown(f"#### {i}. {_KIND_ICONS[a.kind]} {a.title(lang())}")
-        st.markdown(f":{color}-badge[{tr('standup_severity', score=score)}]")
+    with st.container(border=True, key=f"standup_alert_{i}", height="stretch", gap="small"):
+        st.markdown(f"##### {i}. {_KIND_ICONS[a.kind]} {a.title(lang())} :{color}-badge[{tr('standup_severity', score=score)}]")
         st.markdown(a.text(lang()))
         _alert_links(a, day)
 
 
 def alerts(s: Standup) -> None:
-    """The three most urgent alerts; the rest in an expander."""
+    """The three most urgent alerts, compact (title and severity on one line, smaller text); the rest in an expander."""
+    st.html(_ALERT_CSS)
     st.subheader(tr("standup_alerts"), anchor=False, help=tr("standup_alerts_help", days=standup.SPIKE_DAYS,
                                                              factor=f"{standup.SPIKE_FACTOR:g}"))
     if not s.alerts:

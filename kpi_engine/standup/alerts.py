@@ -67,10 +67,9 @@ class Alert:
         return dict(self.facts).get(key)
 
     def label(self, lang: str = "en") -> str:
-        """The scope's name, with its id in English when they differ (``小红书笔记 (xiaohongshu)``)."""
-        if lang == "zh" or not self.name or self.name == self.scope_id:
-            return self.name or self.scope_id
-        return f"{self.name} ({self.scope_id})"
+        """The scope's name in every language (``小红书笔记``); the id only when the store has no name for it
+        (issue 11, point 3: names, never ids). ``lang`` is kept for callers that pass it."""
+        return self.name or self.scope_id
 
     def title(self, lang: str = "en") -> str:
         return t(f"standup_alert_{self.kind}_title", lang, name=self.label(lang), kind=self._scope_word(lang))

@@ -57,8 +57,8 @@ def test_standup_page_in_the_browser(tmp_path: Path, start_server, page, artifac
     assert "Data as of 2026-11-22" in body
     for title in ("Leads", "MQLs", "SQLs", "Marketing spend", "Cost per lead", "Leads answered within SLA"):
         assert title in body, title
-    assert "Unusual spend: 百度产品词 (sem_product)" in body
-    assert "Behind pace: 小红书笔记 (xiaohongshu)" in body
+    assert "Unusual spend: 百度产品词" in body
+    assert "Behind pace: 小红书笔记" in body
     assert "What changed since yesterday" in body
     assert len(page.locator("[data-testid='stMetricValue']").all()) == 14
     _shots(page, artifacts_dir, "en")

@@ -1,0 +1,84 @@
+"""Works inside China's networks (issue 11, point 8): every page of app.py, opened in headless Chromium, requests
+nothing outside the server (no font CDN, no favicon host), and no page shows the database URL or file path.
+The Standup's pacing board is checked on the way: one row per team KPI of the active plan, at 1440×900 on the first
+screen.
+
+Requests that would leave 127.0.0.1/localhost are recorded and aborted (the test never waits on the network).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from kpi_engine import demo, store
+from kpi_engine.demo.plans import activate_demo_plans
+from tests.browser.waits import main_text_longer_than, settle
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SPECS = re.findall(r'\("pages/([a-z_]+)\.py", "[a-z_]+", "[^"]+", "([a-z_]+)"\)', (ROOT / "app.py").read_text("utf-8"))
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+END = dt.date(2026, 11, 22)
+TEAM_KPIS_EN = ["Leads", "Lead → SQL rate (lead conversion)", "High-value lead share", "Lead → customer rate",
+                "First-order value", "Brand search volume growth (year over year)", "UGC count"]
+
+
+def _outside(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about") and parts.hostname not in LOCAL_HOSTS
+
+
+def _grid_rows(page) -> list[str]:  # the first column of the Standup's first table (glide's accessible grid)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    return [c.inner_text().strip() for c in grid.locator("[role='row'] td:first-child, [role='row'] [aria-colindex='1']").all()
+            if c.inner_text().strip()]
+
+
+def test_no_request_leaves_the_server_and_no_page_shows_the_database(tmp_path: Path, start_server, page,
+                                                                      artifacts_dir: Path) -> None:
+    db_file = tmp_path / "demo.duckdb"
+    url = f"duckdb:///{db_file}"
+    engine = store.get_engine(url)
+    demo.generate(engine, months=3, seed=7, end=END)
+    activate_demo_plans(engine, END)
+    store.dispose_engine(url)
+    server = start_server(url)
+
+    outside: list[str] = []
+
+    def guard(route) -> None:
+        if _outside(route.request.url):
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.context.route("**/*", guard)
+    page.on("request", lambda r: outside.append(r.url) if _outside(r.url) else None)  # anything routing misses
+    page.set_viewport_size({"width": 1440, "height": 900})
+    for i, (script, path) in enumerate(SPECS):
+        for lang in ("en", "zh") if i == 0 else ("en",):
+            page.goto(f"{server.url}/{'' if i == 0 else path}?lang={lang}&asof=2026-11-23")
+            main_text_longer_than(page, 80)
+            settle(page)
+            html = page.content()
+            assert str(db_file) not in html and "duckdb:///" not in html, f"{script} shows the database URL"
+            if i == 0 and lang == "en":
+                text = page.locator("[data-testid='stMain']").inner_text()
+                assert "Pacing board" in text and "Team plan 2026-11" in text and "Database: DuckDB" in text
+                board = page.locator("[data-testid='stDataFrame']").first
+                box = board.bounding_box()
+                assert box and box["y"] + box["height"] <= 900, f"the pacing board is not on the first screen: {box}"
+                rows = _grid_rows(page)
+                if rows:  # glide's accessible grid holds the cell texts
+                    assert [r for r in rows if r in TEAM_KPIS_EN] == TEAM_KPIS_EN, rows
+                page.screenshot(path=str(artifacts_dir / "offline_standup_1440x900_en.png"))
+    favicon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\")?.href || ''")
+    assert favicon and not _outside(favicon), favicon
+    assert not sorted(set(outside)), f"requests outside the server: {sorted(set(outside))}"
