@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import drill
+from ui import drill, plan_split
 from ui import plan as ui
 from ui.db import get_engine
 from ui.i18n import tr
@@ -30,6 +30,7 @@ else:
     edited, row_errors = ui.kpi_editor(plan)
     if row_errors:
         st.error(tr("plans_ui_row_errors") + "\n\n" + "\n".join(f"- {p}" for p in row_errors), icon=":material/error:")
+    plan_split.split_section(edited, engine)
     report = ui.checks_section(edited, engine, as_of)
     ui.suggestions_section(edited, engine, as_of)
     ui.actions(edited, report, engine, as_of, row_errors)
