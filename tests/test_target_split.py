@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -21,6 +22,7 @@ from kpi_engine.plans import split as plan_split
 from kpi_engine.plans import store as plan_store
 from kpi_engine.plans import yamlio
 from kpi_engine.plans.model import Kpi, Plan, PlanError
+from kpi_engine.reviews import weekly
 from kpi_engine.target_split import PromoEvent
 
 D = dt.date
@@ -189,7 +191,10 @@ def test_the_saved_split_drives_pacing(duck_engine: sa.Engine) -> None:
     assert s is not None
     # one resolver: the split, not the plan's calendar days
     spread = pacing.method_for(plan, plan.kpis[0])
-    assert spread.method == "custom"
+    assert spread.method == "custom" and pacing.spread_for(duck_engine, plan, plan.kpis[0]) == spread
+    # the weekly review's target for Mon 19 .. Sun 25 October: Monday 100 + Double 11's Tue-Fri 4 x 200
+    no_rows = pd.DataFrame(columns=["metric_id", "scope_type", "scope_id", "period_start", "base"])
+    assert weekly.kpi_target(plan.kpis[0], plan, D(2026, 10, 19), D(2026, 10, 25), no_rows) == pytest.approx(900)
     # published monthly targets are the split's months
     rows = {r["period_start"]: r["base"] for r in plan_store.target_rows(plan)}
     assert rows == pytest.approx({OCT: 2700, NOV: 2900, DEC: 2300})
