@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from kpi_engine import access, schema
+from kpi_engine import access, faults, schema
 from kpi_engine.ingest.mapping import build_mapping, canonical_columns, find_saved_mapping
 from kpi_engine.ingest.model import ROW_COL, IngestResult, Mapping, Progress, RawFile
 from kpi_engine.ingest.pipeline import ingest
@@ -62,12 +62,23 @@ def progress_callback(bar: Any) -> Progress:
     return update
 
 
-def read_file(key: str, name: str, data: bytes) -> RawFile:
-    """``read_upload`` once per file and session."""
-    slot = _slot(key)
-    if "raw" not in slot:
-        slot["raw"] = read_upload(data, name)
-    return slot["raw"]
+def read_file(key: str, name: str, data: bytes, sheet: str | None = None) -> RawFile:
+    """``read_upload`` once per file (and sheet) and session."""
+    cache = _slot(key).setdefault("raws", {})
+    if sheet not in cache:
+        cache[sheet] = read_upload(data, name, sheet=sheet)
+    return cache[sheet]
+
+
+def pick_sheet(key: str, raw: RawFile) -> str | None:
+    """A workbook with several sheets: the sheet to read (preselected: the one the reader chose), else None."""
+    if len(raw.sheets) < 2:
+        return None
+    if f"sheet_{key}" not in st.session_state:
+        st.session_state[f"sheet_{key}"] = raw.sheet or ""
+    chosen = st.selectbox(tr("ui_up_sheet"), ["", *raw.sheets], key=f"sheet_{key}", help=tr("ui_up_sheet_help"),
+                          format_func=lambda s: s or tr("ui_up_sheet_ask"))
+    return chosen or None
 
 
 def pick_table(key: str, raw: RawFile, saved: Mapping | None) -> str:
@@ -147,39 +158,41 @@ def mapped_preview(raw: RawFile, mapping: Mapping, rows: int = PREVIEW_ROWS) -> 
 
 def _ingest(data: bytes, name: str, table: str, sources: dict[str, str], constants: dict[str, str],
             on_error: str, *, dry_run: bool, save: bool = False, progress: Progress | None = None,
-            date_order: str | None = None, accept_changes: bool = False) -> IngestResult:
+            date_order: str | None = None, accept_changes: bool = False, sheet: str | None = None) -> IngestResult:
     return ingest(
         db.get_engine(), data, name, table=table, map_overrides=sources, constants=constants,
         on_error=on_error, dry_run=dry_run, use_saved_mapping=False, save_mapping=save,
         user=access.actor_name() or get_settings().upload_user, lang=lang(), progress=progress, date_order=date_order,
-        accept_changes=accept_changes,
+        accept_changes=accept_changes, sheet=sheet,
     )
 
 
 def dry_run(key: str, data: bytes, name: str, table: str, sources: dict[str, str], constants: dict[str, str],
-            on_error: str, date_order: str | None = None) -> IngestResult:
-    """Validate without writing; cached per file until the table, mapping, error choice or date order changes."""
+            on_error: str, date_order: str | None = None, sheet: str | None = None) -> IngestResult:
+    """Validate without writing; cached per file until the sheet, table, mapping, error choice or date order changes."""
     slot = _slot(key)
-    params = json.dumps([table, sources, constants, on_error, date_order], sort_keys=True, ensure_ascii=False)
+    params = json.dumps([table, sources, constants, on_error, date_order, sheet], sort_keys=True, ensure_ascii=False)
     cached = slot.get("dry")
     if cached and cached[0] == params:
         return cached[1]
     with st.status(tr("ui_check_running", file=name), expanded=False) as status:
         bar = st.progress(0.0)
         result = _ingest(data, name, table, sources, constants, on_error, dry_run=True, progress=progress_callback(bar),
-                         date_order=date_order)
+                         date_order=date_order, sheet=sheet)
         status.update(label=tr("ui_check_done", rows=f"{result.rows_read:,}"), state="complete")
     slot["dry"] = (params, result)
     return result
 
 
 def load(key: str, data: bytes, name: str, table: str, sources: dict[str, str], constants: dict[str, str],
-         on_error: str, save: bool, date_order: str | None = None, accept_changes: bool = False) -> IngestResult:
+         on_error: str, save: bool, date_order: str | None = None, accept_changes: bool = False,
+         sheet: str | None = None) -> IngestResult:
     """Write the file (atomically, in the engine) and remember the outcome for this file."""
     with st.status(tr("ui_load_running", file=name), expanded=True) as status:
         bar = st.progress(0.0)
         result = _ingest(data, name, table, sources, constants, on_error, dry_run=False, save=save,
-                         progress=progress_callback(bar), date_order=date_order, accept_changes=accept_changes)
+                         progress=progress_callback(bar), date_order=date_order, accept_changes=accept_changes,
+                         sheet=sheet)
         status.update(label=tr("ui_load_done"), state="complete" if result.status == "loaded" else "error")
     _slot(key)["loaded"] = result
     return result
@@ -192,6 +205,9 @@ def file_panel(uploaded: UploadedFile) -> None:
     with st.container(border=True):
         st.subheader(f"{uploaded.name}", anchor=False)
         raw = read_file(key, uploaded.name, data)
+        sheet = pick_sheet(key, raw)
+        if sheet is not None:
+            raw = read_file(key, uploaded.name, data, sheet)
         st.caption(tr("ui_file_facts", size=f"{len(data):,}", rows=f"{raw.rows:,}", cols=len(raw.headers),
                       encoding=raw.encoding or "—", kind=raw.kind))
         loaded = _slot(key).get("loaded")
@@ -222,9 +238,12 @@ def file_panel(uploaded: UploadedFile) -> None:
         same_source = saved if saved is not None and saved.table == table else None
         order = upload_checks.chosen_date_order(key, same_source)
         try:
-            result = dry_run(key, data, uploaded.name, table, sources, constants, on_error, order)
+            result = dry_run(key, data, uploaded.name, table, sources, constants, on_error, order, sheet)
         except ValueError as exc:  # a mapping the engine rejects: say why, never a traceback
             st.error(str(exc), icon=":material/error:")
+            return
+        except faults.STORE_ERRORS as exc:  # the database, not the file: one sentence, details in the log
+            st.error(faults.explain(exc, lang(), context=f"check {uploaded.name}").message, icon=":material/error:")
             return
         upload_checks.date_order_choice(key, result, same_source)
         report.validation_report(result, uploaded.name, key)
@@ -235,7 +254,12 @@ def file_panel(uploaded: UploadedFile) -> None:
             st.caption(blocked)
         if st.button(tr("ui_load_button"), key=f"load_{key}", type="primary", disabled=bool(blocked),
                      icon=":material/database_upload:"):
-            load(key, data, uploaded.name, table, sources, constants, on_error, save, order, accept_changes=confirmed)
+            try:
+                load(key, data, uploaded.name, table, sources, constants, on_error, save, order,
+                     accept_changes=confirmed, sheet=sheet)
+            except faults.STORE_ERRORS as exc:  # nothing stored (rolled back): say so, the button stays
+                st.error(faults.explain(exc, lang(), context=f"load {uploaded.name}").message, icon=":material/error:")
+                return
             st.rerun()
 
 

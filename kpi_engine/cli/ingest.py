@@ -3,7 +3,8 @@
 Exit status: 0 when it loaded (or a dry run found nothing blocking), 1 when it
 was refused or loaded nothing (ambiguous dates without ``--date-order``, changes
 to existing leads' owner/channel/created date without ``--accept-changes``),
-2 for a usage error (bad option, missing file).
+2 for a usage error (bad option, missing file), 75 when the database is busy or its disk full (try again),
+1 with one sentence for any other database error (details in the error log, see kpi_engine.faults).
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from kpi_engine import schema, store
+from kpi_engine import faults, schema, store
 from kpi_engine.cli import add_db_option
 from kpi_engine.i18n import normalize_lang, t
 from kpi_engine.ingest.mapping import canonical_columns
 from kpi_engine.ingest.messages import issue_records
 from kpi_engine.ingest.model import DATE_ORDERS, IngestResult
 from kpi_engine.ingest.pipeline import ingest
+from kpi_engine.store import DatabaseBusy
 
 SHOWN = 20
+REASON_CHARS = 240  # a reason is one sentence: shown whole
 _NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=")
 
 
@@ -63,9 +66,11 @@ def _cell(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def text_table(headers: list[str], rows: list[list[object]]) -> str:
-    """A plain fixed-width table (wide CJK characters count double)."""
-    cells = [[_cell(h) for h in headers]] + [[_cell(v) for v in r] for r in rows]
+def text_table(headers: list[str], rows: list[list[object]], last_limit: int = 60) -> str:
+    """A plain fixed-width table (wide CJK characters count double); the last column is cut at ``last_limit``."""
+    n = len(headers)
+    cells = [[_cell(h) for h in headers]] + [[_cell(v, last_limit if i == n - 1 else 60) for i, v in enumerate(r)]
+                                             for r in rows]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
@@ -91,16 +96,20 @@ def render(res: IngestResult, lang: str, shown: int = SHOWN) -> str:
     out.append(t("ingest_summary_counts", lang, rows_read=res.rows_read, inserted=res.inserted, updated=res.updated,
                  rejected=res.rejected, warnings=len(res.warnings)))
     for kind, names in res.created.items():
-        listed = ", ".join(names[:shown]) + (" …" if len(names) > shown else "")
+        listed = ", ".join(_cell(n) for n in names[:shown]) + (" …" if len(names) > shown else "")
         out.append(t("ingest_summary_created", lang, kind=t(f"ingest_kind_{kind}", lang), names=listed))
     headers = [t("ingest_col_row", lang), t("ingest_col_column", lang), t("ingest_col_value", lang), t("ingest_col_reason", lang)]
     errors, warnings = res.errors, res.warnings
-    if len(errors):
-        out += ["", t("ingest_summary_errors", lang, shown=min(shown, len(errors)), total=len(errors))]
-        out.append(text_table(headers, _issue_rows(issue_records(errors.head(shown), lang))))
-    if len(warnings):
-        out += ["", t("ingest_summary_warnings", lang, shown=min(shown, len(warnings)), total=len(warnings))]
-        out.append(text_table(headers, _issue_rows(issue_records(warnings.head(shown), lang))))
+    for title, frame in (("ingest_summary_errors", errors), ("ingest_summary_warnings", warnings)):
+        if not len(frame):
+            continue
+        out += ["", t(title, lang, shown=min(shown, len(frame)), total=len(frame))]
+        records = issue_records(frame.head(shown), lang)
+        whole = [r for r in records if r["row"] is None]  # about the whole file: the full sentence and the fix
+        out += [f"- {r['reason']} {r['fix']}" for r in whole]
+        rows = [r for r in records if r["row"] is not None]
+        if rows:
+            out.append(text_table(headers, _issue_rows(rows), last_limit=REASON_CHARS))
     if res.status == "refused" and len(errors) and errors["row"].notna().any():
         out += ["", t("ingest_hint_skip", lang)]
     out += _dates_block(res, lang) + _history_block(res, lang, shown)
@@ -201,6 +210,14 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except DatabaseBusy:
+        raise  # kpi_engine.__main__ says so (exit 75)
+    except faults.STORE_ERRORS as exc:  # a full disk, a conflict, any database error: one sentence, details logged
+        if isinstance(exc, OSError) and faults.classify(exc) == "other":
+            raise
+        fault = faults.explain(exc, lang, context=f"ingest {path.name}")
+        print(f"error: {faults.sentence(fault, lang)}", file=sys.stderr)
+        return fault.exit_code
     if args.format == "json":
         print(json.dumps(res.to_dict(lang), ensure_ascii=False, indent=2, default=str))
     else:
