@@ -37,9 +37,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheduler = schedule.build_scheduler(args.db, cfg)
-    signal.signal(signal.SIGTERM, _interrupt)  # systemd / docker stop: like Ctrl-C
-    print(f"push scheduler running ({tz.key}); Ctrl-C to stop", flush=True)
-    try:
+    try:  # the handler is set inside the try: a SIGTERM at any moment from here on ends in the same place
+        signal.signal(signal.SIGTERM, _interrupt)  # systemd / docker stop: like Ctrl-C
+        print(f"push scheduler running ({tz.key}); Ctrl-C to stop", flush=True)
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
