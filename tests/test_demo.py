@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import demo, schema, store
+from kpi_engine import clock, demo, schema, store
 from kpi_engine.demo import cast, load, samples, shape
 from kpi_engine.i18n import catalog
 
@@ -329,9 +329,11 @@ def test_build_is_deterministic_and_seed_matters() -> None:
     assert a.tables["people"].equals(c.tables["people"])  # the cast is fixed
 
 
-def test_default_end_is_yesterday() -> None:
+def test_default_end_is_yesterday_in_the_business_time_zone() -> None:
+    """The Standup's yesterday is the business day's (Asia/Shanghai by default), not the server's: evenings in UTC
+    are already tomorrow in Shanghai, and a demo ending on the server's yesterday would leave the Standup empty."""
     data = demo.build(months=1, scale=0.2)
-    assert data.calendar.end == dt.date.today() - dt.timedelta(days=1) == demo.default_end()
+    assert data.calendar.end == clock.business_today() - dt.timedelta(days=1) == demo.default_end()
 
 
 def test_scale_multiplies_volume() -> None:

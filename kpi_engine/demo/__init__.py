@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import access, schema, store
+from kpi_engine import access, clock, schema, store
 from kpi_engine.demo import after, cast, facts, load, manual, shape, targets
 from kpi_engine.demo.cast import BURST_CAMPAIGN, RISING_PERSON, SLIDING_CHANNEL
 
@@ -64,8 +64,8 @@ class DemoData:
 
 
 def default_end() -> dt.date:
-    """Yesterday, so a standup always has fresh data."""
-    return dt.date.today() - dt.timedelta(days=1)
+    """Yesterday in the business time zone, so a standup always has fresh data."""
+    return clock.business_today() - dt.timedelta(days=1)
 
 
 def expected_leads(*, end: dt.date | None = None, months: int = 18, seed: int = 7) -> float:

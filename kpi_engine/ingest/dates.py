@@ -48,7 +48,7 @@ def _reading(col: PlanColumn, order: str) -> str:
     return f"CASE WHEN {ts} = date_trunc('day', {ts}) THEN strftime({ts}, '%Y-%m-%d') ELSE strftime({ts}, '%Y-%m-%d %H:%M') END"
 
 
-def _ambiguity(con: duckdb.DuckDBPyConnection, col: PlanColumn) -> AmbiguousDates:
+def _ambiguity(con: duckdb.DuckDBPyConnection, col: PlanColumn, timezone: str) -> AmbiguousDates:
     """The first example values of an ambiguous column and what each order makes of them."""
     a, b = parse.numeric_parts("v")
     rows = con.execute(
@@ -60,7 +60,7 @@ def _ambiguity(con: duckdb.DuckDBPyConnection, col: PlanColumn) -> AmbiguousDate
     readings_sql = ", ".join(_reading(col, o) for o in DATE_ORDERS)
     read = con.execute(
         f"SELECT {readings_sql} FROM (SELECT unnest($vals) AS v, generate_subscripts($vals, 1) AS i) ORDER BY i",
-        {"vals": examples, "tz": get_settings().timezone},
+        {"vals": examples, "tz": timezone},
     ).fetchall()
     readings = {o: [r[i] for r in read] for i, o in enumerate(DATE_ORDERS)}
     return AmbiguousDates(column=col.name, source=col.source, examples=examples, readings=readings)
@@ -90,7 +90,7 @@ def detect_orders(con: duckdb.DuckDBPyConnection, plan: Plan) -> tuple[dict[str,
     for i, col in enumerate(cols):
         day_first, month_first, differ = (bool(v) for v in found[3 * i: 3 * i + 3])
         if not day_first and not month_first and differ:
-            ambiguous.append(_ambiguity(con, col))
+            ambiguous.append(_ambiguity(con, col, plan.timezone or get_settings().timezone))
         settled = "dmy" if day_first else DEFAULT_ORDER
         orders[col.name] = plan.date_order or settled
     return orders, ambiguous
