@@ -22,7 +22,8 @@ default_prorate), profile (the custom method's weights), previous (the plan this
 deliberate_change, note, acknowledged (keys of acknowledged warnings) and okrs
 (``- objective: ..., owner: ..., key_results: [{text, score | metric + scope + target, weight}]``).
 Optional KPI keys: core, guardrail, penalty, note, and prorate / profile to spread that KPI's
-target differently from the plan. Export then import gives the same plan; the export always
+target differently from the plan, or split (a saved target split: method, promotion events and the
+value of every day, :mod:`kpi_engine.target_split`), which wins over both. Export then import gives the same plan; the export always
 writes ``prorate``, so a plan keeps its method wherever it is imported. A custom profile::
 
     prorate: custom
