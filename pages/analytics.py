@@ -1,6 +1,8 @@
-"""Analytics (issue 16): the period's forecast with an 80% band, the budget what-if, multi-touch attribution.
+"""Analytics (issue 16): the period's forecast with an 80% band, the budget what-if, multi-touch attribution,
+and your own metrics (a formula over the registry's metrics, 16.5).
 
-Every number comes from ``kpi_engine.analytics``; the building blocks live in ``ui/analytics.py``.
+Every number comes from ``kpi_engine.analytics`` and ``kpi_engine.metrics``; the building blocks live in
+``ui/analytics.py`` and ``ui/custom_metrics.py``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import streamlit as st
 
 from ui import analytics as ui
 from ui import drill
+from ui.custom_metrics import custom_metrics_tab
 from ui.i18n import tr
 from ui.shell import ensure_app_shell
 
@@ -23,11 +26,14 @@ if not drill.empty_database():
         st.info(tr("analytics_bw_none"), icon=":material/insights:")
     else:
         st.caption(tr("analytics_data_through", day=as_of.isoformat()))
-        forecast_tab, budget_tab, attribution_tab = st.tabs(
-            [tr("analytics_tab_forecast"), tr("analytics_tab_budget"), tr("analytics_tab_attribution")])
+        forecast_tab, budget_tab, attribution_tab, custom_tab = st.tabs(
+            [tr("analytics_tab_forecast"), tr("analytics_tab_budget"), tr("analytics_tab_attribution"),
+             tr("analytics_tab_custom")])
         with forecast_tab:
             ui.forecast_tab(as_of)
         with budget_tab:
             ui.budget_tab(as_of)
         with attribution_tab:
             ui.attribution_tab(as_of)
+        with custom_tab:
+            custom_metrics_tab()

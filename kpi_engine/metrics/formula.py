@@ -170,11 +170,12 @@ class _Walker:
         return None
 
     def binop(self, node: ast.BinOp) -> Expr | None:
-        left, right = self.visit(node.left), self.visit(node.right)
         op = _OPERATORS.get(type(node.op))
-        if op is None:
+        if op is None:  # reported before what it holds: the outermost problem first
             symbol = _FORBIDDEN_OPS.get(type(node.op), "?")
             self.fail("power" if symbol == "**" else "operator", node, symbol)
+        left, right = self.visit(node.left), self.visit(node.right)
+        if op is None:
             return None
         if left is None or right is None:
             return None
