@@ -152,7 +152,7 @@ def parse(key: str, text: str) -> object:
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
         try:
             raw = str(json.loads(raw)).strip()
-        except ValueError:
+        except ValueError:  # not a JSON string after all: the quotes are part of the value, checked below
             pass
     if spec.kind in ("number", "int"):
         percent = spec.share and raw.endswith("%")

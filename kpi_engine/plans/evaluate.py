@@ -77,7 +77,7 @@ def kpi_actuals(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.dat
             continue
         try:
             scope = Scope.parse(k.scope)
-        except ValueError:
+        except ValueError:  # an unreadable scope: the plan checks report it (unknown_scope) and block activation
             continue
         if isinstance(registry.METRICS[mid].calc, registry.Simple) and mid not in present:
             continue
@@ -314,7 +314,7 @@ def score_plan(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None
     for card in score.cards:
         try:
             access.check_card(card.card, viewer)
-        except access.NotAllowed:
+        except access.NotAllowed:  # a card this viewer may not see is left out, by design
             continue
         shown.append(card)
     if not shown:

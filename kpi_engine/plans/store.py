@@ -330,7 +330,7 @@ def target_rows(plan: Plan) -> list[dict[str, object]]:
             continue
         try:
             scope = Scope.parse(k.scope)
-        except ValueError:
+        except ValueError:  # an unreadable scope: the plan checks report it (unknown_scope) and block activation
             continue
         spread = pacing.method_for(plan, k)
         spread = pacing.Spread() if spread.method == "seasonal" else spread

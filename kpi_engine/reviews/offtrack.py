@@ -34,7 +34,7 @@ def visible_part(plan: Plan) -> Plan:
             access.check_card(plan.card_of(k), viewer)
             scope = Scope.parse(k.scope)
             access.check_scope(scope.type, scope.id, viewer)
-        except (access.NotAllowed, ValueError):
+        except (access.NotAllowed, ValueError):  # not this viewer's KPI, or a scope the plan checks report
             continue
         kept.append(k)
     return dataclasses.replace(plan, kpis=tuple(kept))

@@ -208,7 +208,7 @@ def kpi_series(engine: Engine, kpis: Sequence[Kpi], first: dt.date, last: dt.dat
             continue
         try:
             scope = Scope.parse(k.scope)
-        except ValueError:
+        except ValueError:  # an unreadable scope: the plan checks report it (unknown_scope) and block activation
             continue
         if kind in ("pop", "yoy"):
             g = compute_growth(engine, mid, kind=kind, grain="week", start=first, end=last, where=scope.where)
