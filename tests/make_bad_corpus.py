@@ -123,8 +123,9 @@ def _fixed_zip(entries: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
-def xlsx_bytes(rows: list[list[object]], *, title: str = "Sheet1") -> bytes:
-    """An .xlsx workbook with ``rows`` on one sheet, byte-for-byte reproducible."""
+def xlsx_bytes(rows: list[list[object]], *, title: str = "Sheet1", more: dict[str, list[list[object]]] | None = None,
+               merge: str | None = None) -> bytes:
+    """An .xlsx workbook with ``rows`` on one sheet (then the ``more`` sheets), byte-for-byte reproducible."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -132,6 +133,12 @@ def xlsx_bytes(rows: list[list[object]], *, title: str = "Sheet1") -> bytes:
     ws.title = title
     for row in rows:
         ws.append(row)
+    if merge:
+        ws.merge_cells(merge)
+    for name, extra in (more or {}).items():
+        sheet = wb.create_sheet(name)
+        for row in extra:
+            sheet.append(row)
     fixed = dt.datetime(2026, 1, 1)
     wb.properties.created = fixed
     buf = io.BytesIO()
@@ -216,6 +223,13 @@ def wide_bytes() -> bytes:
 
 
 LEADS = "lead_id,created_at,channel_id"
+_NOTES = [["exported by", "Ann"], ["note", "November leads"]]
+_XL_LEADS = [["lead_id", "created_at", "channel_id"], ["XS1", "2026-03-01", "baidu_search"], ["XS2", "2026-03-02", "douyin_video"]]
+
+
+def huge_id_bytes() -> bytes:
+    """A lead whose id is 20 MB of text (a whole export pasted into one cell)."""
+    return b"lead_id,created_at,channel_id\n" + b"L" * 20_000_000 + b",2026-03-01,baidu_search\nG2,2026-03-01,baidu_search\n"
 
 
 def _absent(table: str, **where: str) -> tuple[str, dict[str, str]]:
@@ -273,7 +287,7 @@ CORPUS: list[BadFile] = [
                       stored=(Stored("leads", {"lead_id": "I101"}, "created_at", dt.datetime(2026, 2, 28)),))),
     BadFile("future_year_9999.csv", "A lead created on 9999-12-31: refused with a report, or stored exactly (no overflow).",
             lambda: _lines(LEADS, "Y101,9999-12-31,baidu_search"), "leads", outcome=EITHER,
-            expect=(Expect(("bad_date", "out_of_range"), 2, "created_at", "9999-12-31"),),
+            expect=(Expect(("date_out_of_range",), 2, "created_at", "9999-12-31"),),
             stored=(Stored("leads", {"lead_id": "Y101"}, "created_at", dt.datetime(9999, 12, 31)),)),
     BadFile("bad_numbers.csv", "Spend with unparseable numbers: '12,5O', 'N/A', '—', 'lots'.",
             lambda: _csv([["date", "channel_id", "campaign_id", "cost", "impressions"],
@@ -444,6 +458,60 @@ CORPUS: list[BadFile] = [
             lambda: _lines("lead_id,created_at,channel_id,channel_id", "H101,2026-03-01,baidu_search,douyin_video"), "leads",
             outcome=LOADS, expect=(Expect(("file_duplicate_header",), severity="warning"),),
             stored=(Stored("leads", {"lead_id": "H101"}, "channel_id", "baidu_search"),)),
+]
+
+
+# Issue 17: non-finite and huge numbers, length limits, dates out of range, unused columns, names that collide
+# with ids once resolved, workbooks with several sheets, formulas without a saved result, merged cells.
+CORPUS += [
+    BadFile("number_not_finite.csv", "Costs of 1e309 (infinity when parsed) and 1e300 (beyond any real spend).",
+            lambda: _lines("date,channel_id,campaign_id,cost", "2026-01-10,baidu_search,C100,12",
+                           "2026-01-11,baidu_search,C100,1e309", "2026-01-12,baidu_search,C100,1e300"), "spend",
+            expect=(Expect(("too_large",), 3, "cost", "1e309"), Expect(("too_large",), 4, "cost", "1e300")),
+            skip=Skip(1, 2, absent=(_absent("spend", date="2026-01-11"), _absent("spend", date="2026-01-12")))),
+    BadFile("id_too_long.csv", "A 250-character lead_id and a 300-character channel_id.",
+            lambda: _lines(LEADS, "T101,2026-03-01,baidu_search", "T" * 250 + ",2026-03-01,baidu_search",
+                           "T103,2026-03-01," + "c" * 300), "leads",
+            expect=(Expect(("too_long",), 3, "lead_id"), Expect(("too_long",), 4, "channel_id")),
+            skip=Skip(1, 2, absent=(_absent("leads", lead_id="T103"),))),
+    BadFile("huge_id_value.csv", "A 20 MB value in the lead_id column: refused with the length limit, no channel or lead made.",
+            huge_id_bytes, "leads", expect=(Expect(("too_long",), 2, "lead_id"),),
+            skip=Skip(1, 1), big=True),
+    BadFile("dates_out_of_range.csv", "Real dates outside the allowed years: 1800-01-01 and 2300-05-01.",
+            lambda: _lines(LEADS, "Y201,2026-03-01,baidu_search", "Y202,1800-01-01,baidu_search",
+                           "Y203,2300-05-01,baidu_search"), "leads",
+            expect=(Expect(("date_out_of_range",), 3, "created_at", "1800-01-01"),
+                    Expect(("date_out_of_range",), 4, "created_at", "2300-05-01")),
+            skip=Skip(1, 2, absent=(_absent("leads", lead_id="Y202"),))),
+    BadFile("unused_columns.csv", "Twelve columns nobody maps next to the three a lead needs: loaded, the twelve reported.",
+            lambda: _lines(LEADS + "," + ",".join(f"extra_{i}" for i in range(12)),
+                           "X201,2026-03-01,baidu_search," + ",".join("v" for _ in range(12))), "leads", outcome=LOADS,
+            expect=(Expect(("unused_columns",), value_contains="extra_0, extra_1", severity="warning"),),
+            stored=(Stored("leads", {"lead_id": "X201"}, "channel_id", "baidu_search"),)),
+    BadFile("channel_name_and_id.csv", "One day's spend given for channel baidu_search and for its name 百度搜索 (the same key).",
+            lambda: _lines("date,channel_id,campaign_id,cost", "2026-01-20,baidu_search,C100,10",
+                           "2026-01-20,百度搜索,C100,20", "2026-01-21,百度搜索,C100,30"), "spend",
+            expect=(Expect(("duplicate_key_resolved",), 3),),
+            skip=Skip(2, 1, stored=(Stored("spend", {"date": "2026-01-20", "campaign_id": "C100"}, "cost", 10.0),
+                                    Stored("spend", {"date": "2026-01-21", "campaign_id": "C100"}, "channel_id",
+                                           "baidu_search")))),
+    BadFile("sheets_ask.xlsx", "Two sheets that both look like data (leads and spend): nothing read, the user asked.",
+            lambda: xlsx_bytes(_XL_LEADS, title="Leads", more={"Spend": [["date", "channel_id", "campaign_id", "cost"],
+                                                                          ["2026-03-01", "baidu_search", "C100", 5]]}),
+            "leads", expect=(Expect(("file_sheet_choice",)),)),
+    BadFile("sheets_pick.xlsx", "A notes sheet first, the leads on the second: the leads sheet is read, with a warning.",
+            lambda: xlsx_bytes(_NOTES, title="Notes", more={"Leads": _XL_LEADS}), "leads", outcome=LOADS,
+            expect=(Expect(("file_sheet_picked",), value="Leads", severity="warning"),),
+            stored=(Stored("leads", {"lead_id": "XS2"}, "channel_id", "douyin_video"),)),
+    BadFile("formula_no_value.xlsx", "A formula cell never calculated (no saved result) on row 3.",
+            lambda: xlsx_bytes([["lead_id", "created_at", "channel_id", "expected_value"],
+                                ["XF1", "2026-03-01", "baidu_search", 10], ["XF2", "2026-03-01", "baidu_search", "=B2*2"]]),
+            "leads", expect=(Expect(("file_formula_no_value",), 3, "expected_value", "=B2*2"),),
+            skip=Skip(1, 1, absent=(_absent("leads", lead_id="XF2"),))),
+    BadFile("merged_cells.xlsx", "The channel merged over two data rows (C2:C3): refused, the range named.",
+            lambda: xlsx_bytes([["lead_id", "created_at", "channel_id"], ["XM1", "2026-03-01", "baidu_search"],
+                                ["XM2", "2026-03-02", None]], merge="C2:C3"), "leads",
+            expect=(Expect(("file_merged_cells",), value="C2:C3"),)),
 ]
 
 
