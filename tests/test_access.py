@@ -188,6 +188,33 @@ def test_user_and_audit_commands(tmp_path: Path) -> None:
     assert sso.returncode == 0
     listing = cli("user", "list", "--format", "json")
     assert '"username": "cat@example.com"' in listing.stdout and "argon2" not in listing.stdout
+    new_password = "another long passphrase"
+    reset = cli("user", "reset", "root", "--password-stdin", stdin=new_password + "\n")
+    assert reset.returncode == 0 and new_password not in reset.stdout + reset.stderr
+    disabled = cli("user", "disable", "cat@example.com")
+    assert disabled.returncode == 0
+    engine = sa.create_engine(url)
+    try:
+        assert users.authenticate(engine, "root", new_password).role == "admin"  # the new password works
+        with pytest.raises(users.AccountError):
+            users.authenticate(engine, "root", PASSWORD)  # the old one no longer does
+        with pytest.raises(users.AccountError):
+            users.principal_for_identity(engine, "cat@example.com")  # a disabled account cannot sign in
+    finally:
+        engine.dispose()
     log = cli("audit", "--format", "csv")
     assert log.returncode == 0 and log.stdout.splitlines()[0].startswith("event_id,occurred_at,actor,action")
-    assert log.stdout.count("user_add") == 2
+    assert log.stdout.count("user_add") == 2 and log.stdout.count("user_change") == 2
+    assert new_password not in log.stdout and "argon2" not in log.stdout
+
+
+def test_the_rated_person_sees_their_360_without_rater_names(team: sa.Engine) -> None:
+    """Bob's 360 (2026-10: manager p1 80, peers p3 85 and p1 95) reaches him by role only: no rater id or name."""
+    plan = yamlio.plan_from_yaml(PLAN_YAML)
+    with access.acting_as(sign_in(team, "bob")):
+        card = evaluate.score_plan(team, plan, as_of=MORNING).card("p2")
+    assert card.feedback.score == pytest.approx(84.1667, abs=1e-3)
+    assert [(role, n) for role, _, n, _ in card.feedback.roles] == [("manager", 1), ("peer", 2)]
+    shown = repr(card.feedback) + " ".join(card.explain("en")) + " ".join(card.explain("zh"))
+    for rater in ("p1", "p3", "Ann", "Cat"):
+        assert rater not in shown, rater

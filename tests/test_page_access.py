@@ -120,13 +120,19 @@ def _failing_page() -> None:
     guard.run(boom)
 
 
-def test_an_unexpected_error_shows_an_error_id_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_shows_an_error_id_not_a_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("KPI_RAISE_ERRORS", "0")
     script = AppTest.from_function(_failing_page)
-    script.run()
+    with caplog.at_level("ERROR", logger="kpi.ui"):
+        script.run()
     assert not script.exception
     message = script.error[0].value
     assert "Error id" in message and "secret detail" not in message and "pw@host" not in message
+    error_id = message.split("Error id ")[1].split(":")[0]
+    # the log has the traceback under the error id, with the URL's password hidden
+    assert error_id in caplog.text and "RuntimeError: secret detail: postgresql://user:***@host/db" in caplog.text
+    assert "pw@host" not in caplog.text
 
 
 @pytest.mark.parametrize("who", ["vic", "bob", "root"])

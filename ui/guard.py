@@ -20,10 +20,11 @@ from typing import TypeVar
 import streamlit as st
 
 from kpi_engine import access
+from kpi_engine.logsafe import protect
 from kpi_engine.store import DatabaseBusy
 from ui.i18n import tr
 
-log = logging.getLogger("kpi.ui")
+log = protect(logging.getLogger("kpi.ui"))  # a URL's password in an error's text never reaches the log
 T = TypeVar("T")
 
 
