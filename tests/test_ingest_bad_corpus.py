@@ -31,6 +31,7 @@ PG_SUBSET = [
     "empty.csv", "png_renamed.csv", "truncated.xlsx", "wrong_table.csv", "bad_numbers.csv", "negative_cost.csv",
     "stage_before_created.csv", "duplicate_keys.csv", "unknown_key_partial.csv", "blank_required_cells.csv",
     "ragged_too_many.csv", "nul_bytes.csv", "formula_cells.csv", "future_year_9999.csv", "bad_cells.xlsx",
+    "number_not_finite.csv", "id_too_long.csv", "channel_name_and_id.csv", "formula_no_value.xlsx",
 ]
 @pytest.fixture(scope="module")
 def big_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
