@@ -283,8 +283,8 @@ def feedback_score(by_role: Iterable[tuple[str, float, int]], rules: Rules | Non
         return Feedback(None, tuple(rows), (("plans_calc_360_none", {}),))
     total = sum(w for *_, w in used)
     score = sum(m * w for _, m, _, w in used) / total
-    steps: list[Step] = [("plans_calc_360_role", {"role_key": f"plans_role_{role}", "mean": f"{m:.1f}", "count": str(n),
-                                                   "weight": f"{w / total:.0%}"}) for role, m, n, w in used]
+    steps: list[Step] = [("plans_calc_360_role", {"role_key": f"plans_role_{role}", "mean": fmt.number(m, 1), "count": str(n),
+                                                   "weight": format_pct(w / total)}) for role, m, n, w in used]
     steps.append(("plans_calc_360", {"score": format_score(score)}))
     return Feedback(score, tuple(rows), tuple(steps))
 

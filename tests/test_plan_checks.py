@@ -195,7 +195,7 @@ def test_targets_against_history(db: sa.Engine) -> None:
 def test_cascade_coverage() -> None:
     short = replace_kpi(CLEAN, 7, base=0.5)
     issue = next(i for i in checks.check_plan(short).issues if i.code == "cascade_coverage")
-    assert issue.key == "cascade_coverage:leads:person" and "add up to 1.5, 75% of the team's 2" in issue.message()
+    assert issue.key == "cascade_coverage:leads:person" and "add up to 1.5, 75.0% of the team's 2" in issue.message()
     assert "cascade_coverage" not in codes(CLEAN)
 
 

@@ -163,7 +163,7 @@ def test_360_mix_uses_role_weights_and_renormalises_over_roles_present() -> None
     text = " ".join(tot.explain("en"))
     assert "Final score = 0.8 × 110.0 + 0.2 × 86.4 = 105.3." in text and "¥10,000 × 1.2 = ¥12,000" in text
     zh = " ".join(explain(fb.steps, "zh"))
-    assert "上级平均评分 80.0" in zh and "权重 50%" in zh  # 0.35 / 0.70
+    assert "上级平均评分 80.0" in zh and "权重 50.0%" in zh  # 0.35 / 0.70
 
 
 def test_360_role_weights_are_settings_and_missing_ratings_leave_the_kpi_score() -> None:

@@ -45,7 +45,7 @@ from kpi_engine.metrics.query import data_bounds
 from kpi_engine.plans import catalog, suggest
 from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
 from kpi_engine.plans.templates import FRAMEWORKS, PRESETS
-from kpi_engine.scoring import explain, format_value
+from kpi_engine.scoring import explain, format_pct, format_value
 from kpi_engine.settings_store import load_settings
 
 CORE_RANGE = (3, 5)
@@ -329,8 +329,8 @@ def _cascade(plan: Plan, out: _Out) -> None:
                      and k.base is not None]
             if parts and sum(parts) < team_kpi.base * 0.999:
                 out.add("cascade_coverage", "warning", f"cascade_coverage:{team_kpi.metric}:{level}", metric=team_kpi.metric,
-                        level_key=f"plans_level_{level}", covered=f"{sum(parts):g}", team=f"{team_kpi.base:g}",
-                        share=f"{sum(parts) / team_kpi.base:.0%}")
+                        level_key=f"plans_level_{level}", covered=format_value(sum(parts), m.unit),
+                        team=format_value(team_kpi.base, m.unit), share=format_pct(sum(parts) / team_kpi.base))
 
 
 def _data_sources(plan: Plan, out: _Out, engine: Engine) -> None:
@@ -393,7 +393,7 @@ def _continuity(plan: Plan, out: _Out, previous: Plan | None) -> None:
     carried = len(before & now) / len(before)
     if carried < MIN_CARRIED:
         dropped = sorted(f"{m} @ {s}" for m, s in before - now)
-        out.add("continuity", "warning", "continuity", previous=previous.plan_id or previous.name, share=f"{carried:.0%}",
+        out.add("continuity", "warning", "continuity", previous=previous.plan_id or previous.name, share=format_pct(carried),
                 dropped=", ".join(dropped[:8]) + (" …" if len(dropped) > 8 else ""))
 
 

@@ -33,7 +33,7 @@ from kpi_engine.metrics.growth import compute_growth
 from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
-from kpi_engine.scoring import Step, explain, format_value
+from kpi_engine.scoring import Step, explain, format_pct, format_value
 from kpi_engine.settings_store import load_settings
 
 HISTORY_MONTHS = 6
@@ -166,7 +166,7 @@ def _suggest_one(metric: str, scope: str, value_grain: str, history: list[tuple[
     challenge = catalog.default_challenge(base, metric, challenge_ratio)
     if challenge is not None:
         steps.append(("plans_suggest_challenge", {"challenge": format_value(challenge, unit),
-                                                  "ratio": f"{challenge_ratio:.0%}"}))
+                                                  "ratio": format_pct(challenge_ratio)}))
     if benchmark is not None and method == "history":
         steps.append(("plans_suggest_benchmark", {"benchmark": format_value(benchmark, unit)}))
     return Suggestion(metric, scope, base, challenge, tuple(history), avg, recent, benchmark, growth, resources, method,
