@@ -20,13 +20,13 @@ standup.header(view)
 if not view.has_data:
     st.info(tr("standup_empty"), icon=":material/lightbulb:")
     overview.first_steps()
+    st.caption(tr("ui_home_db", kind=db.backend_label()))
 else:
-    standup.freshness(view)
+    standup.freshness(view, tr("ui_home_db", kind=db.backend_label()))
     pace_board.render(pace_board.load(day))  # the team KPIs of the active plan, one row each: the first screen
     standup.alerts(view)
     with st.expander(tr("standup_more_title"), icon=":material/insights:"):
         standup.board(view)
     with st.expander(tr("standup_changes"), icon=":material/compare_arrows:"):
         standup.changes(view, title=False)
-st.caption(tr("ui_home_db", kind=db.backend_label()))
 sync_url()

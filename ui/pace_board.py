@@ -23,9 +23,13 @@ GOOD, BAD, WARN = "color: #2e7d32", "color: #c62828", "color: #b26a00"
 _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspending": WARN, "off_track": BAD,
                  "missed": BAD, "overspending": BAD}
 # Column widths in px: together about the main area at 1440 px with the sidebar open (~950 px); the KPI column is
-# pinned, so a phone scrolls the numbers under it.
-WIDTHS = {"kpi": 210, "actual": 75, "target": 115, "progress": 95, "pace": 135, "projected": 95, "vs": 80, "owner": 70}
-COLUMNS = ("kpi", "actual", "target", "progress", "pace", "projected", "vs_previous", "vs_last_year", "owner")
+# pinned, so a phone scrolls the numbers under it. Chinese points ("+0.8 个百分点") need wider comparison columns.
+WIDTHS = {
+    "en": {"kpi": 210, "actual": 75, "target": 115, "progress": 95, "pace": 135, "projected": 95, "vs": 80, "owner": 70},
+    "zh": {"kpi": 210, "actual": 70, "target": 100, "progress": 90, "pace": 115, "projected": 80, "vs": 108, "owner": 70},
+}
+# Pace right after the actual: on a phone the pinned KPI column leaves room for about two more.
+COLUMNS = ("kpi", "actual", "pace", "target", "progress", "projected", "vs_previous", "vs_last_year", "owner")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -104,36 +108,39 @@ def _caption(board: PaceBoard) -> str:
     days = {"days": board.elapsed_days, "total": board.total_days}
     text = (tr("pace_caption_plan", plan=board.plan_name, start=board.start.isoformat(), end=board.end.isoformat(),
                **days) if board.from_plan else tr("pace_caption_targets", period=board.period, **days))
-    if board.previous and board.last_year:
-        text += " · " + tr("pace_caption_windows", prev_start=board.previous[0].isoformat(),
-                           prev_end=board.previous[1].isoformat(), ly_start=board.last_year[0].isoformat(),
-                           ly_end=board.last_year[1].isoformat())
-    return text
+    return text  # the comparison windows are in the help of their columns (one line less on a phone)
 
 
-def column_config() -> dict[str, object]:
+def _vs_help(window: tuple[dt.date, dt.date] | None, what: str) -> str:
+    start, end = (w.isoformat() for w in window) if window else (fmt.NO_VALUE, fmt.NO_VALUE)
+    return tr("pace_col_vs_help", start=start, end=end, what=tr(what))
+
+
+def column_config(board: PaceBoard) -> dict[str, object]:
     cc = st.column_config
-    vs_help = lambda what: tr("pace_col_vs_help", what=tr(what))  # noqa: E731 - a local label
+    widths = WIDTHS[lang()]
     return {
-        "kpi": cc.TextColumn(tr("pace_col_kpi"), pinned=True, width=WIDTHS["kpi"]),
-        "actual": cc.TextColumn(tr("pace_col_actual"), width=WIDTHS["actual"]),
-        "target": cc.TextColumn(tr("pace_col_target"), help=tr("pace_col_target_help"), width=WIDTHS["target"]),
+        "kpi": cc.TextColumn(tr("pace_col_kpi"), pinned=True, width=widths["kpi"]),
+        "actual": cc.TextColumn(tr("pace_col_actual"), width=widths["actual"]),
+        "target": cc.TextColumn(tr("pace_col_target"), help=tr("pace_col_target_help"), width=widths["target"]),
         "progress": cc.ProgressColumn(tr("pace_col_progress"), help=tr("pace_col_progress_help"), format="%d%%",
-                                      min_value=0, max_value=100, width=WIDTHS["progress"]),
-        "pace": cc.TextColumn(tr("pace_col_pace"), help=tr("pace_col_pace_help"), width=WIDTHS["pace"]),
+                                      min_value=0, max_value=100, width=widths["progress"]),
+        "pace": cc.TextColumn(tr("pace_col_pace"), help=tr("pace_col_pace_help"), width=widths["pace"]),
         "projected": cc.TextColumn(tr("pace_col_projected"), help=tr("pace_col_projected_help"),
-                                   width=WIDTHS["projected"]),
-        "vs_previous": cc.TextColumn(tr("pace_col_vs_previous"), help=vs_help("pace_previous_period"),
-                                     width=WIDTHS["vs"]),
-        "vs_last_year": cc.TextColumn(tr("pace_col_vs_last_year"), help=vs_help("pace_last_year"), width=WIDTHS["vs"]),
-        "owner": cc.TextColumn(tr("pace_col_owner"), width=WIDTHS["owner"]),
+                                   width=widths["projected"]),
+        "vs_previous": cc.TextColumn(tr("pace_col_vs_previous"), help=_vs_help(board.previous, "pace_previous_period"),
+                                     width=widths["vs"]),
+        "vs_last_year": cc.TextColumn(tr("pace_col_vs_last_year"), help=_vs_help(board.last_year, "pace_last_year"),
+                                      width=widths["vs"]),
+        "owner": cc.TextColumn(tr("pace_col_owner"), width=widths["owner"]),
     }
 
 
 def render(board: PaceBoard) -> None:
     """Title, what the board covers, and the table (tall enough for every row: the page never scrolls inside it)."""
-    st.subheader(tr("pace_title"), anchor=False, help=tr("pace_help"))
-    st.caption(_caption(board))
+    row = st.container(horizontal=True, vertical_alignment="center", gap="medium")  # title and period: one line
+    row.subheader(tr("pace_title"), anchor=False, help=tr("pace_help"), width="content")
+    row.caption(_caption(board), width="stretch")
     if board.through is None:
         st.info(tr("pace_not_started", start=board.start.isoformat()), icon=":material/event_upcoming:")
         return
@@ -143,4 +150,4 @@ def render(board: PaceBoard) -> None:
     table = frame(board)
     styled = table.style.apply(lambda _: _styles(board, table), axis=None)
     st.dataframe(styled, hide_index=True, width="stretch", height=ROW_HEIGHT * (len(table) + 1) + 3,
-                 column_config=column_config())
+                 column_config=column_config(board))

@@ -50,6 +50,7 @@ def _date(d: dt.date) -> str:
 
 def header(s: Standup) -> None:
     """Title and the meeting day picker (what the card windows cover is said above the cards: :func:`board`)."""
+    st.html(_PHONE_CSS)
     w = s.windows
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     left.title(tr("standup_title", day=_date(w.as_of)), anchor=False)
@@ -60,14 +61,15 @@ def _jump(day: dt.date) -> None:
     st.session_state[ASOF_KEY] = day
 
 
-def freshness(s: Standup) -> None:
-    """"Data as of", the last upload, and a warning with a way forward when the data ends before yesterday."""
+def freshness(s: Standup, database: str = "") -> None:
+    """"Data as of", the last upload (then ``database``: which kind of store, never its URL), and a warning with a way
+    forward when the data ends before yesterday."""
     f = s.freshness
     upload = (tr("standup_upload", file=f.last_upload_file, table=f.last_upload_table,
                  when=f.last_upload_at.strftime("%Y-%m-%d %H:%M")) if f.last_upload_at else tr("standup_no_upload"))
     changed = f.changed_at.strftime("%Y-%m-%d %H:%M") if f.changed_at else fmt.NO_VALUE
     st.markdown(tr("standup_fresh", last=f.data_as_of.isoformat() if f.data_as_of else fmt.NO_VALUE,
-                   upload=upload, changed=changed))
+                   upload=upload, changed=changed) + (f" · {database}" if database else ""))
     lag = s.stale_days
     if lag and f.data_as_of is not None:
         st.warning(tr("standup_stale", last=f.data_as_of.isoformat(), days=lag), icon=":material/schedule:")
@@ -154,8 +156,6 @@ def _alert_links(a: Alert, day: dt.date) -> None:
     common = {"asof": day.isoformat(), "date": clock.data_through(day).isoformat(), "period": "month", "lang": lang()}
     if a.kind == "sla":
         row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-        if (ROOT / TEAM_PAGE).exists():
-            row.caption(tr("standup_open_people"))
         for pid, name in zip(a.person_ids, a.person_names, strict=True):
             _link(row, TEAM_PAGE, name, ":material/person:", {"person": pid, **common},
                   help=tr("standup_open_person", name=name))
@@ -166,9 +166,16 @@ def _alert_links(a: Alert, day: dt.date) -> None:
     _link(st, CHANNELS_PAGE, tr(f"standup_open_{a.scope_type}"), ":material/hub:", params)
 
 
+# Constant CSS for one screen at 1440x900: a smaller title and tighter gaps; on a phone the title on one line,
+# below the header bar.
+_PHONE_CSS = ("<style>[data-testid='stMain'] h1 { font-size: 2.25rem; padding-top: 0.25rem; }"
+              "[data-testid='stMainBlockContainer'] { padding-top: 2rem; }"
+              "[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] { gap: 0.6rem; }"
+              "@media (max-width: 640px) { [data-testid='stMain'] h1 { font-size: 1.75rem; }"
+              " [data-testid='stMainBlockContainer'] { padding-top: 4rem; } }</style>")
 # Constant CSS: the alerts' text a little smaller so the board and the top three fit the first screen.
-_ALERT_CSS = ("<style>[class*='st-key-standup_alert_'] h5 { padding: 0; font-size: 1.05rem; }"
-              "[class*='st-key-standup_alert_'] p { font-size: 0.9rem; line-height: 1.45; }</style>")
+_ALERT_CSS = ("<style>[class*='st-key-standup_alert_'] h5 { padding: 0 0 0.2rem; font-size: 1.05rem; line-height: 1.7; }"
+              "[class*='st-key-standup_alert_'] p { font-size: 0.9rem; line-height: 1.4; }</style>")
 _KIND_ICONS = {"pace": ":material/trending_down:", "sla": ":material/timer_off:", "spend": ":material/payments:"}
 
 

@@ -24,10 +24,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No active team plan for {period}: the month's stored team targets · day {days} of {total}",
         "zh": "{period} 没有生效的团队方案：使用本月已存的团队目标 · 第 {days} 天 / 共 {total} 天",
     },
-    "pace_caption_windows": {
-        "en": "Compared with {prev_start} to {prev_end} and {ly_start} to {ly_end} (the same days)",
-        "zh": "对比 {prev_start} 至 {prev_end} 与 {ly_start} 至 {ly_end}（相同天数）",
-    },
     "pace_not_started": {"en": "The period starts on {start}: nothing to pace yet.",
                          "zh": "周期从 {start} 开始，暂无可推算的数据。"},
     "pace_no_kpis": {"en": "The plan has no team KPI: add one on the Plan page.",
@@ -49,9 +45,10 @@ STRINGS: dict[str, dict[str, str]] = {
                            "zh": "推算到周期末的达成率及状态。"},
     "pace_col_projected_help": {"en": "Where the KPI ends the period at the current run rate (a rate: as it is).",
                                 "zh": "按当前速度推算的期末值（比率：当前值）。"},
-    "pace_col_vs_help": {"en": "Against the same number of days of the {what}: relative change; rates in percentage "
-                               "points. Green: better, red: worse, by the KPI's direction.",
-                         "zh": "与{what}相同天数相比：相对变化；比率按百分点。绿色为变好，红色为变差（按 KPI 方向）。"},
+    "pace_col_vs_help": {"en": "Against {start} to {end}: the same number of days of the {what}. Relative change; rates "
+                               "in percentage points. Green: better, red: worse, by the KPI's direction.",
+                         "zh": "与 {start} 至 {end}（{what}的相同天数）相比：相对变化；比率按百分点。绿色为变好，红色为变差"
+                               "（按 KPI 方向）。"},
     "pace_previous_period": {"en": "previous period", "zh": "上一周期"},
     "pace_last_year": {"en": "same period last year", "zh": "去年同期"},
     "standup_more_title": {"en": "Yesterday and week to date, per metric", "zh": "各指标：昨天与本周至今"},

@@ -51,6 +51,9 @@ def test_standup_page_in_the_browser(tmp_path: Path, start_server, page, artifac
     page.goto(f"{server.url}/?asof={AS_OF}&lang=en")  # Standup is the default page: its address is "/"
     _wait(page, "Most urgent")
     main = page.locator("[data-testid='stMain']")
+    assert "Pacing board" in main.inner_text()  # the board first; the cards are folded below it
+    page.get_by_text("Yesterday and week to date, per metric").click()  # open the cards
+    settle(page, page.get_by_text("Leads answered within SLA").first)
     body = main.inner_text()
     assert not page.get_by_text("Page not found").count()
     assert "Standup · Mon 23 Nov 2026" in body
