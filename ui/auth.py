@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -30,6 +31,8 @@ SINCE_KEY = "auth_since"
 DEMO_ENV = "KPI_DEMO_LOGIN"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEMO = access.Principal("demo", "admin", people=None, name="Demo admin")
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PROXY_HEADERS = frozenset({"x-forwarded-for", "x-real-ip", "forwarded"})  # a proxy's: the demo is off
 # Pages only admins have in their menu (the engine refuses their writes to everyone else as well).
 ADMIN_SCRIPTS = frozenset({"pages/data.py", "pages/settings.py", "pages/users.py"})
 # Pages for the roles that may do an action: Delivery for those who set alert rules (admins and managers).
@@ -56,8 +59,17 @@ def bound_address() -> str:
     return str(st.get_option("server.address") or "")
 
 
+def proxied() -> bool:
+    """Whether this session came through a reverse proxy, which hands other computers' requests to 127.0.0.1."""
+    try:
+        names = {str(k).lower() for k in st.context.headers.keys()}
+    except Exception:  # no request (a test harness): not proxied
+        return False
+    return bool(names & PROXY_HEADERS)
+
+
 def demo_allowed() -> bool:
-    return os.environ.get(DEMO_ENV, "") == "1" and bound_address() in LOOPBACK
+    return os.environ.get(DEMO_ENV, "") == "1" and bound_address() in LOOPBACK and not proxied()
 
 
 def sso_configured() -> bool:
@@ -104,12 +116,24 @@ def _sso(engine: Engine) -> access.Principal | None:
     return None
 
 
+def _keep_requested_page() -> None:
+    """Register every page, hidden and not run, so that the page a link asked for (``/scorecards?card=...``) is the
+    one shown after signing in; without it the server sends later sessions to the default page. The app's own
+    navigation, after sign-in, decides what the principal may open; the menu stays hidden until then."""
+    pages = [st.Page(str(p), url_path=p.stem) for p in sorted(PAGES_DIR.glob("*.py"))]
+    st.navigation([st.Page(lambda: None, title=tr("auth_title"), url_path="sign-in", default=True), *pages],
+                  position="hidden")
+
+
 def _form(engine: Engine) -> None:
+    _keep_requested_page()
     st.title(tr("auth_title"), anchor=False)
     if st.session_state.pop("auth_expired", False):
         st.info(tr("auth_expired"), icon=":material/timer_off:")
     if os.environ.get(DEMO_ENV, "") == "1" and not demo_allowed():
-        st.warning(tr("auth_demo_off", address=bound_address() or tr("auth_all_interfaces")), icon=":material/lock:")
+        address = bound_address() or tr("auth_all_interfaces")
+        st.warning(tr("auth_demo_off", address=f"{address} (X-Forwarded-For)" if proxied() else address),
+                   icon=":material/lock:")
     if sso_configured():
         st.button(tr("auth_sso"), on_click=st.login, type="primary", icon=":material/badge:", key="auth_sso_in")
     with st.form("auth_form"):

@@ -44,12 +44,16 @@ def _free_port() -> int:
 
 
 class Server:
-    """A running `streamlit run app.py` on a loopback port, against one database."""
+    """A running `streamlit run app.py` on a loopback port, against one database.
 
-    def __init__(self, db_url: str, log: Path) -> None:
+    ``demo``: every session is the passwordless demo admin; without it, the sign-in page asks for an account.
+    """
+
+    def __init__(self, db_url: str, log: Path, *, demo: bool = True) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "KPI_DB_URL": db_url, "PYTHONPATH": str(ROOT), "KPI_DEMO_LOGIN": "1", "KPI_RAISE_ERRORS": "1"}
+        env = {**os.environ, "KPI_DB_URL": db_url, "PYTHONPATH": str(ROOT), "KPI_DEMO_LOGIN": "1" if demo else "0",
+               "KPI_RAISE_ERRORS": "1"}
         self._log = open(log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
@@ -107,11 +111,11 @@ def page(browser) -> Iterator[object]:
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[object]:
-    """Factory: start_server(db_url) -> Server; all servers stopped after the test."""
+    """Factory: start_server(db_url, demo=True) -> Server; all servers stopped after the test."""
     servers: list[Server] = []
 
-    def start(db_url: str) -> Server:
-        server = Server(db_url, tmp_path / f"streamlit-{len(servers)}.log")
+    def start(db_url: str, *, demo: bool = True) -> Server:
+        server = Server(db_url, tmp_path / f"streamlit-{len(servers)}.log", demo=demo)
         servers.append(server)
         return server
 
