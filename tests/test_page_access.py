@@ -170,3 +170,31 @@ def test_the_home_page_never_offers_the_demo_over_user_data(app, tmp_path, monke
     assert not [b for b in at.button if b.key == "load_demo"]
     assert any("already holds data (" in c.value and "uploads 1" in c.value for c in at.caption)
     store.dispose_engine(url)
+
+
+def _busy_page() -> None:
+    from kpi_engine.store import DatabaseBusy
+    from ui import guard
+
+    def held() -> None:
+        raise DatabaseBusy("the database file is in use by another process (waited 10 s)")
+
+    guard.run(held)
+
+
+def test_a_busy_database_is_a_sentence_on_the_page_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KPI_RAISE_ERRORS", "1")  # even where bugs raise, a busy file is not a bug
+    script = AppTest.from_function(_busy_page)
+    script.run()
+    assert not script.exception and not script.error
+    assert [w.value for w in script.warning] == [t("auth_db_busy")]
+
+
+def test_the_shipped_config_has_the_safe_defaults() -> None:
+    import tomllib
+
+    config = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False
