@@ -50,8 +50,8 @@ def add_rule_block(engine: Engine) -> None:
     try:
         rules.save(engine, rules.Rule(rule_id.strip(), kind, metric, scope, limit),
                    user=access.actor_name() or env_config().user)
-    except ValueError as exc:
-        st.error(tr("push_ui_rule_bad", problems=str(exc)))
+    except rules.RuleError as exc:  # every problem, naming the form's fields
+        st.error(tr("push_ui_rule_bad", problems="; ".join(exc.messages(lang(), "form"))))
         return
     st.session_state[SAVED_KEY] = rule_id.strip()
     st.rerun()  # the rules table above shows the new rule

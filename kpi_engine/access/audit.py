@@ -1,9 +1,9 @@
 """The audit log: who did what, when, with the value before and after. Append-only.
 
-Every sign-in (and failed attempt), upload, undo, plan activation, settings change, user change and
-score-affecting change is recorded by :func:`record`, inside the same transaction as the change
-itself, so a change and its audit row land together or not at all. Nothing here updates or deletes a
-row; on PostgreSQL a trigger refuses UPDATE and DELETE on the table as well (:func:`protect`).
+Every sign-in (and failed attempt), upload, undo, plan activation, settings change, user change,
+score-affecting change, alert rule change, alert acknowledgement and mute is recorded by :func:`record`, inside
+the same transaction as the change itself, so a change and its audit row land together or not at all. Nothing here
+updates or deletes a row; on PostgreSQL a trigger refuses UPDATE and DELETE on the table as well (:func:`protect`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from kpi_engine.access.principal import current, require
 
 ACTIONS: tuple[str, ...] = ("sign_in", "sign_in_failed", "sign_out", "upload", "undo", "plan_save", "plan_activate",
                             "settings_change", "user_add", "user_change", "score_override", "denied",
-                            "metric_save", "metric_delete")
+                            "metric_save", "metric_delete", "alert_rule_save", "alert_rule_remove", "alert_ack",
+                            "alert_mute", "alert_unmute")
 COLUMNS: tuple[str, ...] = ("event_id", "occurred_at", "actor", "action", "target", "before", "after", "detail")
 
 

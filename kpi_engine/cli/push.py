@@ -4,7 +4,7 @@
   push dest add NAME --kind feishu|wecom|dingtalk|email --url URL [--secret-env VAR] [--lang zh] [--receives ...]
   push dest list | remove NAME | test NAME
   push rule add ID --kind behind_pace|over_budget|leads_zero|rate_drop|standup [--metric M] [--scope team|channel]
-                [--threshold X]
+                [--threshold X] [--lang en|zh]
   push rule list | remove ID
   push alerts list | ack KEY | mute RULE --until DATE [--scope channel:ID]
 
@@ -74,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     radd.add_argument("--metric", default="")
     radd.add_argument("--scope", choices=("team", "channel"), default="team")
     radd.add_argument("--threshold", type=float, help="X, the share, or k (see docs/alerts.md); default per kind")
+    radd.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the problems, if any")
     leaves += [radd, rsub.add_parser("list", help="list rules")]
     rrm = rsub.add_parser("remove", help="remove a rule")
     leaves.append(rrm)
@@ -198,12 +199,16 @@ def run_rule(args: argparse.Namespace) -> int:
             print(f"{r.rule_id}\t{r.kind}\t{r.metric or '-'}\t{r.scope_type}\t{r.limit if r.limit is not None else '-'}")
         return 0
     if args.rule_command == "remove":
-        if not rules.remove(engine, args.rule_id):
+        if not rules.remove(engine, args.rule_id, env_config().user):
             raise ValueError(f"no rule {args.rule_id}")
         print(f"removed {args.rule_id}")
         return 0
     rule = rules.Rule(args.rule_id, args.kind, args.metric, args.scope, args.threshold)
-    rules.save(engine, rule, env_config().user)
+    try:
+        rules.save(engine, rule, env_config().user)
+    except rules.RuleError as exc:
+        print("\n".join(f"error: {m}" for m in exc.messages(args.lang, "cli")), file=sys.stderr)
+        return 2
     print(f"saved rule {rule.rule_id} ({rule.kind}, threshold {rule.limit})")
     return 0
 
@@ -222,7 +227,7 @@ def run_alerts(args: argparse.Namespace) -> int:
         print(f"acknowledged {args.key}")
         return 0
     if args.alerts_command == "unmute":
-        print("unmuted" if alerts.unmute(engine, args.rule_id, args.scope) else "nothing was muted")
+        print("unmuted" if alerts.unmute(engine, args.rule_id, args.scope, user) else "nothing was muted")
         return 0
     alerts.mute(engine, args.rule_id, periods.to_date(args.until), args.scope, user)
     print(f"muted {args.rule_id}{' ' + args.scope if args.scope else ''} through {args.until}")

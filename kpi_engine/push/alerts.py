@@ -5,7 +5,8 @@ alert in ``alert_events`` under its deduplication key ``rule|scope_type:scope_id
 not recorded (nor sent) again, however often the job runs. A new alert is ``open`` unless a mute covers it
 (``alert_mutes``: a rule, optionally one scope, through a date), then it is ``muted`` (logged, never sent).
 :func:`run_alerts` sends the open alerts of the day in one message and marks them ``sent``;
-:func:`acknowledge` marks one ``acknowledged`` (an open one is then not sent).
+:func:`acknowledge` marks one ``acknowledged`` (an open one is then not sent). Acknowledgements, mutes and
+unmutes are recorded in the audit log (who, when, before and after) in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import access, clock, schema
+from kpi_engine.access import audit
 from kpi_engine.i18n import t
 from kpi_engine.push import compose, rules
 from kpi_engine.push.config import PushConfig
@@ -81,31 +83,55 @@ def events(engine: Engine, *, status: str | None = None, day: dt.date | None = N
 def acknowledge(engine: Engine, alert_key: str, user: str | None = None) -> bool:
     """Mark an alert handled (an open one is then never sent); False for an unknown or already acknowledged key."""
     access.require("alerts")
+    who = _who(user)
     with engine.begin() as conn:
-        return bool(conn.execute(sa.update(_E).where(_E.c.alert_key == alert_key, _E.c.status != "acknowledged")
-                                 .values(status="acknowledged", acknowledged_at=clock.business_now(),
-                                         acknowledged_by=_who(user))).rowcount)
+        before = conn.execute(sa.select(_E.c.status).where(_E.c.alert_key == alert_key)).scalar()
+        if before is None or before == "acknowledged":
+            return False
+        if not conn.execute(sa.update(_E).where(_E.c.alert_key == alert_key, _E.c.status == before)
+                            .values(status="acknowledged", acknowledged_at=clock.business_now(),
+                                    acknowledged_by=who)).rowcount:
+            return False  # changed by someone else meanwhile
+        audit.record(conn, "alert_ack", target=alert_key, before={"status": before},
+                     after={"status": "acknowledged"}, actor=who)
+    return True
+
+
+def _mute_of(conn: sa.Connection, rule_id: str, scope: str) -> dict[str, object] | None:
+    """The mute of ``rule_id`` / ``scope`` as the audit log shows it (None: not muted)."""
+    until = conn.execute(sa.select(_M.c.until).where(_M.c.rule_id == rule_id, _M.c.scope == scope)).scalar()
+    return None if until is None else {"scope": scope, "until": until}
 
 
 def mute(engine: Engine, rule_id: str, until: dt.date, scope: str = "", user: str | None = None) -> None:
     """Mute a rule (or one of its scopes, ``channel:douyin``) through ``until``: its alerts are logged, not sent."""
     access.require("alerts")
+    who = _who(user)
     with engine.begin() as conn:
+        before = _mute_of(conn, rule_id, scope)
         conn.execute(sa.delete(_M).where(_M.c.rule_id == rule_id, _M.c.scope == scope))
-        conn.execute(sa.insert(_M).values(rule_id=rule_id, scope=scope, until=until, muted_by=_who(user),
+        conn.execute(sa.insert(_M).values(rule_id=rule_id, scope=scope, until=until, muted_by=who,
                                           muted_at=clock.business_now()))
         # what is open now and covered by the mute is not sent either
         covered = [_E.c.rule_id == rule_id, _E.c.status == "open", _E.c.day <= until]
         if scope:
             kind, _, sid = scope.partition(":")
             covered += [_E.c.scope_type == kind, _E.c.scope_id == sid]
-        conn.execute(sa.update(_E).where(*covered).values(status="muted"))
+        held = conn.execute(sa.update(_E).where(*covered).values(status="muted")).rowcount
+        audit.record(conn, "alert_mute", target=rule_id, before=before, after={"scope": scope, "until": until},
+                     detail=f"{held} open alert(s) muted" if held else "", actor=who)
 
 
-def unmute(engine: Engine, rule_id: str, scope: str = "") -> bool:
+def unmute(engine: Engine, rule_id: str, scope: str = "", user: str | None = None) -> bool:
+    """Lift the mute of ``rule_id`` / ``scope``; False when there was none."""
     access.require("alerts")
     with engine.begin() as conn:
-        return bool(conn.execute(sa.delete(_M).where(_M.c.rule_id == rule_id, _M.c.scope == scope)).rowcount)
+        before = _mute_of(conn, rule_id, scope)
+        if before is None:
+            return False
+        conn.execute(sa.delete(_M).where(_M.c.rule_id == rule_id, _M.c.scope == scope))
+        audit.record(conn, "alert_unmute", target=rule_id, before=before, actor=_who(user))
+    return True
 
 
 def mutes(engine: Engine) -> pd.DataFrame:

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import access, clock, fmt, schema, standup
+from kpi_engine.access import audit
 from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
@@ -86,52 +87,134 @@ class Found:
         return f"{self.scope_type}:{self.scope_id}"
 
 
-def check(rule: Rule) -> list[str]:
-    """What is wrong with ``rule`` (empty: fine), each with the fix."""
+PLACES: tuple[str, ...] = ("cli", "form")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a rule: ``code`` (``bad_id``, ``bad_kind``, ``bad_scope``, ``channel_pace_metric``,
+    ``pace_metric``, ``spend_is_budget``, ``ratio_metric``, ``leads_zero_scope``, ``negative_threshold``), the value
+    given and the values that would do. Its sentence names the fix where it is read: the command line's options
+    (``where="cli"``) or the Delivery page's form fields (``where="form"``), in English or Chinese."""
+
+    code: str
+    value: str = ""
+    choices: tuple[str, ...] = ()
+
+    def message(self, lang: str = "en", where: str = "cli") -> str:
+        if where == "cli":
+            return t(f"push_rule_err_{self.code}", lang, value=repr(self.value), choices=", ".join(self.choices))
+        label = _FORM_LABELS.get(self.code, _quoted)
+        sep = "、" if lang == "zh" else ", "
+        return t(f"push_rule_err_{self.code}_form", lang, value=label(self.value, lang),
+                 choices=sep.join(label(c, lang) for c in self.choices),
+                 team=_scope_label("team", lang), channel=_scope_label("channel", lang),
+                 leads=_metric_label("leads", lang), over_budget=_kind_label("over_budget", lang),
+                 rate_drop=_kind_label("rate_drop", lang), leads_zero=_kind_label("leads_zero", lang))
+
+
+def _kind_label(kind: str, lang: str) -> str:
+    return t(f"push_ui_rule_kind_{kind}", lang) if kind in KINDS else repr(kind)
+
+
+def _scope_label(scope: str, lang: str) -> str:
+    return t(f"push_ui_rule_scope_{scope}", lang) if scope in ("team", "channel") else repr(scope)
+
+
+def _metric_label(metric: str, lang: str) -> str:
+    m = registry.METRICS.get(metric)
+    return "—" if not metric else (m.name(lang) if m is not None else repr(metric))
+
+
+def _quoted(value: str, lang: str) -> str:
+    return repr(value)
+
+
+_FORM_LABELS: dict[str, Callable[[str, str], str]] = {
+    "bad_kind": _kind_label, "bad_scope": _scope_label, "channel_pace_metric": _metric_label,
+    "pace_metric": _metric_label, "ratio_metric": _metric_label}
+
+
+class RuleError(ValueError):
+    """Every problem of a rule; ``str()`` is the command line's English, :meth:`messages` any language and place."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.messages()))
+
+    def messages(self, lang: str = "en", where: str = "cli") -> list[str]:
+        return [p.message(lang, where) for p in self.problems]
+
+
+def problems(rule: Rule) -> list[Problem]:
+    """What is wrong with ``rule`` (empty: fine)."""
     out = []
     if not _ID.match(rule.rule_id):
-        out.append(f"rule id {rule.rule_id!r}: use 1 to 48 lower-case letters, digits, '_' or '-'")
+        out.append(Problem("bad_id", rule.rule_id))
     if rule.kind not in KINDS:
-        return [*out, f"kind {rule.kind!r}: use one of {', '.join(KINDS)}"]
+        return [*out, Problem("bad_kind", rule.kind, KINDS)]
     if rule.scope_type not in ("team", "channel"):
-        out.append("scope: team or channel")
+        out.append(Problem("bad_scope", rule.scope_type))
     if rule.kind == "behind_pace":
         if rule.scope_type == "channel" and rule.metric not in ("", "leads"):
-            out.append("channel pace is measured on leads: leave the metric empty or use leads")
+            out.append(Problem("channel_pace_metric", rule.metric))
         elif rule.scope_type == "team" and rule.metric not in standup.METRICS:
-            out.append(f"metric {rule.metric!r}: use one of the standup metrics {', '.join(standup.METRICS)}")
+            out.append(Problem("pace_metric", rule.metric, tuple(m for m in standup.METRICS if m != "spend")))
         elif rule.metric == "spend":
-            out.append("spend is a budget: use the rule kind over_budget")
+            out.append(Problem("spend_is_budget", rule.metric))
     if rule.kind == "rate_drop":
         m = registry.METRICS.get(rule.metric)
         if m is None or m.unit != "ratio":
-            ratios = [k for k, v in registry.METRICS.items() if v.unit == "ratio"][:8]
-            out.append(f"metric {rule.metric!r}: a rate_drop rule needs a ratio metric, e.g. {', '.join(ratios)}")
+            ratios = tuple(k for k, v in registry.METRICS.items() if v.unit == "ratio")[:8]
+            out.append(Problem("ratio_metric", rule.metric, ratios))
     if rule.kind in ("leads_zero",) and rule.scope_type != "channel":
-        out.append("leads_zero watches channels: use --scope channel")
+        out.append(Problem("leads_zero_scope", rule.scope_type))
     if rule.threshold is not None and rule.threshold < 0:
-        out.append("the threshold must be 0 or more")
+        out.append(Problem("negative_threshold"))
     return out
 
 
+def check(rule: Rule, lang: str = "en", where: str = "cli") -> list[str]:
+    """What is wrong with ``rule`` (empty: fine), each with the fix, in ``lang`` for ``where`` (cli or form)."""
+    return [p.message(lang, where) for p in problems(rule)]
+
+
 def save(engine: Engine, rule: Rule, user: str | None = None) -> None:
-    """Add ``rule`` or replace the one with its id (admins and managers); ``ValueError`` listing every problem."""
+    """Add ``rule`` or replace the one with its id (admins and managers); :class:`RuleError` listing every problem."""
     access.require("alerts")
-    problems = check(rule)
-    if problems:
-        raise ValueError("; ".join(problems))
+    found = problems(rule)
+    if found:
+        raise RuleError(found)
     values = dict(kind=rule.kind, metric=rule.metric, scope_type=rule.scope_type, threshold=rule.threshold,
                   active=rule.active)
+    who = access.actor_name() or user or None
     with engine.begin() as conn:
-        if not conn.execute(sa.update(_T).where(_T.c.rule_id == rule.rule_id).values(**values)).rowcount:
-            conn.execute(sa.insert(_T).values(rule_id=rule.rule_id, created_at=clock.business_now(), created_by=access.actor_name() or user,
+        before = _audited(conn, rule.rule_id)
+        if before is None:
+            conn.execute(sa.insert(_T).values(rule_id=rule.rule_id, created_at=clock.business_now(), created_by=who,
                                               **values))
+        else:
+            conn.execute(sa.update(_T).where(_T.c.rule_id == rule.rule_id).values(**values))
+        audit.record(conn, "alert_rule_save", target=rule.rule_id, before=before, after=values, actor=who)
 
 
-def remove(engine: Engine, rule_id: str) -> bool:
+def remove(engine: Engine, rule_id: str, user: str | None = None) -> bool:
+    """Remove the rule ``rule_id`` (admins and managers); False when there is none."""
     access.require("alerts")
     with engine.begin() as conn:
-        return bool(conn.execute(sa.delete(_T).where(_T.c.rule_id == rule_id)).rowcount)
+        before = _audited(conn, rule_id)
+        if before is None:
+            return False
+        conn.execute(sa.delete(_T).where(_T.c.rule_id == rule_id))
+        audit.record(conn, "alert_rule_remove", target=rule_id, before=before, actor=access.actor_name() or user or None)
+    return True
+
+
+def _audited(conn: sa.Connection, rule_id: str) -> dict[str, object] | None:
+    """The stored rule ``rule_id`` as the audit log shows it (None: no such rule)."""
+    row = conn.execute(sa.select(_T.c.kind, _T.c.metric, _T.c.scope_type, _T.c.threshold, _T.c.active)
+                       .where(_T.c.rule_id == rule_id)).first()
+    return None if row is None else {**row._asdict(), "metric": row.metric or "", "active": bool(row.active)}
 
 
 def load(engine: Engine, *, active_only: bool = True) -> list[Rule]:
