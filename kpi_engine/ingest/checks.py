@@ -277,7 +277,9 @@ def _column_checks(plan: Plan, col: PlanColumn, ord_: int, src: str) -> list[Che
         add("error", "bad_choice", f"{raw} IS NOT NULL AND {val} IS NULL", parse.lit("choices=" + "|".join(choices or ())))
     elif col.kind == "text":
         limit = ID_MAX_CHARS if is_id_column(plan, col.name) else TEXT_MAX_CHARS
-        add("error", "too_long", f"length({raw}) > {limit}", parse.lit(f"limit={limit:,}"),
+        # strlen (bytes, stored) first: length (characters) is only counted for the few long values
+        add("error", "too_long", f"CASE WHEN strlen({raw}) > {limit} THEN length({raw}) > {limit} END",
+            parse.lit(f"limit={limit:,}"),
             value=f"left({raw}, 40) || '…'")
         add("error", "bad_text", f"contains({raw}, chr(0))", parse.lit("nul"), value=f"replace({raw}, chr(0), '\\0')")
         starts = " OR ".join(f"{raw} LIKE {parse.lit(s + '%')}" for s in FORMULA_STARTS)

@@ -185,9 +185,9 @@ def year_in_range(v: str) -> str:
     return f"CASE WHEN year({v}) BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN {v} END"
 
 
-def out_of_range_year(v: str) -> str:
-    """TRUE when ``v`` (a parsed timestamp) is a real date outside the allowed years, else NULL."""
-    return f"CASE WHEN year({v}) NOT BETWEEN {MIN_YEAR} AND {MAX_YEAR} THEN TRUE END"
+def out_of_range_year(parsed: str, kept: str) -> str:
+    """TRUE when ``parsed`` is a real date that ``year_in_range`` dropped (``kept`` is NULL), else NULL."""
+    return f"CASE WHEN {kept} IS NULL AND {parsed} IS NOT NULL THEN TRUE END"
 
 
 def stage_class(x: str) -> str:

@@ -145,7 +145,7 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
     (the OR of every cell check), ``p`` also flags in ``__any`` the rows that have some cell problem.
     """
     params: dict[str, object] = {"tz": plan.timezone or get_settings().timezone, "unattributed": plan.unattributed}
-    raw_parts, parsed_parts, value_parts = [], [], []
+    raw_parts, parsed_parts, value_parts, oor_parts = [], [], [], []
     keep = [ROW_COL]
     alias_of: dict[str, str] = {}  # name in pv -> the column it repeats
     for col in plan.columns:
@@ -160,7 +160,7 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
             value_parts.append(f"{_value(col.kind, _q(col.name + '__p'))} AS {_q(v_name)}")
             keep.append(v_name)
             if col.kind in ("date", "datetime"):  # a real date outside the years allowed: said with the range
-                value_parts.append(f"{parse.out_of_range_year(_q(col.name + '__p'))} AS {_q(col.name + '__oor')}")
+                oor_parts.append(f"{parse.out_of_range_year(_q(col.name + '__p'), _q(v_name))} AS {_q(col.name + '__oor')}")
                 keep.append(col.name + "__oor")
     final_parts = []
     for name, expr in plan.final_exprs().items():
@@ -177,6 +177,8 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
     if parsed_parts:
         sql = f"SELECT *, {', '.join(parsed_parts)} FROM ({sql})"
         sql = f"SELECT *, {', '.join(value_parts)} FROM ({sql})"
+    if oor_parts:
+        sql = f"SELECT *, {', '.join(oor_parts)} FROM ({sql})"
     if final_parts:
         sql = f"SELECT *, {', '.join(final_parts)} FROM ({sql})"
     aliases = "".join(f", {_q(src)} AS {_q(name)}" for name, src in alias_of.items())
