@@ -198,3 +198,15 @@ def test_the_shipped_config_has_the_safe_defaults() -> None:
     assert config["server"]["enableXsrfProtection"] is True
     assert config["client"]["showErrorDetails"] == "none"
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_a_session_expires_and_asks_to_sign_in_again(app, team_url, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("KPI_SESSION_HOURS", "1")
+    at = sign_in(app(team_url[0]), "bob")
+    assert at.title[0].value != t("auth_title") and not at.exception  # signed in
+    at.session_state["auth_since"] = time.time() - 3601  # an hour and a second later
+    at.run()
+    assert at.title[0].value == t("auth_title") and not at.metric
+    assert t("auth_expired") in [i.value for i in at.info]
