@@ -3,7 +3,7 @@
 Each new bad file of the corpus (tests/make_bad_corpus.py) goes through ``python -m kpi_engine ingest``
 (``main(argv)``) on a seeded DuckDB file: the exact English reason is printed (and a Chinese one for some),
 the exit status says refused, and every table is as before. A full disk is a real one: a small tmpfs holds
-the store (needs root; skipped otherwise). ``kpi_engine.faults`` classifies driver errors.
+the store (needs root and mount, which `make test` has; without them the test fails saying so, never skips). ``kpi_engine.faults`` classifies driver errors.
 """
 
 from __future__ import annotations
@@ -152,12 +152,14 @@ def test_classify_driver_errors() -> None:
     assert fault.kind == "other" and fault.error_id in fault.message and fault.exit_code == 1
 
 
-def _mount_tmpfs(where: Path, size_kb: int) -> bool:
+def _mount_tmpfs(where: Path, size_kb: int) -> str:
+    """Mount a small tmpfs at ``where``; the reason it could not, or "" when mounted."""
     where.mkdir()
     if shutil.which("mount") is None:
-        return False
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(where)], capture_output=True)
-    return done.returncode == 0
+        return "the mount command is missing"
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(where)], capture_output=True,
+                          text=True)
+    return "" if done.returncode == 0 else done.stderr.strip() or f"mount exited {done.returncode}"
 
 
 def test_full_disk_is_one_sentence_and_nothing_stored(tmp_path: Path, capsys: pytest.CaptureFixture,
@@ -168,8 +170,9 @@ def test_full_disk_is_one_sentence_and_nothing_stored(tmp_path: Path, capsys: py
     before = db.dump(engine)
     store.dispose_engine(f"duckdb:///{src}")
     full = tmp_path / "full"
-    if not _mount_tmpfs(full, src.stat().st_size // 1024 + 1024):
-        pytest.skip("needs root to mount a small tmpfs")
+    problem = _mount_tmpfs(full, src.stat().st_size // 1024 + 1024)
+    if problem:
+        pytest.fail(f"the full-disk test mounts a small tmpfs, which needs root (make test runs as root in CI): {problem}")
     try:
         shutil.copy(src, full / "kpi.duckdb")
         big = tmp_path / "big.csv"
