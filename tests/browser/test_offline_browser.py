@@ -1,7 +1,7 @@
 """Works inside China's networks (issue 11, point 8): every page of app.py, opened in headless Chromium, requests
 nothing outside the server (no font CDN, no favicon host), and no page shows the database URL or file path.
-The Standup's pacing board is checked on the way: one row per team KPI of the active plan, at 1440×900 on the first
-screen.
+The Standup is checked on the way: the pacing board has one row per team KPI of the active plan, and the page fits one
+1440×900 screen and at most two 390×844 phone screens.
 
 Requests that would leave 127.0.0.1/localhost are recorded and aborted (the test never waits on the network).
 """
@@ -17,7 +17,7 @@ import pytest
 
 from kpi_engine import demo, store
 from kpi_engine.demo.plans import activate_demo_plans
-from tests.browser.waits import main_text_longer_than, settle
+from tests.browser.waits import DRAWN, idle, main_text_longer_than, settle
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +36,17 @@ def _outside(url: str) -> bool:
 
 def _grid_rows(page) -> list[str]:  # the first column of the Standup's first table (glide's accessible grid)
     grid = page.locator("[data-testid='stDataFrame']").first
-    return [c.inner_text().strip() for c in grid.locator("[role='row'] td:first-child, [role='row'] [aria-colindex='1']").all()
-            if c.inner_text().strip()]
+    cells = grid.locator("[role='gridcell'][aria-colindex='1']")
+    return [c.text_content().strip() for c in cells.all() if (c.text_content() or "").strip()]
+
+
+def _content_height(page) -> float:
+    """The height of the main area's content (its scroll height without Streamlit's bottom padding), px."""
+    return page.evaluate("""() => {
+      const main = document.querySelector('[data-testid="stMain"]');
+      const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+      return main.scrollHeight - parseFloat(getComputedStyle(block).paddingBottom);
+    }""")
 
 
 def test_no_request_leaves_the_server_and_no_page_shows_the_database(tmp_path: Path, start_server, page,
@@ -75,10 +84,17 @@ def test_no_request_leaves_the_server_and_no_page_shows_the_database(tmp_path: P
                 board = page.locator("[data-testid='stDataFrame']").first
                 box = board.bounding_box()
                 assert box and box["y"] + box["height"] <= 900, f"the pacing board is not on the first screen: {box}"
-                rows = _grid_rows(page)
-                if rows:  # glide's accessible grid holds the cell texts
-                    assert [r for r in rows if r in TEAM_KPIS_EN] == TEAM_KPIS_EN, rows
+                rows = _grid_rows(page)  # glide's accessible grid holds the cell texts: one row per team KPI
+                assert [r for r in rows if r in TEAM_KPIS_EN] == TEAM_KPIS_EN, rows
                 page.screenshot(path=str(artifacts_dir / "offline_standup_1440x900_en.png"))
+                assert _content_height(page) <= 900, "the Standup does not fit one 1440x900 screen"
+                page.set_viewport_size({"width": 390, "height": 844})  # a phone: at most two screens
+                page.wait_for_function("() => window.innerWidth === 390")
+                idle(page)
+                page.wait_for_function(DRAWN)
+                assert _content_height(page) <= 2 * 844, "the Standup takes more than two phone screens"
+                page.screenshot(path=str(artifacts_dir / "offline_standup_390x844_en.png"))
+                page.set_viewport_size({"width": 1440, "height": 900})
     favicon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\")?.href || ''")
     assert favicon and not _outside(favicon), favicon
     assert not sorted(set(outside)), f"requests outside the server: {sorted(set(outside))}"

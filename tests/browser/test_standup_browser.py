@@ -53,7 +53,7 @@ def test_standup_page_in_the_browser(tmp_path: Path, start_server, page, artifac
     main = page.locator("[data-testid='stMain']")
     assert "Pacing board" in main.inner_text()  # the board first; the cards are folded below it
     page.get_by_text("Yesterday and week to date, per metric").click()  # open the cards
-    settle(page, page.get_by_text("Leads answered within SLA").first)
+    settle(page, page.locator("[data-testid='stMetricValue']").first)
     body = main.inner_text()
     assert not page.get_by_text("Page not found").count()
     assert "Standup · Mon 23 Nov 2026" in body
@@ -77,7 +77,7 @@ def test_standup_page_in_the_browser(tmp_path: Path, start_server, page, artifac
     page.set_viewport_size({"width": 1600, "height": 1200})
     page.goto(f"{server.url}/?asof={AS_OF}&lang=en")
     _wait(page, "Most urgent")
-    alert = page.locator("[class*='st-key-standup_alert_']").filter(has_text="xiaohongshu")
+    alert = page.locator("[class*='st-key-standup_alert_']").filter(has_text="小红书笔记")
     alert.get_by_text("Open the channel in Channels").click()
     page.wait_for_url(re.compile(r"/channels\?.*channel=xiaohongshu"), timeout=TIMEOUT)
     _wait(page, "Every channel against its lead target")  # the Channels page has run, not the standup still on screen
