@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from kpi_engine import demo, store
+from kpi_engine import demo, schema, store
 from kpi_engine.i18n import t
 from kpi_engine.plans import store as plans
 from kpi_engine.plans import templates
@@ -135,6 +136,10 @@ def test_note_is_carried_into_next_week(open_page, demo_url):
     assert "Shift budget to douyin for two weeks" in saved["action"].tolist()
     nxt = open_page(demo_url, mode="weekly", review="2026-W47", asof=ASOF)
     assert "Shift budget to douyin for two weeks" in markdown_text(nxt)
+    with engine.connect() as conn:  # the owner by name, never the person id (issue 11, point 3)
+        owner = conn.execute(sa.select(schema.people.c.name).where(schema.people.c.person_id == "p02")).scalar_one()
+    line = next(m for m in markdown_text(nxt).split("\n") if "Shift budget to douyin" in m)
+    assert owner in markdown_text(nxt) and "p02" not in line
     note_id = int(saved["note_id"].iloc[-1])
     nxt.button(key=f"done_{note_id}").click().run()
     assert_ok(nxt)

@@ -96,6 +96,8 @@ def test_person_card_and_chinese(open_page, demo_url) -> None:
     labels = [e.label for e in at.expander]
     for r in person.kpis:
         assert any(label.startswith(r.name("zh")) for label in labels)
+    # scopes by name (issue 11, point 3): "抖音短视频", never "channel:douyin_video" or "person:p02"
+    assert not [label for label in labels if any(f"{kind}:" in label for kind in ("channel", "campaign", "person"))], labels
 
 
 def test_kpi_table_values_in_their_units(open_page, demo_url) -> None:

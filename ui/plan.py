@@ -194,10 +194,10 @@ def actions(plan: Plan, report: checks.CheckReport, engine: Engine, as_of: dt.da
         return
     try:
         stored = store.save_plan(engine, dataclasses.replace(plan, acknowledged=acked))
-        message = tr("plans_ui_saved", plan=stored.plan_id, version=stored.version)
+        message = tr("plans_ui_saved", plan=stored.name, version=stored.version)
         if activate:
             stored = store.activate_plan(engine, stored.plan_id, acknowledge=acked, as_of=as_of)
-            message = tr("plans_ui_activated", plan=stored.plan_id, version=stored.version)
+            message = tr("plans_ui_activated", plan=stored.name, version=stored.version)
     except PlanError as exc:
         st.error(tr("plans_ui_failed", error="; ".join(exc.problems)), icon=":material/error:")
         return

@@ -20,7 +20,7 @@ from kpi_engine.reviews import build, gap, notes
 from kpi_engine.reviews.document import ReviewDocument, Section
 from kpi_engine.reviews.export_excel import review_to_xlsx
 from kpi_engine.reviews.export_html import review_to_html
-from ui import db, review_doc, state
+from ui import db, names, review_doc, state
 from ui.i18n import lang, tr
 
 MODE, REVIEW, ASOF, GMETRIC, VS, BY = "mode", "review", "asof", "gap_metric", "vs", "by"
@@ -98,8 +98,8 @@ def carried_over(engine: Engine, label: str) -> None:
         due = r.due_date.isoformat() if isinstance(r.due_date, dt.date) else "—"
         metric = registry.METRICS[r.metric_id].name(lang()) if r.metric_id in registry.METRICS else r.metric_id or "—"
         row.markdown(tr("reviews_ui_note_line", period=r.period, metric=metric,
-                        scope=f"{r.scope_type}:{r.scope_id}" if r.scope_id else r.scope_type,
-                        action=r.action or "—", owner=r.owner_id or "—", due=due, cause=r.cause or "—"))
+                        scope=names.scope_label(r.scope_type, r.scope_id or ""),
+                        action=r.action or "—", owner=names.person(r.owner_id), due=due, cause=r.cause or "—"))
         if row.button(tr("reviews_ui_mark_done"), key=f"done_{r.note_id}", icon=":material/check:"):
             notes.set_status(engine, int(r.note_id), "done")
             st.rerun()
@@ -163,7 +163,10 @@ def note_form(engine: Engine, label: str, metric: str | None) -> None:
         cols = st.columns(3)
         scope_type = cols[0].selectbox(tr("reviews_ui_note_scope_type"), schema.SCOPE_TYPES, key="note_scope_type")
         scope_id = cols[1].text_input(tr("reviews_ui_note_scope_id"), key="note_scope_id")
-        owner = cols[2].selectbox(tr("reviews_ui_note_owner"), ["", *_people(engine)], key="note_owner")
+        ids = _people(engine)
+        who = names.people(ids)
+        owner = cols[2].selectbox(tr("reviews_ui_note_owner"), ["", *ids], key="note_owner",
+                                  format_func=lambda pid: who.get(pid, pid) if pid else "—")
         cause = st.text_area(tr("reviews_ui_note_cause"), key="note_cause", height=68)
         action = st.text_area(tr("reviews_ui_note_action"), key="note_action", height=68)
         cols = st.columns(2)

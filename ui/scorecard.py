@@ -20,7 +20,7 @@ from kpi_engine.plans import report, store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD
 from kpi_engine.scoring import explain, format_score
-from ui import charts, numbers, state
+from ui import charts, names, numbers, state
 from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 from ui.tables import to_excel_bytes
@@ -177,9 +177,10 @@ def kpi_table(card: CardScore) -> None:
 
 def calculations(card: CardScore) -> None:
     st.subheader(tr("plans_ui_sc_calc"), anchor=False)
+    scopes = names.scope_labels(r.kpi.scope for r in card.kpis)
     for r in card.kpis:
         score = format_score(r.score.score) if r.score.measurable else tr("plans_tier_no_data")
-        with st.expander(f"{r.name(lang())} · {r.kpi.scope} · {score}"):
+        with st.expander(f"{r.name(lang())} · {scopes.get(r.kpi.scope, r.kpi.scope)} · {score}"):
             st.write(r.explain(lang()))
     with st.expander(tr("plans_ui_sc_totals_calc"), expanded=True):
         st.markdown("\n".join(f"- {line}" for line in card.totals.explain(lang())))

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import exports
 from kpi_engine.access import audit, users
 from kpi_engine.schema import USER_ROLES
-from ui import db
+from ui import db, names
 from ui.i18n import tr
 
 _MESSAGE = "_users_message"
@@ -43,7 +43,7 @@ def accounts() -> None:
         return
     shown = pd.DataFrame({
         tr("users_ui_col_username"): frame["username"], tr("users_ui_col_name"): frame["name"],
-        tr("users_ui_col_role"): frame["role"].map(_role), tr("users_ui_col_person"): frame["person_id"].fillna("—"),
+        tr("users_ui_col_role"): frame["role"].map(_role), tr("users_ui_col_person"): frame["person_id"].map(names.person),
         tr("users_ui_col_active"): frame["active"].astype(bool),
         tr("users_ui_col_sso"): ~frame["has_password"].astype(bool),
         tr("users_ui_col_last"): frame["last_login_at"]})

@@ -80,7 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "users_ui_col_username": {"en": "User name", "zh": "用户名"},
     "users_ui_col_name": {"en": "Name", "zh": "姓名"},
     "users_ui_col_role": {"en": "Role", "zh": "角色"},
-    "users_ui_col_person": {"en": "Person id", "zh": "人员 ID"},
+    "users_ui_col_person": {"en": "Person", "zh": "人员"},
     "users_ui_col_active": {"en": "Active", "zh": "启用"},
     "users_ui_col_sso": {"en": "Company sign-in only", "zh": "仅公司账号登录"},
     "users_ui_col_last": {"en": "Last sign-in", "zh": "最近登录"},
