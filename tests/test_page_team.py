@@ -92,7 +92,7 @@ def test_team_kpis_and_people_ranked(open_page, demo_url) -> None:
 def test_url_opens_a_person(open_page, demo_url) -> None:
     at = open_page(demo_url, person=P02, **VIEW)
     eng = store.get_engine(demo_url)
-    assert "李娜 (p02)" in texts(at.header)
+    assert "李娜" in texts(at.header)
     shown = {m.label: m for m in at.metric}
     kpis = drill.scope_kpis(eng, "person", P02, *OCT, drill.PERSON_METRICS).set_index("metric_id")
     assert shown["Leads"].value == f"{int(kpis.loc['leads', 'actual']):,}"
@@ -125,7 +125,8 @@ def test_selecting_a_person_and_an_owned_channel(open_page, demo_url) -> None:
     assert_ok(at)
     picked = at.session_state["channel"]
     assert picked in {"douyin_video", "douyin_live"}
-    assert any(picked in link.label for link in at.page_link)  # "Open ... on the Channels page"
+    name = {"douyin_video": "抖音短视频", "douyin_live": "抖音直播"}[picked]  # by name, never the id
+    assert any(name in link.label and picked not in link.label for link in at.page_link)  # "Open ... on Channels"
     at.switch_page("pages/channels.py").run()  # the selection travels with the session
     assert_ok(at)
     assert at.selectbox(key="channel").value == picked
@@ -136,7 +137,7 @@ def test_person_view_in_chinese(open_page, demo_url) -> None:
     assert texts(at.title) == ["团队与成员"]
     assert {"团队 KPI 达成", "成员"} <= set(texts(at.header))
     assert "线索数" in {m.label for m in at.metric}
-    assert "李娜 (p02)负责的渠道" in texts(at.subheader)
+    assert "李娜负责的渠道" in texts(at.subheader)
     assert any("（达成" in (m.delta or "") for m in at.metric)
 
 

@@ -199,10 +199,18 @@ def ui_ids(frame: pd.DataFrame, key: str) -> list[str]:
 
 
 def labels(frame: pd.DataFrame, key: str, none_key: str) -> dict[str, str]:
-    """UI id -> "name (id)" for pickers."""
+    """UI id -> name for pickers and headings (issue 11, point 3: names, never ids); "name (id)" only for two rows
+    that share a name, the id alone only without a name."""
+    pairs = list(zip(ui_ids(frame, key), frame["name"] if "name" in frame else frame[key], strict=True))
+    named = [str(n) for _, n in pairs if not _missing(n)]
     out = {}
-    for uid, name in zip(ui_ids(frame, key), frame["name"] if "name" in frame else frame[key], strict=True):
-        out[uid] = tr(none_key) if uid == NONE_ID else (f"{name} ({uid})" if not _missing(name) and name != uid else uid)
+    for uid, name in pairs:
+        if uid == NONE_ID:
+            out[uid] = tr(none_key)
+        elif _missing(name) or name == uid:
+            out[uid] = uid
+        else:
+            out[uid] = f"{name} ({uid})" if named.count(str(name)) > 1 else str(name)
     return out
 
 

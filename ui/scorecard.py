@@ -64,7 +64,7 @@ def plan_score(engine: Engine, plan_id: str, day: dt.date) -> PlanScore:
 def card_label(card: CardScore) -> str:
     if card.card == TEAM_CARD:
         return tr("plans_card_team")
-    return f"{card.label} ({card.card})" if card.label else card.card
+    return card.label or names.person(card.card)  # the person's name, never the id
 
 
 def pick_card(score: PlanScore) -> CardScore:
