@@ -92,7 +92,7 @@ def test_build_activate_and_score_a_plan(tmp_path: Path, start_server, browser, 
     expect(_metric(page, t("plans_ui_sc_grade", "en"))).to_have_text(expected.grade)
     page.screenshot(path=str(artifacts_dir / "browser_scorecard_team_en.png"), full_page=True)
 
-    page.get_by_text(f"{ahead.label} ({ahead.card})", exact=True).first.click()  # the scorecard's segmented control
+    page.get_by_text(ahead.label, exact=True).first.click()  # the scorecard's segmented control, by name only
     page.wait_for_url(f"**card={ahead.card}**")
     expect(final).to_have_text(format_score(ahead.totals.final))  # the person's card, not the team's any more
     settle(page, final)

@@ -29,6 +29,7 @@ ASOF = dt.date(2026, 11, 23)
 CAUSE = "Xiaohongshu notes were cut back in week 46"
 ACTION = "Publish three KOL notes a week again"
 OWNER = "p02"
+OWNER_NAME = "李娜"  # the demo's p02: pickers show names, never ids
 DUE = dt.date(2026, 11, 27)
 
 
@@ -71,7 +72,7 @@ def test_a_note_is_carried_over_until_done(tmp_path: Path, start_server, browser
     form.get_by_label(t("reviews_ui_note_cause", "en")).fill(CAUSE)
     form.get_by_label(t("reviews_ui_note_action", "en")).fill(ACTION)
     form.locator("[data-testid='stSelectbox']").filter(has_text=t("reviews_ui_note_owner", "en")).click()
-    page.get_by_role("option", name=OWNER, exact=True).click()
+    page.get_by_role("option", name=OWNER_NAME, exact=True).click()
     due = form.get_by_role("group", name=t("reviews_ui_note_due", "en"))
     due.get_by_role("spinbutton").first.click()  # year, month, day segments: typing moves on by itself
     page.keyboard.type(DUE.strftime("%Y%m%d"))
@@ -103,7 +104,8 @@ def test_a_note_is_carried_over_until_done(tmp_path: Path, start_server, browser
     box = _carried_box(page)
     assert box.count() >= 1
     text = box.first.inner_text()
-    assert ACTION in text and CAUSE in text and OWNER in text and DUE.isoformat() in text and "2026-W46" in text
+    assert ACTION in text and CAUSE in text and OWNER_NAME in text and DUE.isoformat() in text and "2026-W46" in text
+    assert OWNER not in text  # the owner by name, never the id
     carried_y = box.first.bounding_box()["y"]
     notes_y = page.get_by_role("heading", name=t("reviews_ui_notes", "en")).bounding_box()["y"]
     assert carried_y < notes_y
