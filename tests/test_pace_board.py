@@ -95,3 +95,34 @@ def test_before_the_period_starts_nothing_is_paced(engines) -> None:
     board = pace_board.build(planned, dt.date(2026, 10, 20), plan=november)  # data through 19 Oct
     assert board.through is None and board.elapsed_days == 0 and board.previous is None
     assert all(r.actual is None and r.pace is None and r.progress is None for r in board.rows)
+
+
+def test_each_row_carries_the_forecast_of_its_kpi(engines) -> None:
+    """Issue 16.1: a row's forecast and 80% band are forecast.py's for the same KPI, period and data day."""
+    from kpi_engine.analytics import forecast as fc
+
+    _, planned = engines
+    board = pace_board.build(planned, AS_OF)
+    for metric in ("leads", "lead_to_sql"):
+        row = next(r for r in board.rows if r.metric == metric)
+        expected = fc.forecast_metric(planned, metric, start=board.start, end=board.end, as_of=board.through)
+        assert expected.low is not None and expected.high is not None
+        assert (row.forecast, row.forecast_low, row.forecast_high) == pytest.approx(
+            (expected.projected, expected.low, expected.high), rel=1e-12)
+        assert row.forecast_low <= row.forecast <= row.forecast_high
+    growth = next(r for r in board.rows if r.metric.startswith("yoy:"))
+    assert growth.forecast is None and growth.forecast_low is None  # a growth rate is not projected
+
+
+def test_a_kpi_without_history_has_no_forecast_never_zero(engines) -> None:
+    """The demo's first month from its first days: no earlier days to learn a band from, so no value (not 0)."""
+    from kpi_engine.plans.model import Kpi, Plan
+
+    plain, _ = engines
+    with plain.connect() as conn:
+        first = conn.execute(sa.select(sa.func.min(schema.leads.c.created_at))).scalar_one().date()
+    plan = Plan(name="early", period=first.strftime("%Y-%m"), kpis=(Kpi(metric="leads", base=100),))
+    board = pace_board.build(plain, first + dt.timedelta(days=4), plan=plan)
+    row = board.rows[0]
+    assert board.through is not None and row.actual
+    assert row.forecast is None and row.forecast_low is None and row.forecast_high is None

@@ -189,17 +189,35 @@ def project(series: Mapping[str, Sequence[float]], days: Sequence[dt.date], star
     return Forecast(metric or names[0], start, end, as_of, actual, projected, low, high, samples, daily)
 
 
-def daily_history(engine: Engine, metric: str, *, as_of: dt.date, history_days: int = HISTORY_DAYS,
-                  where: Mapping[str, str | Sequence[str]] | None = None) -> tuple[list[dt.date], dict[str, list[float]]]:
-    """Daily values of ``metric``'s parts over the ``history_days`` through ``as_of``, one query (metric layer)."""
+def daily_histories(engine: Engine, metrics: Sequence[str], *, as_of: dt.date, history_days: int = HISTORY_DAYS,
+                    where: Mapping[str, str | Sequence[str]] | None = None
+                    ) -> tuple[list[dt.date], dict[str, list[float]]]:
+    """Daily values of every part of ``metrics`` over the ``history_days`` through ``as_of``: one metric query for
+    all of them (a board of KPIs reads its history once; :func:`forecast_series` projects each from it)."""
     from kpi_engine.metrics.query import compute
 
     lo = as_of - dt.timedelta(days=history_days - 1)
-    names = parts(metric)
-    frame = compute(engine, list(names), grain="day", start=lo, end=as_of, where=where, dense=True)
+    names = list(dict.fromkeys(n for m in metrics for n in parts(m)))
     days = [lo + dt.timedelta(days=i) for i in range(history_days)]
+    if not names:
+        return days, {}
+    frame = compute(engine, names, grain="day", start=lo, end=as_of, where=where, dense=True)
     frame = frame.set_index("period_start").reindex(days)
     return days, {n: [float(v) if v == v else 0.0 for v in frame[n]] for n in names}
+
+
+def daily_history(engine: Engine, metric: str, *, as_of: dt.date, history_days: int = HISTORY_DAYS,
+                  where: Mapping[str, str | Sequence[str]] | None = None) -> tuple[list[dt.date], dict[str, list[float]]]:
+    """Daily values of ``metric``'s parts over the ``history_days`` through ``as_of``, one query (metric layer)."""
+    return daily_histories(engine, [metric], as_of=as_of, history_days=history_days, where=where)
+
+
+def forecast_series(history: Mapping[str, Sequence[float]], days: Sequence[dt.date], metric: str, *,
+                    start: dt.date, end: dt.date) -> Forecast:
+    """Project ``metric`` over ``[start, end]`` from a prefetched history (:func:`daily_histories`) holding its parts."""
+    if not forecastable(metric):
+        raise ValueError(f"{metric} cannot be projected: only counts, sums and ratios of them can")
+    return project({n: history[n] for n in parts(metric)}, days, start, end, metric=metric)
 
 
 def forecast_metric(engine: Engine, metric: str, *, start: dt.date, end: dt.date, as_of: dt.date,

@@ -14,7 +14,11 @@ Each row of a team KPI (scope ``team``) holds, over the period's first days thro
 - ``projected``: the value at the period end at the current run rate (a rate: as it is);
 - ``previous`` / ``last_year``: the same elapsed days of the previous period and of the same period a year before,
   with ``vs_previous`` / ``vs_last_year``: a relative change (0.25 = +25%), for a rate the difference in points;
-- ``progress``: the actual against the target to date (1.0 = exactly on the pro-rated target), for a bar.
+- ``progress``: the actual against the target to date (1.0 = exactly on the pro-rated target), for a bar;
+- ``forecast`` with ``forecast_low``/``forecast_high``: the KPI projected to the period end with its 80% band
+  (:mod:`kpi_engine.analytics.forecast`, issue 16 part 1); ``None`` when the forecast has too little history to
+  give a band (never 0), for a growth KPI (``yoy:``) and for a KPI that is not a count, a sum or a ratio of them.
+  The history of every board KPI is read in one metric query.
 
 Pure Python over SQL; no Streamlit. Names (KPIs, owners, the plan) come with the rows: pages never show an id.
 """
@@ -29,6 +33,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import clock, fmt, pacing, periods, schema, targets
 from kpi_engine import prorating as prorating_
+from kpi_engine.analytics import forecast as forecast_
 from kpi_engine.metrics import registry
 from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import kpi_actuals
@@ -62,6 +67,9 @@ class PaceRow:
     vs_last_year: float | None
     progress: float | None
     budget: bool = False  # paced as a budget (under- and overspending)
+    forecast: float | None = None  # the forecast's period-end value (issue 16.1) ...
+    forecast_low: float | None = None  # ... and its 80% band
+    forecast_high: float | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -127,8 +135,30 @@ def _values(engine: Engine, kpis: list[Kpi], window: Window | None, grain: str, 
     return [a[0] for a in kpi_actuals(engine, kpis, window[0], window[1], grain, s)]
 
 
+def _forecasts(engine: Engine, plan: Plan, kpis: list[Kpi], through: dt.date | None
+               ) -> list[forecast_.Forecast | None]:
+    """Each KPI's forecast to the period end from the data through ``through`` (one history query for all)."""
+    def able(k: Kpi) -> bool:
+        kind, mid = split_metric(k.metric)
+        return kind is None and mid in registry.METRICS and forecast_.forecastable(mid)
+
+    wanted = [k.metric_id for k in kpis if able(k)] if through is not None else []
+    if not wanted or through is None:
+        return [None] * len(kpis)
+    days, history = forecast_.daily_histories(engine, wanted, as_of=through)
+    return [forecast_.forecast_series(history, days, k.metric_id, start=plan.start, end=plan.end) if able(k) else None
+            for k in kpis]
+
+
+def _band(fc: forecast_.Forecast | None) -> tuple[float | None, float | None, float | None]:
+    """(projected, low, high), all None unless the forecast has a band: too little history shows no value."""
+    if fc is None or any(fmt.no_value(v) for v in (fc.projected, fc.low, fc.high)):
+        return None, None, None
+    return fc.projected, fc.low, fc.high
+
+
 def _row(engine: Engine, plan: Plan, k: Kpi, through: dt.date | None, values: tuple[float | None, ...],
-         owner: str, s: Settings) -> PaceRow:
+         owner: str, s: Settings, fc: forecast_.Forecast | None = None) -> PaceRow:
     actual, previous, last_year = values
     kind, mid = split_metric(k.metric)
     metric = registry.METRICS.get(mid)
@@ -151,7 +181,7 @@ def _row(engine: Engine, plan: Plan, k: Kpi, through: dt.date | None, values: tu
         progress = fmt.achievement_ratio(actual, to_date, "higher" if budget else direction)
     return PaceRow(k.metric, catalog.kpi_name(k.metric, "en"), catalog.kpi_name(k.metric, "zh"), unit, direction,
                    owner, k.base, actual, to_date, pace, status, projected, previous, _change(actual, previous, unit),
-                   last_year, _change(actual, last_year, unit), progress, budget)
+                   last_year, _change(actual, last_year, unit), progress, budget, *_band(fc))
 
 
 def build(engine: Engine, as_of: dt.date, settings: Settings | None = None, plan: Plan | None = None) -> PaceBoard:
@@ -173,9 +203,10 @@ def build(engine: Engine, as_of: dt.date, settings: Settings | None = None, plan
     now = _values(engine, team, None if through is None else (plan.start, through), plan.grain, s)
     before = _values(engine, team, previous, plan.grain, s)
     year_ago = _values(engine, team, last_year, plan.grain, s)
+    forecasts = _forecasts(engine, plan, team, through)
     people = _people(engine)
-    rows = tuple(_row(engine, plan, k, through, vals, people.get(k.owner, k.owner) if k.owner else "", s)
-                 for k, vals in zip(team, zip(now, before, year_ago, strict=True), strict=True))
+    rows = tuple(_row(engine, plan, k, through, vals, people.get(k.owner, k.owner) if k.owner else "", s, fc)
+                 for k, vals, fc in zip(team, zip(now, before, year_ago, strict=True), forecasts, strict=True))
     return PaceBoard(plan.plan_id if from_plan else "", plan.name if from_plan else "", plan.period, plan.start,
                      plan.end, through, previous, last_year, rows)
 
