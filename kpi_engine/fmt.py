@@ -197,6 +197,21 @@ def value(v: object, unit: str = "count", lang: str = "en", *, signed: bool = Fa
     return count(v, lang, signed=signed)
 
 
+def band(v: object, low: object, high: object, unit: str = "count", lang: str = "en", *, whole: bool = False,
+         symbol: str | None = None, settings: Settings | None = None) -> str:
+    """A value with its range, ``1,240 (1,180–1,310)``; :data:`NO_VALUE` unless all three are known.
+
+    ``whole``: a count shown whole (a projection of 1,239.6 leads reads 1,240).
+    """
+    if any(no_value(x) for x in (v, low, high)):
+        return NO_VALUE
+    nums = [float(x) for x in (v, low, high)]  # type: ignore[arg-type]
+    if whole and unit == "count":
+        nums = [float(round(x)) for x in nums]
+    mid, lo, hi = (value(x, unit, lang, symbol=symbol, settings=settings) for x in nums)
+    return f"{mid} ({lo}–{hi})"
+
+
 def delta(difference: object, unit: str, lang: str = "en", *, symbol: str | None = None,
           settings: Settings | None = None) -> str:
     """A signed difference in ``unit`` (``+12``, ``-¥2,075``, ``+2.9 pp``)."""

@@ -19,8 +19,8 @@ from tests.apptest_support import opener
 
 END = dt.date(2026, 11, 22)
 AS_OF = "2026-11-23"
-COLUMNS_EN = ["KPI", "Actual", "Pace", "Target to date", "Progress", "Projected end", "vs previous", "vs last year",
-              "Owner"]
+COLUMNS_EN = ["KPI", "Actual", "Pace", "Target to date", "Progress", "Projected end", "Forecast (80%)", "vs previous",
+              "vs last year", "Owner"]
 
 
 @pytest.fixture
@@ -60,6 +60,12 @@ def test_pacing_board_shows_every_team_kpi_as_one_row(open_app, planned_url) -> 
     assert first["target"] == f"{fmt.value(round(leads.target_to_date), 'count', 'en')} (1,000)"
     assert first["pace"].startswith(fmt.achievement(leads.pace, "en"))
     assert first["projected"] == fmt.value(round(leads.projected), "count", "en")
+    assert first["forecast"] == fmt.band(leads.forecast, leads.forecast_low, leads.forecast_high, "count", "en",
+                                         whole=True)
+    assert first["forecast"] == (f"{round(leads.forecast):,} ({round(leads.forecast_low):,}"
+                                 f"–{round(leads.forecast_high):,})")  # "1,056 (1,003–1,146)"
+    growth = list(table["kpi"]).index(next(r.name("en") for r in engine_board.rows if r.metric.startswith("yoy:")))
+    assert table.iloc[growth]["forecast"] == fmt.NO_VALUE  # no forecast: no value, never 0
     assert first["vs_previous"] == fmt.change(leads.vs_previous, "en")
     assert first["vs_last_year"] == fmt.change(leads.vs_last_year, "en")
     assert first["owner"] == "王志强"  # a name, never p01
@@ -83,6 +89,8 @@ def test_pacing_board_in_chinese(open_app, planned_url) -> None:
     assert any(p.endswith(("正常", "有风险", "落后")) for p in table["pace"])
     assert "第 22 天 / 共 30 天" in " ".join(c.value for c in at.caption)
     assert _labels(at)[:4] == ["KPI", "实际", "节奏", "至今目标"]
+    assert _labels(at)[6] == "预测（80%）"
+    assert table.iloc[0]["forecast"].count("–") == 1 and table.iloc[0]["forecast"].endswith(")")
 
 
 def test_pacing_board_without_a_plan_uses_the_stored_targets(open_app, tmp_path) -> None:

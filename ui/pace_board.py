@@ -24,12 +24,16 @@ _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspen
                  "missed": BAD, "overspending": BAD}
 # Column widths in px: together about the main area at 1440 px with the sidebar open (~950 px); the KPI column is
 # pinned, so a phone scrolls the numbers under it. Chinese points ("+0.8 个百分点") need wider comparison columns.
+# The forecast with its range ("1,056 (1,003–1,146)") took its room from the others, each a little narrower.
 WIDTHS = {
-    "en": {"kpi": 210, "actual": 75, "target": 115, "progress": 95, "pace": 135, "projected": 95, "vs": 80, "owner": 70},
-    "zh": {"kpi": 210, "actual": 70, "target": 100, "progress": 90, "pace": 115, "projected": 80, "vs": 108, "owner": 70},
+    "en": {"kpi": 180, "actual": 65, "target": 105, "progress": 70, "pace": 120, "projected": 75, "forecast": 135,
+           "vs": 72, "owner": 60},
+    "zh": {"kpi": 170, "actual": 65, "target": 95, "progress": 70, "pace": 105, "projected": 70, "forecast": 125,
+           "vs": 95, "owner": 60},
 }
 # Pace right after the actual: on a phone the pinned KPI column leaves room for about two more.
-COLUMNS = ("kpi", "actual", "pace", "target", "progress", "projected", "vs_previous", "vs_last_year", "owner")
+COLUMNS = ("kpi", "actual", "pace", "target", "progress", "projected", "forecast", "vs_previous", "vs_last_year",
+           "owner")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -88,6 +92,7 @@ def frame(board: PaceBoard) -> pd.DataFrame:
         "progress": None if r.progress is None else round(min(max(float(r.progress), 0.0), 1.0) * 100),
         "pace": _pace(r),
         "projected": _v(r.projected, r.unit, whole=True),
+        "forecast": fmt.band(r.forecast, r.forecast_low, r.forecast_high, r.unit, lang(), whole=True),
         "vs_previous": _vs(r.vs_previous, r.unit),
         "vs_last_year": _vs(r.vs_last_year, r.unit),
         "owner": r.owner or fmt.NO_VALUE,
@@ -128,6 +133,8 @@ def column_config(board: PaceBoard) -> dict[str, object]:
         "pace": cc.TextColumn(tr("pace_col_pace"), help=tr("pace_col_pace_help"), width=widths["pace"]),
         "projected": cc.TextColumn(tr("pace_col_projected"), help=tr("pace_col_projected_help"),
                                    width=widths["projected"]),
+        "forecast": cc.TextColumn(tr("pace_col_forecast"), help=tr("pace_col_forecast_help"),
+                                  width=widths["forecast"]),
         "vs_previous": cc.TextColumn(tr("pace_col_vs_previous"), help=_vs_help(board.previous, "pace_previous_period"),
                                      width=widths["vs"]),
         "vs_last_year": cc.TextColumn(tr("pace_col_vs_last_year"), help=_vs_help(board.last_year, "pace_last_year"),

@@ -9,12 +9,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "target pro-rated to the days so far by the plan's method (a rate's target stays as it is). Progress: "
               "the actual against the target to date (a full bar = on the pro-rated target). Pace: the projected "
               "achievement at the period end (counts projected from the run rate; rates as they are; spend is a "
-              "budget: spent against planned to date). The comparisons use the same number of days of the previous "
-              "period and of the same period last year; rates change in percentage points.",
+              "budget: spent against planned to date). Forecast: the period end projected from the daily history, with "
+              "the range that 8 in 10 past projections ended inside. The comparisons use the same number of days of "
+              "the previous period and of the same period last year; rates change in percentage points.",
         "zh": "当前生效团队方案的每个团队 KPI，统计本周期至今的天数。至今目标：按方案的分摊方式把周期目标分摊到已过天数"
               "（比率类目标不变）。进度条：实际值与至今目标之比（满格即达到分摊目标）。节奏：按当前速度推算到周期末的达成率"
-              "（数量按日均推算，比率按当前值；花费为预算：已花费与至今计划之比）。对比均取上一周期和去年同期相同的天数；"
-              "比率按百分点变化。",
+              "（数量按日均推算，比率按当前值；花费为预算：已花费与至今计划之比）。预测：按每日历史推算的期末值及 80% 区间。"
+              "对比均取上一周期和去年同期相同的天数；比率按百分点变化。",
     },
     "pace_caption_plan": {
         "en": "{plan} · {start} to {end} · day {days} of {total}",
@@ -34,6 +35,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "pace_col_progress": {"en": "Progress", "zh": "进度"},
     "pace_col_pace": {"en": "Pace", "zh": "节奏"},
     "pace_col_projected": {"en": "Projected end", "zh": "预计期末"},
+    "pace_col_forecast": {"en": "Forecast (80%)", "zh": "预测（80%）"},
+    "pace_col_forecast_help": {
+        "en": "The forecast's value at the period end and, in brackets, its 80% range: 8 in 10 past projections "
+              "ended inside it. Learned from up to 26 weeks of daily data (recent weeks and each weekday's shape "
+              "count); empty when there is too little history. Projected end uses the run rate instead.",
+        "zh": "预测的期末值，括号内为 80% 区间：过去的预测有八成落在其中。基于最多 26 周的每日数据（近几周与星期规律权重更高）；"
+              "历史数据不足时留空。“预计期末”则按当前速度推算。",
+    },
     "pace_col_vs_previous": {"en": "vs previous", "zh": "较上期"},
     "pace_col_vs_last_year": {"en": "vs last year", "zh": "较去年同期"},
     "pace_col_owner": {"en": "Owner", "zh": "负责人"},
