@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import periods, store, targets
+from kpi_engine import fmt, periods, store, targets
 from kpi_engine.analytics import attribution, budget, forecast, response
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import data_bounds
@@ -57,7 +57,8 @@ def forecast_tab(as_of: dt.date) -> None:
     unit = registry.get(metric).unit
     cols = st.columns(3)
     cols[0].metric(tr("analytics_fc_actual"), num.value(fc.actual, unit))
-    band = (tr("analytics_bw_band", low=num.value(fc.low, unit), high=num.value(fc.high, unit))
+    whole = (lambda v: round(v)) if unit == "count" else (lambda v: v)  # a band of counts in whole numbers
+    band = (tr("analytics_bw_band", low=num.value(whole(fc.low), unit), high=num.value(whole(fc.high), unit))
             if fc.low is not None and fc.high is not None else None)
     cols[1].metric(tr("analytics_fc_projected"), num.value(fc.projected, unit), help=tr("analytics_fc_how"))
     if band:
@@ -121,7 +122,7 @@ def budget_tab(as_of: dt.date) -> None:
     now = budget.current_spend(curves)
     st.altair_chart(curves_chart(curves, label), width="stretch")
     table = pd.DataFrame([{tr("analytics_bw_channel"): label.get(c, c), tr("analytics_bw_model"): cv.model,
-                           tr("analytics_bw_fit"): round(cv.r2, 2), tr("analytics_bw_win_rate"): cv.win_rate,
+                           tr("analytics_bw_fit"): fmt.number(cv.r2, 2, lang()), tr("analytics_bw_win_rate"): cv.win_rate,
                            tr("analytics_bw_now"): now[c]} for c, cv in curves.items()])
     st.dataframe(num.styled(table, {tr("analytics_bw_win_rate"): "ratio", tr("analytics_bw_now"): "money"}),
                  hide_index=True, key="an_bw_curves")
@@ -167,8 +168,8 @@ def outcome_metrics(before: budget.Outcome, after: budget.Outcome) -> None:
     m1, m2 = st.columns(2)
     m1.metric(tr("analytics_bw_leads_metric"), num.value(after.leads, "count"),
               delta=num.delta(after.leads - before.leads, "count"))
-    m1.caption(tr("analytics_bw_band", low=num.value(after.leads_low, "count"),
-                  high=num.value(after.leads_high, "count")))
+    m1.caption(tr("analytics_bw_band", low=num.value(round(after.leads_low), "count"),
+                  high=num.value(round(after.leads_high), "count")))
     diff = None if after.cac is None or before.cac is None else after.cac - before.cac
     m2.metric(tr("analytics_bw_cac_metric"), num.value(after.cac, "money"),
               delta=num.delta(diff, "money") if diff is not None else None, delta_color="inverse")
