@@ -201,14 +201,16 @@ def band(v: object, low: object, high: object, unit: str = "count", lang: str = 
          symbol: str | None = None, settings: Settings | None = None) -> str:
     """A value with its range, ``1,240 (1,180–1,310)``; :data:`NO_VALUE` unless all three are known.
 
-    ``whole``: a count shown whole (a projection of 1,239.6 leads reads 1,240).
+    ``whole``: a count shown whole (a projection of 1,239.6 leads reads 1,240). Money names its currency once, on
+    the value (``¥141,722 (135,599–153,169)``): the range stays short enough for a narrow column.
     """
     if any(no_value(x) for x in (v, low, high)):
         return NO_VALUE
     nums = [float(x) for x in (v, low, high)]  # type: ignore[arg-type]
     if whole and unit == "count":
         nums = [float(round(x)) for x in nums]
-    mid, lo, hi = (value(x, unit, lang, symbol=symbol, settings=settings) for x in nums)
+    mid = value(nums[0], unit, lang, symbol=symbol, settings=settings)
+    lo, hi = (value(x, unit, lang, symbol="" if unit == "money" else symbol, settings=settings) for x in nums[1:])
     return f"{mid} ({lo}–{hi})"
 
 

@@ -136,5 +136,6 @@ def test_achievement_is_defined_once_and_scoring_drill_and_pacing_use_it(actual:
 def test_band_shows_a_value_with_its_range_or_nothing() -> None:
     assert fmt.band(1239.6, 1180.2, 1310.4, "count", "en", whole=True) == "1,240 (1,180–1,310)"
     assert fmt.band(0.166, 0.148, 0.182, "ratio", "en") == f"{fmt.percent(0.166)} ({fmt.percent(0.148)}–{fmt.percent(0.182)})"
+    assert fmt.band(141722.4, 135599, 153169, "money", "en", symbol="¥") == "¥141,722 (135,599–153,169)"
     assert fmt.band(1000.0, None, 1100.0, "count", "en") == fmt.NO_VALUE  # no band: no value, never 0
     assert fmt.band(None, None, None, "money", "zh") == fmt.NO_VALUE

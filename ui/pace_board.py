@@ -28,8 +28,8 @@ _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspen
 WIDTHS = {
     "en": {"kpi": 180, "actual": 65, "target": 105, "progress": 70, "pace": 120, "projected": 75, "forecast": 135,
            "vs": 72, "owner": 60},
-    "zh": {"kpi": 170, "actual": 65, "target": 95, "progress": 70, "pace": 105, "projected": 70, "forecast": 125,
-           "vs": 95, "owner": 60},
+    "zh": {"kpi": 170, "actual": 65, "target": 95, "progress": 70, "pace": 105, "projected": 70, "forecast": 135,
+           "vs": 90, "owner": 60},
 }
 # Pace right after the actual: on a phone the pinned KPI column leaves room for about two more.
 COLUMNS = ("kpi", "actual", "pace", "target", "progress", "projected", "forecast", "vs_previous", "vs_last_year",
