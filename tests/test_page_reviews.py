@@ -7,6 +7,7 @@ weekly review defaults to 2026-W47; the team example plan for 2026-11 is activat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,7 +96,9 @@ def test_both_modes_render(open_page, demo_url, mode):
         assert t("reviewdoc_sec_trend", "en") in heads
         every = frame_with(at, "WTD actual")
         assert len(every) == 19  # every KPI of the team example plan
-        assert every["Scope"].iloc[0] == "team" and every["Scope"].iloc[-1].startswith("campaign:")
+        assert every["Scope"].iloc[0] == t("push_scope_team", "en")  # scopes by name, never "channel:..." or "p03"
+        assert not any(":" in s or re.fullmatch(r"p\d+", s) for s in every["Scope"])
+        assert "小红书笔记" in set(every["Scope"])
         assert len(at.get("vega_lite_chart")) >= 10  # off-track bars, 8-week trends, the waterfall
     else:
         for key in ("reviewdoc_sec_team", "reviewdoc_sec_people", "reviewdoc_sec_gains", "reviewdoc_sec_shortfalls"):

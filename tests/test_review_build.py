@@ -86,6 +86,7 @@ def test_dates_of_a_review_held_on_wednesday():
 def test_weekly_kpis_by_hand(engine, plan):
     frame = weekly.weekly_kpis(engine, plan, W47, AS_OF)
     assert frame["scope"].tolist() == ["team", "person:p1", "channel:a"]  # team, then people, then channels
+    assert frame["scope_name"].tolist() == ["Team", "Ann", "A"]  # shown by name; the key stays in "scope"
     team, p1, cpl = (frame.iloc[i] for i in range(3))
     assert team["target"] == pytest.approx(70) and team["actual"] == 21 and team["deviation"] == pytest.approx(-49)
     assert team["deviation_pct"] == pytest.approx(-0.7) and team["achievement"] == pytest.approx(0.3)
@@ -142,6 +143,12 @@ def test_documents_and_reports_match_the_engine(engine, plan, tmp_path):
     off = doc.section("off_track").table
     assert off["weighted_gap"].tolist() == pytest.approx([100 * 6 / 7, 56, 10])
     assert doc.section("carried").table["action"].tolist() == ["Call <b>back</b>"]
+    assert doc.section("carried").table["owner"].tolist() == ["Ann"]  # names, never ids
+    assert doc.section("carried").table["scope"].tolist() == ["Team"]
+    assert sorted(off["scope"]) == ["A", "Ann", "Team"] and sorted(doc.section("kpis").table["scope"]) == ["A", "Ann", "Team"]
+    labels = [*doc.section("off_track").charts[0].data["label"], *(c.title for c in doc.section("trend").charts)]
+    assert "Leads @ Ann" in labels and not any(":" in lab or "p1" in lab for lab in labels)
+    assert sorted(doc.section("trend").table["scope"]) == ["A", "Ann", "Team"]
     gap = doc.section("gap").table.set_index("channel_id")
     assert gap.loc["total", "actual"] == 21 and gap.loc["total", "comparison"] == pytest.approx(70)
 

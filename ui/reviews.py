@@ -183,4 +183,6 @@ def note_form(engine: Engine, label: str, metric: str | None) -> None:
                                created_by="dashboard")
                 st.toast(tr("reviews_ui_note_saved"), icon=":material/check:")
     own = notes.notes_for(engine, label)
-    review_doc.render_section(build.notes_section("notes", own, lang()), heading=False, key="notes_table")
+    scopes = names.scope_labels(f"{t}:{i}" if i else t for t, i in zip(own["scope_type"], own["scope_id"], strict=True))
+    review_doc.render_section(build.notes_section("notes", own, lang(), scopes=scopes, people=names.people(own["owner_id"])),
+                              heading=False, key="notes_table")

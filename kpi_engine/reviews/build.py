@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -21,6 +22,7 @@ from kpi_engine.metrics import registry
 from kpi_engine.plans.evaluate import PlanScore
 from kpi_engine.plans.model import Plan
 from kpi_engine.plans.report import grade_text
+from kpi_engine.push import names
 from kpi_engine.reviews import gap, monthly, notes, offtrack, weekly
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
 from kpi_engine.scoring import format_score, format_value
@@ -95,8 +97,9 @@ def with_notes(engine: Engine, doc: ReviewDocument) -> ReviewDocument:
     frame = notes.review_notes(engine, doc.period)
     carried = frame[frame["carried"]] if len(frame) else frame
     own = frame[~frame["carried"]] if len(frame) else frame
-    first = notes_section("carried", carried, lang)
-    last = notes_section("notes", own, lang)
+    scopes, people = note_names(engine, frame, lang)
+    first = notes_section("carried", carried, lang, scopes=scopes, people=people)
+    last = notes_section("notes", own, lang, scopes=scopes, people=people)
     return dataclasses.replace(doc, sections=(first, *doc.sections, last))
 
 
@@ -116,6 +119,11 @@ def _headers(keys: dict[str, str], lang: str, **extra: str) -> dict[str, str]:
     return {**{c: t(k, lang) for c, k in keys.items()}, **extra}
 
 
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """The shown ``scope`` is the scope's name (``小红书笔记``), never its key (``channel:xiaohongshu``)."""
+    return frame.assign(scope=frame["scope_name"]) if "scope_name" in frame.columns else frame
+
+
 def _pace_text(frame: pd.DataFrame, lang: str) -> pd.Series:
     return pd.Series([t(f"plans_pace_{p}", lang) if isinstance(p, str) and p else None for p in frame["pace"]],
                      index=frame.index, dtype="object")
@@ -124,12 +132,12 @@ def _pace_text(frame: pd.DataFrame, lang: str) -> pd.Series:
 def off_track_section(kpis: pd.DataFrame, lang: str) -> Section:
     """KPIs below target, largest weighted gap first."""
     behind = kpis[kpis["weighted_gap"] > 0].sort_values("weighted_gap", ascending=False, kind="stable")
-    table = _points(_doc_units(behind.assign(pace=_pace_text(behind, lang))), "deviation_pct", "deviation")
+    table = _points(_doc_units(_named(behind).assign(pace=_pace_text(behind, lang))), "deviation_pct", "deviation")
     table = table.reset_index(drop=True)
     formats = {"kpi": "text", "scope": "text", "card": "text", "weight": "score", "target": "row", "actual": "row",
                "deviation": "row", "deviation_pct": "pct", "achievement": "ratio", "weighted_gap": "score", "pace": "text"}
     chart = Chart("bars", t("reviews_ui_col_ach", lang),
-                  pd.DataFrame({"label": [f"{k} · {s}" for k, s in zip(table["kpi"], table["scope"], strict=True)],
+                  pd.DataFrame({"label": [f"{k} @ {s}" for k, s in zip(table["kpi"], table["scope"], strict=True)],
                                 "value": table["achievement"]}), unit="ratio", reference=1.0)
     return Section("off_track", t("reviewdoc_sec_off_track", lang), table, formats, _headers(_KPI_HEADERS, lang),
                    row_unit="unit", charts=(chart,) if len(table) else (),
@@ -137,7 +145,7 @@ def off_track_section(kpis: pd.DataFrame, lang: str) -> Section:
 
 
 def weekly_kpi_section(kpis: pd.DataFrame, lang: str) -> Section:
-    table = _points(_doc_units(kpis.assign(pace=_pace_text(kpis, lang))), "deviation_pct", "deviation")
+    table = _points(_doc_units(_named(kpis).assign(pace=_pace_text(kpis, lang))), "deviation_pct", "deviation")
     formats = {"kpi": "text", "scope": "text", "target": "row", "actual": "row", "deviation": "row",
                "deviation_pct": "pct", "wtd_target": "row", "wtd_actual": "row", "wtd_deviation": "row",
                "period_target": "row", "period_actual": "row", "projected": "row", "pace": "text"}
@@ -151,13 +159,13 @@ def trend_section(kpis: pd.DataFrame, trend: pd.DataFrame, lang: str) -> Section
     """A wide table (one row per KPI, one column per week) and one chart per KPI with any value."""
     labels = list(dict.fromkeys(trend["label"]))
     wide = trend.pivot(index="position", columns="label", values="actual").reindex(columns=labels)
-    info = _doc_units(kpis).set_index("position")[["kpi", "scope", "unit"]]
+    info = _doc_units(_named(kpis)).set_index("position")[["kpi", "scope", "unit"]]
     table = info.join(wide).reset_index(drop=True)
     charts = []
     for pos, row in info.iterrows():
         data = trend[trend["position"] == pos][["label", "actual", "target"]].reset_index(drop=True)
         if data["actual"].notna().any():
-            charts.append(Chart("trend", f"{row['kpi']} · {row['scope']}", data, unit=_chart_unit(row["unit"])))
+            charts.append(Chart("trend", f"{row['kpi']} @ {row['scope']}", data, unit=_chart_unit(row["unit"])))
     formats = {"kpi": "text", "scope": "text", **{lab: "row" for lab in labels}}
     return Section("trend", t("reviewdoc_sec_trend", lang), table, formats, _headers(_KPI_HEADERS, lang),
                    row_unit="unit", charts=tuple(charts), text=(t("reviewdoc_sec_trend_text", lang),))
@@ -166,7 +174,7 @@ def trend_section(kpis: pd.DataFrame, trend: pd.DataFrame, lang: str) -> Section
 def monthly_sections(engine: Engine, plan: Plan, start: dt.date, end: dt.date, through: dt.date, as_of: dt.date,
                      lang: str) -> list[Section]:
     score = monthly.monthly_score(engine, plan, as_of)
-    out = [team_section(score, lang), people_section(*monthly.people_contributions(engine, plan, score, start, through,
+    out = [team_section(score, lang, names.scope_labels(engine, [k.scope for k in plan.kpis], lang)), people_section(*monthly.people_contributions(engine, plan, score, start, through,
                                                                                     lang), lang)]
     if start <= through:
         kpis = offtrack.review_frame(engine, plan, start, end, through, lang)
@@ -175,8 +183,10 @@ def monthly_sections(engine: Engine, plan: Plan, start: dt.date, end: dt.date, t
     return out
 
 
-def team_section(score: PlanScore, lang: str) -> Section:
+def team_section(score: PlanScore, lang: str, scopes: Mapping[str, str] | None = None) -> Section:
+    """The team card's KPIs; ``scopes`` names their scopes (``{"channel:xiaohongshu": "小红书笔记"}``)."""
     frame = monthly.team_achievement(score, lang)
+    frame = frame.assign(scope=[(scopes or {}).get(s, s) for s in frame["scope"]])
     card = score.main
     tot = card.totals
     line = t("reviewdoc_team_line", lang, weighted=format_score(tot.weighted), final=format_score(tot.final),
@@ -259,13 +269,31 @@ def gap_section(engine: Engine, metric: str, label: str, vs: str, by: str, throu
                    empty_text=t("reviewdoc_sec_gap_empty", lang))
 
 
-def notes_section(key: str, frame: pd.DataFrame, lang: str) -> Section:
-    """Notes as a table: review, KPI, scope, cause, action, owner, due, status, written by/at."""
+def note_names(engine: Engine, frame: pd.DataFrame, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The names of the notes' scopes (``{"channel:xiaohongshu": "小红书笔记"}``) and owners (``{"p03": "王芳"}``)."""
+    if not len(frame):
+        return {}, {}
+    keys = [_scope_key(st, si) for st, si in zip(frame["scope_type"], frame["scope_id"], strict=True)]
+    return names.scope_labels(engine, keys, lang), names.names(engine, "person", [o for o in frame["owner_id"] if o])
+
+
+def _scope_key(scope_type: object, scope_id: object) -> str:
+    return f"{scope_type}:{scope_id}" if scope_id else str(scope_type)
+
+
+def notes_section(key: str, frame: pd.DataFrame, lang: str, *, scopes: Mapping[str, str] | None = None,
+                  people: Mapping[str, str] | None = None) -> Section:
+    """Notes as a table: review, KPI, scope, cause, action, owner, due, status, written by/at; scopes and owners
+    by name (``scopes`` and ``people``, see :func:`note_names`), the id only for one without a name."""
+    scopes, people = scopes or {}, people or {}
     table = pd.DataFrame({
         "period": frame["period"].astype("object"),
         "kpi": [registry.METRICS[m].name(lang) if m in registry.METRICS else (m or "—") for m in frame["metric_id"]],
-        "scope": [f"{st}:{si}" if si else st for st, si in zip(frame["scope_type"], frame["scope_id"], strict=True)],
-        "cause": frame["cause"], "action": frame["action"], "owner": frame["owner_id"], "due": frame["due_date"],
+        "scope": [scopes.get(k, k) for k in (_scope_key(st, si) for st, si in
+                                             zip(frame["scope_type"], frame["scope_id"], strict=True))],
+        "cause": frame["cause"], "action": frame["action"],
+        "owner": [people.get(str(o), o) if isinstance(o, str) and o else o for o in frame["owner_id"]],
+        "due": frame["due_date"],
         "status": [t(f"reviews_ui_status_{s}", lang) for s in frame["status"]],
         "written": [f"{b or '—'} · {a:%Y-%m-%d %H:%M}" if isinstance(a, dt.datetime) else (b or "—")
                     for b, a in zip(frame["created_by"], frame["created_at"], strict=True)],

@@ -25,6 +25,7 @@ from kpi_engine.metrics.scopes import KEY_COLUMNS
 from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
+from kpi_engine.push.names import scope_labels
 from kpi_engine.scoring import Rules, score_kpi
 from kpi_engine.settings import Settings
 from kpi_engine.settings_store import load_settings
@@ -118,7 +119,8 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
     """One row per KPI of ``plan`` (team, people, channels) over [start, end]: target, actual, deviation (absolute
     and as a fraction of the target), achievement, weighted gap = weight x (1 - achievement, capped at 100%;
     none for guardrails); ``to_date`` (the week to date) as wtd_*; the plan period up to ``pace_day``, its
-    projection to the plan's end and the pace status (on_track, at_risk, off_track; None without one)."""
+    projection to the plan's end and the pace status (on_track, at_risk, off_track; None without one).
+    ``scope`` is the plan's key (``channel:xiaohongshu``), ``scope_name`` its name (``小红书笔记``, ``Team``)."""
     settings = load_settings(engine)
     rules = Rules.from_settings(settings)
     kpis = plan.kpis
@@ -128,6 +130,7 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
     wtd = kpi_actuals(engine, kpis, to_date[0], to_date[1], plan.grain) if to_date else none
     so_far = kpi_actuals(engine, kpis, plan.start, pace_day, plan.grain) if pace_day >= plan.start else none
     spreads = _spreads(engine, plan, settings)
+    scope_names = scope_labels(engine, [k.scope for k in kpis], lang)
     rows = []
     for i in ordered(kpis):
         k = kpis[i]
@@ -144,6 +147,7 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
                         additive=catalog.cumulative(k.metric), settings=settings, **spreads[i].kwargs())
         rows.append({
             "position": i, "kpi": kpi_name(k.metric, lang), "metric": k.metric, "scope": k.scope,
+            "scope_name": scope_names.get(k.scope, k.scope),
             "card": plan.card_of(k), "unit": unit, "direction": direction, "weight": k.weight,
             "target": target, "actual": actual, "deviation": _diff(actual, target),
             "deviation_pct": _pct(actual, target), "achievement": ach,
