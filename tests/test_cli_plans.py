@@ -143,7 +143,7 @@ def test_scorecard_csv_and_table(capsys: pytest.CaptureFixture[str], demo_db: st
     weighted = sum(float(r["weight"]) * float(r["score"]) for r in scored) / sum(float(r["weight"]) for r in scored)
     assert len(scored) == 6 and float(totals["weighted_score"]) == pytest.approx(weighted, rel=1e-5)
     assert "draft" in total_part  # the note names the version scored
-    assert "Not measurable for the team (left out of the weighted score): yoy:brand_search_volume @ team" in total_part
+    assert "Not measurable for the team (left out of the weighted score): Brand search volume growth (year over year) @ Team" in total_part
     code, out, _ = run_main(capsys, "scorecard", plan_id, "--as-of", AS_OF, "--db", demo_db, "--lang", "zh")
     assert code == 0 and any(line.startswith("metric  ") for line in out.splitlines())
     assert "final score" in out and "达成率" in out and "团队无法衡量的 KPI" in out

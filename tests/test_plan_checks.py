@@ -161,6 +161,8 @@ def test_owners(db: sa.Engine) -> None:
     influence = [i for i in report.issues if i.code == "owner_influence"]
     assert [i.key for i in influence] == ["owner_influence:cpl@channel:ch_a"]
     assert "it is run by p1, p2" in influence[0].message()
+    assert influence[0].message().startswith("Cost per lead @ A:")  # names, never "cpl @ channel:ch_a"
+    assert influence[0].message("zh").startswith("单条线索成本 @ A") and "channel:" not in influence[0].message("zh")
     assert "owner_influence" not in codes(replace_kpi(CLEAN, 4, owner="p1"), db)  # p2's manager
     assert not {"owner_missing", "owner_unknown", "owner_influence"} & codes(CLEAN, db)
 

@@ -174,7 +174,7 @@ def test_plan_check_for_a_missing_or_all_zero_profile() -> None:
                extra={"prorate": "custom"})
     report = checks.check_plan(Plan(name="p", period="2026-10", prorate="working", kpis=(asks,)))
     issue = next(i for i in report.errors if i.code == "profile_missing")
-    assert issue.kpi == 0 and issue.message("en").startswith("KPI leads @ team is pro-rated")
+    assert issue.kpi == 0 and issue.message("en").startswith("KPI Leads @ Team is pro-rated")
 
 
 # --- stored targets, published targets, the weekly review -----------------------------------------------------------

@@ -9,6 +9,7 @@ facts from the funnel are short-term results, manual values are process indicato
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from kpi_engine.metrics import registry
 from kpi_engine.plans.model import split_metric
@@ -129,6 +130,20 @@ def growth_score_value(metric_id: str, growth: float | None) -> float | None:
     if growth is None or m is None or m.direction != "lower":
         return growth
     return -growth
+
+
+def kpi_label(metric_ref: str, scope: str, lang: str = "en", scope_names: Mapping[str, str] | None = None) -> str:
+    """A KPI as people read it: "Leads @ 小红书笔记" (the metric's name in ``lang`` @ the scope's name from
+    ``scope_names``, the team's in ``lang``; a scope without a name keeps its key)."""
+    from kpi_engine.i18n import t
+
+    kind, _, sid = scope.partition(":")
+    shown = t("push_scope_team", lang) if kind == "team" and not sid else (scope_names or {}).get(scope) or scope
+    try:
+        metric = kpi_name(metric_ref, lang)
+    except ValueError:  # not a metric reference (the plan checks report it)
+        metric = metric_ref
+    return f"{metric} @ {shown}"
 
 
 def kpi_name(metric_ref: str, lang: str = "en") -> str:

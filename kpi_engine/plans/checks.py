@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -68,10 +68,18 @@ class Issue:
     acknowledged: bool = False
 
     def message(self, lang: str = "en") -> str:
-        return explain([(f"plans_check_{self.code}", self.params)], lang)[0]
+        return explain([(f"plans_check_{self.code}", self._params(lang))], lang)[0]
 
     def fix(self, lang: str = "en") -> str:
-        return explain([(f"plans_fix_{self.code}", self.params)], lang)[0]
+        return explain([(f"plans_fix_{self.code}", self._params(lang))], lang)[0]
+
+    def _params(self, lang: str) -> dict[str, str]:
+        """The KPI in ``lang`` by name ("Leads @ 小红书笔记"), never "leads @ channel:xiaohongshu"."""
+        p = dict(self.params)
+        if "kpi_metric" in p and "kpi_scope" in p:
+            scope = p["kpi_scope"]
+            p["kpi_label"] = catalog.kpi_label(p["kpi_metric"], scope, lang, {scope: p.get("kpi_scope_name", "")})
+        return p
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,16 @@ class CheckReport:
                             columns=["severity", "message", "fix", "kpi", "card", "acknowledged", "key", "code"])
 
 
-def kpi_label(k: Kpi) -> str:
-    return f"{k.metric} @ {k.scope}"
+def kpi_label(k: Kpi, names: Mapping[str, str] | None = None) -> str:
+    """The KPI in English by name (see :func:`kpi_params` for a label in the message's language)."""
+    return catalog.kpi_label(k.metric, k.scope, "en", names)
+
+
+def kpi_params(k: Kpi, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Message parameters naming a KPI: ``kpi_label`` (English) and what :class:`Issue` needs to name it in any
+    language (the metric, the scope key and the scope's name from ``names``)."""
+    return {"kpi_label": kpi_label(k, names), "kpi_metric": k.metric, "kpi_scope": k.scope,
+            "kpi_scope_name": (names or {}).get(k.scope, "")}
 
 
 def card_params(card: str) -> dict[str, str]:
@@ -125,11 +141,14 @@ def card_params(card: str) -> dict[str, str]:
 
 
 class _Out:
-    def __init__(self) -> None:
+    def __init__(self, plan: Plan | None = None, directory: Directory | None = None) -> None:
         self.items: list[Issue] = []
+        self.plan, self.names = plan, directory.names if directory is not None else {}
 
     def add(self, code: str, severity: str, key: str, *, kpi: int | None = None, card_id: str | None = None,
             **params: object) -> None:
+        if "kpi_label" in params and kpi is not None and self.plan is not None and kpi < len(self.plan.kpis):
+            params = {**params, **kpi_params(self.plan.kpis[kpi], self.names)}
         self.items.append(Issue(code, severity, key, {k: str(v) for k, v in params.items()}, kpi, card_id))
 
 
@@ -142,17 +161,21 @@ class Directory:
     teams: set[str]
     channels: dict[str, str]  # channel -> owner
     campaigns: dict[str, tuple[str, str]]  # campaign -> (channel, owner)
+    names: dict[str, str] = field(default_factory=dict)  # scope key (person:p03, channel:douyin) -> name
 
     @classmethod
     def load(cls, engine: Engine) -> Directory:
         p, ch, ca = schema.people, schema.channels, schema.campaigns
         with engine.connect() as conn:
+            named = {f"{kind}:{r[0]}": r[1] for kind, tab, key in (("person", p, "person_id"), ("channel", ch, "channel_id"),
+                                                                  ("campaign", ca, "campaign_id"))
+                     for r in conn.execute(sa.select(tab.c[key], tab.c.name)) if r[1]}
             people = {r[0]: r[1] or "" for r in conn.execute(sa.select(p.c.person_id, p.c.manager_id))}
             teams = {r[0] for r in conn.execute(sa.select(p.c.team).distinct()) if r[0]}
             channels = {r[0]: r[1] or "" for r in conn.execute(sa.select(ch.c.channel_id, ch.c.owner_id))}
             campaigns = {r[0]: (r[1], r[2] or "") for r in conn.execute(sa.select(ca.c.campaign_id, ca.c.channel_id,
                                                                                    ca.c.owner_id))}
-        return cls(people, teams, channels, campaigns)
+        return cls(people, teams, channels, campaigns, named)
 
     def exists(self, scope: Scope) -> bool:
         if scope.type == "team":
@@ -392,7 +415,7 @@ def _continuity(plan: Plan, out: _Out, previous: Plan | None) -> None:
     now = {(k.metric, k.scope) for k in plan.kpis}
     carried = len(before & now) / len(before)
     if carried < MIN_CARRIED:
-        dropped = sorted(f"{m} @ {s}" for m, s in before - now)
+        dropped = sorted(catalog.kpi_label(m, s, "en", out.names) for m, s in before - now)
         out.add("continuity", "warning", "continuity", previous=previous.plan_id or previous.name, share=format_pct(carried),
                 dropped=", ".join(dropped[:8]) + (" …" if len(dropped) > 8 else ""))
 
@@ -400,8 +423,8 @@ def _continuity(plan: Plan, out: _Out, previous: Plan | None) -> None:
 def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | None = None, as_of: dt.date | None = None,
                find_previous: bool = True) -> CheckReport:
     """Every check of SPEC section 5 (errors first); the plan's own acknowledgements applied."""
-    out = _Out()
     directory = Directory.load(engine) if engine is not None else None
+    out = _Out(plan, directory)
     _structure(plan, out, directory)
     from kpi_engine.plans.prorating import profile_issues  # local: that module imports this one
 

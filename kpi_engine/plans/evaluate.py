@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -34,6 +34,7 @@ from kpi_engine.metrics.growth import compute_growth
 from kpi_engine.metrics.query import compute, data_bounds, with_facts
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
+from kpi_engine.push.names import names as scope_names
 from kpi_engine.scoring import (
     Entry,
     Feedback,
@@ -257,6 +258,7 @@ class PlanScore:
     cards: tuple[CardScore, ...]
     okrs: tuple[OkrScore, ...] = ()
     data_end: dt.date | None = None  # last day with leads or spend in the period
+    scope_names: dict[str, str] = field(default_factory=dict)  # scope key (channel:douyin) -> name
 
     @property
     def main(self) -> CardScore:
@@ -287,7 +289,10 @@ class PlanScore:
                                                    "as_of": self.effective_end.isoformat()}))
         for c in self.cards:
             if c.totals.not_measurable:
-                steps.append(("plans_note_not_measurable", {"kpis": ", ".join(c.totals.not_measurable),
+                shown = {f"{r.kpi.metric} @ {r.kpi.scope}": catalog.kpi_label(r.kpi.metric, r.kpi.scope, lang,
+                                                                               self.scope_names) for r in c.kpis}
+                steps.append(("plans_note_not_measurable", {"kpis": ", ".join(shown.get(k, k)
+                                                                              for k in c.totals.not_measurable),
                                                             **({"card_key": "plans_card_team"} if c.card == TEAM_CARD
                                                                else {"card": c.label or c.card})}))
         return explain(steps, lang)
@@ -379,4 +384,9 @@ def score_all(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None,
         cards.append(CardScore(card, names.get(card, "") if card != TEAM_CARD else "", mine, fb, tot))
     okrs = score_okrs(engine, plan, plan.start, end, s) if plan.okrs and not not_started else ()
     bounds = None if not_started else data_bounds(engine, ["leads", "spend"], start=plan.start, end=end)
-    return PlanScore(plan, as_of_d, end, running, not_started, tuple(cards), okrs, bounds[1] if bounds else None)
+    by_type: dict[str, set[str]] = {}
+    for k in plan.kpis:
+        kind, _, sid = k.scope.partition(":")
+        by_type.setdefault(kind, set()).add(sid)
+    named = {f"{kind}:{i}": n for kind, ids in by_type.items() for i, n in scope_names(engine, kind, ids).items()}
+    return PlanScore(plan, as_of_d, end, running, not_started, tuple(cards), okrs, bounds[1] if bounds else None, named)

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import clock, periods
 from kpi_engine.plans import catalog
-from kpi_engine.plans.checks import CheckReport, Issue, dimension_issues, kpi_label
+from kpi_engine.plans.checks import CheckReport, Directory, Issue, dimension_issues, kpi_params
 from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Plan
 from kpi_engine.scoring import Rules, format_pct, score_kpi
@@ -52,6 +52,7 @@ def rationality_review(engine: Engine, plan: Plan, *, as_of: dt.date | None = No
     as_of = as_of or clock.business_today(settings)
     ranges = closed_periods(plan.grain, as_of, n)
     by_period = [kpi_actuals(engine, plan.kpis, start, end, plan.grain, settings) for start, end in ranges]
+    names = Directory.load(engine).names
     issues: list[Issue] = []
     for i, k in enumerate(plan.kpis):
         scores = [score_kpi(actuals[i][0], k.base, challenge=k.challenge, floor=k.floor,
@@ -60,7 +61,7 @@ def rationality_review(engine: Engine, plan: Plan, *, as_of: dt.date | None = No
             continue
         achieved = ", ".join(f"{periods.period_label(start, plan.grain)} {format_pct(s.achievement)}"
                              for (start, _), s in zip(ranges, scores, strict=True))
-        params = {"kpi_label": kpi_label(k), "n": str(n), "achievements": achieved}
+        params = {**kpi_params(k, names), "n": str(n), "achievements": achieved}
         key = f"{k.metric}@{k.scope}"
         if all(s.tier == "below_floor" for s in scores):
             issues.append(Issue("review_unreachable", "warning", f"review_unreachable:{key}", params, i))
