@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kpi_engine import store
+from kpi_engine import schema, store
 from kpi_engine.push import alerts, destinations, rules
 from kpi_engine.push.delivery import Retry, send_message
 from kpi_engine.push.destinations import Destination
@@ -53,6 +53,17 @@ def test_failures_show_first_secrets_never_and_alerts_can_be_acknowledged(monkey
     at.button(key="push_mute").click().run()
     assert any("quiet is muted through" in s.value for s in at.success)
     assert len(alerts.mutes(engine)) == 1
+
+
+def test_mute_list_names_the_scope(monkeypatch, url) -> None:
+    engine = store.get_engine(url)
+    with store.transaction(engine) as conn:
+        conn.execute(schema.channels.insert(), [{"channel_id": "baidu_search", "name": "百度搜索"}])
+    rules.save(engine, rules.Rule("quiet", "leads_zero", scope_type="channel"))
+    alerts.mute(engine, "quiet", dt.date(2026, 11, 30), scope="channel:baidu_search")
+    at = opener(monkeypatch, PAGE)(url)
+    muted = next(c.value for c in at.caption if c.value.startswith("Muted:"))
+    assert "quiet 百度搜索 → 2026-11-30" in muted and "baidu_search" not in muted  # the name, never the id
 
 
 def test_in_chinese(monkeypatch, url) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine.push import alerts, destinations, jobs, rules
 from kpi_engine.push.delivery import recent_sends
 from kpi_engine.settings import env_config
-from ui import db
+from ui import db, names
 from ui.i18n import lang, tr
 
 SEND_STATUSES = ("sent", "failed", "sending")
@@ -113,5 +113,6 @@ def mute_block(engine: Engine) -> None:
         st.success(tr("push_ui_muted", rule=rule_id, until=until.isoformat()))
     muted = alerts.mutes(engine)
     if len(muted):
-        st.caption(tr("push_ui_mutes", list=", ".join(f"{r.rule_id}{' ' + r.scope if r.scope else ''} → {r.until}"
-                                                      for r in muted.itertuples())))
+        scopes = names.scope_labels(s for s in muted["scope"] if s)  # by name, never "channel:baidu_search"
+        st.caption(tr("push_ui_mutes", list=", ".join(
+            f"{r.rule_id}{' ' + scopes.get(r.scope, r.scope) if r.scope else ''} → {r.until}" for r in muted.itertuples())))
