@@ -139,3 +139,18 @@ def test_the_questions_in_chinese(open_data, url) -> None:
     at = upload(open_data(url, lang="zh"), "crm.csv", AMBIGUOUS)
     assert keyed(at.radio, "dateorder_")[0].options == ["日/月/年", "月/日/年", "年/月/日"]
     assert any("请选择日期顺序" in w for w in texts(at.warning))
+
+
+def test_upload_history_names_the_uploader(open_data, url) -> None:
+    engine = store.get_engine(url)
+    with store.transaction(engine) as conn:
+        conn.execute(schema.people.insert(), [{"person_id": "p03", "name": "王芳"}])
+        conn.execute(schema.uploads.insert(), [{
+            "upload_id": 1, "file_name": "leads.csv", "sha256": "x", "table_name": "leads", "rows_read": 1,
+            "inserted": 1, "updated": 0, "rejected": 0, "warnings": 0, "on_error": "skip", "uploaded_by": "p03",
+            "uploaded_at": T(2026, 10, 5, 9)}])
+        store.bump_data_version(conn)
+    at = open_data(url)
+    assert_ok(at)
+    history = next(d.value for d in at.dataframe if "By" in d.value.columns)
+    assert list(history["By"]) == ["王芳"]  # the person by name, never "p03"

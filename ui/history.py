@@ -7,7 +7,7 @@ import streamlit as st
 from kpi_engine import access
 from kpi_engine.ingest.undo import undo_upload
 from kpi_engine.settings import get_settings
-from ui import db
+from ui import db, names
 from ui.i18n import lang, tr
 from ui.tables import table_label, uploads_frame
 
@@ -45,7 +45,9 @@ def upload_history() -> None:
     if history.empty:
         st.info(tr("ui_hist_empty"), icon=":material/history:")
         return
-    st.dataframe(uploads_frame(history), hide_index=True, width="stretch")
+    people = names.people(str(u) for u in history["uploaded_by"] if isinstance(u, str))  # a person by name, not p03
+    shown = history.assign(uploaded_by=[people.get(u, u) if isinstance(u, str) else u for u in history["uploaded_by"]])
+    st.dataframe(uploads_frame(shown), hide_index=True, width="stretch")
     active = history[~history["undone"].astype(bool)]
     if active.empty:
         return
