@@ -6,12 +6,21 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kpi_engine import demo, store
 from kpi_engine.metrics import custom
-from tests.browser.waits import main_text_longer_than, settle
+from tests.browser.waits import TIMEOUT, main_text_longer_than, settle
 
 pytestmark = pytest.mark.browser
+
+
+def _enter(page, label: str, value: str) -> None:  # page: a playwright Page
+    box = page.get_by_role("textbox", name=label, exact=True)
+    box.fill(value)
+    box.press("Enter")
+    expect(box).to_have_value(value)
+    settle(page)
 
 
 def test_define_preview_and_save(tmp_path: Path, start_server, page, artifacts_dir: Path) -> None:
@@ -26,15 +35,21 @@ def test_define_preview_and_save(tmp_path: Path, start_server, page, artifacts_d
     fields = {"Formula": "(revenue - spend) / spend", "ID (used in plans and the command line)": "net_return",
               "Name (English)": "Net return", "Name (Chinese)": "净回报"}
     for label, value in fields.items():
-        box = page.get_by_role("textbox", name=label, exact=True)
-        box.fill(value)
-        box.press("Enter")
-        settle(page)
+        _enter(page, label, value)
+    # Playwright types faster than a person: a field filled while the previous field's rerun is starting can come
+    # back empty from that rerun. Each field is checked after the page has settled and typed again if so.
+    for _ in range(3):
+        lost = [label for label, value in fields.items()
+                if page.get_by_role("textbox", name=label, exact=True).input_value() != value]
+        for label in lost:
+            _enter(page, label, fields[label])
+        if not lost:
+            break
     main = page.locator("[data-testid='stMain']")
-    assert "(Won revenue − Marketing spend) ÷ Marketing spend" in main.inner_text()
+    expect(main).to_contain_text("(Won revenue − Marketing spend) ÷ Marketing spend", timeout=TIMEOUT)
     page.get_by_role("button", name="Save metric").click()
     settle(page)
-    assert "Saved Net return." in main.inner_text()
+    expect(main).to_contain_text("Saved Net return.", timeout=TIMEOUT)
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(artifacts_dir / "browser_custom_metrics_en.png"), full_page=True)
     assert [d.id for d in custom.load(store.get_engine(url))] == ["net_return"]
