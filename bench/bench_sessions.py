@@ -72,8 +72,9 @@ def make_upload(workdir: Path, rows: int) -> Path:
     make_leads_csv(raw, rows)
     con = duckdb.connect()
     try:
-        con.execute(f"COPY (SELECT 'B' || lead_id AS lead_id, * EXCLUDE (lead_id) FROM read_csv('{raw.as_posix()}', "
-                    f"all_varchar=true)) TO '{path.as_posix()}' (HEADER, DELIMITER ',')")
+        # paths travel as arguments of DuckDB's relation API, never inside SQL text
+        leads = con.read_csv(str(raw), all_varchar=True)
+        leads.project("'B' || lead_id AS lead_id, * EXCLUDE (lead_id)").write_csv(str(path), header=True, sep=",")
     finally:
         con.close()
     raw.unlink()
