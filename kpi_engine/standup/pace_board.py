@@ -12,8 +12,8 @@ Each row of a team KPI (scope ``team``) holds, over the period's first days thro
 - ``pace`` and ``status``: the projected achievement at the period end and its status (``kpi_engine.pacing.pace``;
   for the marketing budget ``budget_pace``: spent against planned to date);
 - ``projected``: the value at the period end at the current run rate (a rate: as it is);
-- ``previous`` / ``last_year``: the same elapsed days of the previous period and of the same period a year before,
-  with ``vs_previous`` / ``vs_last_year``: a relative change (0.25 = +25%), for a rate the difference in points;
+- ``previous`` / ``last_year``: the same elapsed days of the previous period and of the same period a year before
+  (:mod:`kpi_engine.compare`: days 1..k of each while the period runs, the whole periods once it is closed), with ``vs_previous`` / ``vs_last_year``: a relative change (0.25 = +25%), for a rate the difference in points;
 - ``progress``: the actual against the target to date (1.0 = exactly on the pro-rated target), for a bar;
 - ``forecast`` with ``forecast_low``/``forecast_high``: the KPI projected to the period end with its 80% band
   (:mod:`kpi_engine.analytics.forecast`, issue 16 part 1); ``None`` when the forecast has too little history to
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import clock, fmt, pacing, periods, schema, targets
+from kpi_engine import clock, compare, fmt, pacing, periods, schema, targets
 from kpi_engine import prorating as prorating_
 from kpi_engine.analytics import forecast as forecast_
 from kpi_engine.metrics import registry
@@ -118,17 +118,6 @@ def _targets_plan(engine: Engine, day: dt.date, settings: Settings) -> Plan:
     return Plan(name="targets", period=periods.period_label(start, "month"), kpis=kpis, prorate=settings.default_prorate)
 
 
-def _change(actual: float | None, reference: float | None, unit: str) -> float | None:
-    if unit == "ratio":
-        return None if fmt.no_value(actual) or fmt.no_value(reference) else float(actual) - float(reference)  # type: ignore[arg-type]
-    return fmt.relative(actual, reference)
-
-
-def _same_days(start: dt.date, through: dt.date, other_start: dt.date, other_end: dt.date) -> Window:
-    """The first ``days_in(start, through)`` days of another period (never past its end)."""
-    return other_start, min(other_end, other_start + (through - start))
-
-
 def _values(engine: Engine, kpis: list[Kpi], window: Window | None, grain: str, s: Settings) -> list[float | None]:
     if window is None or window[1] < window[0] or not kpis:
         return [None] * len(kpis)
@@ -180,8 +169,8 @@ def _row(engine: Engine, plan: Plan, k: Kpi, through: dt.date | None, values: tu
             status, pace, projected = p.status, p.achievement, p.projected
         progress = fmt.achievement_ratio(actual, to_date, "higher" if budget else direction)
     return PaceRow(k.metric, catalog.kpi_name(k.metric, "en"), catalog.kpi_name(k.metric, "zh"), unit, direction,
-                   owner, k.base, actual, to_date, pace, status, projected, previous, _change(actual, previous, unit),
-                   last_year, _change(actual, last_year, unit), progress, budget, *_band(fc))
+                   owner, k.base, actual, to_date, pace, status, projected, previous, compare.change(actual, previous, unit),
+                   last_year, compare.change(actual, last_year, unit), progress, budget, *_band(fc))
 
 
 def build(engine: Engine, as_of: dt.date, settings: Settings | None = None, plan: Plan | None = None) -> PaceBoard:
@@ -194,12 +183,9 @@ def build(engine: Engine, as_of: dt.date, settings: Settings | None = None, plan
     if plan is None:
         plan = _targets_plan(engine, yesterday, s)
     team = [k for k in plan.kpis if k.scope == "team"]
-    through = None if yesterday < plan.start else min(yesterday, plan.end)
-    previous = last_year = None
-    if through is not None:
-        prev_start = periods.previous_period_start(plan.start, plan.grain)
-        previous = _same_days(plan.start, through, prev_start, plan.start - dt.timedelta(days=1))
-        last_year = (pacing.last_year(plan.start), pacing.last_year(through))
+    # the previous period and last year over the same elapsed days: the rule of every page (kpi_engine.compare)
+    windows = compare.compare(plan.start, plan.end, plan.grain, yesterday + dt.timedelta(days=1))
+    through, previous, last_year = windows.through, windows.previous, windows.last_year
     now = _values(engine, team, None if through is None else (plan.start, through), plan.grain, s)
     before = _values(engine, team, previous, plan.grain, s)
     year_ago = _values(engine, team, last_year, plan.grain, s)
