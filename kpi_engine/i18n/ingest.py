@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kpi_engine.i18n.ingest_limits import ISSUES as LIMIT_ISSUES
 from kpi_engine.i18n.ingest_limits import STRINGS as LIMIT_STRINGS
+from kpi_engine.i18n.ingest_page import STRINGS as PAGE_STRINGS
 
 # code -> (reason en, reason zh, fix en, fix zh)
 _ISSUES: dict[str, tuple[str, str, str, str]] = {
@@ -92,13 +93,13 @@ _ISSUES: dict[str, tuple[str, str, str, str]] = {
     ),
     "channel_blank": (
         "The channel is blank; the row is counted under the channel '{channel}' (row {row}).",
-        "渠道为空；该行计入渠道“{channel}”（未归因）（第 {row} 行）。",
+        "渠道为空；该行计入渠道“{channel}”（第 {row} 行）。",
         "Fill in the channel if you know it, or give one channel for the whole file (--set channel_id=VALUE).",
         "如果知道渠道请填写，或为整个文件指定一个渠道（--set channel_id=值）。",
     ),
     "channel_missing": (
         "The file has no channel column; new rows are counted under the channel '{channel}'.",
-        "文件没有渠道列；新增的行计入渠道“{channel}”（未归因）。",
+        "文件没有渠道列；新增的行计入渠道“{channel}”。",
         "Map the channel column (--map channel_id=HEADER) or give one channel for the whole file (--set channel_id=VALUE).",
         "请映射渠道列（--map channel_id=表头），或为整个文件指定一个渠道（--set channel_id=值）。",
     ),
@@ -357,3 +358,4 @@ STRINGS.update({
     },
 })
 STRINGS.update(LIMIT_STRINGS)
+STRINGS.update(PAGE_STRINGS)

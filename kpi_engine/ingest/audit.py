@@ -23,6 +23,7 @@ EVENT_DATE: dict[str, str | None] = {
     "survey_responses": "date",
     "metric_values": "period_start",
     "feedback_360": "period",
+    "touches": "touched_at",
 }
 
 UPLOAD_COLUMNS = ["upload_id", "file", "table", "uploaded_at", "uploaded_by", "rows_read", "inserted", "updated",

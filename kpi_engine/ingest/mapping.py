@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import schema, store
 from kpi_engine.ingest.model import DATE_ORDERS, Mapping
-from kpi_engine.ingest.synonyms import COLUMN_SYNONYMS, TABLE_SYNONYMS
+from kpi_engine.ingest.synonyms import COLUMN_SYNONYMS, FALLBACK_SYNONYMS, TABLE_SYNONYMS
 
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"leads": ("stage", "close_date")}  # mappable, not stored
 # Key of the date order inside a saved mapping's ``mapping_json`` (not a column name, so older readers skip it).
@@ -95,15 +95,30 @@ def _index(table: str) -> dict[str, tuple[str, int]]:
     return index
 
 
+@cache
+def _fallbacks(table: str) -> dict[str, frozenset[str]]:
+    """column -> normalised headers that fill it when no header names it directly (``FALLBACK_SYNONYMS``)."""
+    return {c: frozenset(normalize_header(h) for h in hs) for c, hs in FALLBACK_SYNONYMS.get(table, {}).items()}
+
+
 def _auto(headers: list[str], table: str) -> dict[str, str]:
-    """canonical -> header by names and synonyms; a header feeds at most one column, the best-ranked header wins."""
+    """canonical -> header by names and synonyms; a header feeds at most one column, the best-ranked header wins.
+
+    A column no header names may take a fallback header (``FALLBACK_SYNONYMS``) from the column it fills otherwise.
+    """
     index = _index(table)
     best: dict[str, tuple[tuple[int, int], str]] = {}
     for pos, h in enumerate(headers):
         hit = index.get(normalize_header(h))
         if hit and (hit[0] not in best or (hit[1], pos) < best[hit[0]][0]):
             best[hit[0]] = ((hit[1], pos), h)
-    return {c: h for c, (_, h) in best.items()}
+    out = {c: h for c, (_, h) in best.items()}
+    for col, wanted in _fallbacks(table).items():
+        found = next((h for h in headers if normalize_header(h) in wanted), None) if col not in out else None
+        if found is not None:
+            out = {c: h for c, h in out.items() if h != found}
+            out[col] = found
+    return out
 
 
 def _fit(headers: list[str]) -> list[tuple[str, float, bool]]:

@@ -1,7 +1,9 @@
 """Turn issue rows (codes) into what a person reads: a reason and how to fix it, in English or Chinese.
 
 Each code has two strings in kpi_engine/i18n/ingest.py, ``ingest_issue_<code>``
-(the reason) and ``ingest_fix_<code>`` (the fix). ``detail`` carries small
+(the reason) and ``ingest_fix_<code>`` (the fix, phrased for the command line: ``--set``, ``--map`` ...); the Data
+page (``surface="page"``) reads ``ingest_pagefix_<code>`` instead where the fix names an option (what to choose or
+type where on the page, kpi_engine/i18n/ingest_page.py). ``detail`` carries small
 facts as ``key=value;key=value`` (``min=0``, ``choices=a|b``,
 ``created_at=2026-10-01 09:30``, ``missing=created_at``) or a plain value
 (the first row of a duplicate key); they become template parameters.
@@ -18,6 +20,7 @@ from kpi_engine.i18n import catalog, normalize_lang, t
 from kpi_engine.ingest.model import ISSUE_COLUMNS
 
 _MAX_VALUE_CHARS = 200
+SURFACES = ("cli", "page")  # where a fix is read: the command line (and HTTP/inbox answers) or the Data page
 
 
 def _blank(value: object) -> bool:
@@ -75,8 +78,8 @@ def _column_label(column: str | None, source: str | None) -> str:
 
 
 def issue_text(code: str, lang: str, *, row: int | None = None, column: str | None = None, source: str | None = None,
-               value: str | None = None, detail: str | None = None) -> tuple[str, str]:
-    """(reason, fix) for one issue."""
+               value: str | None = None, detail: str | None = None, surface: str = "cli") -> tuple[str, str]:
+    """(reason, fix) for one issue; ``surface`` "page" phrases the fix for the Data page."""
     lang = normalize_lang(lang)
     params: dict[str, Any] = _detail_params(detail)
     other = next(((k, v) for k, v in params.items()
@@ -95,7 +98,8 @@ def issue_text(code: str, lang: str, *, row: int | None = None, column: str | No
     })
     params.setdefault("choices", "")
     params.setdefault("missing", "")
-    params.setdefault("channel", "unattributed")
+    # the only channel an issue names is the one rows without a channel go to: shown by its name, never its id
+    params["channel"] = t("ingest_unattributed_name", lang)
     params.setdefault("min", "")
     params.setdefault("max", "")
     params.setdefault("order", "")
@@ -104,10 +108,12 @@ def issue_text(code: str, lang: str, *, row: int | None = None, column: str | No
     if reason_key not in strings:
         reason = t("ingest_issue_generic", lang, code=code, **{k: v for k, v in params.items() if k != "code"})
         return reason, t("ingest_fix_generic", lang)
+    if surface == "page" and f"ingest_pagefix_{code}" in strings:
+        fix_key = f"ingest_pagefix_{code}"
     return t(reason_key, lang, **params), t(fix_key, lang, **params)
 
 
-def issue_records(issues: pd.DataFrame, lang: str) -> list[dict]:
+def issue_records(issues: pd.DataFrame, lang: str, surface: str = "cli") -> list[dict]:
     """Each issue as {severity, code, row, column, value, reason, fix, source, detail} with plain JSON types."""
     if issues is None or len(issues) == 0:
         return []
@@ -115,15 +121,16 @@ def issue_records(issues: pd.DataFrame, lang: str) -> list[dict]:
     for rec in issues[ISSUE_COLUMNS].to_dict("records"):
         row, column, source = _row(rec["row"]), _text(rec["column"]), _text(rec["source"])
         value, detail = _text(rec["value"]), _text(rec["detail"])
-        reason, fix = issue_text(str(rec["code"]), lang, row=row, column=column, source=source, value=value, detail=detail)
+        reason, fix = issue_text(str(rec["code"]), lang, row=row, column=column, source=source, value=value, detail=detail,
+                                 surface=surface)
         out.append({"severity": str(rec["severity"]), "code": str(rec["code"]), "row": row, "column": column,
                     "value": value, "reason": reason, "fix": fix, "source": source, "detail": detail})
     return out
 
 
-def issues_table(issues: pd.DataFrame, lang: str) -> pd.DataFrame:
+def issues_table(issues: pd.DataFrame, lang: str, surface: str = "cli") -> pd.DataFrame:
     """The report for display or download: localized headers, one row per issue."""
-    records = issue_records(issues, lang)
+    records = issue_records(issues, lang, surface)
     keys = ["severity", "row", "column", "source", "value", "reason", "fix", "code"]
     headers = {k: t(f"ingest_col_{k}", lang) for k in keys}
     frame = pd.DataFrame([{k: r[k] for k in keys} for r in records], columns=keys)

@@ -43,6 +43,7 @@ REFERENCES: dict[tuple[str, str], RefTarget] = {
     ("leads", "channel_id"): CHANNELS,
     ("customers", "channel_id"): CHANNELS,
     ("survey_responses", "channel_id"): CHANNELS,
+    ("touches", "channel_id"): CHANNELS,
 }
 
 

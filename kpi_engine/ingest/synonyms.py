@@ -5,7 +5,8 @@ Meta Ads Manager (ads); 问卷星, SurveyMonkey, Qualtrics (surveys). Matching i
 (``mapping.normalize_header``: case, width, spaces, punctuation and unit annotations such as "(元)" ignored),
 so each entry is written once in its natural spelling.
 
-``COLUMN_SYNONYMS`` apply in every table that has the column. ``TABLE_SYNONYMS`` apply in one table only:
+``COLUMN_SYNONYMS`` apply in every table that has the column. ``FALLBACK_SYNONYMS`` fill a required column
+that no header names directly (a lead export whose only date is "first contact date": the lead's creation). ``TABLE_SYNONYMS`` apply in one table only:
 generic words ("name", "date", "amount", "id", "type", "status") whose meaning depends on the table, and they
 win over ``COLUMN_SYNONYMS`` there. Within one list, earlier entries are preferred when a file has several
 matching headers (e.g. "Ad ID" before "Ad name" before "Ad set name").
@@ -32,16 +33,16 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
                    "客户来源", "商机来源", "获客渠道", "推广渠道", "投放渠道", "营销渠道", "流量来源", "来源", "媒体", "媒体渠道",
                    "投放媒体", "投放平台", "广告平台", "平台", "channel id", "channel code", "channel", "channel name",
                    "source channel", "lead source", "original source", "source", "utm_source", "traffic source",
-                   "marketing channel", "media source", "media", "platform", "publisher"),
+                   "marketing channel", "media source", "media", "platform", "publisher", "线索来源渠道", "客户来源渠道", "来源类型", "来源媒体", "媒体来源", "广告渠道", "获客来源", "引流渠道", "original source type", "latest source", "lead source type", "source type", "acquisition channel", "utm source", "referral source", "channel grouping", "default channel group"),
     "campaign_id": ("活动ID", "活动编号", "活动编码", "营销活动ID", "市场活动ID", "推广计划ID", "计划ID", "广告计划ID",
                     "广告系列ID", "campaign id", "campaign code", "活动", "活动名称", "营销活动", "营销活动名称", "市场活动",
                     "市场活动名称", "所属活动", "来源活动", "推广活动", "推广计划", "推广计划名称", "计划", "计划名称", "广告计划",
-                    "广告计划名称", "广告系列", "广告系列名称", "项目", "项目名称", "campaign", "campaign name", "utm_campaign"),
+                    "广告计划名称", "广告系列", "广告系列名称", "项目", "项目名称", "campaign", "campaign name", "utm_campaign", "营销活动编号", "市场活动编号", "活动来源", "项目ID", "推广项目", "campaign source", "primary campaign source", "lead campaign", "campaign id (lead)", "utm campaign"),
     "owner_id": ("负责人ID", "负责人", "负责人工号", "负责人姓名", "跟进人", "跟进销售", "所属销售", "负责销售", "销售",
                  "销售负责人", "销售代表", "线索负责人", "商机负责人", "客户负责人", "所有人", "拥有者", "归属人", "责任人",
                  "对接人", "客户经理", "owner id", "owner", "lead owner", "opportunity owner", "deal owner", "contact owner",
                  "account owner", "campaign owner", "channel owner", "assigned to", "sales rep", "salesperson",
-                 "sales owner", "record owner"),
+                 "sales owner", "record owner", "归属销售", "跟进人员", "销售人员", "所属员工", "owner name", "assigned sales rep", "lead owner name", "deal owner name", "opportunity owner name"),
     # --- spend ---
     "ad_id": ("广告ID", "创意ID", "广告创意ID", "素材ID", "关键词ID", "ad id", "creative id", "keyword id", "广告",
               "广告名称", "创意", "创意名称", "素材", "素材名称", "关键词", "ad", "ad name", "creative", "creative name",
@@ -49,43 +50,43 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
               "广告组", "广告组名称", "广告单元", "ad group", "ad group name", "adgroup", "ad set", "ad set name", "adset"),
     "cost": ("花费", "消耗", "费用", "消费", "总花费", "总消耗", "总费用", "花费金额", "消费金额", "广告花费", "广告消耗",
              "推广费用", "投放金额", "投放花费", "实际消费", "现金消耗", "账户消耗", "支出", "cost", "spend", "spent",
-             "amount spent", "total cost", "total spend", "ad spend", "media cost", "expense", "expenses"),
+             "amount spent", "total cost", "total spend", "ad spend", "media cost", "expense", "expenses", "消耗金额", "实际花费", "广告费", "广告费用", "现金花费", "现金消费", "推广消费", "总消费", "cost (all)", "media spend", "spend amount", "amount spent (usd)"),
     "impressions": ("展现", "展现量", "展现次数", "展示", "展示量", "展示数", "展示次数", "曝光", "曝光量", "曝光数",
-                    "曝光次数", "impressions", "impr", "imps", "impression"),
+                    "曝光次数", "impressions", "impr", "imps", "impression", "展现次数(全部)", "曝光量(次)", "impressions (all)", "views"),
     "clicks": ("点击", "点击量", "点击数", "点击次数", "有效点击", "链接点击", "链接点击量", "clicks", "link clicks",
-               "clicks (all)", "all clicks", "click"),
+               "clicks (all)", "all clicks", "click", "点击量(全部)", "点击人数", "outbound clicks"),
     "conversions": ("转化", "转化数", "转化量", "转化次数", "目标转化数", "目标转化量", "转化数(计费时间)", "表单提交数", "conversions",
-                    "conversion", "conv", "all conv", "results", "线索量", "线索数", "leads"),
+                    "conversion", "conv", "all conv", "results", "线索量", "线索数", "leads", "表单提交", "表单提交量", "转化数(回传时间)", "目标转化数(计费时间)", "线索收集量", "conversions (all)", "total conversions", "leads (form)"),
     # --- leads ---
     "lead_id": ("线索ID", "线索编号", "线索编码", "线索号", "销售线索ID", "商机ID", "商机编号", "lead id", "lead number",
-                "lead no", "opportunity id", "deal id"),
+                "lead no", "opportunity id", "deal id", "MQL ID", "MQL编号", "SQL ID", "线索唯一编号", "销售线索编号", "潜在客户编号", "潜客ID", "prospect id", "lead record id", "lead code", "lead key"),
     "created_at": ("创建时间", "创建日期", "线索创建时间", "线索创建日期", "商机创建时间", "录入时间", "获取时间", "留资时间",
                    "进线时间", "created", "created at", "created date", "create date", "create time", "created time",
-                   "date created", "creation date", "lead created date", "created on"),
+                   "date created", "creation date", "lead created date", "created on", "线索获取日期", "留资日期", "进线日期", "注册时间", "lead create date", "lead created", "record created", "record create date", "create datetime", "submitted date", "form submission date", "date added"),
     "expected_value": ("预计金额", "预期金额", "预估金额", "预计成交金额", "预计收入", "预期价值", "商机金额", "线索价值",
                        "意向金额", "expected value", "expected amount", "expected revenue", "estimated value",
-                       "estimated amount", "potential value", "pipeline value"),
+                       "estimated amount", "potential value", "pipeline value", "预测金额", "商机预计金额", "预计签约金额", "forecast amount", "projected value"),
     "mql_at": ("MQL时间", "MQL日期", "转MQL时间", "转为MQL时间", "成为MQL时间", "市场认可时间", "营销合格时间", "市场合格时间",
                "mql at", "mql date", "mql time", "marketing qualified date",
-               "became a marketing qualified lead date"),
+               "became a marketing qualified lead date", "成为MQL日期", "转为营销合格线索时间", "营销合格线索时间", "marketing qualified lead date", "mql qualified date", "became mql date"),
     "sql_at": ("SQL时间", "SQL日期", "转SQL时间", "转为SQL时间", "成为SQL时间", "销售认可时间", "销售合格时间", "转商机时间",
                "转化为商机时间", "商机转化时间", "sql at", "sql date", "sql time", "sales qualified date",
-               "became a sales qualified lead date", "became an opportunity date", "converted date"),
+               "became a sales qualified lead date", "became an opportunity date", "converted date", "线索转换时间", "转换时间", "转换日期", "转商机日期", "转为商机时间", "sales qualified lead date", "became sql date", "opportunity created date", "lead converted date"),
     "won_at": ("赢单时间", "赢单日期", "签约时间", "签约日期", "成单时间", "成单日期", "成为客户时间", "won at", "won date",
-               "date won", "closed won date", "became a customer date"),
+               "date won", "closed won date", "became a customer date", "签单时间", "签单日期", "won time", "closed won at"),
     "lost_at": ("输单时间", "输单日期", "丢单时间", "丢单日期", "战败时间", "战败日期", "失败时间", "lost at", "lost date",
-                "date lost", "closed lost date"),
+                "date lost", "closed lost date", "关闭失败日期", "lost time", "closed lost at"),
     "deal_value": ("成交金额", "成交额", "赢单金额", "合同金额", "签约金额", "deal value", "deal amount", "won amount",
-                   "closed amount", "contract value", "contract amount"),
+                   "closed amount", "contract value", "contract amount", "成交价", "合同总额", "实际成交金额", "赢单金额(元)", "recent deal amount", "won deal amount", "closed won amount", "total contract value", "tcv"),
     "first_response_at": ("首次响应时间", "首响时间", "首次跟进时间", "首次联系时间", "首次回复时间", "首次触达时间",
                           "首次沟通时间", "首次外呼时间", "first response at", "first response", "first response time",
                           "first response date", "first contacted", "first contact date", "first touch date",
-                          "first call time"),
+                          "first call time", "首次跟进日期", "首次接触时间", "首次接触日期", "首次联系日期", "first activity date", "first engagement date", "first contact time", "first outreach date"),
     "stage": ("阶段", "商机阶段", "销售阶段", "线索阶段", "线索状态", "商机状态", "跟进状态", "成交状态", "赢单状态",
               "生命周期阶段", "stage", "deal stage", "opportunity stage", "sales stage", "pipeline stage",
-              "lead status", "lifecycle stage", "outcome"),
+              "lead status", "lifecycle stage", "outcome", "成交阶段", "商机进展", "线索状态名称", "stage name", "deal stage name", "opportunity status", "lead stage", "pipeline status"),
     "close_date": ("关闭日期", "关闭时间", "成交日期", "成交时间", "结单日期", "结单时间", "close date", "closed date",
-                   "close time", "closed at", "date closed"),
+                   "close time", "closed at", "date closed", "实际成交日期", "实际结单日期", "赢单/输单日期", "closing date", "actual close date", "close won date"),
     # --- customers, orders ---
     "customer_id": ("客户ID", "客户编号", "客户编码", "客户代码", "客户号", "会员ID", "会员编号", "买家ID", "账户ID",
                     "customer id", "customer no", "customer number", "client id", "account id", "account number",
@@ -131,6 +132,12 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "dimension": ("维度", "评价维度", "能力维度", "考核维度", "能力项", "评估项", "考核项", "胜任力", "dimension",
                   "competency", "competence", "criterion", "criteria", "question", "item", "skill"),
     "score": ("得分", "分数", "评分", "分值", "打分", "score", "rating", "points"),
+    # --- touches (multi-touch attribution: one row per marketing touch of a lead) ---
+    "touched_at": ("触点时间", "触点日期", "触达时间", "触达日期", "接触时间", "互动时间", "互动日期", "访问时间", "访问日期",
+                   "点击时间", "浏览时间", "行为时间", "事件时间", "touched at", "touch time", "touch date", "touchpoint time",
+                   "touchpoint date", "touch timestamp", "interaction time", "interaction date", "event time", "event date",
+                   "event timestamp", "activity date", "activity time", "visit time", "visit date", "session start",
+                   "session date", "click time", "engagement date"),
 }
 
 TABLE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -191,11 +198,28 @@ TABLE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "metric_values": {
         "scope_id": ("团队", "人员", "渠道", "team", "person"),
     },
+    "touches": {
+        "lead_id": ("联系人ID", "客户ID", "访客ID", "record id", "contact id", "visitor id", "user id"),
+        "touched_at": ("时间", "日期", "时间戳", "time", "date", "timestamp", "datetime"),
+        "channel_id": ("触点渠道", "触点来源", "渠道来源", "touch channel", "touchpoint channel", "touch source", "medium",
+                       "utm medium"),
+        "campaign_id": ("触点活动", "touch campaign"),
+    },
     "feedback_360": {
         "person_id": ("被评人", "被评人ID", "被评人工号", "被评人姓名", "被评价人", "被评价人ID", "被评价人姓名", "被考核人",
                       "被考核人姓名", "员工", "员工姓名", "姓名", "ratee", "reviewee", "evaluatee", "employee",
                       "employee name", "person", "name"),
         "reviewer_role": ("角色", "评价角色", "role"),
         "score": ("考核得分", "评价得分", "评价分数"),
+    },
+}
+
+# table -> column -> headers that fill the column when no header of the file maps to it, taken from whatever column
+# they would otherwise fill: a lead export with "first contact date" and no created date was created then.
+FALLBACK_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "leads": {
+        "created_at": ("首次接触时间", "首次接触日期", "首次联系时间", "首次联系日期", "首次触达时间", "first contact date",
+                       "first contact time", "first contacted", "first touch date", "first activity date",
+                       "first engagement date", "first seen", "first visit date"),
     },
 }
