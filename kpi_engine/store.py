@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,18 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, StaticPool
 
-from kpi_engine import schema
-from kpi_engine.access import audit
+from kpi_engine import migrations, schema
 from kpi_engine.settings import redact, resolve_db_url
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
-
-# Migrations: (version reached, function). Each runs inside a transaction on a
-# database whose recorded version is below its number, in order.
-# Version 2 (settings, settings_history) only added tables: create_all makes them, no migration needed.
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = []
-
 
 def is_duckdb(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "duckdb"
@@ -113,19 +106,8 @@ def dispose_engine(url: str | None = None) -> None:
 
 
 def schema_version(bind: Engine | Connection) -> int:
-    """Recorded schema version, 0 for a database without our tables."""
-    def read(conn: Connection) -> int:
-        if not sa.inspect(conn).has_table("schema_meta"):
-            return 0
-        value = conn.execute(
-            sa.select(schema.schema_meta.c.value).where(schema.schema_meta.c.key == "schema_version")
-        ).scalar()
-        return int(value) if value is not None else 0
-
-    if isinstance(bind, Connection):
-        return read(bind)
-    with bind.connect() as conn:
-        return read(conn)
+    """The store's schema version: the number of the last migration it has had, 0 for a store without any."""
+    return max(migrations.applied(bind), default=0)
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
@@ -136,18 +118,12 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create missing tables and run pending migrations, recording the schema version."""
+    """Bring the store to today's schema: pending migrations in order (kpi_engine.migrations), then the rollups."""
+    from kpi_engine import rollups  # declares the rollup tables on the metadata (it imports the metric registry)
+
+    migrations.migrate(engine)
     with engine.begin() as conn:
-        current = schema_version(conn)
-        schema.metadata.create_all(conn, checkfirst=True)
-        audit.protect(conn)  # PostgreSQL: the audit log refuses UPDATE and DELETE
-        for version, migrate in MIGRATIONS:
-            if current < version:
-                migrate(conn)
-        if current < schema.SCHEMA_VERSION:
-            _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
-        if current == 0:
-            _set_meta(conn, "data_version", "0")
+        rollups.ensure(conn)  # rebuilt when missing or declared differently (a store with facts)
 
 
 @contextmanager

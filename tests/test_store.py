@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kpi_engine import schema, store
+from kpi_engine import migrations, schema, store
 from kpi_engine.settings import DEFAULT_DB_URL, resolve_db_url
 
 
@@ -13,7 +13,7 @@ def test_schema_created_with_version(engine: sa.Engine) -> None:
     assert set(schema.UPLOAD_TABLES) <= names
     assert {f"{t}__undo" for t in schema.UPLOAD_TABLES} <= names
     assert {"uploads", "saved_mappings", "schema_meta"} <= names
-    assert store.schema_version(engine) == schema.SCHEMA_VERSION
+    assert store.schema_version(engine) == migrations.LATEST
 
 
 def test_ensure_schema_is_idempotent_and_keeps_data(engine: sa.Engine) -> None:
@@ -26,12 +26,12 @@ def test_ensure_schema_is_idempotent_and_keeps_data(engine: sa.Engine) -> None:
 
 def test_migration_runs_once_for_older_version(engine: sa.Engine, monkeypatch) -> None:
     calls: list[int] = []
-    monkeypatch.setattr(store, "MIGRATIONS", [(schema.SCHEMA_VERSION + 1, lambda conn: calls.append(1))])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    step = migrations.Step(migrations.LATEST + 1, "next", lambda conn: calls.append(1))
+    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, step))
     store.ensure_schema(engine)
     store.ensure_schema(engine)
     assert calls == [1]
-    assert store.schema_version(engine) == schema.SCHEMA_VERSION
+    assert store.schema_version(engine) == migrations.LATEST + 1
 
 
 def test_transaction_rolls_back_on_error(engine: sa.Engine) -> None:

@@ -1,0 +1,50 @@
+"""Helpers for migration steps: each leaves alone what is already in today's shape (a fresh store's tables
+come from ``0001_initial`` already declared as today), so a step is right on a store of any earlier release."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote(name)
+
+
+def column_types(conn: Connection, table: str) -> dict[str, tuple[str, int | None, int | None]]:
+    """{column: (type name, precision, scale)} from information_schema (both databases have it; duckdb_engine's
+    reflection does not work with SQLAlchemy 2.1); empty when the table does not exist. DECIMAL reads 'NUMERIC'."""
+    rows = conn.execute(sa.text(
+        "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = :table"), {"table": table})
+    out: dict[str, tuple[str, int | None, int | None]] = {}
+    for name, data_type, precision, scale in rows:
+        kind = str(data_type).upper()
+        if kind.startswith(("DECIMAL", "NUMERIC")):
+            out[str(name)] = ("NUMERIC", int(precision), int(scale))
+        else:
+            out[str(name)] = (kind, None, None)
+    return out
+
+
+def add_column(conn: Connection, table: str, column: str, type_: sa.types.TypeEngine) -> bool:
+    """Add a nullable column when the table exists and lacks it; whether it was added."""
+    types = column_types(conn, table)
+    if not types or column in types:
+        return False
+    ddl = type_.compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE {_quote(conn, table)} ADD COLUMN {_quote(conn, column)} {ddl}")
+    return True
+
+
+def set_decimal(conn: Connection, table: str, column: str, type_: sa.Numeric) -> bool:
+    """Change a column to the DECIMAL ``type_`` (values cast by the database) when it exists with another type;
+    whether it was changed. NULLs stay NULL; rows are never removed."""
+    current = column_types(conn, table).get(column)
+    if current is None or current == ("NUMERIC", type_.precision, type_.scale):
+        return False
+    ddl = type_.compile(dialect=conn.dialect)
+    col = _quote(conn, column)
+    using = f" USING {col}::{ddl}" if conn.dialect.name == "postgresql" else ""
+    conn.exec_driver_sql(f"ALTER TABLE {_quote(conn, table)} ALTER COLUMN {col} TYPE {ddl}{using}")
+    return True
