@@ -21,9 +21,10 @@ from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
 from kpi_engine.plans.evaluate import PlanScore
 from kpi_engine.plans.model import Plan
-from kpi_engine.plans.report import grade_text
+from kpi_engine.plans.scorecard_tables import grade_text
 from kpi_engine.push import names
 from kpi_engine.reviews import gap, monthly, notes, offtrack, weekly
+from kpi_engine.reviews.connection import held
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
 from kpi_engine.scoring import format_score, format_value
 from kpi_engine.settings_store import load_settings
@@ -57,13 +58,20 @@ def resolve_period(kind: str, period: str, as_of: dt.date) -> tuple[str, dt.date
 def build_review(engine: Engine, kind: str, period: str, *, as_of: dt.date | None = None, lang: str = "en",
                  gap_metric: str = "leads", vs: str = "target", by: str = "channel") -> ReviewDocument:
     """The whole review document (see the module docstring)."""
-    doc = review_body(engine, kind, period, as_of=as_of, lang=lang, gap_metric=gap_metric, vs=vs, by=by)
-    return with_notes(engine, doc)
+    with held(engine) as one:
+        return with_notes(one, review_body(one, kind, period, as_of=as_of, lang=lang, gap_metric=gap_metric, vs=vs,
+                                           by=by))
 
 
 def review_body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None = None, lang: str = "en",
                 gap_metric: str | None = "leads", vs: str = "target", by: str = "channel") -> ReviewDocument:
     """Everything but the notes; without ``gap_metric``, no gap section (a page adds the one picked)."""
+    with held(engine) as one:
+        return _body(one, kind, period, as_of=as_of, lang=lang, gap_metric=gap_metric, vs=vs, by=by)
+
+
+def _body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None, lang: str, gap_metric: str | None,
+          vs: str, by: str) -> ReviewDocument:
     as_of = as_of or clock.business_today(load_settings(engine))
     label, start, end = resolve_period(kind, period, as_of)
     through = min(end, weekly.data_day(as_of))
@@ -94,10 +102,11 @@ def review_body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None
 def with_notes(engine: Engine, doc: ReviewDocument) -> ReviewDocument:
     """``doc`` with the carried-over open actions first and this period's notes last."""
     lang = doc.lang
-    frame = notes.review_notes(engine, doc.period)
+    with held(engine) as one:
+        frame = notes.review_notes(one, doc.period)
+        scopes, people = note_names(one, frame, lang)
     carried = frame[frame["carried"]] if len(frame) else frame
     own = frame[~frame["carried"]] if len(frame) else frame
-    scopes, people = note_names(engine, frame, lang)
     first = notes_section("carried", carried, lang, scopes=scopes, people=people)
     last = notes_section("notes", own, lang, scopes=scopes, people=people)
     return dataclasses.replace(doc, sections=(first, *doc.sections, last))
@@ -223,6 +232,8 @@ def movers_sections(engine: Engine, plan: Plan | None, start: dt.date, through: 
     if through < start:
         return []
     frame = monthly.movers(engine, monthly.mover_metrics(plan), start, through, end, lang)
+    drivers = contributor_names(engine, "channel", frame["driver"].dropna(), lang)
+    frame = frame.assign(driver=[drivers.get(d, d) if isinstance(d, str) else d for d in frame["driver"]])
     gains, shortfalls = monthly.gains_and_shortfalls(frame)
     ranges = monthly.comparison_ranges(start, through, end)
     text = t("reviewdoc_movers_text", lang, prev=_range_text(ranges["previous"]), ly=_range_text(ranges["last-year"]))
@@ -247,10 +258,14 @@ def gap_section(engine: Engine, metric: str, label: str, vs: str, by: str, throu
     title = t("reviewdoc_sec_gap", lang, metric=m.name(lang), vs=t("reviews_vs_" + vs.replace("-", "_"), lang),
               by=t(f"reviews_ui_by_{by}", lang))
     try:
-        g = gap.explain_gap(engine, metric, label, vs=vs, by=by, through=through)
+        with held(engine) as one:
+            g = gap.explain_gap(one, metric, label, vs=vs, by=by, through=through)
+            labels = contributor_names(one, by, g.rows[g.key_column], lang)
     except ValueError as exc:
         return Section("gap", title, text=(str(exc),))
     table = g.table()
+    table[g.key_column] = [labels.get(k, k) for k in table[g.key_column]]
+    rows = g.rows.assign(**{g.key_column: [labels.get(k, k) for k in g.rows[g.key_column]]})
     unit = m.unit
     formats = {g.key_column: "text", **{c: unit if unit in ("money", "ratio") else "count"
                                         for c in table.columns if c != g.key_column}}
@@ -260,13 +275,25 @@ def gap_section(engine: Engine, metric: str, label: str, vs: str, by: str, throu
                "rate_part": t("reviewdoc_col_rate_part", lang), "mix_part": t("reviewdoc_col_mix_part", lang)}
     charts: tuple[Chart, ...] = ()
     if g.total.get("actual") is not None and g.total.get("comparison") is not None:
-        rows = g.rows.dropna(subset=["contribution"])
+        rows = rows.dropna(subset=["contribution"])
         data = pd.DataFrame({"label": [headers["comparison"], *rows[g.key_column], headers["actual"]],
                              "value": [g.total["comparison"], *rows["contribution"], g.total["actual"]],
                              "kind": ["total", *["up" if c >= 0 else "down" for c in rows["contribution"]], "total"]})
         charts = (Chart("waterfall", m.name(lang), data, unit=_chart_unit(unit)),)
     return Section("gap", title, table, formats, headers, charts=charts, text=(g.method_text(lang),),
                    empty_text=t("reviewdoc_sec_gap_empty", lang))
+
+
+def contributor_names(engine: Engine, by: str, keys: object, lang: str) -> dict[str, str]:
+    """Contributors by name (``百度搜索``, ``王芳``), never by id; the grouped rows ("(no target)", "total") in
+    ``lang``. An id without a stored name keeps the id."""
+    keys = [str(k) for k in keys]  # type: ignore[union-attr]
+    found = names.names(engine, by, [k for k in keys if k not in _GROUPED])
+    return {**found, **{k: t(v, lang) for k, v in _GROUPED.items()}}
+
+
+_GROUPED = {gap.NO_TARGET: "reviews_row_no_target", gap.UNASSIGNED: "reviews_row_unassigned",
+            gap.TOTAL: "reviews_row_total"}
 
 
 def note_names(engine: Engine, frame: pd.DataFrame, lang: str) -> tuple[dict[str, str], dict[str, str]]:
