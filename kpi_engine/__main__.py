@@ -17,7 +17,7 @@ from kpi_engine.store import DatabaseBusy
 
 # command -> the module under kpi_engine/cli that registers it
 COMMANDS = {"init-demo": "demo", "ingest": "ingest", "uploads": "uploads", "undo": "uploads", "metrics": "metrics", "plan": "plan",
-            "scorecard": "scorecard", "explain": "explain", "report": "report", "settings": "settings",
+            "scorecard": "scorecard", "explain": "explain", "report": "review_export", "settings": "settings",
             "inbox": "inbox", "ingest-token": "ingest_token", "serve-ingest": "serve_ingest", "user": "user",
             "audit": "user", "push": "push", "schedule": "schedule", "metric": "custom_metric"}
 # commands that read metrics by id: the store's own metrics (issue 16.5) are put in the registry first

@@ -28,8 +28,8 @@ from kpi_engine.i18n import catalog
 from kpi_engine.ingest.mapping import canonical_columns, find_saved_mapping
 from kpi_engine.ingest.pipeline import ingest
 from tests.apptest_support import ServerLikePages
+from ui.load_report import report_csv, report_xlsx
 from ui.period import Period, make_period
-from ui.report import report_csv, report_xlsx
 from ui.tables import neutralize_formulas, to_csv_bytes, to_excel_bytes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from kpi_engine import demo, store
 from kpi_engine.__main__ import main
 from kpi_engine.plans import store as plan_store
 from kpi_engine.plans import yamlio
-from kpi_engine.plans.report import KPI_COLUMNS
+from kpi_engine.plans.scorecard_tables import KPI_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 END = dt.date(2026, 11, 22)

@@ -15,7 +15,7 @@ from kpi_engine import access, scoring, store
 from kpi_engine.__main__ import main
 from kpi_engine.access import audit
 from kpi_engine.metrics import custom, custom_view, query, registry
-from kpi_engine.metrics.calc import Const, Op, Ref
+from kpi_engine.metrics.declarations import Const, Op, Ref
 from kpi_engine.metrics.formula import MAX_LENGTH, FormulaError, parse, render
 from kpi_engine.metrics.growth import compute_any
 from kpi_engine.plans import evaluate, yamlio

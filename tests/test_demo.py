@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import clock, demo, schema, store
-from kpi_engine.demo import cast, load, samples, shape
+from kpi_engine.demo import load, roster, samples, shape
 from kpi_engine.i18n import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,7 +263,7 @@ def test_customers_orders_nps_and_manual_metrics(demo_db) -> None:
     assert team == parts  # team followers = the channels' followers
     assert roles == set(schema.REVIEWER_ROLES)
     assert "2026-08" in periods and all(len(p) == 7 and p[4] == "-" for p in periods)
-    assert best == cast.RISING_PERSON
+    assert best == roster.RISING_PERSON
 
 
 # --- the story a standup must catch ----------------------------------------------------------------------------
@@ -465,8 +465,8 @@ def test_samples_look_like_real_exports() -> None:
     crm = pd.read_csv(io.BytesIO(crm_bytes), encoding="gbk", dtype=str)
     assert list(crm.columns[:8]) == ["线索编号", "创建时间", "来源渠道", "营销活动", "负责人", "预计金额", "阶段", "成交日期"]
     assert 200 <= len(crm) <= 500 and crm["线索编号"].is_unique
-    assert set(crm["负责人"]) <= {p[1] for p in cast.PEOPLE}  # names, not ids
-    assert set(crm["来源渠道"].dropna()) <= set(cast.CHANNEL_INDEX) and crm["来源渠道"].isna().sum() == 2
+    assert set(crm["负责人"]) <= {p[1] for p in roster.PEOPLE}  # names, not ids
+    assert set(crm["来源渠道"].dropna()) <= set(roster.CHANNEL_INDEX) and crm["来源渠道"].isna().sum() == 2
     assert {"赢单", "输单"} <= set(crm["阶段"]) and crm.loc[crm["阶段"] == "赢单", "成交日期"].notna().all()
 
     spend_bytes = (SAMPLES / "ad_spend_en.csv").read_bytes()

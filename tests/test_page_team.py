@@ -157,7 +157,7 @@ def plan_url(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_people_scores_from_the_active_plan(open_page, plan_url) -> None:
-    from kpi_engine.plans.report import people_scores
+    from kpi_engine.plans.scorecard_tables import people_scores
 
     day = dt.date(2026, 11, 23)
     at = open_page(plan_url, period="month", date="2026-11-15", asof=day.isoformat())

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi_engine.i18n import t
-from kpi_engine.plans import checks, review, store, templates
+from kpi_engine.plans import checks, rationality, store, templates
 from kpi_engine.plans.model import Kpi, Plan, replace_kpi
 from tests.plans_fixture import seed
 
@@ -264,12 +264,12 @@ def test_rationality_review_over_closed_periods(db: sa.Engine) -> None:
         K("leads", "person:p3", "lead_generation", 25, 0.5, "p3"),  # 1 and 1 of 0.5: the cap twice
         K("leads", "person:p2", "lead_generation", 25, 1, "p2"),  # 0 then 2: neither
         K("lead_to_mql", "team", "conversion_support", 0, 0.1, "p1")))  # September 0 of 1, October 0.67: neither
-    report = review.rationality_review(db, plan, as_of=AS_OF, n=2)
+    report = rationality.rationality_review(db, plan, as_of=AS_OF, n=2)
     assert [(i.code, i.kpi) for i in report.issues] == [("review_unreachable", 0), ("review_trivial", 1)]
     assert "2026-09 10.0%, 2026-10 30.0%" in report.issues[0].message()
-    assert review.closed_periods("month", dt.date(2026, 11, 30), 2) == [
+    assert rationality.closed_periods("month", dt.date(2026, 11, 30), 2) == [
         (dt.date(2026, 10, 1), dt.date(2026, 10, 31)), (dt.date(2026, 11, 1), dt.date(2026, 11, 30))]
     growth = templates.from_template("growth", "2026-11")
-    assert "review_weights" not in review.rationality_review(db, growth, as_of=AS_OF, n=1).codes()
+    assert "review_weights" not in rationality.rationality_review(db, growth, as_of=AS_OF, n=1).codes()
     drifted = replace_kpi(replace_kpi(growth, 6, weight=growth.kpis[6].weight - 7), 2, weight=growth.kpis[2].weight + 7)
-    assert "review_weights" in review.rationality_review(db, drifted, as_of=AS_OF, n=1).codes()
+    assert "review_weights" in rationality.rationality_review(db, drifted, as_of=AS_OF, n=1).codes()

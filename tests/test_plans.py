@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from kpi_engine import schema
 from kpi_engine import store as kpi_store
 from kpi_engine import targets as kpi_targets
-from kpi_engine.plans import checks, evaluate, report, store, suggest, templates, yamlio
+from kpi_engine.plans import checks, evaluate, scorecard_tables, store, suggest, templates, yamlio
 from kpi_engine.plans.model import KeyResult, Kpi, Okr, Plan, PlanError, Scope, replace_kpi
 from tests.plans_fixture import PLAN_YAML, seed
 
@@ -241,13 +241,13 @@ def test_scorecards_of_a_closed_month_by_hand(engine: sa.Engine) -> None:
     assert (p3.kpis[0].actual, p3.kpis[0].score.score, p3.totals.final, p3.totals.grade) == (1.0, 120.0, pytest.approx(114.0), "S")
     notes = " ".join(score.notes())
     assert "Not measurable for Bob (left out of the weighted score): Followers @ A." in notes and "channel:" not in notes
-    frame = report.kpi_frame(p2)
-    assert list(frame.columns[:9]) == list(report.KPI_COLUMNS)
+    frame = scorecard_tables.kpi_frame(p2)
+    assert list(frame.columns[:9]) == list(scorecard_tables.KPI_COLUMNS)
     assert frame["achievement"].tolist()[:2] == pytest.approx([200 / 150, 1.0]) and pd.isna(frame["score"].iloc[2])
-    dims = report.dimension_frame(score, team)
+    dims = scorecard_tables.dimension_frame(score, team)
     assert dims[["dimension", "weight", "score"]].values.tolist() == [["campaign_effectiveness", 60.0, 75.0],
                                                                        ["brand_building", 40.0, 80.0]]
-    summary = report.card_summary(score)
+    summary = scorecard_tables.card_summary(score)
     assert summary["grade"].tolist() == ["C", "A", "S"]
 
 
@@ -316,9 +316,9 @@ def test_suggestions_from_history_growth_resources_and_benchmark(engine: sa.Engi
 def test_people_scores_for_the_team_page(engine: sa.Engine) -> None:
     seed(engine)
     saved = store.save_plan(engine, yamlio.plan_from_yaml(PLAN_YAML))
-    assert report.people_scores(engine, as_of=dt.date(2026, 10, 31)).empty  # nothing active yet
+    assert scorecard_tables.people_scores(engine, as_of=dt.date(2026, 10, 31)).empty  # nothing active yet
     store.activate_plan(engine, saved.plan_id, acknowledge=True, as_of=dt.date(2026, 10, 31))
-    scores = report.people_scores(engine, as_of=dt.date(2026, 11, 1))  # the morning after October closed
+    scores = scorecard_tables.people_scores(engine, as_of=dt.date(2026, 11, 1))  # the morning after October closed
     assert scores["card"].tolist() == ["team", "p2", "p3"] and scores["grade"].tolist() == ["C", "A", "S"]
     assert scores["version"].tolist() == [1, 1, 1] and not scores["running"].any()
 
@@ -334,7 +334,7 @@ def test_okrs_beside_the_kpis_score_from_0_to_1(engine: sa.Engine) -> None:
     (got,) = score.okrs
     assert [kr.score for kr in got.key_results] == [pytest.approx(0.75), 0.5, pytest.approx(120 / 150)]
     assert got.score == pytest.approx((0.75 + 0.5 * 2) / 3)  # the third has weight 0
-    doc = report.card_document(score, score.main)
+    doc = scorecard_tables.card_document(score, score.main)
     assert doc["okrs"][0]["score"] == pytest.approx(got.score) and doc["okrs"][0]["key_results"][0]["actual"] == 3
     assert evaluate.score_plan(engine, plan, as_of=dt.date(2026, 9, 1)).okrs == ()
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from kpi_engine import access
 from kpi_engine.metrics import custom, custom_view, registry
-from kpi_engine.metrics.calc import DIRECTIONS, UNITS
+from kpi_engine.metrics.declarations import DIRECTIONS, UNITS
 from kpi_engine.metrics.formula import FormulaError
 from ui import db
 from ui import numbers as num

@@ -14,7 +14,7 @@ import streamlit as st
 from kpi_engine import drill
 from kpi_engine import fmt as numfmt
 from kpi_engine.metrics import registry
-from kpi_engine.plans.report import grade_text
+from kpi_engine.plans.scorecard_tables import grade_text
 from ui import charts, numbers
 from ui.drill import GRAIN, LEADS_PER_PAGE, METRIC, View, cached, fmt, metric_help, metric_name
 from ui.i18n import lang, tr

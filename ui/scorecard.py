@@ -1,7 +1,7 @@
 """Building blocks of the Scorecards page: plan and card pickers, totals, dimension chart, KPI table, calculations.
 
 Scores come from :func:`kpi_engine.plans.evaluate.score_plan`, cached per (database, data version, plan version,
-as-of date); tables from :mod:`kpi_engine.plans.report`.
+as-of date); tables from :mod:`kpi_engine.plans.scorecard_tables`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import clock
 from kpi_engine import fmt as numfmt
 from kpi_engine import store as kstore
-from kpi_engine.plans import report, store
+from kpi_engine.plans import scorecard_tables, store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD
 from kpi_engine.scoring import explain, format_score
@@ -117,7 +117,7 @@ def totals(card: CardScore) -> None:
 
 
 def dimension_chart(score: PlanScore, card: CardScore) -> None:
-    frame = report.dimension_frame(score, card, lang())  # a dimension without a score keeps its row, no bar
+    frame = scorecard_tables.dimension_frame(score, card, lang())  # a dimension without a score keeps its row, no bar
     st.subheader(tr("plans_ui_sc_dimensions"), anchor=False)
     if frame["score"].isna().all():
         st.caption("—")
@@ -147,7 +147,7 @@ def shown_value(value: float | None, unit: str) -> str:
 def kpi_display(card: CardScore) -> pd.DataFrame:
     """The card's KPIs for the table: actual, target and projection written in the metric's unit (12.3%, ¥3,000,
     1,092; — for none), achievement in percent (for the progress bar), pace as words."""
-    frame = report.kpi_frame(card, lang())
+    frame = scorecard_tables.kpi_frame(card, lang())
     for col in ("actual", "base", "projected"):
         frame[col] = [shown_value(v, u) for v, u in zip(frame[col], frame["unit"], strict=True)]
     frame["achievement"] = [numfmt.percent_value(a) for a in pd.to_numeric(frame["achievement"], errors="coerce")]
@@ -189,9 +189,9 @@ def calculations(card: CardScore) -> None:
 
 
 def export(score: PlanScore, card: CardScore) -> None:
-    frame = report.kpi_frame(card, lang())
+    frame = scorecard_tables.kpi_frame(card, lang())
     totals_row = pd.DataFrame([{"metric": k, "name": "" if v is None else str(v)}
-                               for k, v in report.totals_dict(card).items()])
+                               for k, v in scorecard_tables.totals_dict(card).items()])
     data = to_excel_bytes(pd.concat([frame, totals_row], ignore_index=True), sheet=card.card)
     st.download_button(tr("plans_ui_sc_export"), data, file_name=f"{score.plan.plan_id}-{card.card}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -21,7 +21,7 @@ from kpi_engine.ingest.model import ROW_COL, IngestResult, Mapping, Progress, Ra
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.read import read_upload
 from kpi_engine.settings import get_settings
-from ui import db, report, upload_checks
+from ui import db, load_report, upload_checks
 from ui.i18n import lang, stage_label, tr
 from ui.tables import column_label, table_label
 
@@ -212,12 +212,12 @@ def file_panel(uploaded: UploadedFile) -> None:
                       encoding=raw.encoding or "—", kind=raw.kind))
         loaded = _slot(key).get("loaded")
         if loaded is not None:
-            report.load_summary(loaded, key)
+            load_report.load_summary(loaded, key)
             if loaded.upload_id is not None and loaded.upload_id in db.undone_uploads():
                 st.info(tr("ui_sum_was_undone", id=loaded.upload_id), icon=":material/undo:")
             return
         if not raw.headers or raw.rows == 0:
-            report.file_problems(raw, key)
+            load_report.file_problems(raw, key)
             return
         saved = find_saved_mapping(db.get_engine(), raw.headers)
         table = pick_table(key, raw, saved)
@@ -246,7 +246,7 @@ def file_panel(uploaded: UploadedFile) -> None:
             st.error(faults.explain(exc, lang(), context=f"check {uploaded.name}").message, icon=":material/error:")
             return
         upload_checks.date_order_choice(key, result, same_source)
-        report.validation_report(result, uploaded.name, key)
+        load_report.validation_report(result, uploaded.name, key)
         confirmed = upload_checks.history_confirmation(key, result, uploaded.name)
         save = st.checkbox(tr("ui_save_mapping"), key=f"save_{key}", help=tr("ui_save_mapping_help"))
         blocked = _blocker(result, on_error, missing, confirmed)
@@ -267,7 +267,7 @@ def _blocker(result: IngestResult, on_error: str, missing: list[str], confirmed:
     """Why "Load" is disabled: the date order to choose, changes to confirm, or the report's reasons."""
     if not missing and result.needs_date_order:
         return tr("ui_load_blocked_date_order")
-    blocked = report.load_blocker(result, on_error, missing)
+    blocked = load_report.load_blocker(result, on_error, missing)
     if blocked is None and not confirmed:
         return tr("ui_load_blocked_changes")
     return blocked

@@ -28,9 +28,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import schema, store
+from kpi_engine.arrivals.failure_report import write_report
 from kpi_engine.arrivals.limits import DB_UNAVAILABLE
 from kpi_engine.arrivals.messages import Compose, Notify, both_languages, default_notify, result_message, safe_notify
-from kpi_engine.arrivals.report import write_report
 from kpi_engine.i18n import t
 from kpi_engine.ingest.model import IngestResult
 from kpi_engine.ingest.pipeline import ingest

@@ -17,7 +17,7 @@ from kpi_engine import store
 from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import FORMATS, _write
 from kpi_engine.metrics import custom, registry
-from kpi_engine.metrics.calc import DIRECTIONS, UNITS
+from kpi_engine.metrics.declarations import DIRECTIONS, UNITS
 from kpi_engine.metrics.formula import FormulaError
 
 _EPILOG = """\

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import store as db
 from kpi_engine.cli import add_db_option
 from kpi_engine.cli.metrics import _write as write_frame
-from kpi_engine.plans import checks, review, store, suggest, templates, yamlio
+from kpi_engine.plans import checks, rationality, store, suggest, templates, yamlio
 from kpi_engine.plans.model import Plan, PlanError
 
 _EPILOG = """\
@@ -200,7 +200,7 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
                 write_frame(rows.drop(columns=["history"]), "table", sys.stdout)
             return 0
         report = (checks.check_plan(plan, engine, as_of=args.as_of) if cmd == "check"
-                  else review.rationality_review(engine, plan, as_of=args.as_of))
+                  else rationality.rationality_review(engine, plan, as_of=args.as_of))
         if args.format == "json":
             print(_report_json(report, args.lang))
         else:

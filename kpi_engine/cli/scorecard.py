@@ -29,7 +29,7 @@ from kpi_engine.cli.metrics import clean_number, format_cell
 from kpi_engine.cli.plan import add_as_of, resolve_plan
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import PlanError
-from kpi_engine.plans.report import KPI_COLUMNS, card_document, dimension_frame, grade_text, kpi_frame, totals_dict
+from kpi_engine.plans.scorecard_tables import KPI_COLUMNS, card_document, dimension_frame, grade_text, kpi_frame, totals_dict
 from kpi_engine.scoring import format_score, format_value
 from kpi_engine.settings_store import load_settings
 

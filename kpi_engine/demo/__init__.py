@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import access, clock, schema, store
-from kpi_engine.demo import after, cast, facts, load, manual, shape, targets
-from kpi_engine.demo.cast import BURST_CAMPAIGN, RISING_PERSON, SLIDING_CHANNEL
+from kpi_engine.demo import after_sale, facts, load, manual, roster, shape, targets
+from kpi_engine.demo.roster import BURST_CAMPAIGN, RISING_PERSON, SLIDING_CHANNEL
 
 __all__ = ["BURST_CAMPAIGN", "RISING_PERSON", "SLIDING_CHANNEL", "DemoData", "DemoSummary", "build", "default_end",
            "expected_leads", "generate", "scale_for_leads"]
@@ -59,7 +59,7 @@ class DemoData:
     """The generated tables (arrow, canonical columns) and the calendar and campaigns they came from."""
 
     calendar: shape.Calendar
-    campaigns: list[cast.CampaignSpec]
+    campaigns: list[roster.CampaignSpec]
     tables: dict[str, pa.Table]
 
 
@@ -72,7 +72,7 @@ def expected_leads(*, end: dt.date | None = None, months: int = 18, seed: int = 
     """Expected number of leads at scale 1 (the sum of the Poisson means)."""
     cal = shape.make_calendar(end or default_end(), months)
     streams = np.random.SeedSequence([seed, 20261]).spawn(2)
-    campaigns = cast.build_campaigns(cal, np.random.Generator(np.random.PCG64(streams[0])))
+    campaigns = roster.build_campaigns(cal, np.random.Generator(np.random.PCG64(streams[0])))
     return float(facts.plan_cells(cal, campaigns, 1.0, np.random.Generator(np.random.PCG64(streams[1]))).lam.sum())
 
 
@@ -116,15 +116,15 @@ def _table(name: str, columns: dict[str, object]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=target)
 
 
-def _dimension_tables(campaigns: list[cast.CampaignSpec], scale: float) -> dict[str, pa.Table]:
+def _dimension_tables(campaigns: list[roster.CampaignSpec], scale: float) -> dict[str, pa.Table]:
     people = _table("people", {
-        "person_id": [p[0] for p in cast.PEOPLE], "name": [p[1] for p in cast.PEOPLE],
-        "role": [p[2] for p in cast.PEOPLE], "team": [p[3] for p in cast.PEOPLE],
-        "manager_id": [None if p[0] == cast.LEAD_PERSON else cast.LEAD_PERSON for p in cast.PEOPLE],
-        "email": [f"{p[4]}@example.com" for p in cast.PEOPLE], "active": [True] * len(cast.PEOPLE)})
+        "person_id": [p[0] for p in roster.PEOPLE], "name": [p[1] for p in roster.PEOPLE],
+        "role": [p[2] for p in roster.PEOPLE], "team": [p[3] for p in roster.PEOPLE],
+        "manager_id": [None if p[0] == roster.LEAD_PERSON else roster.LEAD_PERSON for p in roster.PEOPLE],
+        "email": [f"{p[4]}@example.com" for p in roster.PEOPLE], "active": [True] * len(roster.PEOPLE)})
     channels = _table("channels", {
-        "channel_id": [c.channel_id for c in cast.CHANNELS], "name": [c.name for c in cast.CHANNELS],
-        "kind": [c.kind for c in cast.CHANNELS], "owner_id": [c.owner_id for c in cast.CHANNELS]})
+        "channel_id": [c.channel_id for c in roster.CHANNELS], "name": [c.name for c in roster.CHANNELS],
+        "kind": [c.kind for c in roster.CHANNELS], "owner_id": [c.owner_id for c in roster.CHANNELS]})
     camps = _table("campaigns", {
         "campaign_id": [c.campaign_id for c in campaigns], "name": [c.name for c in campaigns],
         "channel_id": [c.channel_id for c in campaigns], "owner_id": [c.owner_id for c in campaigns],
@@ -146,10 +146,10 @@ def build(*, end: dt.date | None = None, months: int = 18, seed: int = 7, scale:
                                                                         for s in streams)
     note = progress or (lambda _f, _s: None)
     note(0.0, "demo_stage_cast")
-    campaigns = cast.build_campaigns(cal, rng_cast)
+    campaigns = roster.build_campaigns(cal, rng_cast)
     camp_ids = [c.campaign_id for c in campaigns]
-    chan_ids = [c.channel_id for c in cast.CHANNELS]
-    person_ids = [p[0] for p in cast.PEOPLE]
+    chan_ids = [c.channel_id for c in roster.CHANNELS]
+    person_ids = [p[0] for p in roster.PEOPLE]
     tables = _dimension_tables(campaigns, scale)
 
     note(0.1, "demo_stage_spend")
@@ -172,17 +172,17 @@ def build(*, end: dt.date | None = None, months: int = 18, seed: int = 7, scale:
         "first_response_at": _ts(ld["first_response_at"])})
 
     note(0.4, "demo_stage_customers")
-    cu = after.customers(cal, ld, scale, rng_after)
+    cu = after_sale.customers(cal, ld, scale, rng_after)
     customer_ids = _ids("C", len(cu["acquired_at"]), 7)
     tables["customers"] = _table("customers", {
         "customer_id": customer_ids, "acquired_at": _ts(cu["acquired_at"]), "channel_id": _take(chan_ids, cu["channel"]),
         "lead_id": pc.take(lead_ids, pa.array(np.where(cu["lead"] >= 0, cu["lead"], 0), mask=cu["lead"] < 0)),
         "churned_at": _ts(cu["churned_at"])})
-    od = after.orders(cal, cu, rng_after)
+    od = after_sale.orders(cal, cu, rng_after)
     tables["orders"] = _table("orders", {
         "order_id": _ids("O", len(od["customer"]), 8), "customer_id": pc.take(customer_ids, pa.array(od["customer"])),
         "order_date": _day(od["order_day"]), "amount": od["amount"]})
-    sv = after.survey(cal, cu, rng_after)
+    sv = after_sale.survey(cal, cu, rng_after)
     tables["survey_responses"] = _table("survey_responses", {
         "response_id": _ids("R", len(sv["customer"]), 7), "date": _day(sv["day"]), "score": sv["score"],
         "channel_id": _take(chan_ids, cu["channel"][sv["customer"]]),

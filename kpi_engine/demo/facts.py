@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kpi_engine.demo import cast, shape
+from kpi_engine.demo import roster, shape
 
 DAY = 86_400
 HOUR = 3_600
@@ -36,7 +36,7 @@ def _noise(rng: np.random.Generator, n: int, sigma: float) -> np.ndarray:
     return np.exp(rng.normal(-sigma * sigma / 2.0, sigma, n))
 
 
-def plan_cells(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], scale: float,
+def plan_cells(cal: shape.Calendar, campaigns: list[roster.CampaignSpec], scale: float,
                rng: np.random.Generator) -> Cells:
     """Expected leads and spend for every campaign-day (one vectorised pass per channel and campaign)."""
     trend = shape.trend(cal)
@@ -45,14 +45,14 @@ def plan_cells(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], scale: f
     day0 = cal.days[0]
     parts: list[tuple[np.ndarray, ...]] = []
     camp_index = {c.campaign_id: i for i, c in enumerate(campaigns)}
-    for ci, spec in enumerate(cast.CHANNELS):
+    for ci, spec in enumerate(roster.CHANNELS):
         mine = [c for c in campaigns if c.channel_id == spec.channel_id]
         if spec.mode == "daily":
             f = trend * shape.weekday_factor(cal, spec.weekday) * shape.season(cal.days, spec.promo_sens)
             spend_f = trend * spend_week * shape.season(cal.days, spec.promo_sens * 0.8)
-            if spec.channel_id == cast.SLIDING_CHANNEL:
+            if spec.channel_id == roster.SLIDING_CHANNEL:
                 f = f * shape.slide(cal)  # leads slide, spend holds
-            if spec.owner_id == cast.RISING_PERSON:
+            if spec.owner_id == roster.RISING_PERSON:
                 f = f * shape.rise(cal)
                 spend_f = spend_f * (1.0 + (shape.rise(cal) - 1.0) * 0.25)
             lam_ch = spec.leads_pm * 12.0 / 365.0 * scale * f
@@ -72,13 +72,13 @@ def plan_cells(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], scale: f
                 on = active[k] > 0
                 lam = lam_ch * share[k] * _noise(rng, cal.n, 0.22)  # day-to-day overdispersion
                 cost = spend_ch * paid_share[k]
-                if c.campaign_id == cast.BURST_CAMPAIGN:
+                if c.campaign_id == roster.BURST_CAMPAIGN:
                     lam = np.where(burst, lam * shape.BURST_LEADS, lam)
                     cost = np.where(burst, cost * shape.BURST_SPEND, cost)
                 parts.append((day_idx[on], np.full(on.sum(), camp_index[c.campaign_id]), np.full(on.sum(), ci),
                               lam[on], cost[on]))
         else:
-            kernel = cast.EMAIL_KERNEL if spec.mode == "email" else (1.0,)
+            kernel = roster.EMAIL_KERNEL if spec.mode == "email" else (1.0,)
             for c in mine:
                 days = np.array([np.datetime64(d, "D") for d in c.event_days], dtype="datetime64[D]")
                 idx = (days - day0).astype(int)
@@ -101,11 +101,11 @@ def plan_cells(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], scale: f
     return Cells(day.astype(np.int64), camp.astype(np.int64), chan.astype(np.int64), lam, cost)
 
 
-def spend_rows(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], cells: Cells, scale: float,
+def spend_rows(cal: shape.Calendar, campaigns: list[roster.CampaignSpec], cells: Cells, scale: float,
                rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Spend rows: one per ad-day for campaigns with ads, one per campaign-day otherwise."""
     has_cost = cells.cost > 0
-    n_ads = np.array([cast.ad_count(c.n_ads, scale) for c in campaigns] + [0])
+    n_ads = np.array([roster.ad_count(c.n_ads, scale) for c in campaigns] + [0])
     ads_per_cell = np.where(has_cost, n_ads[cells.campaign], 0)
     # ad-level rows
     cell_of_ad = np.repeat(np.arange(len(cells.day)), ads_per_cell)
@@ -119,12 +119,12 @@ def spend_rows(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], cells: C
     w = w / np.repeat(sums, ads_per_cell[ads_per_cell > 0])
     cost = np.round(cells.cost[cell_of_ad] * w, 2)
     chan = cells.channel[cell_of_ad]
-    cpm = np.array([c.cpm for c in cast.CHANNELS])[chan]
-    ctr = np.array([c.ctr for c in cast.CHANNELS])[chan]
+    cpm = np.array([c.cpm for c in roster.CHANNELS])[chan]
+    ctr = np.array([c.ctr for c in roster.CHANNELS])[chan]
     impressions = np.round(cost / np.maximum(cpm, 1e-9) * 1000.0 * _noise(rng, len(cost), 0.08))
     clicks = rng.binomial(impressions.astype(np.int64), np.clip(ctr * _noise(rng, len(cost), 0.15), 0, 1))
     conversions = rng.poisson(cells.lam[cell_of_ad] * w * 1.15)
-    ad_ids = np.array([f"{c.campaign_id}_ad{j + 1:02d}" for c in campaigns for j in range(cast.ad_count(c.n_ads, scale))]
+    ad_ids = np.array([f"{c.campaign_id}_ad{j + 1:02d}" for c in campaigns for j in range(roster.ad_count(c.n_ads, scale))]
                       + [""], dtype=object)
     ad_rows = {"day": cells.day[cell_of_ad], "campaign": cells.campaign[cell_of_ad], "channel": chan,
                "ad_id": ad_ids[ad_flat] if len(ad_flat) else np.zeros(0, dtype=object), "cost": cost,
@@ -132,7 +132,7 @@ def spend_rows(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], cells: C
     # campaign-level rows (events, email sends)
     plain = has_cost & (n_ads[cells.campaign] == 0)
     m = int(plain.sum())
-    is_email = cells.channel[plain] == cast.CHANNEL_INDEX["email"]
+    is_email = cells.channel[plain] == roster.CHANNEL_INDEX["email"]
     delivered = np.where(is_email, rng.poisson(12000.0 * scale, m), np.nan).astype(float)
     opened_clicks = np.where(is_email, rng.binomial(np.nan_to_num(delivered).astype(np.int64), 0.02), np.nan)
     plain_rows = {"day": cells.day[plain], "campaign": cells.campaign[plain], "channel": cells.channel[plain],
@@ -150,7 +150,7 @@ def _snap(rng: np.random.Generator, after: np.ndarray, lag_days: np.ndarray) -> 
     return np.where(snapped > after, snapped, after + rng.integers(600, 2 * HOUR, len(t)))
 
 
-def make_leads(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], cells: Cells,
+def make_leads(cal: shape.Calendar, campaigns: list[roster.CampaignSpec], cells: Cells,
                rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Leads with their funnel: indices (channel, campaign, owner), int64 timestamps (-1 = none), values."""
     counts = rng.poisson(cells.lam)
@@ -159,22 +159,22 @@ def make_leads(cal: shape.Calendar, campaigns: list[cast.CampaignSpec], cells: C
     channel = np.repeat(cells.channel, counts)
     n = len(day)
     hour = np.zeros(n, dtype=np.int64)
-    profiles = list(cast.HOUR_PROFILES)
-    profile_of = np.array([profiles.index(c.hours) for c in cast.CHANNELS])[channel]
+    profiles = list(roster.HOUR_PROFILES)
+    profile_of = np.array([profiles.index(c.hours) for c in roster.CHANNELS])[channel]
     for p, name in enumerate(profiles):
         mask = profile_of == p
-        weights = np.asarray(cast.HOUR_PROFILES[name], dtype=float)
+        weights = np.asarray(roster.HOUR_PROFILES[name], dtype=float)
         hour[mask] = rng.choice(24, size=int(mask.sum()), p=weights / weights.sum())
     day_sec = cal.days.astype("datetime64[s]").astype(np.int64)
     created = day_sec[day] + hour * HOUR + rng.integers(0, HOUR, n)
     order = np.argsort(created, kind="stable")
     created, campaign, channel = created[order], campaign[order], channel[order]
 
-    chan_owner = np.array([cast.PERSON_INDEX[c.owner_id] for c in cast.CHANNELS])
-    camp_owner = np.array([cast.PERSON_INDEX[c.owner_id] for c in campaigns] + [0])
+    chan_owner = np.array([roster.PERSON_INDEX[c.owner_id] for c in roster.CHANNELS])
+    camp_owner = np.array([roster.PERSON_INDEX[c.owner_id] for c in campaigns] + [0])
     owner = np.where(campaign >= 0, camp_owner[campaign], chan_owner[channel])
 
-    spec = cast.CHANNELS
+    spec = roster.CHANNELS
     value_mult = np.array([c.value_mult for c in spec])[channel]
     expected = np.round(np.exp(rng.normal(np.log(MEDIAN_VALUE * value_mult), VALUE_SIGMA)), -2)
     expected = np.maximum(expected, 100.0)

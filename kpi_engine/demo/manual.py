@@ -11,7 +11,7 @@ import datetime as dt
 
 import numpy as np
 
-from kpi_engine.demo import cast, shape
+from kpi_engine.demo import roster, shape
 
 # Manual metric ids the demo fills: id -> (grain, scope_type, aggregation over time, unit)
 MANUAL_METRICS: dict[str, tuple[str, str, str, str]] = {
@@ -119,20 +119,20 @@ def metric_values(cal: shape.Calendar, rng: np.random.Generator) -> list[tuple]:
 
 def feedback_360(cal: shape.Calendar, rng: np.random.Generator) -> list[tuple]:
     """Rows (period, person_id, reviewer_role, reviewer_id, dimension, score), monthly periods like "2026-10"."""
-    people = [p[0] for p in cast.PEOPLE]
-    teams = {p[0]: p[3] for p in cast.PEOPLE}
-    others = [p for p in people if p != cast.LEAD_PERSON]
+    people = [p[0] for p in roster.PEOPLE]
+    teams = {p[0]: p[3] for p in roster.PEOPLE}
+    others = [p for p in people if p != roster.LEAD_PERSON]
     rows: list[tuple] = []
     for m, first in enumerate(months_of(cal)):
         period = f"{first:%Y-%m}"
         for person in people:
             reviewers: list[tuple[str, str]] = [("self", person), ("cross-department", "")]
-            reviewers.append(("manager", "" if person == cast.LEAD_PERSON else cast.LEAD_PERSON))
+            reviewers.append(("manager", "" if person == roster.LEAD_PERSON else roster.LEAD_PERSON))
             mates = [p for p in others if p != person and teams[p] == teams[person]]
             rest = [p for p in others if p != person and p not in mates]
             peers = mates[:1] + [rest[m % len(rest)]] if mates else [rest[m % len(rest)], rest[(m + 1) % len(rest)]]
             reviewers += [("peer", p) for p in peers]
-            if person == cast.LEAD_PERSON:
+            if person == roster.LEAD_PERSON:
                 reviewers += [("subordinate", others[(m + k) % len(others)]) for k in (0, 2, 4)]
             base = PERSON_BASE_360[person]
             if person == "p06":  # the content lead's ratings dip with Xiaohongshu's slide

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_engine.demo import build, cast
+from kpi_engine.demo import build, roster
 
 SAMPLE_END = dt.date(2026, 11, 20)  # the opportunity export's "as of" day (and the demo cut's end)
 CRM_AS_OF = dt.date(2026, 10, 31)  # the CRM export's "as of" day
@@ -55,7 +55,7 @@ def _frames(seed: int = 7) -> dict[str, pd.DataFrame]:
 
 def crm_leads(leads: pd.DataFrame) -> pd.DataFrame:
     """The CRM export: leads created CRM_FROM..CRM_TO, their stage as of CRM_AS_OF."""
-    names = {p[0]: p[1] for p in cast.PEOPLE}
+    names = {p[0]: p[1] for p in roster.PEOPLE}
     day = leads["created_at"].dt.normalize()
     picked = leads[(day >= pd.Timestamp(CRM_FROM)) & (day <= pd.Timestamp(CRM_TO))].copy()
     picked["seq"] = picked.groupby(picked["created_at"].dt.date).cumcount() + 1
@@ -82,7 +82,7 @@ def crm_leads(leads: pd.DataFrame) -> pd.DataFrame:
 
 def opportunities(leads: pd.DataFrame, crm: pd.DataFrame) -> pd.DataFrame:
     """The opportunity export, as of SAMPLE_END: CRM leads that became SQL, with stage, close date and amount."""
-    names = {p[0]: p[1] for p in cast.PEOPLE}
+    names = {p[0]: p[1] for p in roster.PEOPLE}
     merged = crm[["线索编号", "_lead_id"]].merge(leads, left_on="_lead_id", right_on="lead_id")
     merged = merged[merged["sql_at"].notna()]
     stage = pd.Series("跟进中", index=merged.index)
@@ -99,7 +99,7 @@ def _ad_rows(spend: pd.DataFrame, campaigns: pd.DataFrame, channel: str) -> pd.D
     rows = spend[(spend["channel_id"] == channel) & (spend["ad_id"] != "")].copy()
     camp_name = campaigns.set_index("campaign_id")["name"]
     k = rows["ad_id"].str.extract(r"_ad(\d+)$")[0].astype(int) - 1
-    rows["ad_name"] = [cast.ad_name(camp_name[c], i) for c, i in zip(rows["campaign_id"], k, strict=True)]
+    rows["ad_name"] = [roster.ad_name(camp_name[c], i) for c, i in zip(rows["campaign_id"], k, strict=True)]
     return rows.sort_values(["date", "campaign_id", "ad_id"])
 
 

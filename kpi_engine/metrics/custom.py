@@ -2,8 +2,8 @@
 
 A :class:`UserMetric` is the declaration a user writes (id, names, formula, unit, direction, descriptions); it
 is kept in the ``custom_metrics`` table. :func:`compile_metrics` parses each formula with
-:mod:`kpi_engine.metrics.formula` (no eval) into a :class:`~kpi_engine.metrics.calc.Derived` expression and
-builds a :class:`~kpi_engine.metrics.calc.Metric` marked ``custom``; :func:`activate` installs a store's
+:mod:`kpi_engine.metrics.formula` (no eval) into a :class:`~kpi_engine.metrics.declarations.Derived` expression and
+builds a :class:`~kpi_engine.metrics.declarations.Metric` marked ``custom``; :func:`activate` installs a store's
 metrics into the registry, so they work wherever a derived metric does: queries by scope × grain, growth,
 plans, scorecards, the definitions shown with a number.
 
@@ -34,7 +34,7 @@ from kpi_engine import access, clock, schema, settings_store, store
 from kpi_engine.access import audit
 from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
-from kpi_engine.metrics.calc import DIRECTIONS, UNITS, Derived, Metric
+from kpi_engine.metrics.declarations import DIRECTIONS, UNITS, Derived, Metric
 from kpi_engine.metrics.formula import FormulaError, Parsed, Problem, adds_up, parse, render
 from kpi_engine.settings import resolve_db_url
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import periods
 from kpi_engine.i18n import t
 from kpi_engine.metrics import custom, query, registry
-from kpi_engine.metrics.calc import Const, Expr, Op, Ref
+from kpi_engine.metrics.declarations import Const, Expr, Op, Ref
 from kpi_engine.metrics.formula import Parsed, adds_up, render
 
 __all__ = ["definition", "evaluate", "parts", "preview"]

@@ -11,8 +11,8 @@ at a point when acquired before it and not churned before it.
 
 from __future__ import annotations
 
-from kpi_engine.metrics.calc import Col, Cond, Const, Derived, Lookup, Metric, Op, Ratio, Ref, Setting, Simple, Window
-from kpi_engine.metrics.calc import metric as _m
+from kpi_engine.metrics.declarations import Col, Cond, Const, Derived, Lookup, Metric, Op, Ratio, Ref, Setting, Simple, Window
+from kpi_engine.metrics.declarations import metric as _m
 
 _SCOPE_EN = (" A customer belongs to its channel (customers.channel_id, else its lead's) and, through its lead,"
              " to the lead's campaign, owner and team.")

@@ -9,8 +9,8 @@ team), spend is that of the campaigns the person owns.
 
 from __future__ import annotations
 
-from kpi_engine.metrics.calc import Col, Cond, DaysBetween, Derived, HoursBetween, Metric, Op, Ratio, Ref, Simple
-from kpi_engine.metrics.calc import metric as _m
+from kpi_engine.metrics.declarations import Col, Cond, DaysBetween, Derived, HoursBetween, Metric, Op, Ratio, Ref, Simple
+from kpi_engine.metrics.declarations import metric as _m
 
 _FIRST_TOUCH_EN = " Attributed first-touch to the lead's channel, campaign and owner."
 _FIRST_TOUCH_ZH = "按首次触达归因到线索的渠道、活动和负责人。"

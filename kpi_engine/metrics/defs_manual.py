@@ -21,8 +21,8 @@ scope and period (the same rules for every manual metric):
 
 from __future__ import annotations
 
-from kpi_engine.metrics.calc import Manual, Metric, Ratio
-from kpi_engine.metrics.calc import metric as _m
+from kpi_engine.metrics.declarations import Manual, Metric, Ratio
+from kpi_engine.metrics.declarations import metric as _m
 
 _RULE_EN = " Reported by hand (metric_values.metric_id = {id}); {agg} over time. No report: no value."
 _RULE_ZH = "手工填报（metric_values.metric_id = {id}）；跨期{agg}。未填报时无值。"

@@ -10,7 +10,7 @@ Grammar (what a user may write)::
 ``METRIC_ID`` is a metric of the registry (``leads``, ``revenue``, ``spend`` ...) or another custom metric;
 numbers are plain decimals (``100``, ``0.3``). Full-width Chinese brackets and operators (``（ ） × ÷ −``) are
 read as their ASCII twins. The text is parsed by Python's :mod:`ast` (``mode="eval"``) and only a whitelist of
-node types is turned into :class:`~kpi_engine.metrics.calc.Expr` nodes; anything else (a call other than
+node types is turned into :class:`~kpi_engine.metrics.declarations.Expr` nodes; anything else (a call other than
 ``min``/``max``, an attribute, ``**``, a subscript, a lambda, a comparison, a string ...) is a
 :class:`Problem`. Nothing is ever evaluated in Python: the expression is compiled to SQL by
 ``kpi_engine.metrics.compile`` like any derived metric, every ``/`` through ``NULLIF`` (÷ 0 gives no value).
@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from kpi_engine.i18n import t
-from kpi_engine.metrics.calc import Const, Expr, Metric, Op, Ref
+from kpi_engine.metrics.declarations import Const, Expr, Metric, Op, Ref
 
 MAX_LENGTH = 300  # characters
 MAX_DEPTH = 12  # nested brackets

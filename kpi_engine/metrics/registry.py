@@ -2,7 +2,7 @@
 
 A metric is a frozen :class:`Metric` holding its names, description and formula
 text in English and Chinese next to its calculation, so that a tooltip can never
-drift from the query. The building blocks live in ``kpi_engine.metrics.calc`` (and
+drift from the query. The building blocks live in ``kpi_engine.metrics.declarations`` (and
 are re-exported here); the declarations in ``defs_funnel`` (leads, spend, costs,
 sales cycle), ``defs_customers`` (LTV, retention, NPS, sales contribution) and
 ``defs_manual`` (values reported by hand). Only ``kpi_engine.metrics.compile`` turns
@@ -29,7 +29,7 @@ import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 
 from kpi_engine.metrics import defs_customers, defs_funnel, defs_manual
-from kpi_engine.metrics.calc import (
+from kpi_engine.metrics.declarations import (
     CALC_TYPES,
     DIRECTIONS,
     TIME_AGGS,

@@ -25,7 +25,7 @@ can acknowledge (by its ``key``); scoring never depends on warnings:
 - guardrails carry no weight and deduct a positive penalty; no KPI twice.
 
 Checks that need the database (existence, owners, data, history, continuity) run when an
-engine is given. The quarterly rationality review lives in :mod:`kpi_engine.plans.review`.
+engine is given. The quarterly rationality review lives in :mod:`kpi_engine.plans.rationality`.
 """
 
 from __future__ import annotations
@@ -448,7 +448,7 @@ def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | Non
 
 
 def rationality_review(engine: Engine, plan: Plan, **kwargs: object) -> CheckReport:
-    """The quarterly rationality review (see :mod:`kpi_engine.plans.review`)."""
-    from kpi_engine.plans.review import rationality_review as review
+    """The quarterly rationality review (see :mod:`kpi_engine.plans.rationality`)."""
+    from kpi_engine.plans.rationality import rationality_review as review
 
     return review(engine, plan, **kwargs)  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import periods, prorating, targets
 from kpi_engine.i18n import t
 from kpi_engine.metrics import query, registry
-from kpi_engine.metrics.calc import Ratio
+from kpi_engine.metrics.declarations import Ratio
 from kpi_engine.metrics.scopes import KEY_COLUMNS
 
 VS_CHOICES: tuple[str, ...] = ("target", "previous", "last-year")

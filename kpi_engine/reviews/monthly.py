@@ -18,7 +18,7 @@ from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.plans import catalog
 from kpi_engine.plans.evaluate import PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD, Plan, split_metric
-from kpi_engine.plans.report import card_summary, grade_text, kpi_frame
+from kpi_engine.plans.scorecard_tables import card_summary, grade_text, kpi_frame
 from kpi_engine.reviews import gap
 from kpi_engine.reviews.weekly import data_day
 
