@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods, schema
+from kpi_engine import periods, rollups, schema
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import compile_request, make_request
 from kpi_engine.metrics.query import compute, total
@@ -191,9 +191,14 @@ def assert_rows(frame: pd.DataFrame, keys: list[str], metrics: list[str], expect
     assert not problems, f"(key, metric, got, expected): {problems}"
 
 
-@pytest.fixture
-def small(engine: Engine) -> Engine:
+@pytest.fixture(params=["facts", "rollups"])
+def small(engine: Engine, request: pytest.FixtureRequest) -> Engine:
+    """The hand-checked dataset, read from the facts, or (the same expected values) through the daily rollups."""
     load_small(engine)
+    if request.param == "rollups":
+        with engine.begin() as conn:
+            rollups.rebuild(conn)
+            assert rollups.usable(conn) == frozenset(rollups.ROLLED_FACTS)
     return engine
 
 

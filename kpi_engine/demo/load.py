@@ -13,7 +13,7 @@ import pyarrow.csv as pacsv
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kpi_engine import schema, store
+from kpi_engine import rollups, schema, store
 
 # Tables the demo replaces, and the audit tables it empties (their rows would describe data that is gone).
 FACT_TABLES = tuple(schema.UPLOAD_TABLES)
@@ -122,3 +122,4 @@ def write_tables(conn: Connection, tables: dict[str, pa.Table],
         if tables[name].num_rows:
             insert(conn, schema.UPLOAD_TABLES[name], tables[name])
     store.bump_data_version(conn)
+    rollups.rebuild(conn)

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Connection
 
-from kpi_engine import access, schema, store
+from kpi_engine import access, rollups, schema, store
 from kpi_engine.ingest import audit
 from kpi_engine.ingest.history import ChangesNotAccepted, preview_history
 from kpi_engine.ingest.load import LoadOutcome, RowsCollide, fetch_existing, load, pause_point, preview_collisions
@@ -210,4 +210,5 @@ def _record(conn: Connection, upload_id: int, raw: RawFile, validated: Validated
         mapping_json=mapping.to_json(), user=who,
     )
     store.bump_data_version(conn)
+    rollups.after_upload(conn, upload_id, validated.table)  # the daily rollups of the days it touched
     pause_point("commit")

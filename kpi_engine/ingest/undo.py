@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import access, clock, schema, store
+from kpi_engine import access, clock, rollups, schema, store
 from kpi_engine.access import audit
 from kpi_engine.ingest.audit import lock_uploads
 from kpi_engine.ingest.load import q
@@ -108,4 +108,5 @@ def undo_upload(engine: Engine, upload_id: int, user: str | None = None) -> Undo
         conn.execute(u.update().where(u.c.upload_id == upload_id).values(undone_at=clock.business_now(), undone_by=who))
         audit.record(conn, "undo", target=str(upload_id), after={"deleted": deleted, "restored": restored}, actor=who)
         store.bump_data_version(conn)
+        rollups.after_undo(conn, upload_id)  # the days the upload touched, rebuilt from the reverted facts
     return UndoResult(upload_id, deleted, restored, True, "ingest_undo_done")

@@ -63,6 +63,7 @@ from kpi_engine.metrics.registry import (
     Window,
 )
 from kpi_engine.metrics.scopes import KEY_COLUMNS, MANUAL_PATHS, SCOPE_PATHS, SCOPES, ScopePath, manual_scope_type
+from kpi_engine.rollups.tables import ROLLUPS, rollup_for
 from kpi_engine.settings import Settings, get_settings
 
 __all__ = ["KEY_COLUMNS", "SCOPES", "SCOPE_PATHS", "Request", "ScopePath", "compile_event_bounds", "compile_request",
@@ -216,9 +217,9 @@ def _date_filter(column: sa.Column, start: dt.date | None, end: dt.date | None) 
 class _Source:
     """A fact table plus the LEFT JOINs its scope keys and lookups need (one alias per hop)."""
 
-    def __init__(self, table_name: str, paths: Mapping[str, ScopePath], name: str) -> None:
+    def __init__(self, table_name: str, paths: Mapping[str, ScopePath], name: str, table: sa.Table | None = None) -> None:
         self.name = table_name
-        self.table = schema.UPLOAD_TABLES[table_name]
+        self.table = schema.UPLOAD_TABLES[table_name] if table is None else table
         self.paths = paths
         self.from_: sa.FromClause = self.table
         self._prefix = name
@@ -230,6 +231,21 @@ class _Source:
         if fact not in SCOPE_PATHS:
             raise ValueError(f"no scope paths declared for fact {fact!r}")
         return cls(fact, SCOPE_PATHS[fact], name)
+
+    @classmethod
+    def for_group(cls, group: _Group, name: str) -> _Source:
+        """The fact, or its daily rollup (same scope paths: the rollup keeps the columns they start from)."""
+        fact, event, rolled = group
+        if not rolled:
+            return cls.fact(fact, name)
+        return cls(fact, SCOPE_PATHS[fact], name, ROLLUPS[(fact, event)].table)
+
+    def event(self, group: _Group) -> sa.Column:
+        return self.table.c["day" if group[2] else group[1]]
+
+    def value(self, group: _Group, metric: Metric, settings: Settings) -> ColumnElement:
+        """What one row contributes: the fact row's value, or the rollup's daily sum."""
+        return self.table.c[metric.id] if group[2] else _row_value(self, metric.calc, settings)  # type: ignore[arg-type]
 
     def follow(self, path: ScopePath) -> ColumnElement:
         """The value at the end of ``path`` (fallback not applied), joining what it needs once."""
@@ -266,14 +282,14 @@ def _key_names(req: Request) -> list[str]:
     return [f"k{i}" for i in range(len(req.by))] + (["period_start"] if req.grain else [])
 
 
-def _aggregate(fact: str, event: str, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
+def _aggregate(group: _Group, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
     """One fact/event group: SUM of each metric's row value per (scope keys, period)."""
-    src = _Source.fact(fact, name)
-    ev = src.table.c[event]
+    src = _Source.for_group(group, name)
+    ev = src.event(group)
     cols: list[ColumnElement] = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
     if req.grain:
         cols.append(_period(ev, req.grain).label("period_start"))
-    cols += [_row_value(src, m.calc, settings).label(m.id) for m in metrics]  # type: ignore[arg-type]
+    cols += [src.value(group, m, settings).label(m.id) for m in metrics]
     conds = _date_filter(ev, req.start, req.end) + [src.key(scope).in_(values) for scope, values in req.where]
     rows = sa.select(*cols).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
     group = [rows.c[k] for k in _key_names(req)]
@@ -281,12 +297,20 @@ def _aggregate(fact: str, event: str, metrics: list[Metric], req: Request, setti
     return sa.select(*group, *sums).group_by(*group).cte(name)  # a CTE: computed once, read by keys and join
 
 
-def _groups(req: Request) -> dict[tuple[str, str], list[Metric]]:
-    out: dict[tuple[str, str], list[Metric]] = {}
+_Group = tuple[str, str, bool]  # (fact, event, read from its daily rollup)
+
+
+def _group_of(m: Metric, rollups: frozenset[str]) -> _Group:
+    calc = m.calc
+    assert isinstance(calc, Simple)
+    return (calc.fact, calc.event, calc.fact in rollups and rollup_for(m) is not None)
+
+
+def _groups(req: Request, rollups: frozenset[str] = frozenset()) -> dict[_Group, list[Metric]]:
+    """Simple metrics by fact, event and source; ``rollups``: the facts whose daily rollups may be read."""
+    out: dict[_Group, list[Metric]] = {}
     for m in registry.simple_closure(req.metrics):
-        calc = m.calc
-        assert isinstance(calc, Simple)
-        out.setdefault((calc.fact, calc.event), []).append(m)
+        out.setdefault(_group_of(m, rollups), []).append(m)
     return out
 
 
@@ -350,23 +374,21 @@ def _manual_aggregate(metrics: list[Metric], req: Request, name: str) -> sa.CTE:
 # --- Windows -----------------------------------------------------------------------------------
 
 
-def _window_groups(windows: list[Window]) -> dict[tuple[str, str], list[Window]]:
-    """Windows by the (fact, event) of the simple metric they sum: one join (or scan) per group."""
-    out: dict[tuple[str, str], list[Window]] = {}
+def _window_groups(windows: list[Window], rollups: frozenset[str]) -> dict[_Group, list[Window]]:
+    """Windows by the (fact, event, source) of the simple metric they sum: one join (or scan) per group."""
+    out: dict[_Group, list[Window]] = {}
     for w in windows:
-        calc = registry.METRICS[w.metric].calc
-        assert isinstance(calc, Simple)
-        out.setdefault((calc.fact, calc.event), []).append(w)
+        out.setdefault(_group_of(registry.METRICS[w.metric], rollups), []).append(w)
     return out
 
 
-def _daily(fact: str, event: str, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
+def _daily(group: _Group, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
     """Per-day sums of ``metrics`` per scope keys, up to the end of the range."""
-    src = _Source.fact(fact, name)
-    ev = src.table.c[event]
+    src = _Source.for_group(group, name)
+    ev = src.event(group)
     keys = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
-    day = sa.cast(ev, sa.Date).label("day")
-    values = [_row_value(src, m.calc, settings).label(m.id) for m in metrics]  # type: ignore[arg-type]
+    day = (ev if group[2] else sa.cast(ev, sa.Date)).label("day")
+    values = [src.value(group, m, settings).label(m.id) for m in metrics]
     conds = _date_filter(ev, None, req.end) + [src.key(scope).in_(v) for scope, v in req.where]
     rows = sa.select(*keys, day, *values).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
     group = [rows.c[f"k{i}"] for i in range(len(req.by))] + [rows.c.day]
@@ -453,11 +475,15 @@ def _keys(aggs: list[sa.CTE], req: Request) -> sa.CTE:
     return sa.select(*cols, values.c.period_start).select_from(found.join(values, sa.true())).cte("key_rows")
 
 
-def compile_request(req: Request, settings: Settings | None = None) -> sa.Select:
-    """The SELECT for ``req``: key columns (channel_id, ...), ``period_start`` if a grain, one column per metric."""
+def compile_request(req: Request, settings: Settings | None = None, rollups: frozenset[str] = frozenset()) -> sa.Select:
+    """The SELECT for ``req``: key columns (channel_id, ...), ``period_start`` if a grain, one column per metric.
+
+    ``rollups``: the facts whose daily rollups hold what the facts hold (``kpi_engine.rollups.usable``); a simple
+    metric that adds up over a rollup's grain is then summed from it instead of the fact rows.
+    """
     settings = settings or get_settings()
-    groups = _groups(req)
-    aggs = [_aggregate(fact, event, ms, req, settings, f"agg{i}") for i, ((fact, event), ms) in enumerate(groups.items())]
+    groups = _groups(req, rollups)
+    aggs = [_aggregate(group, ms, req, settings, f"agg{i}") for i, (group, ms) in enumerate(groups.items())]
     value_of: dict[str, ColumnElement] = {}
     for agg, ms in zip(aggs, groups.values(), strict=True):
         for m in ms:
@@ -469,8 +495,8 @@ def compile_request(req: Request, settings: Settings | None = None) -> sa.Select
         value_of.update((m.id, agg.c[m.id]) for m in manual)  # NULL where nothing was reported
 
     window_of: dict[Window, ColumnElement] = {}
-    window_groups = _window_groups(registry.windows_needed(req.metrics))
-    daily_of = {fe: _daily(*fe, list(dict.fromkeys(registry.METRICS[w.metric] for w in ws)), req, settings, f"day{i}")
+    window_groups = _window_groups(registry.windows_needed(req.metrics), rollups)
+    daily_of = {fe: _daily(fe, list(dict.fromkeys(registry.METRICS[w.metric] for w in ws)), req, settings, f"day{i}")
                 for i, (fe, ws) in enumerate(window_groups.items())}
     if not req.grain:
         for i, (fe, ws) in enumerate(window_groups.items()):
@@ -550,15 +576,16 @@ def _expression(expr: registry.Expr, value: Callable[[str], ColumnElement], wind
     raise ValueError(f"unknown operator {expr.op!r}")
 
 
-def compile_event_bounds(req: Request) -> sa.Select:
+def compile_event_bounds(req: Request, rollups: frozenset[str] = frozenset()) -> sa.Select:
     """SELECT (lo, hi): first and last event timestamp of the facts ``req`` reads, within its range and filters.
 
-    Manual metrics count by the start of their reported periods (scope filters not applied).
+    Manual metrics count by the start of their reported periods (scope filters not applied). Read from a
+    rollup, the bounds are the first and last event day (midnight).
     """
     parts = []
-    for i, (fact, event) in enumerate(_groups(req)):
-        src = _Source.fact(fact, f"bounds{i}")
-        ev = src.table.c[event]
+    for i, group in enumerate(_groups(req, rollups)):
+        src = _Source.for_group(group, f"bounds{i}")
+        ev = src.event(group)
         conds = _date_filter(ev, req.start, req.end) + [src.key(s).in_(v) for s, v in req.where]
         parts.append(sa.select(sa.func.min(_ts(ev)).label("lo"), sa.func.max(_ts(ev)).label("hi"))
                      .select_from(src.from_).where(*conds))

@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi_engine import periods
+from kpi_engine import periods, rollups
 from kpi_engine.access.principal import guard_query
 from kpi_engine.metrics import custom, registry
 from kpi_engine.metrics.compile import KEY_COLUMNS, compile_event_bounds, compile_request, make_request, normalize_by
@@ -65,10 +65,11 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
         dense = not req.by
     columns = [KEY_COLUMNS[s] for s in req.by] + (["period_start"] if grain else []) + list(req.metrics)
     with engine.connect() as conn:
+        rolled = rollups.usable(conn)  # daily rollups that hold what the facts hold
         if grain and dense:
             lo, hi = start_d, end_d
             if lo is None or hi is None:
-                found_lo, found_hi = conn.execute(compile_event_bounds(req)).one()
+                found_lo, found_hi = conn.execute(compile_event_bounds(req, rolled)).one()
                 lo = lo or (periods.to_date(found_lo) if found_lo is not None else None)
                 hi = hi or (periods.to_date(found_hi) if found_hi is not None else None)
             if lo is None or hi is None or hi < lo:
@@ -76,11 +77,11 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
             req = make_request(req.metrics, by=req.by, grain=grain, start=start_d, end=end_d, where=where,
                                periods_=periods.period_starts(lo, hi, grain))
         elif not grain and end_d is None and registry.windows_needed(req.metrics):
-            _, found_hi = conn.execute(compile_event_bounds(req)).one()
+            _, found_hi = conn.execute(compile_event_bounds(req, rolled)).one()
             if found_hi is not None:  # "as of the last day with data"
                 hi = max(periods.to_date(found_hi), start_d) if start_d else periods.to_date(found_hi)
                 req = make_request(req.metrics, by=req.by, start=start_d, end=hi, where=where)
-        rows = conn.execute(compile_request(req, settings)).all()
+        rows = conn.execute(compile_request(req, settings, rolled)).all()
     frame = _frame([tuple(r) for r in rows], columns, req.metrics)
     keys = columns[: len(columns) - len(req.metrics)]
     if keys and len(frame):
@@ -94,7 +95,7 @@ def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None
     custom.activate(engine)
     req = make_request(metrics, start=start, end=end, where=where)
     with engine.connect() as conn:
-        lo, hi = conn.execute(compile_event_bounds(req)).one()
+        lo, hi = conn.execute(compile_event_bounds(req, rollups.usable(conn))).one()
     if lo is None or hi is None:
         return None
     return periods.to_date(lo), periods.to_date(hi)

@@ -1,0 +1,149 @@
+"""Building and keeping the rollups: set-based SQL inside the writer's transaction.
+
+- :func:`rebuild`: every rollup from the facts (the demo, a new or changed rollup declaration).
+- :func:`after_upload`: the days an upload touched (its inserted rows, and the old and new version of every row
+  it updated), each of the fact's rollups rebuilt for those days; the days are remembered for undo.
+- :func:`after_undo`: the same days rebuilt after the upload's rows were reverted.
+- :func:`usable`: the facts whose rollups may be read (declaration unchanged, row count as recorded).
+
+The state (declaration signature, fact row counts at the last refresh) lives in ``schema_meta``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from kpi_engine import schema
+from kpi_engine.metrics import compile as mc
+from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, signature, touched
+from kpi_engine.settings import Settings
+
+_SIG, _COUNTS = "rollups_signature", "rollups_counts"
+
+
+def _meta(conn: Connection, key: str) -> str | None:
+    t = schema.schema_meta
+    return conn.execute(sa.select(t.c.value).where(t.c.key == key)).scalar()
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    t = schema.schema_meta
+    if not conn.execute(sa.update(t).where(t.c.key == key).values(value=value)).rowcount:
+        conn.execute(sa.insert(t).values(key=key, value=value))
+
+
+def _counts(conn: Connection) -> dict[str, int]:
+    return {f: int(conn.execute(sa.select(sa.func.count()).select_from(schema.UPLOAD_TABLES[f])).scalar() or 0)
+            for f in ROLLED_FACTS}
+
+
+def _source_select(r: Rollup, days: list[dt.date] | None) -> sa.Select:
+    """Per day and key columns, each metric's sum over the fact rows (``days``: only those)."""
+    src = mc._Source.fact(r.fact, "r")
+    ev = src.table.c[r.event]
+    day = sa.cast(ev, sa.Date)
+    keys = [src.table.c[k] for k in r.keys]
+    sums = [sa.func.sum(mc._row_value(src, m.calc, Settings())).label(m.id) for m in r.metrics]
+    conds = [ev.is_not(None)]
+    if days is not None:
+        conds += mc._date_filter(ev, min(days), max(days))[1:]
+        conds.append(day.in_(days))
+    return sa.select(day.label("day"), *keys, *sums).select_from(src.from_).where(*conds).group_by(day, *keys)
+
+
+def _refill(conn: Connection, r: Rollup, days: list[dt.date] | None) -> None:
+    if days is not None and not days:
+        return
+    delete = r.table.delete()
+    conn.execute(delete if days is None else delete.where(r.table.c.day.in_(days)))
+    names = ["day", *r.keys, *(m.id for m in r.metrics)]
+    conn.execute(r.table.insert().from_select(names, _source_select(r, days)))
+
+
+def _record(conn: Connection) -> None:
+    _set_meta(conn, _SIG, signature())
+    _set_meta(conn, _COUNTS, json.dumps(_counts(conn), sort_keys=True))
+
+
+def rebuild(conn: Connection, facts: tuple[str, ...] = ROLLED_FACTS) -> None:
+    """Every rollup of ``facts`` from scratch (inside the caller's transaction)."""
+    for r in ROLLUPS.values():
+        if r.fact in facts:
+            _refill(conn, r, None)
+    if set(facts) >= set(ROLLED_FACTS):
+        conn.execute(touched.delete())
+    _record(conn)
+
+
+def _state_ok(conn: Connection) -> bool:
+    return _meta(conn, _SIG) == signature() and _meta(conn, _COUNTS) is not None
+
+
+def usable(conn: Connection) -> frozenset[str]:
+    """Facts whose rollups hold what the facts hold (declaration unchanged, row counts as at the last refresh)."""
+    if not _state_ok(conn):
+        return frozenset()
+    recorded = json.loads(_meta(conn, _COUNTS) or "{}")
+    now = _counts(conn)
+    return frozenset(f for f in ROLLED_FACTS if recorded.get(f) == now[f])
+
+
+def _touched_days(conn: Connection, fact: str, upload_id: int) -> tuple[set[dt.date], int]:
+    """Days of every event date of the rows ``upload_id`` inserted or updated (old and new), and how many it inserted."""
+    table, undo = schema.UPLOAD_TABLES[fact], schema.UNDO_TABLES[fact]
+    keys = schema.key_columns(table)
+    updated = sa.and_(undo.c.upload_id == upload_id, undo.c.action == "update")
+    match = sa.and_(*(table.c[k] == undo.c[k] for k in keys))
+    days: set[dt.date] = set()
+    for event in dict.fromkeys(r.event for r in ROLLUPS.values() if r.fact == fact):
+        parts = [sa.select(sa.cast(table.c[event], sa.Date).label("d")).where(table.c.inserted_by == upload_id),
+                 sa.select(sa.cast(undo.c[event], sa.Date).label("d")).where(updated),
+                 sa.select(sa.cast(table.c[event], sa.Date).label("d")).select_from(table.join(undo, match))
+                 .where(updated)]
+        found = sa.union(*parts).subquery("d")
+        days.update(d for (d,) in conn.execute(sa.select(found.c.d).where(found.c.d.is_not(None))))
+    inserted = int(conn.execute(sa.select(sa.func.count()).select_from(table)
+                                .where(table.c.inserted_by == upload_id)).scalar() or 0)
+    return {d if isinstance(d, dt.date) and not isinstance(d, dt.datetime) else dt.date.fromisoformat(str(d)[:10])
+            for d in days}, inserted
+
+
+def after_upload(conn: Connection, upload_id: int, table: str | None) -> None:
+    """Bring the rollups up to date with upload ``upload_id`` of ``table`` (inside its transaction)."""
+    if table not in ROLLED_FACTS:
+        return  # people, channels and campaigns are joined at query time
+    if not _state_ok(conn):
+        rebuild(conn)
+        return
+    days, inserted = _touched_days(conn, table, upload_id)
+    recorded = json.loads(_meta(conn, _COUNTS) or "{}")
+    if recorded.get(table) is None or recorded[table] + inserted != _counts(conn)[table]:
+        rebuild(conn)  # the facts changed outside an upload: start again
+        return
+    if days:
+        conn.execute(touched.insert(), [{"upload_id": upload_id, "fact": table, "day": d} for d in sorted(days)])
+    for r in ROLLUPS.values():
+        if r.fact == table:
+            _refill(conn, r, sorted(days))
+    _record(conn)
+
+
+def after_undo(conn: Connection, upload_id: int) -> None:
+    """Rebuild the days upload ``upload_id`` touched, after its rows were reverted (inside the undo's transaction)."""
+    u = schema.uploads
+    table = conn.execute(sa.select(u.c.table_name).where(u.c.upload_id == upload_id)).scalar()
+    if table not in ROLLED_FACTS:
+        return
+    rows = conn.execute(sa.select(touched.c.day).where(touched.c.upload_id == upload_id, touched.c.fact == table))
+    days = sorted({d for (d,) in rows})
+    if not _state_ok(conn) or not days:
+        rebuild(conn, (table,))  # an upload from before the rollups (or none kept): all of that fact's days
+        return
+    for r in ROLLUPS.values():
+        if r.fact == table:
+            _refill(conn, r, days)
+    _record(conn)

@@ -1,0 +1,22 @@
+-- click_to_lead by channel, month, 2026-01-01..2026-03-31 (duckdb, daily rollups)
+WITH agg0 AS 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.leads) AS leads 
+FROM (SELECT coalesce(rollup_leads_created_at.channel_id, '') AS k0, CAST(date_trunc('month', CAST(rollup_leads_created_at.day AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, rollup_leads_created_at.leads AS leads 
+FROM rollup_leads_created_at 
+WHERE rollup_leads_created_at.day IS NOT NULL AND rollup_leads_created_at.day >= %(param_1)s AND rollup_leads_created_at.day <= %(param_2)s) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
+agg1 AS 
+(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, sum(agg1_rows.clicks) AS clicks 
+FROM (SELECT coalesce(rollup_spend_date.channel_id, '') AS k0, CAST(date_trunc('month', CAST(rollup_spend_date.day AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, rollup_spend_date.clicks AS clicks 
+FROM rollup_spend_date 
+WHERE rollup_spend_date.day IS NOT NULL AND rollup_spend_date.day >= %(param_3)s AND rollup_spend_date.day <= %(param_4)s) AS agg1_rows GROUP BY agg1_rows.k0, agg1_rows.period_start), 
+key_rows AS 
+(SELECT found_keys.k0 AS k0, found_keys.period_start AS period_start 
+FROM (SELECT agg0.k0 AS k0, agg0.period_start AS period_start 
+FROM agg0 UNION SELECT agg1.k0 AS k0, agg1.period_start AS period_start 
+FROM agg1) AS found_keys)
+ SELECT key_rows.k0 AS channel_id, key_rows.period_start AS period_start, CAST(coalesce(agg0.leads, 0) AS DOUBLE PRECISION) / nullif(CAST(coalesce(agg1.clicks, 0) AS DOUBLE PRECISION), 0) AS click_to_lead 
+FROM key_rows LEFT OUTER JOIN agg0 ON agg0.k0 = key_rows.k0 AND agg0.period_start = key_rows.period_start LEFT OUTER JOIN agg1 ON agg1.k0 = key_rows.k0 AND agg1.period_start = key_rows.period_start
+-- :param_1 = datetime.date(2026, 1, 1)
+-- :param_2 = datetime.date(2026, 3, 31)
+-- :param_3 = datetime.date(2026, 1, 1)
+-- :param_4 = datetime.date(2026, 3, 31)
