@@ -19,9 +19,9 @@ st.set_page_config(page_title="Marketing KPI", page_icon=str(FAVICON), layout="w
 init_state()  # the language must be known before page titles are drawn
 principal = guard.run(lambda: auth.gate(get_engine()))  # stops with the sign-in page when nobody is signed in
 
-# (script, title key, icon, url path), in menu order; the first is the default page.
+# (script, title key, icon, url path), in menu order; the first is the default page (served at "/").
 PAGE_SPECS = [
-    ("pages/standup.py", "ui_nav_standup", ":material/today:", "standup"),
+    ("pages/standup.py", "ui_nav_standup", ":material/today:", "standup-home"),
     ("pages/channels.py", "ui_nav_channels", ":material/hub:", "channels"),
     ("pages/team.py", "ui_nav_team", ":material/groups:", "team"),
     ("pages/plan.py", "ui_nav_plan", ":material/assignment:", "plan"),
@@ -39,6 +39,10 @@ pages = [
     for i, (script, title, icon, url) in enumerate(PAGE_SPECS)
     if auth.may_open(script)
 ]
+# The default page is served at "/" only; ``/standup`` (push messages, bookmarks) opens the same script through a
+# page hidden from the menu (a page's id is its url path, so one script may back two pages).
+pages.append(st.Page(PAGE_SPECS[0][0], title=tr(PAGE_SPECS[0][1]), icon=PAGE_SPECS[0][2], url_path="standup",
+                     visibility="hidden"))
 page = st.navigation(pages)
 render_sidebar()
 auth.sidebar(principal)

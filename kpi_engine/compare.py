@@ -116,5 +116,23 @@ def change(value: float | None, reference: float | None, unit: str) -> float | N
     return fmt.relative(value, reference)
 
 
+def review_for(grain: str, start: dt.date, end: dt.date, morning: dt.date) -> tuple[str, str, bool]:
+    """The review the Reviews page shows for a period: ``(kind, label, exact)``; ``exact`` False when the period is
+    not itself a week or a month (the page says which review it shows then).
+
+    A week: its weekly review; a month: its monthly review; a day: the weekly review of its ISO week; a custom range
+    within one ISO week: that week's; a quarter or a longer range: the monthly review of the month holding its last
+    counted day (its first day before it has begun).
+    """
+    if grain == "week":
+        return "weekly", periods.period_label(start, "week"), True
+    if grain == "month":
+        return "monthly", periods.period_label(start, "month"), True
+    if grain == "day" or (grain == "custom" and periods.period_start(start, "week") == periods.period_start(end, "week")):
+        return "weekly", periods.period_label(end, "week"), False
+    last = counted_through(start, end, morning) or start
+    return "monthly", periods.period_label(last, "month"), False
+
+
 __all__ = ["CHOICES", "Comparison", "DEFAULT_CHOICE", "KINDS", "PERIOD_GRAINS", "Window", "change", "compare",
-           "comparison_period", "counted_through", "meeting_day", "same_elapsed"]
+           "comparison_period", "counted_through", "meeting_day", "review_for", "same_elapsed"]

@@ -1,7 +1,8 @@
 """Channels: every channel ranked by gap to its lead target; a channel's campaigns, trend, funnel, costs; leads.
 
 State in the URL: ``channel``, ``campaign`` (``-`` = the channel's leads without a campaign), ``grain``,
-``metric``, ``asof`` and the sidebar's period.
+``metric``, ``asof`` and the sidebar's period and compare-to choice (a channel's and a campaign's KPIs side by side with
+the previous period and last year, ``ui.compare_table``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi_engine import drill
+from ui import compare_table
 from ui import drill as ui
 from ui import drill_detail as detail
 from ui.i18n import tr
@@ -37,7 +39,8 @@ def campaign_section(channel: str, channel_name: str, v: ui.View) -> None:
         st.header(name, anchor=False)
         kpis = ui.cached("scope_kpis", "campaign", ui.engine_id(campaign), v.start, v.end, drill.CARD_METRICS,
                          where=where)
-        ui.kpi_cards(kpis, per_row=4)
+        ui.kpi_cards(kpis, per_row=4, where=where)
+        compare_table.render("campaign", ui.engine_id(campaign), drill.CARD_METRICS, where=where, key="cmp_campaign")
     else:
         where, name, target = {"channel": channel}, channel_name, ("channel", channel)
     detail.scope_detail(name, where, target, v)
@@ -59,7 +62,8 @@ if not ui.empty_database():
                 st.divider()
                 st.header(options[channel], anchor=False)
                 kpis = ui.cached("scope_kpis", "channel", channel, v.start, v.end, drill.CARD_METRICS)
-                ui.kpi_cards(kpis, per_row=4)
+                ui.kpi_cards(kpis, per_row=4, where={"channel": channel})
+                compare_table.render("channel", channel, drill.CARD_METRICS, key="cmp_channel")
                 campaign_section(channel, str(row["name"]), v)
 ui.init_state()
 ui.sync()

@@ -1,7 +1,8 @@
 """Reviews: the weekly and monthly review — carried-over actions, off-track KPIs, every KPI with its trend, scores,
 gains and shortfalls, the gap breakdown, notes, and downloads (Excel, printable HTML).
 
-State in the URL: ``mode`` (weekly | monthly), ``review`` (2026-W47 / 2026-10), ``asof``, ``gap_metric``, ``vs``, ``by``.
+The review follows the sidebar's period (a week: the weekly review, a month: the monthly review; a day, a quarter
+or a custom range: the page says which review it shows). State in the URL: ``gap_metric``, ``vs``, ``by``.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if drill.empty_database():
     state.sync_url(list(ui.URL_KEYS))
     st.stop()
 
-mode, label = ui.pick_mode_and_period(day)
+mode, label = ui.review_of_period(day)
 _, start, end = periods.parse_period(label)
 through = min(end, weekly.data_day(day))
 with st.spinner(tr("reviews_ui_building")):

@@ -2,7 +2,8 @@
 person's KPIs, trend, funnel, costs, the channels and campaigns they own, and their leads.
 
 State in the URL: ``person`` (``-`` = leads without an owner), ``channel``, ``grain``, ``metric``, ``asof``
-and the sidebar's period.
+and the sidebar's period and compare-to choice (the team's and a person's KPIs side by side with the previous period
+and last year, ``ui.compare_table``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_engine import drill
-from ui import charts
+from ui import charts, compare_table
 from ui import drill as ui
 from ui import drill_detail as detail
 from ui.i18n import tr
@@ -37,6 +38,7 @@ def team_section(v: ui.View) -> None:
         "achievement": kpis["achievement"].to_numpy(),
     })
     st.altair_chart(charts.achievement_chart(bars), width="stretch")
+    compare_table.render("team", "", list(dict.fromkeys(kpis["metric_id"])), key="cmp_team")
     left, right = st.columns([4, 1])
     left.caption(tr("drill_team_kpis_caption"))
     with right:
@@ -74,7 +76,8 @@ def person_section(person: str, name: str, v: ui.View) -> None:
     kpis = ui.cached("scope_kpis", "person", pid, v.start, v.end, drill.PERSON_METRICS, where=where)
     if kpis["target"].isna().all():
         st.caption(tr("drill_person_no_targets", name=name))
-    ui.kpi_cards(kpis, per_row=4)
+    ui.kpi_cards(kpis, per_row=4, where=where)
+    compare_table.render("person", pid, drill.PERSON_METRICS, where=where, key="cmp_person")
     target = None if person == ui.NONE_ID else ("person", pid)
     detail.scope_detail(name, where, target, v)
     if person != ui.NONE_ID:

@@ -114,3 +114,19 @@ def test_unknown_kind_and_grain() -> None:
         compare.comparison_period(D(2026, 1, 1), D(2026, 1, 1), "day", "yoy")
     with pytest.raises(ValueError, match="grain"):
         compare.comparison_period(D(2026, 1, 1), D(2026, 1, 1), "fortnight", "previous")
+
+
+@pytest.mark.parametrize(("grain", "start", "end", "expected"), [
+    ("week", D(2026, 11, 16), D(2026, 11, 22), ("weekly", "2026-W47", True)),
+    ("month", D(2026, 10, 1), D(2026, 10, 31), ("monthly", "2026-10", True)),
+    ("day", D(2026, 11, 18), D(2026, 11, 18), ("weekly", "2026-W47", False)),
+    ("day", D(2027, 1, 2), D(2027, 1, 2), ("weekly", "2026-W53", False)),
+    ("custom", D(2026, 11, 17), D(2026, 11, 20), ("weekly", "2026-W47", False)),
+    # a quarter running on 23 Nov: the month of its last counted day (22 Nov)
+    ("quarter", D(2026, 10, 1), D(2026, 12, 31), ("monthly", "2026-11", False)),
+    ("quarter", D(2026, 7, 1), D(2026, 9, 30), ("monthly", "2026-09", False)),
+    ("quarter", D(2027, 1, 1), D(2027, 3, 31), ("monthly", "2027-01", False)),  # not begun: its first month
+    ("custom", D(2026, 9, 20), D(2026, 11, 5), ("monthly", "2026-11", False)),
+])
+def test_review_for(grain, start, end, expected) -> None:
+    assert compare.review_for(grain, start, end, D(2026, 11, 23)) == expected

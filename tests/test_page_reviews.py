@@ -83,9 +83,13 @@ def subheaders(at: AppTest) -> list[str]:
 
 @pytest.mark.parametrize("mode", ["weekly", "monthly"])
 def test_both_modes_render(open_page, demo_url, mode):
+    # an old link (push messages, bookmarks) with ?mode= only: translated once into the sidebar's period
     at = open_page(demo_url, mode=mode, asof=ASOF)
-    assert at.query_params["mode"] in (mode, [mode])
-    assert at.session_state["review"] == ("2026-W47" if mode == "weekly" else "2026-11")
+    assert "mode" not in at.query_params and "review" not in at.query_params
+    assert (at.query_params["period"], at.query_params["date"]) == (
+        ("week", "2026-11-16") if mode == "weekly" else ("month", "2026-11-01"))
+    assert not [d for d in at.date_input if d.key not in ("date", "range", "note_due")]  # no second period control
+    assert not [s for s in at.selectbox if s.key == "review"]  # no period picker of the page's own
     heads = subheaders(at)
     assert t("reviews_ui_carried", "en") in heads and t("reviewdoc_sec_off_track", "en") in heads
     kpis = frame_with(at, "Weighted gap")
@@ -122,7 +126,7 @@ def test_waterfall_leads_vs_previous_by_channel(open_page, demo_url):
 
 
 def test_zh_review_is_in_chinese(open_page, demo_url):
-    at = open_page(demo_url, mode="weekly", asof=ASOF, lang="zh")
+    at = open_page(demo_url, period="week", date="2026-11-20", asof=ASOF, lang="zh")
     assert t("reviewdoc_sec_off_track", "zh") in subheaders(at)
     assert "加权差距" in frame_with(at, "加权差距").columns
 
@@ -148,3 +152,31 @@ def test_note_is_carried_into_next_week(open_page, demo_url):
     assert_ok(nxt)
     assert "Shift budget to douyin for two weeks" not in markdown_text(nxt)
     assert notes.notes_for(engine, "2026-W46")["status"].iloc[-1] == "done"
+
+
+def _shown(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def _note(at: AppTest) -> str:
+    """The page's note on which review a period that is no week or month shows ("" when there is none)."""
+    return " ".join(i.value for i in at.info if "Reviews are weekly or monthly" in i.value)
+
+
+def test_the_review_follows_the_sidebar_period(open_page, demo_url):
+    # a week: its weekly review (data through its Sunday), no note; a month: its monthly review
+    at = open_page(demo_url, period="week", date="2026-11-11", asof=ASOF)
+    assert "Data through 2026-11-15" in _shown(at) and not _note(at) and frame_with(at, "WTD actual") is not None
+    at = open_page(demo_url, period="month", date="2026-10-15", asof=ASOF)
+    assert "Data through 2026-10-31" in _shown(at) and not _note(at)
+    assert "Against the previous month (2026-09-01 – 2026-09-30)" in _shown(at)
+    # a day: the weekly review of its week, said on the page; a quarter: the month of its last day with data
+    at = open_page(demo_url, period="day", date="2026-11-18", asof=ASOF)
+    assert "weekly review of 2026-W47" in _note(at) and "2026-11-18" in _note(at)
+    assert "Data through 2026-11-22" in _shown(at)
+    at = open_page(demo_url, period="quarter", date="2026-11-18", asof=ASOF)
+    assert "monthly review of 2026-11" in _note(at) and "2026-Q4" in _note(at)
+    # the old ?review= link opens that review
+    at = open_page(demo_url, mode="weekly", review="2026-W45", asof=ASOF)
+    assert (at.query_params["period"], at.query_params["date"]) == ("week", "2026-11-02")
+    assert "Data through 2026-11-08" in _shown(at) and not _note(at)

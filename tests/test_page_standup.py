@@ -87,8 +87,7 @@ def test_standup_on_demo_data(open_app, demo_url) -> None:
     assert any("Behind pace: 小红书笔记" in t for t in top), top
     # Alerts link to the Channels and Team pages with the agreed query parameters.
     links = _links(at)
-    day = {"asof": AS_OF, "date": (dt.date.fromisoformat(AS_OF) - dt.timedelta(days=1)).isoformat(), "period": "month",
-           "lang": "en"}  # the month of the data day, not the real today
+    day = {"asof": AS_OF, "date": "2026-11-01", "period": "month", "lang": "en"}  # the shared period, the pinned morning
     assert ("channels", {"channel": "xiaohongshu", **day}) in links
     assert ("channels", {"channel": "baidu_sem", "campaign": "sem_product", **day}) in links
     assert any(page == "team" and params.get("person") for page, params in links)
@@ -104,7 +103,8 @@ def test_standup_on_demo_data(open_app, demo_url) -> None:
 def test_url_opens_the_chinese_view_of_that_day(open_app, demo_url) -> None:
     at = open_app(demo_url, asof="2026-11-20", lang="zh")
     assert at.title[0].value == "晨会 · 11月20日 周五"
-    assert at.date_input(key="asof").value == dt.date(2026, 11, 20)
+    assert not any(d.key == "asof" for d in at.date_input)  # the sidebar's period is the only date control
+    assert at.date_input(key="date").value == dt.date(2026, 11, 19)  # the period holds the morning's data day
     assert [m.label for m in at.metric][:2] == ["昨天", "本周至今"]
     assert at.metric[0].value == f"{_count(demo_url, schema.leads.c.created_at, dt.date(2026, 11, 19)):,}"
     text = " ".join(_markdown(at))
@@ -112,12 +112,28 @@ def test_url_opens_the_chinese_view_of_that_day(open_app, demo_url) -> None:
     assert any("小红书笔记" in t for t in _alert_titles(at))
 
 
-def test_changing_the_meeting_day_updates_the_view_and_the_url(open_app, demo_url) -> None:
+def test_the_sidebar_period_picks_the_meeting_and_stays_in_the_url(open_app, demo_url) -> None:
     at = open_app(demo_url, asof=AS_OF, lang="en")
-    at.date_input(key="asof").set_value(dt.date(2026, 11, 10)).run()
+    assert at.caption and any("Numbers through 2026-11-22" in c.value for c in at.caption)
+    # a past day: the standup held the morning after it, with that day as "yesterday"
+    at.segmented_control(key="period").set_value("day").run()
+    at.date_input(key="date").set_value(dt.date(2026, 11, 9)).run()
     assert not at.exception
     assert at.title[0].value == "Standup · Tue 10 Nov 2026"
-    assert at.query_params["asof"] == "2026-11-10"
+    assert at.metric[0].value == f"{_count(demo_url, schema.leads.c.created_at, dt.date(2026, 11, 9)):,}"
+    assert at.query_params["period"] == "day" and at.query_params["date"] == "2026-11-09"
+    # a closed month: the morning after its last day; a running week: today's (the pinned morning's) meeting
+    at.segmented_control(key="period").set_value("month").run()
+    at.date_input(key="date").set_value(dt.date(2026, 10, 15)).run()
+    assert at.title[0].value == "Standup · Sun 01 Nov 2026"
+    at.segmented_control(key="period").set_value("week").run()
+    at.date_input(key="date").set_value(dt.date(2026, 11, 25)).run()
+    assert at.title[0].value == "Standup · Mon 23 Nov 2026"
+    # a period after the morning has not begun: said, and the standup of the morning shown
+    at.segmented_control(key="period").set_value("month").run()
+    at.date_input(key="date").set_value(dt.date(2026, 12, 5)).run()
+    assert at.title[0].value == "Standup · Mon 23 Nov 2026"
+    assert "2026-12 has not begun yet" in at.info[0].value
 
 
 def test_stale_data_says_so_and_offers_the_last_day(open_app, demo_url) -> None:

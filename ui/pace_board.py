@@ -15,6 +15,7 @@ import streamlit as st
 from kpi_engine import fmt, store
 from kpi_engine.standup import pace_board
 from kpi_engine.standup.pace_board import PaceBoard, PaceRow
+from ui import compare_table
 from ui.db import db_url, version
 from ui.i18n import lang, tr
 
@@ -23,13 +24,13 @@ GOOD, BAD, WARN = "color: #2e7d32", "color: #c62828", "color: #b26a00"
 _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspending": WARN, "off_track": BAD,
                  "missed": BAD, "overspending": BAD}
 # Column widths in px: together about the main area at 1440 px with the sidebar open (~950 px); the KPI column is
-# pinned, so a phone scrolls the numbers under it. Chinese points ("+0.8 个百分点") need wider comparison columns.
+# pinned, so a phone scrolls the numbers under it. Points are short in both languages ("+0.8 pp", "+0.8pp").
 # The forecast with its range ("1,056 (1,003–1,146)") took its room from the others, each a little narrower.
 WIDTHS = {
     "en": {"kpi": 180, "actual": 65, "target": 105, "progress": 70, "pace": 120, "projected": 75, "forecast": 135,
            "vs": 72, "owner": 60},
     "zh": {"kpi": 170, "actual": 65, "target": 95, "progress": 70, "pace": 105, "projected": 70, "forecast": 135,
-           "vs": 90, "owner": 60},
+           "vs": 78, "owner": 60},
 }
 # Pace right after the actual: on a phone the pinned KPI column leaves room for about two more.
 COLUMNS = ("kpi", "actual", "pace", "target", "progress", "projected", "forecast", "vs_previous", "vs_last_year",
@@ -54,9 +55,8 @@ def _v(value: float | None, unit: str, *, whole: bool = False) -> str:
 
 
 def _vs(change: float | None, unit: str) -> str:
-    if change is None:
-        return fmt.NO_VALUE
-    return fmt.points(change, lang()) if unit == "ratio" else fmt.change(change, lang())
+    """The change in the short form of every comparison column ("+0.8pp" in Chinese fits where "个百分点" was cut)."""
+    return compare_table.change_text(change, unit, lang())
 
 
 def _status(status: str | None) -> str:

@@ -1,8 +1,9 @@
-"""Building blocks of the Reviews page: mode and period, carried-over actions, the review document's sections
+"""Building blocks of the Reviews page: the review of the sidebar's period, carried-over actions, the review document's sections
 (off track first, every KPI, 8-week trends, scores, gains and shortfalls), the gap picker, notes, downloads.
 
-State in the URL: ``mode`` (weekly | monthly), ``review`` (the period label, 2026-W47 or 2026-10; ``period`` is
-taken by the sidebar's grain), ``asof``, and the gap view ``gap_metric``, ``vs``, ``by``.
+The period is the sidebar's (a week: its weekly review; a month: its monthly review; other grains: see
+``kpi_engine.compare.review_for``). Links with the old ``?mode=``/``?review=`` are turned into the sidebar's period
+(``ui.sidebar``). State in the URL: the gap view ``gap_metric``, ``vs``, ``by``.
 """
 
 from __future__ import annotations
@@ -13,75 +14,41 @@ import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kpi_engine import access, periods, schema
+from kpi_engine import access, compare, periods, schema
 from kpi_engine.metrics import registry
 from kpi_engine.plans.model import Plan, split_metric
 from kpi_engine.reviews import build, gap, notes
 from kpi_engine.reviews.document import ReviewDocument, Section
 from kpi_engine.reviews.export_excel import review_to_xlsx
 from kpi_engine.reviews.export_html import review_to_html
-from ui import db, names, review_doc, state
+from ui import names, review_doc, sidebar, state
 from ui.i18n import lang, tr
 
-MODE, REVIEW, ASOF, GMETRIC, VS, BY = "mode", "review", "asof", "gap_metric", "vs", "by"
-URL_KEYS = (MODE, REVIEW, ASOF, GMETRIC, VS, BY)
-MODES = ("weekly", "monthly")
-GRAIN = {"weekly": "week", "monthly": "month"}
+GMETRIC, VS, BY = "gap_metric", "vs", "by"
+URL_KEYS = (GMETRIC, VS, BY)
 FALLBACK_METRICS = ("leads", "spend", "cpl", "mqls", "sqls", "wins")
 
 
 def init_state() -> None:
-    state.url_state(MODE, "weekly", state.choice(MODES))
-    state.url_state(REVIEW, "", str)
-    state.url_state(ASOF, None, state.parse_date, state.dump_date)
     state.url_state(GMETRIC, "leads", str)
     state.url_state(VS, "target", state.choice(gap.VS_CHOICES))
     state.url_state(BY, "channel", state.choice(gap.BY_CHOICES))
 
 
 def as_of() -> dt.date:
-    value = st.session_state.get(ASOF)
-    return value if isinstance(value, dt.date) else db.today()
+    """The morning the review is held on: today, or ``?asof=`` pinned by a link."""
+    return sidebar.morning()
 
 
-def default_label(mode: str, day: dt.date) -> str:
-    """Weekly: the last complete ISO week (data through the day before ``day``); monthly: that day's month."""
-    return build.default_period(mode, day)
-
-
-def label_options(mode: str, day: dt.date, n: int = 12) -> list[str]:
-    grain = GRAIN[mode]
-    _, start, _ = periods.parse_period(default_label(mode, day))
-    out = []
-    for _ in range(n):
-        out.append(periods.period_label(start, grain))
-        start = periods.previous_period_start(start, grain)
-    return out
-
-
-def _keep_mode() -> None:
-    """A click on the selected mode would deselect it: keep a mode chosen."""
-    if st.session_state.get(MODE) not in MODES:
-        st.session_state[MODE] = st.session_state.get("_reviews_last_mode", "weekly")
-    st.session_state["_reviews_last_mode"] = st.session_state[MODE]
-
-
-def pick_mode_and_period(day: dt.date) -> tuple[str, str]:
-    """The mode switch and the period picker; returns (mode, label)."""
-    cols = st.columns([2, 3])
-    mode = cols[0].segmented_control(tr("reviews_ui_mode"), MODES, format_func=lambda m: tr(f"reviews_ui_mode_{m}"),
-                                     key=MODE, on_change=_keep_mode) or "weekly"
-    options = label_options(mode, day)
-    current = st.session_state.get(REVIEW, "")
-    try:
-        grain = periods.parse_period(current)[0]
-    except (ValueError, TypeError):
-        grain = None
-    if grain != GRAIN[mode]:
-        st.session_state[REVIEW] = options[0]
-    elif current not in options:
-        options.insert(0, current)
-    label = cols[1].selectbox(tr("reviews_ui_period"), options, key=REVIEW)
+def review_of_period(day: dt.date) -> tuple[str, str]:
+    """The review the sidebar's period shows (``kpi_engine.compare.review_for``): ``(mode, label)``; when the
+    period is not itself a week or a month, a note says which review this is."""
+    p = sidebar.current_period()
+    mode, label, exact = compare.review_for(p.grain, p.start, p.end, day)
+    if not exact:
+        _, start, end = periods.parse_period(label)
+        st.info(tr(f"reviews_shown_{mode}", label=p.label, review=label, start=start.isoformat(),
+                   end=end.isoformat()), icon=":material/info:")
     return mode, label
 
 

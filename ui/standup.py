@@ -1,4 +1,4 @@
-"""The Standup page's building blocks: the cached standup, the as-of date, the KPI board, alerts, changes.
+"""The Standup page's building blocks: the cached standup, the meeting day (from the sidebar's period), the KPI board, alerts, changes.
 
 The whole standup (``kpi_engine.standup.build``) is computed once per (database, data version, as-of day) and
 cached: an upload bumps the data version, so the next rerun shows it at once. Texts are formatted here, per
@@ -13,23 +13,24 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import clock, fmt, standup, store
+from kpi_engine import compare, fmt, standup, store
 from kpi_engine.metrics import registry
 from kpi_engine.standup import Alert, Card, Standup
-from ui import auth, state
+from ui import auth, sidebar
 from ui.cards import Figure, kpi_card, status_badge
-from ui.db import db_url, settings, today, version
+from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 
-ASOF_KEY = "asof"
 ROOT = Path(__file__).resolve().parent.parent
 CHANNELS_PAGE, TEAM_PAGE, DATA_PAGE = "pages/channels.py", "pages/team.py", "pages/data.py"
 BOARD_ROWS = (("leads", "mqls", "sqls", "wins"), ("spend", "cpl", "response_sla"))
 
 
 def as_of() -> dt.date:
-    """The meeting day: ``?asof=YYYY-MM-DD`` or today (numbers run through the day before)."""
-    return state.url_state(ASOF_KEY, today(), state.parse_date, state.dump_date)
+    """The meeting day the sidebar's period opens (``kpi_engine.compare.meeting_day``): today's while the period
+    runs, else the morning after its last day (numbers through the day before the meeting)."""
+    p = sidebar.current_period()
+    return compare.meeting_day(p.start, p.end, sidebar.morning())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -49,16 +50,21 @@ def _date(d: dt.date) -> str:
 
 
 def header(s: Standup) -> None:
-    """Title and the meeting day picker (what the card windows cover is said above the cards: :func:`board`)."""
+    """Title (the meeting day) and how the sidebar's period picked it; the period is the page's only date control
+    (what the card windows cover is said above the cards: :func:`board`)."""
     st.html(_PHONE_CSS)
     w = s.windows
-    left, right = st.columns([4, 1], vertical_alignment="bottom")
-    left.title(tr("standup_title", day=_date(w.as_of)), anchor=False)
-    right.date_input(tr("standup_asof"), key=ASOF_KEY, help=tr("standup_asof_help"), persist_state="session")
+    st.title(tr("standup_title", day=_date(w.as_of)), anchor=False)
+    p = sidebar.current_period()
+    if compare.counted_through(p.start, p.end, sidebar.morning()) is None:
+        st.info(tr("standup_period_future", label=p.label, day=w.as_of.isoformat()), icon=":material/event_upcoming:")
+    st.caption(tr("standup_period_caption", through=w.yesterday.isoformat()))
 
 
 def _jump(day: dt.date) -> None:
-    st.session_state[ASOF_KEY] = day
+    """Open the standup whose numbers end on ``day``: the period becomes that day (a callback, before the rerun)."""
+    st.session_state[sidebar.PERIOD_KEY] = "day"
+    st.session_state[sidebar.DATE_KEY] = day
 
 
 def freshness(s: Standup, database: str = "") -> None:
@@ -75,7 +81,7 @@ def freshness(s: Standup, database: str = "") -> None:
         st.warning(tr("standup_stale", last=f.data_as_of.isoformat(), days=lag), icon=":material/schedule:")
         left, right = st.columns(2)
         left.button(tr("standup_stale_jump", day=(f.data_as_of + dt.timedelta(days=1)).isoformat()),
-                    on_click=_jump, args=(f.data_as_of + dt.timedelta(days=1),), key="standup_jump",
+                    on_click=_jump, args=(f.data_as_of,), key="standup_jump",
                     icon=":material/history:")
         _link(right, DATA_PAGE, tr("standup_stale_upload"), ":material/upload_file:", {})
 
@@ -152,8 +158,8 @@ def _link(where: object, page: str, label: str, icon: str, params: dict[str, str
 
 
 def _alert_links(a: Alert, day: dt.date) -> None:
-    # the period of the standup's data day, so the page opens on the month the alert is about
-    common = {"asof": day.isoformat(), "date": clock.data_through(day).isoformat(), "period": "month", "lang": lang()}
+    # the shared period (and a pinned morning): the page opens on the same view
+    common = sidebar.link_params()
     if a.kind == "sla":
         row = st.container(horizontal=True, gap="small", vertical_alignment="center")
         for pid, name in zip(a.person_ids, a.person_names, strict=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 
 LANGS = ("en", "zh")
-_AREAS = ("common", "ingest", "ui", "metrics", "demo", "standup", "pace_board", "drill", "plans", "plans_ui", "reviews", "reviews_ui", "reports", "review_doc", "settings", "scores", "workdays", "arrivals", "push", "push_rules", "access", "analytics", "custom_metrics", "target_split")
+_AREAS = ("common", "ingest", "ui", "metrics", "demo", "standup", "pace_board", "drill", "plans", "plans_ui", "reviews", "reviews_ui", "reports", "review_doc", "settings", "scores", "workdays", "arrivals", "push", "push_rules", "access", "analytics", "custom_metrics", "target_split", "period_model", "migrate")
 _catalog: dict[str, dict[str, str]] | None = None
 
 

@@ -54,10 +54,11 @@ STRINGS: dict[str, dict[str, str]] = {
                            "zh": "推算到周期末的达成率及状态。"},
     "pace_col_projected_help": {"en": "Where the KPI ends the period at the current run rate (a rate: as it is).",
                                 "zh": "按当前速度推算的期末值（比率：当前值）。"},
-    "pace_col_vs_help": {"en": "Against {start} to {end}: the same number of days of the {what}. Relative change; rates "
-                               "in percentage points. Green: better, red: worse, by the KPI's direction.",
-                         "zh": "与 {start} 至 {end}（{what}的相同天数）相比：相对变化；比率按百分点。绿色为变好，红色为变差"
-                               "（按 KPI 方向）。"},
+    "pace_col_vs_help": {"en": "Against {start} to {end}: the same elapsed days of the {what} (all of it once the "
+                               "period is over). Relative change; rates in percentage points (pp). Green: better, "
+                               "red: worse, by the KPI's direction.",
+                         "zh": "与 {start} 至 {end}（{what}的相同已过天数，周期结束后为整个周期）相比：相对变化；比率按百分点（pp）。"
+                               "绿色为变好，红色为变差（按 KPI 方向）。"},
     "pace_previous_period": {"en": "previous period", "zh": "上一周期"},
     "pace_last_year": {"en": "same period last year", "zh": "去年同期"},
     "standup_more_title": {"en": "Yesterday and week to date, per metric", "zh": "各指标：昨天与本周至今"},
