@@ -23,9 +23,7 @@ Final = share × weighted + (1 − share) × 360 score; without any 360 rating, 
 (said so). Grades: S ≥ 110, A ≥ 100, B ≥ 85, C ≥ 70, else D (settings; a score exactly on a
 bound gets the higher grade). Bonus = base bonus × the grade's multiplier.
 
-The 360 score of a person is the role-weighted mean of their ratings: the mean per reviewer
-role, weighted by the role weights (settings); roles without ratings are left out and the
-weights of the others re-normalised. Every result carries its calculation as steps
+The 360 score (role-weighted ratings) is in :mod:`kpi_engine.feedback360`. Every result carries its calculation as steps
 (an i18n key and formatted numbers) that :func:`explain` writes out in English or Chinese.
 """
 
@@ -263,39 +261,6 @@ def grade_of(final: float | None, rules: Rules | None = None) -> str | None:
         if final >= bound - _EPS:
             return grade
     return "D"
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """A 360-degree score and its parts: (role, mean, ratings, weight) per role."""
-
-    score: float | None
-    roles: tuple[tuple[str, float, int, float], ...] = ()
-    steps: tuple[Step, ...] = ()
-
-
-def feedback_score(by_role: Iterable[tuple[str, float, int]], rules: Rules | None = None) -> Feedback:
-    """Role-weighted mean of (role, mean score, number of ratings); roles without a weight are left out."""
-    r = rules or Rules.from_settings()
-    rows = [(role, float(mean), int(n), float(r.role_weights.get(role, 0.0))) for role, mean, n in by_role if n > 0]
-    used = [row for row in rows if row[3] > 0]
-    if not used:
-        return Feedback(None, tuple(rows), (("plans_calc_360_none", {}),))
-    total = sum(w for *_, w in used)
-    score = sum(m * w for _, m, _, w in used) / total
-    steps: list[Step] = [("plans_calc_360_role", {"role_key": f"plans_role_{role}", "mean": fmt.number(m, 1), "count": str(n),
-                                                   "weight": format_pct(w / total)}) for role, m, n, w in used]
-    steps.append(("plans_calc_360", {"score": format_score(score)}))
-    return Feedback(score, tuple(rows), tuple(steps))
-
-
-def team_feedback(people: Sequence[tuple[str, Feedback]]) -> Feedback:
-    """A team's 360 score: the mean of its people's 360 scores (people without ratings left out)."""
-    scored = [(p, f.score) for p, f in people if f.score is not None]
-    if not scored:
-        return Feedback(None, (), (("plans_calc_360_none", {}),))
-    score = sum(s for _, s in scored) / len(scored)  # type: ignore[misc]
-    return Feedback(score, (), (("plans_calc_360_team", {"people": str(len(scored)), "score": format_score(score)}),))
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kpi_engine.feedback360 import feedback_score, team_feedback
 from kpi_engine.scoring import (
     Entry,
     Rules,
     dimension_subtotals,
     explain,
-    feedback_score,
     grade_of,
     score_kpi,
-    team_feedback,
     totals,
     weighted_score,
 )

@@ -11,7 +11,7 @@ calculation, the dimension subtotals, the 360 part, the final score, grade and b
 - A running period scores the data so far against the full-period target and says so; each
   KPI is paced (``kpi_engine.pacing.pace``) to show where it is heading.
 - 360: a person's ratings of the periods inside the plan period (months, quarters, the year)
-  that started by ``as_of``, role-weighted (:func:`kpi_engine.scoring.feedback_score`). A team
+  that started by ``as_of``, role-weighted (:func:`kpi_engine.feedback360.feedback_score`). A team
   card without a subject uses the mean of its people's 360 scores (everyone rated in the
   period); an appraisal uses its subject's own.
 """
@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import access, clock, pacing, periods, schema
+from kpi_engine.feedback360 import Feedback, feedback_score, team_feedback
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import KEY_COLUMNS
 from kpi_engine.metrics.growth import compute_growth
@@ -37,17 +38,14 @@ from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
 from kpi_engine.push.names import names as scope_names
 from kpi_engine.scoring import (
     Entry,
-    Feedback,
     KpiScore,
     Rules,
     Step,
     Totals,
     explain,
-    feedback_score,
     format_pct,
     format_value,
     score_kpi,
-    team_feedback,
     totals,
 )
 from kpi_engine.settings import Settings
