@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import clock, schema
 from kpi_engine.access.principal import current, require
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ACTIONS: tuple[str, ...] = ("sign_in", "sign_in_failed", "sign_out", "upload", "undo", "plan_save", "plan_activate",
                             "settings_change", "user_add", "user_change", "score_override", "denied",
@@ -53,6 +56,8 @@ def record_now(engine: Engine, action: str, **kwargs: object) -> int:
 def list_events(engine: Engine, *, since: dt.date | None = None, until: dt.date | None = None,
                 actor: str | None = None, action: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """The log, newest first, for admins (others get :class:`~kpi_engine.access.principal.NotAllowed`)."""
+    import pandas as pd  # here, not at the top: every store user imports this module (a cron upload need not)
+
     require("audit")
     a = schema.audit_log
     query = sa.select(a.c.event_id, a.c.occurred_at, a.c.actor, a.c.action, a.c.target, a.c.before_json,

@@ -7,8 +7,10 @@ different dates (03/04/2026: 3 April or 4 March), is ambiguous: the upload asks 
 guessing. ISO and other year-first dates, compact, serial and month-name forms read the same in every order.
 A given order (``Mapping.date_order``, from the user or a saved mapping) is applied to every date column.
 
-All of it is SQL over the file's arrow table ``src`` (see validate.py): one aggregate for every date column
-at once, plus, for an ambiguous column only, a look at its first few examples.
+All of it is SQL in the validation pass (see validate.py): the parsed table ``p`` carries per date column a
+small flag (``order_flag``: which order each numeric value allows) and one aggregate over the flags settles
+every column at once (``orders_from_flags``); for an ambiguous column only, a look at its first few examples
+in the file's arrow table ``src``.
 """
 
 from __future__ import annotations
@@ -66,8 +68,31 @@ def _ambiguity(con: duckdb.DuckDBPyConnection, col: PlanColumn, timezone: str) -
     return AmbiguousDates(column=col.name, source=col.source, examples=examples, readings=readings)
 
 
-def detect_orders(con: duckdb.DuckDBPyConnection, plan: Plan) -> tuple[dict[str, str], list[AmbiguousDates]]:
-    """(order to read each date column in, the ambiguous columns) for the file registered as ``src``.
+def flag_name(col: PlanColumn) -> str:
+    return col.name + "__ord"
+
+
+def order_flag(raw_sql: str) -> str:
+    """SQL per value of a date column: 1 only day-first, 2 only month-first, 3 both (different dates), else NULL.
+
+    Only numeric ``nn/nn/yyyy`` values get past the cheap separator test, so ISO dates cost two substr calls.
+    """
+    a, b = parse.numeric_parts(raw_sql)
+    return (
+        f"CASE WHEN {a} BETWEEN 13 AND 31 AND {b} BETWEEN 1 AND 12 THEN 1 "
+        f"WHEN {b} BETWEEN 13 AND 31 AND {a} BETWEEN 1 AND 12 THEN 2 "
+        f"WHEN {a} BETWEEN 1 AND 12 AND {b} BETWEEN 1 AND 12 AND {a} <> {b} THEN 3 END"
+    )
+
+
+def first_orders(plan: Plan) -> dict[str, str]:
+    """The order each date column is read in before its values are seen: the given one, else the default."""
+    return {c.name: plan.date_order or DEFAULT_ORDER for c in _date_columns(plan)}
+
+
+def orders_from_flags(con: duckdb.DuckDBPyConnection, plan: Plan,
+                      flagged: str = "p") -> tuple[dict[str, str], list[AmbiguousDates]]:
+    """(order to read each date column in, the ambiguous columns), from the ``order_flag`` columns of ``flagged``.
 
     With ``plan.date_order`` every date column is read in that order; ambiguous columns are still listed,
     so a page can show the choice that was applied.
@@ -75,16 +100,8 @@ def detect_orders(con: duckdb.DuckDBPyConnection, plan: Plan) -> tuple[dict[str,
     cols = _date_columns(plan)
     if not cols:
         return {}, []
-    inner, aggs = [], []
-    for i, col in enumerate(cols):
-        a, b = parse.numeric_parts(raw_expr(col))
-        inner += [f"{a} AS a{i}", f"{b} AS b{i}"]
-        aggs += [
-            f"bool_or(a{i} BETWEEN 13 AND 31 AND b{i} BETWEEN 1 AND 12)",  # only day-first
-            f"bool_or(b{i} BETWEEN 13 AND 31 AND a{i} BETWEEN 1 AND 12)",  # only month-first
-            f"bool_or(a{i} BETWEEN 1 AND 12 AND b{i} BETWEEN 1 AND 12 AND a{i} <> b{i})",  # two different dates
-        ]
-    found = con.execute(f"SELECT {', '.join(aggs)} FROM (SELECT {', '.join(inner)} FROM src)").fetchall()[0]
+    aggs = [f"bool_or({_q(flag_name(c))} = {k})" for c in cols for k in (1, 2, 3)]
+    found = con.execute(f"SELECT {', '.join(aggs)} FROM {flagged}").fetchall()[0]
     orders: dict[str, str] = {}
     ambiguous: list[AmbiguousDates] = []
     for i, col in enumerate(cols):

@@ -284,6 +284,12 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
             f"WHERE {join} AND {s_hit}"
         )).rowcount
         drop_temp(conn, "_kpi_changed")
+    if empty:  # DuckDB: the rows first, the key's index after (bulk.py); None when that can't be done
+        from kpi_engine.ingest.bulk import insert_into_empty
+
+        inserted = insert_into_empty(conn, table, stage_cols, upload_id)
+        if inserted is not None:
+            return inserted, updated
     new_rows = "TRUE" if empty else f"NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {join})"
     # New rows carry the upload's id in ``inserted_by``: that is their undo record.
     cols = ", ".join(q(c) for c in [*stage_cols, "inserted_by"])

@@ -5,8 +5,8 @@ issues (codes ``file_*``) in ``RawFile.issues``. CSV goes through
 ``pyarrow.csv`` single-threaded, so that every rejected row keeps its exact
 record number (about 0.3 s for 1M rows x 12 columns here), after encoding,
 delimiter and header-row detection on a sample. Non-UTF-8 text is decoded in
-Python once and re-encoded to UTF-8. Excel goes through xlsx.py (openpyxl in
-read-only mode: cached formula values, never evaluated; which sheet; merged cells). Row numbers are the ones a
+Python once and re-encoded to UTF-8. Excel (.xlsx, .xls) goes through xlsx.py (python-calamine:
+cached formula values, never evaluated; which sheet; merged cells). Row numbers are the ones a
 user sees in a spreadsheet: rows above the header and blank rows count.
 """
 
@@ -86,12 +86,10 @@ def read_upload(source: bytes | str | Path, file_name: str | None = None, *, she
         path = Path(source)
         data, name = path.read_bytes(), file_name or path.name
     base = {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-    if data[:4] in _ZIP_MAGIC:  # by content: an .xlsx named .csv is still read as Excel
+    if data[:4] in _ZIP_MAGIC or data[:8] == _OLE_MAGIC:  # by content: an .xlsx named .csv is still read as Excel
         from kpi_engine.ingest.xlsx import read_xlsx  # xlsx builds on this module's helpers
 
-        return read_xlsx(data, base, sheet)
-    if data[:8] == _OLE_MAGIC:
-        return _raw(base, "xlsx", [issue("file_bad_xlsx", detail="old .xls format or password-protected workbook")])
+        return read_xlsx(data, base, sheet)  # .xls too; a password-protected workbook is refused there
     try:
         return _read_csv(data, base)
     except Exception as exc:  # last guard: bad content never raises
