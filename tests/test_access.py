@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from kpi_engine import access, schema, settings_store
 from kpi_engine.access import audit, passwords, users
-from kpi_engine.funnel import leads_page
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.undo import undo_upload
+from kpi_engine.metrics.funnel import leads_page
 from kpi_engine.metrics.query import compute
 from kpi_engine.plans import evaluate, yamlio
 from kpi_engine.plans import store as plan_store

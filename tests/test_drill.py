@@ -1,4 +1,4 @@
-"""Drill-down engine (kpi_engine.drill, kpi_engine.funnel) on a hand-checked fixture, on DuckDB and PostgreSQL,
+"""Drill-down engine (kpi_engine.drill, kpi_engine.metrics.funnel) on a hand-checked fixture, on DuckDB and PostgreSQL,
 and against independent SQL on the demo data.
 
 Fixture (March 2026 is the range; as of 2026-03-31 unless said):
@@ -38,9 +38,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import demo, drill, funnel, periods, schema, store
+from kpi_engine import demo, drill, periods, schema, store
 from kpi_engine.i18n import catalog
 from kpi_engine.i18n.drill import STRINGS
+from kpi_engine.metrics import funnel
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 

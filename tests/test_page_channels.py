@@ -15,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from kpi_engine import demo, drill, fmt, funnel, schema, store
+from kpi_engine import demo, drill, fmt, schema, store
+from kpi_engine.metrics import funnel
 from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent

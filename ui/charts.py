@@ -89,7 +89,7 @@ def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, heigh
 def funnel_chart(frame: pd.DataFrame, *, height_per_stage: int = 72) -> alt.TopLevelMixin:
     """Centred horizontal bars lead → MQL → SQL → won, counts beside them, conversion % between stages.
 
-    ``frame``: stage, count, share, step (``kpi_engine.funnel.funnel``).
+    ``frame``: stage, count, share, step (``kpi_engine.metrics.funnel.funnel``).
     """
     data = frame.copy()
     data["label"] = [tr(f"drill_stage_{s}") for s in data["stage"]]

@@ -22,9 +22,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import drill, funnel, store
+from kpi_engine import drill, store
 from kpi_engine import fmt as numfmt
-from kpi_engine.metrics import registry
+from kpi_engine.metrics import funnel, registry
 from kpi_engine.plans import scorecard_tables as plan_report
 from ui import auth, db, numbers, state
 from ui.i18n import lang, tr
