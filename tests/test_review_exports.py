@@ -1,11 +1,13 @@
-"""Review reports: the Excel workbook, the printable HTML and its SVG charts, from hand-built documents."""
+"""Review reports: the Excel workbook and the printable HTML (Jinja2, charts as vl-convert SVG images), from
+hand-built documents."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import math
-import xml.etree.ElementTree as ET
+import re
 import zipfile
 from html.parser import HTMLParser
 
@@ -13,13 +15,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from kpi_engine.reviews.cells import format_number
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
 from kpi_engine.reviews.export_excel import review_to_xlsx, safe_text, sheet_title
 from kpi_engine.reviews.export_html import review_to_html
-from kpi_engine.reviews.svg import bars_svg, format_number, trend_svg, waterfall_svg
 
 NAN = math.nan
-SVG = "{http://www.w3.org/2000/svg}"
 NASTY = ["=SUM(A1)", "+1", "-2", "@x", "<b>&</b>", "\tTAB", "短视频渠道线索下滑"]
 WEEKS = [f"W{w}" for w in range(40, 48)]
 
@@ -158,7 +159,8 @@ def test_workbook_native_charts() -> None:
         xml = "".join(z.read(n).decode() for n in charts)
     assert len(charts) == 3
     assert xml.count("<lineChart>") == 1 and xml.count("<barChart>") == 2
-    assert '<grouping val="stacked" />' in xml and '<min val="9600" />' in xml
+    # levels 10,000 … 9,700: spread 300, a quarter of it (75) below 9,700 = 9,625, down to a step of 20: 9,620
+    assert '<grouping val="stacked" />' in xml and '<min val="9620" />' in xml
 
 
 def test_sheet_title_rules() -> None:
@@ -207,7 +209,8 @@ def _parse(html: str) -> _Tags:
 def test_html_structure_and_content() -> None:
     html = review_to_html(make_doc())
     tags = _parse(html)
-    assert tags.seen["section"] == 5 and tags.seen["svg"] == 3 and tags.seen["table"] == 4 and tags.seen["h2"] == 5
+    assert tags.seen["section"] == 5 and tags.seen["img"] == 3 and tags.seen["table"] == 4 and tags.seen["h2"] == 5
+    assert "<svg" not in html  # charts are images of their Vega-Lite spec, not drawn by hand
     assert '<html lang="en">' in html and "<title>Weekly review 2026-W47 · 2026-W47</title>" in html
     for title in ("KPIs: target vs actual", "Off track", "Trend, last 8 weeks", "Gap by channel", "Causes and actions"):
         assert f"<h2>{title}</h2>" in html
@@ -233,69 +236,52 @@ def test_zh_document() -> None:
     assert wb["关键指标"]["A5"].value == "线索数" and wb["概要"]["A3"].value == "复盘类型"
 
 
-def _svg(text: str) -> ET.Element:
-    root = ET.fromstring(text)
-    assert root.tag == f"{SVG}svg" and root.get("width") == "100%" and root.get("viewBox").startswith("0 0 720 ")
-    assert "Noto Sans CJK SC" in root.get("font-family")
-    return root
+def images(html: str) -> dict[str, str]:
+    """The report's charts: alt text -> the SVG inside its data: URL."""
+    found = re.findall(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)">', html)
+    return {alt: base64.b64decode(data).decode() for data, alt in found}
 
 
-def test_waterfall_svg_baseline_and_bars() -> None:
-    chart = _gap().charts[0]
-    text = waterfall_svg(chart)
-    root = _svg(text)
-    baseline = float(root.get("data-baseline"))
-    assert 9000 <= baseline < 9700  # levels 9,700 … 10,000: the axis starts a little below the lowest
-    rects = root.findall(f".//{SVG}rect")
-    assert len(rects) == 5
-    assert [r.get("fill") for r in rects] == ["#3b6fd6", "#d64545", "#2e9d5b", "#d64545", "#3b6fd6"]
-    heights = [float(r.get("height")) for r in rects]
-    # from the 9,600 base: 10,000 → 400, 9,750 → 150; the changes 300, 200, 150 float at their own size
-    assert [round(h / heights[0] * 400) for h in heights] == [400, 300, 200, 150, 150]
-    assert "Axis starts at 9,600" in text and "<script" not in text
-    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;: -300</title>" in text  # full label as a tooltip
-    assert ">&lt;script&gt;alert(1…</text>" in text  # the axis label cut to 16 characters
-    assert "A &amp; B" in text and ">+200</text>" in text and ">10,000</text>" in text and ">-150</text>" in text
-    assert waterfall_svg(chart) == text  # deterministic
+def test_charts_are_the_vega_lite_specs_rendered_by_vl_convert() -> None:
+    html = review_to_html(make_doc())
+    shown = images(html)
+    assert list(shown) == ["Achievement per KPI", "Leads per week vs target", "Leads: target → actual by channel"]
+    waterfall = shown["Leads: target → actual by channel"]
+    # names on the axis (escaped inside the SVG), the changes signed, the axis start said
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in waterfall and "A &amp; B" in waterfall and "<script" not in waterfall
+    assert ">+200<" in waterfall and ">-300<" in waterfall and ">10,000<" in waterfall and "Axis starts at 9,620" in waterfall
+    bars = shown["Achievement per KPI"]
+    assert "91.2%" in bars and "104.0%" in bars
+    trend = shown["Leads per week vs target"]
+    assert all(f">{w}<" in trend for w in WEEKS)
+    assert all("http" not in svg.replace("http://www.w3.org/", "") for svg in shown.values())
 
 
-def test_waterfall_near_zero_starts_at_zero() -> None:
-    data = pd.DataFrame({"label": ["Prev", "a", "b", "Now"], "value": [100.0, -60.0, 20.0, 60.0],
-                         "kind": ["total", "down", "up", "total"]})
-    root = _svg(waterfall_svg(Chart("waterfall", "w", data, unit="money")))
-    assert float(root.get("data-baseline")) == 0.0 and len(root.findall(f".//{SVG}rect")) == 4
+def test_html_escapes_user_text() -> None:
+    notes = pd.DataFrame({"cause": ["<script>alert('x')</script>"], "action": ['=HYPERLINK("http://evil.example","win")'],
+                          "owner": ['<img src=x onerror="alert(1)">'], "file": ["leads<1>.csv"]})
+    section = Section("notes", "Notes <i>", notes, {c: "text" for c in notes.columns},
+                      {"cause": "Cause", "action": "Action", "owner": "Owner", "file": "File"}, text=("<b>bold</b>",))
+    doc = ReviewDocument("weekly", "2026-W47", "en", "Review <script>", ("<u>sub</u>",), (section,),
+                         dt.datetime(2026, 11, 23, 9, 0))
+    html = review_to_html(doc)
+    _parse(html)
+    assert "<script" not in html and "<img src=x" not in html and "<b>bold" not in html and "<i>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "=HYPERLINK(&#34;http://evil.example&#34;,&#34;win&#34;)" in html  # shown as text, never a link
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html and "leads&lt;1&gt;.csv" in html
+    assert "<title>Review &lt;script&gt; · 2026-W47</title>" in html and "<h2>Notes &lt;i&gt;</h2>" in html
+    cell = load_workbook(io.BytesIO(review_to_xlsx(doc)))["Notes <i>"]["B5"]
+    assert cell.value == '\'=HYPERLINK("http://evil.example","win")' and cell.data_type == "s"
 
 
-def test_trend_svg_gaps_and_points() -> None:
-    chart = _trend().charts[0]
-    root = _svg(trend_svg(chart))
-    actual = root.findall(f".//{SVG}polyline[@class='actual']")
-    target = root.findall(f".//{SVG}polyline[@class='target']")
-    assert [len(p.get("points").split()) for p in actual] == [4, 3]  # the missing week 44 breaks the line
-    assert [len(p.get("points").split()) for p in target] == [6] and target[0].get("stroke-dasharray")
-    assert len(root.findall(f".//{SVG}circle")) == 7
-    labels = [el.text for el in root.iter(f"{SVG}text")]
-    assert all(w in labels for w in WEEKS) and "212" in labels
-
-
-def test_bars_svg() -> None:
-    chart = _kpis(False).charts[0]
-    text = bars_svg(chart)
-    root = _svg(text)
-    assert len(root.findall(f".//{SVG}rect")) == 3
-    assert len(root.findall(f".//{SVG}line[@class='reference']")) == 1
-    assert "91.2%" in text and "104.0%" in text and "Reference 100.0%" in text and "<script" not in text
-
-
-def test_empty_charts_give_no_data_svg() -> None:
+def test_empty_charts_are_not_drawn() -> None:
     for kind, cols in (("trend", ["label", "actual", "target"]), ("waterfall", ["label", "value", "kind"]),
                        ("bars", ["label", "value"])):
         chart = Chart(kind, "Empty <x>", pd.DataFrame({c: [] for c in cols}))
-        svg = {"trend": trend_svg, "waterfall": waterfall_svg, "bars": bars_svg}[kind](chart, "zh")
-        root = _svg(svg)
-        assert root.get("viewBox") == "0 0 720 60" and "暂无数据" in svg and "Empty &lt;x&gt;" in svg
-    doc = ReviewDocument("weekly", "2026-W01", "en", "T", (), (Section("s", "S", charts=(chart,)),))
-    assert "No data" in review_to_html(doc)
+        doc = ReviewDocument("weekly", "2026-W01", "en", "T", (), (Section("s", "S", charts=(chart,)),))
+        html = review_to_html(doc)
+        assert "No data" in html and "<img" not in html
     assert load_workbook(io.BytesIO(review_to_xlsx(doc)))["S"]["A5"].value == "Chart data: Empty <x>"
 
 
@@ -391,4 +377,4 @@ def test_render_sample_artifacts(artifacts_dir) -> None:
     assert wb["Team KPIs_ target vs actual"]["C5"].value == 1000 and wb["Leads per week"]["B11"].value == 201
     html = html_path.read_text(encoding="utf-8")
     assert "<h2>Why leads fell short: contribution by channel</h2>" in html and ">-168</td>" in html
-    assert '<td class="num neg">-12.6%</td>' in html and ">87.4%</text>" in html
+    assert '<td class="num neg">-12.6%</td>' in html and "87.4%" in images(html)["Achievement per KPI"]

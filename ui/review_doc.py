@@ -1,4 +1,7 @@
-"""Show a review document's sections on a page: heading, text, a formatted table, Altair charts; cached builders.
+"""Show a review document's sections on a page: heading, text, a formatted table, its charts; cached builders.
+
+Charts are the engine's Vega-Lite specs (``kpi_engine.reviews.charts``, the ones the printable report renders with
+vl-convert), drawn at the container's width, each with a PNG download under it.
 
 The page shows the same :class:`~kpi_engine.reviews.document.ReviewDocument` that the downloads and the
 ``report`` command write, so what people read in the meeting is what they download.
@@ -8,19 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
+import re
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from kpi_engine import store
-from kpi_engine.reviews import build
+from kpi_engine.reviews import build, charts
+from kpi_engine.reviews.cells import format_number, signed_column
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
-from kpi_engine.reviews.svg import format_number, signed_column
-from ui.charts import ACTUAL_COLOR, FONT_SIZE, GAPS, TARGET_COLOR, achievement_chart, value_format
 from ui.db import db_url, version
 from ui.i18n import lang as current_lang
-from ui.waterfall import waterfall_chart, waterfall_frame
+from ui.i18n import tr
 
 TREND_COLUMNS = 3
 
@@ -64,7 +67,7 @@ def shown_table(section: Section) -> pd.DataFrame:
 
 
 def render_section(section: Section, *, heading: bool = True, key: str | None = None) -> None:
-    """Heading, paragraphs, the table (or its empty text) and the charts of one section."""
+    """Heading, paragraphs, the table (or its empty text) and the charts of one section, each with a PNG download."""
     if heading:
         st.subheader(section.title, anchor=False)
     for line in section.text:
@@ -74,46 +77,39 @@ def render_section(section: Section, *, heading: bool = True, key: str | None = 
             st.info(section.empty_text, icon=":material/info:")
     elif section.key != "trend":
         st.dataframe(shown_table(section), hide_index=True, width="stretch", key=key or f"sec_{section.key}")
-    trends = [c for c in section.charts if c.kind == "trend"]
-    for chart in section.charts:
-        if chart.kind == "bars" and chart.data["value"].notna().any():
-            st.altair_chart(bars(chart), width="stretch")
-        elif chart.kind == "waterfall":
-            st.altair_chart(waterfall(chart), width="stretch")
-    for i in range(0, len(trends), TREND_COLUMNS):
+    drawn = [c for c in section.charts if charts.has_data(c)]
+    for i, chart in enumerate(drawn):
+        if chart.kind != "trend":
+            show_chart(chart, f"{key or section.key}_{i}")
+    trends = [(i, c) for i, c in enumerate(drawn) if c.kind == "trend"]
+    for start in range(0, len(trends), TREND_COLUMNS):
         cols = st.columns(TREND_COLUMNS)
-        for col, chart in zip(cols, trends[i:i + TREND_COLUMNS], strict=False):
-            col.altair_chart(trend(chart), width="stretch")
+        for col, (i, chart) in zip(cols, trends[start:start + TREND_COLUMNS], strict=False):
+            with col:
+                show_chart(chart, f"{key or section.key}_{i}")
 
 
-def bars(chart: Chart) -> alt.TopLevelMixin:
-    if chart.unit == "ratio" and chart.reference == 1.0:
-        return achievement_chart(chart.data, label="label", value="value")
-    data = chart.data.dropna(subset=["label"])  # a row without a value keeps its label, no bar (never 0)
-    fmt = value_format(chart.unit)
-    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=240)))
-    layer = base.mark_bar(color=ACTUAL_COLOR, height={"band": 0.6}, invalid=GAPS).encode(
-        x=alt.X("value:Q", title=chart.title, axis=alt.Axis(format=fmt)), tooltip=["label:N", alt.Tooltip("value:Q", format=fmt)])
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE - 1, invalid=GAPS).encode(
-        x="value:Q", text=alt.Text("value:Q", format=fmt))
-    return (layer + text).properties(height=max(34 * len(data), 60))
+@st.cache_data(show_spinner=False, max_entries=512)
+def _spec(kind: str, title: str, unit: str, reference: float | None, data_json: str, lang: str) -> dict:
+    data = pd.read_json(io.StringIO(data_json), orient="split", dtype=False)
+    return charts.chart_spec(Chart(kind, title, data, unit=unit, reference=reference), lang)
 
 
-def trend(chart: Chart) -> alt.TopLevelMixin:
-    """Small multiple: weekly actual (solid) against the weekly target (dashed), no line through missing weeks."""
-    fmt = value_format(chart.unit)
-    data = chart.data.reset_index(drop=True).assign(order=lambda f: range(len(f)))
-    x = alt.X("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelAngle=-45, labelFontSize=10))
-    actual = alt.Chart(data).mark_line(point=True, color=ACTUAL_COLOR, invalid=GAPS).encode(
-        x=x, y=alt.Y("actual:Q", title=None, axis=alt.Axis(format=fmt)),
-        tooltip=["label:N", alt.Tooltip("actual:Q", format=fmt), alt.Tooltip("target:Q", format=fmt)])
-    target = alt.Chart(data).mark_line(color=TARGET_COLOR, strokeDash=[5, 4], invalid=GAPS).encode(x=x, y="target:Q")
-    return alt.layer(actual, target).properties(height=170, title=alt.TitleParams(chart.title, fontSize=13))
+def spec(chart: Chart) -> dict:
+    """The chart's Vega-Lite spec (``kpi_engine.reviews.charts``), cached by its data."""
+    return _spec(chart.kind, chart.title, chart.unit, chart.reference, chart.data.to_json(orient="split"),
+                 current_lang())
 
 
-def waterfall(chart: Chart) -> alt.TopLevelMixin:
-    data = chart.data
-    inner = data.iloc[1:-1]
-    frame = waterfall_frame(list(inner["label"]), [float(v) for v in inner["value"]], float(data["value"].iloc[0]),
-                            float(data["value"].iloc[-1]), str(data["label"].iloc[0]), str(data["label"].iloc[-1]))
-    return waterfall_chart(frame, value_format=value_format(chart.unit))
+def show_chart(chart: Chart, key: str) -> None:
+    """The chart at the container's width, and under it a button that downloads the same spec as PNG (made by
+    vl-convert on the server when clicked: nothing is loaded from outside)."""
+    drawn = spec(chart)
+    st.vega_lite_chart(drawn, width="stretch")
+    st.download_button(tr("reports_png"), lambda: charts.to_png(drawn), file_name=f"{_slug(chart.title)}.png",
+                       mime="image/png", key=f"png_{key}", icon=":material/download:", on_click="ignore",
+                       type="tertiary", help=tr("reports_png_help"))
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^\w\-]+", "-", title, flags=re.UNICODE).strip("-")[:60] or "chart"

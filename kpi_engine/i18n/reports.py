@@ -27,6 +27,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "reports_down": {"en": "Decrease", "zh": "减少"},
     "reports_total": {"en": "Total", "zh": "合计"},
     "reports_axis_from": {"en": "Axis starts at {value}", "zh": "纵轴起点 {value}"},
+    "reports_partial_days": {"en": "partial: {days} of {total} days", "zh": "未完整：{total} 天中的 {days} 天"},
+    "reports_partial_short": {"en": "{days}/{total} days", "zh": "{days}/{total} 天"},
+    "reports_png": {"en": "PNG", "zh": "PNG 图片"},
+    "reports_png_help": {"en": "Download this chart as a PNG image", "zh": "将此图表下载为 PNG 图片"},
     "reports_reference": {"en": "Reference {value}", "zh": "参考线 {value}"},
     "reports_waterfall_negative": {
         "en": "The chart is not drawn in Excel because a level falls below zero; the data is in the table above.",

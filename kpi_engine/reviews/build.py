@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -88,7 +88,7 @@ def _body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None, lang
                         if wtd else t("reviewdoc_wtd_none", lang))
         kpis = weekly.weekly_kpis(engine, plan, start, as_of, lang)
         sections += [off_track_section(kpis, lang), weekly_kpi_section(kpis, lang),
-                     trend_section(kpis, weekly.weekly_trend(engine, plan, start), lang)]
+                     trend_section(kpis, weekly.weekly_trend(engine, plan, start), lang, through)]
     elif kind == "monthly" and plan is not None:
         sections += monthly_sections(engine, plan, start, end, through, as_of, lang)
     elif kind == "monthly":
@@ -164,20 +164,32 @@ def weekly_kpi_section(kpis: pd.DataFrame, lang: str) -> Section:
                    text=(t("reviewdoc_sec_kpis_text", lang),))
 
 
-def trend_section(kpis: pd.DataFrame, trend: pd.DataFrame, lang: str) -> Section:
-    """A wide table (one row per KPI, one column per week) and one chart per KPI with any value."""
+def trend_section(kpis: pd.DataFrame, trend: pd.DataFrame, lang: str, through: dt.date | None = None) -> Section:
+    """A wide table (one row per KPI, one column per week) and one chart per KPI with any value; a week running
+    past ``through`` (the data day) is marked partial in the charts ("partial: 3 of 7 days")."""
+    trend = trend.assign(**partial_columns(trend["period_start"], 7, through, lang))
     labels = list(dict.fromkeys(trend["label"]))
     wide = trend.pivot(index="position", columns="label", values="actual").reindex(columns=labels)
     info = _doc_units(_named(kpis)).set_index("position")[["kpi", "scope", "unit"]]
     table = info.join(wide).reset_index(drop=True)
     charts = []
     for pos, row in info.iterrows():
-        data = trend[trend["position"] == pos][["label", "actual", "target"]].reset_index(drop=True)
+        data = trend[trend["position"] == pos][["label", "actual", "target", "partial", "partial_text"]].reset_index(
+            drop=True)
         if data["actual"].notna().any():
             charts.append(Chart("trend", f"{row['kpi']} @ {row['scope']}", data, unit=_chart_unit(row["unit"])))
     formats = {"kpi": "text", "scope": "text", **{lab: "row" for lab in labels}}
     return Section("trend", t("reviewdoc_sec_trend", lang), table, formats, _headers(_KPI_HEADERS, lang),
                    row_unit="unit", charts=tuple(charts), text=(t("reviewdoc_sec_trend_text", lang),))
+
+
+def partial_columns(starts: pd.Series, days: int, through: dt.date | None, lang: str) -> dict[str, list]:
+    """``partial`` (the period of ``days`` days runs past ``through``) and its text, "partial: 3 of 7 days"."""
+    shown = [periods.to_date(s) for s in starts]
+    elapsed = [(through - s).days + 1 if through is not None and s <= through < s + dt.timedelta(days=days - 1)
+               else None for s in shown]
+    return {"partial": [e is not None for e in elapsed],
+            "partial_text": [t("reports_partial_days", lang, days=e, total=days) if e else "" for e in elapsed]}
 
 
 def monthly_sections(engine: Engine, plan: Plan, start: dt.date, end: dt.date, through: dt.date, as_of: dt.date,
@@ -284,11 +296,11 @@ def gap_section(engine: Engine, metric: str, label: str, vs: str, by: str, throu
                    empty_text=t("reviewdoc_sec_gap_empty", lang))
 
 
-def contributor_names(engine: Engine, by: str, keys: object, lang: str) -> dict[str, str]:
+def contributor_names(engine: Engine, by: str, keys: Iterable[object], lang: str) -> dict[str, str]:
     """Contributors by name (``百度搜索``, ``王芳``), never by id; the grouped rows ("(no target)", "total") in
     ``lang``. An id without a stored name keeps the id."""
-    keys = [str(k) for k in keys]  # type: ignore[union-attr]
-    found = names.names(engine, by, [k for k in keys if k not in _GROUPED])
+    ids = [str(k) for k in keys]
+    found = names.names(engine, by, [k for k in ids if k not in _GROUPED])
     return {**found, **{k: t(v, lang) for k, v in _GROUPED.items()}}
 
 

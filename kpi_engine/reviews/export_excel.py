@@ -25,8 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_engine import fmt
 from kpi_engine.i18n import t
+from kpi_engine.reviews.cells import format_number, is_missing, signed_column
+from kpi_engine.reviews.charts import axis_start, waterfall_levels
 from kpi_engine.reviews.document import Chart, ReviewDocument, Section
-from kpi_engine.reviews.svg import format_number, is_missing, signed_column, waterfall_baseline, waterfall_levels
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"ratio": "0.0%", "pct": "+0.0%;-0.0%;0.0%", "count": "#,##0", "score": "0.0", "date": "yyyy-mm-dd"}
@@ -206,7 +207,7 @@ def _native_chart(ws: Worksheet, chart: Chart, cols: list[str], first: int, anch
         native.series[0].graphicalProperties.line.noFill = True
         for series, color in zip(native.series[1:], ("2E9D5B", "D64545", "3B6FD6"), strict=True):
             series.graphicalProperties.solidFill = color
-        native.y_axis.scaling.min = waterfall_baseline(bars)[0]
+        native.y_axis.scaling.min = axis_start([v for s, e, _ in bars for v in (s, e)])
     native.set_categories(cats)
     native.title = chart.title
     native.width, native.height = 18, 8

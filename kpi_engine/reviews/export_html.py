@@ -1,18 +1,28 @@
-"""A review as one printable, self-contained HTML file: inline CSS, inline SVG charts, no JavaScript.
+"""A review as one printable, self-contained HTML file: inline CSS, charts as inline images, no JavaScript.
 
-Every piece of user text goes through :func:`html.escape`. Print CSS sets A4 pages with margins,
-keeps rows and charts whole, keeps a section heading with what follows it, and repeats table
-headers on every page. Deviation-like columns (``pct`` format, or a column id naming a deviation,
-contribution or change) show negative values in red and positive ones in green.
+The page is rendered by Jinja2 (``templates/review.html.j2``) with autoescape on, so every piece of user text
+(notes, names, file names) is escaped. Each chart is its Vega-Lite spec (:mod:`kpi_engine.reviews.charts`, the
+spec the page draws) rendered to SVG by vl-convert and embedded as a ``data:`` image: nothing is fetched, and
+the charts' own ids cannot clash. Print CSS sets A4 pages with margins, keeps rows and charts whole, keeps a
+section heading with what follows it, and repeats table headers on every page. Deviation-like columns (``pct``
+format, or a column id naming a deviation, contribution or change) show negative values in red, positive in green.
 """
 
 from __future__ import annotations
 
-from html import escape
+import base64
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from kpi_engine.i18n import t
-from kpi_engine.reviews.document import ReviewDocument, Section
-from kpi_engine.reviews.svg import FONT, chart_svg, format_number, is_missing, signed_column
+from kpi_engine.reviews import charts
+from kpi_engine.reviews.cells import format_number, is_missing, signed_column
+from kpi_engine.reviews.document import Chart, ReviewDocument, Section
+
+FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 _NUMERIC_UNITS = ("count", "money", "ratio", "pct", "pp", "score")
 
@@ -31,7 +41,7 @@ h2 {{ font-size: 17px; border-bottom: 1px solid var(--line); padding-bottom: 3px
 p.text {{ margin: 4px 0; }}
 p.empty {{ color: var(--muted); font-style: italic; }}
 figure.chart {{ margin: 8px 0 12px; max-width: 820px; }}
-figure.chart svg {{ display: block; width: 100%; height: auto; }}
+figure.chart img {{ display: block; max-width: 100%; height: auto; }}
 table {{ border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 12px; }}
 th, td {{ border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }}
 th {{ background: #f6f8fa; font-weight: 600; border-bottom: 2px solid var(--line); }}
@@ -51,16 +61,16 @@ footer {{ border-top: 1px solid var(--line); margin-top: 24px; padding-top: 6px;
   body {{ margin: 0; max-width: none; padding: 0; font-size: 11px; }}
   section {{ margin: 12px 0 16px; }}
   h1, h2, h3 {{ break-after: avoid; page-break-after: avoid; }}
-  tr, figure, svg, .keep {{ break-inside: avoid; page-break-inside: avoid; }}
+  tr, figure, img, .keep {{ break-inside: avoid; page-break-inside: avoid; }}
   thead {{ display: table-header-group; }}
   tfoot {{ display: table-footer-group; }}
   th {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
-  td.neg, td.pos, svg {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  td.neg, td.pos, img {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 }}
 """
 
 
-def _cell(section: Section, column: str, row: int, value: object, lang: str = "en") -> str:
+def _cell(section: Section, column: str, row: int, value: object, lang: str = "en") -> dict[str, str]:
     unit = section.unit_of(column, row)
     text = format_number(value, unit, signed=signed_column(column), lang=lang)
     classes = []
@@ -78,8 +88,7 @@ def _cell(section: Section, column: str, row: int, value: object, lang: str = "e
         if _lower_is_better(section, row):  # a CPL below target is good news: green
             v = -v
         classes.append("neg" if v < 0 else "pos" if v > 0 else "")
-    cls = " ".join(c for c in classes if c)
-    return f'<td class="{cls}">{escape(text)}</td>' if cls else f"<td>{escape(text)}</td>"
+    return {"text": text, "cls": " ".join(c for c in classes if c)}
 
 
 def _lower_is_better(section: Section, row: int) -> bool:
@@ -90,55 +99,35 @@ def _lower_is_better(section: Section, row: int) -> bool:
 WIDE_COLUMNS = 8  # more columns than this: a smaller font so the table fits the page
 
 
-def table_html(section: Section, lang: str = "en") -> str:
-    """The section's table with formatted values; its header repeats on every printed page."""
+def table_view(section: Section, lang: str = "en") -> dict[str, object] | None:
+    """The section's table as the template lays it out (None when it has no rows or no shown column)."""
     cols = section.columns
-    numeric = {c: section.formats[c] in (*_NUMERIC_UNITS, "row") for c in cols}
-    heads = [f'<th class="{"num" if numeric[c] else "text"}" scope="col">{escape(section.header(c))}</th>' for c in cols]
+    if section.table.empty or not cols:
+        return None
+    heads = [{"text": section.header(c), "cls": "num" if section.formats[c] in (*_NUMERIC_UNITS, "row") else "text"}
+             for c in cols]
     values = {c: section.table[c].tolist() for c in cols}
-    rows = ["<tr>" + "".join(_cell(section, c, i, values[c][i], lang) for c in cols) + "</tr>"
-            for i in range(len(section.table))]
-    wide = ' class="wide"' if len(cols) > WIDE_COLUMNS else ""
-    return (f'<table{wide}>\n<thead><tr>{"".join(heads)}</tr></thead>\n<tbody>\n' + "\n".join(rows) + "\n</tbody>\n</table>")
+    rows = [[_cell(section, c, i, values[c][i], lang) for c in cols] for i in range(len(section.table))]
+    return {"heads": heads, "rows": rows, "wide": len(cols) > WIDE_COLUMNS}
 
 
-def section_html(section: Section, lang: str) -> str:
-    """One section: heading kept with its first block, text, charts, then the table (or its empty text)."""
-    blocks = [f'<p class="text">{escape(line)}</p>' for line in section.text]
-    blocks += [f'<figure class="chart">\n{chart_svg(chart, lang)}\n</figure>' for chart in section.charts
-               if chart.kind != "trend"]
-    trends = [f'<figure class="chart">\n{chart_svg(chart, lang)}\n</figure>' for chart in section.charts
-              if chart.kind == "trend"]
-    if trends:  # small multiples, two to a row
-        blocks.append('<div class="grid">\n' + "\n".join(trends) + "\n</div>")
-    if section.table.empty or not section.columns:
-        blocks.append(f'<p class="empty">{escape(section.empty_text or t("reports_no_data", lang))}</p>')
-        table = ""
-    else:
-        table = table_html(section, lang)
-    head = f"<h2>{escape(section.title)}</h2>"
-    first = blocks[0] if blocks else ""
-    rest = blocks[1:]
-    if not first and table:  # a heading directly over a table: keep it with the first rows by the h2 rule
-        return f'<section id="{escape(section.key)}">\n{head}\n{table}\n</section>'
-    parts = [f'<div class="keep">\n{head}\n{first}\n</div>', *rest]
-    if table:
-        parts.append(table)
-    return f'<section id="{escape(section.key)}">\n' + "\n".join(parts) + "\n</section>"
+def chart_image(chart: Chart, lang: str) -> dict[str, str]:
+    """The chart's spec drawn as SVG (vl-convert) in a ``data:`` URL, with its title as the image's text."""
+    svg = charts.to_svg(charts.chart_spec(chart, lang, width=charts.PRINT_WIDTH))
+    return {"title": chart.title, "src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()}
+
+
+def section_view(section: Section, lang: str) -> dict[str, object]:
+    drawn = [c for c in section.charts if charts.has_data(c)]
+    return {"key": section.key, "title": section.title, "text": list(section.text),
+            "charts": [chart_image(c, lang) for c in drawn if c.kind != "trend"],
+            "trends": [chart_image(c, lang) for c in drawn if c.kind == "trend"],  # small multiples, two a row
+            "table": table_view(section, lang), "empty": section.empty_text or t("reports_no_data", lang)}
 
 
 def review_to_html(doc: ReviewDocument) -> str:
     """The review as one self-contained, printable HTML page in the document's language."""
-    lang_attr = "zh-CN" if doc.lang.lower().startswith("zh") else "en"
-    subtitle = "\n".join(f'<p class="subtitle">{escape(line)}</p>' for line in doc.subtitle)
-    generated = t("reports_generated_at", doc.lang, at=doc.generated_at.strftime("%Y-%m-%d %H:%M"))
-    sections = "\n".join(section_html(s, doc.lang) for s in doc.sections)
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang_attr}">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(doc.title)} · {escape(doc.period)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<header>\n<h1>{escape(doc.title)}</h1>\n{subtitle}\n</header>\n<main>\n{sections}\n</main>\n"
-        f"<footer>{escape(doc.title)} · {escape(doc.period)} · {escape(generated)}</footer>\n"
-        "</body>\n</html>\n"
-    )
+    return _ENV.get_template("review.html.j2").render(
+        lang_attr="zh-CN" if doc.lang.lower().startswith("zh") else "en", title=doc.title, period=doc.period,
+        subtitle=list(doc.subtitle), css=CSS, sections=[section_view(s, doc.lang) for s in doc.sections],
+        generated=t("reports_generated_at", doc.lang, at=doc.generated_at.strftime("%Y-%m-%d %H:%M")))
