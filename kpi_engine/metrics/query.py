@@ -65,7 +65,7 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
         dense = not req.by
     columns = [KEY_COLUMNS[s] for s in req.by] + (["period_start"] if grain else []) + list(req.metrics)
     with engine.connect() as conn:
-        rolled = rollups.usable(conn)  # daily rollups that hold what the facts hold
+        rolled = rollups.usable_cached(engine, conn)  # daily rollups that hold what the facts hold
         if grain and dense:
             lo, hi = start_d, end_d
             if lo is None or hi is None:
@@ -95,7 +95,7 @@ def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None
     custom.activate(engine)
     req = make_request(metrics, start=start, end=end, where=where)
     with engine.connect() as conn:
-        lo, hi = conn.execute(compile_event_bounds(req, rollups.usable(conn))).one()
+        lo, hi = conn.execute(compile_event_bounds(req, rollups.usable_cached(engine, conn))).one()
     if lo is None or hi is None:
         return None
     return periods.to_date(lo), periods.to_date(hi)

@@ -334,6 +334,13 @@ def score_all(engine: Engine, plan: Plan, *, as_of: dt.date | str | None = None,
     period runs, an additive KPI is compared with its target pro-rated to the days so far (by the
     plan's pro-rating method) and the card is provisional: no grade or bonus until the period closes.
     """
+    from kpi_engine.reviews.connection import held  # one DuckDB connection for the ~30 queries (issue 14.3)
+
+    with held(engine) as one:
+        return _score_all(one, plan, as_of=as_of, settings=settings)
+
+
+def _score_all(engine: Engine, plan: Plan, *, as_of: dt.date | str | None, settings: Settings | None) -> PlanScore:
     s = settings or load_settings(engine)
     rules = Rules.from_settings(s)
     as_of_d = clock.morning(as_of, s)

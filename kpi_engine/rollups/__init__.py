@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from kpi_engine.rollups.refresh import after_undo, after_upload, rebuild, usable
+from kpi_engine.rollups.refresh import after_undo, after_upload, rebuild, usable, usable_cached
 from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, rollup_for, routable, signature
 
 __all__ = ["ROLLED_FACTS", "ROLLUPS", "Rollup", "after_undo", "after_upload", "ensure", "rebuild", "rollup_for",
-           "routable", "signature", "usable"]
+           "routable", "signature", "usable", "usable_cached"]
 
 
 def ensure(conn: Connection) -> None:

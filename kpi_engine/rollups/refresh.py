@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import weakref
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import schema
 from kpi_engine.metrics import compile as mc
@@ -90,6 +91,25 @@ def usable(conn: Connection) -> frozenset[str]:
     recorded = json.loads(_meta(conn, _COUNTS) or "{}")
     now = _counts(conn)
     return frozenset(f for f in ROLLED_FACTS if recorded.get(f) == now[f])
+
+
+# engine -> ((data version, recorded counts), usable facts): the counts are checked once per data version
+_CHECKED: weakref.WeakKeyDictionary[Engine, tuple[tuple[str | None, str], frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def usable_cached(engine: Engine, conn: Connection) -> frozenset[str]:
+    """:func:`usable`, counting the facts only once per data version and refresh (one small query otherwise)."""
+    t = schema.schema_meta
+    meta = dict(conn.execute(sa.select(t.c.key, t.c.value).where(t.c.key.in_(("data_version", _SIG, _COUNTS)))).all())
+    if meta.get(_SIG) != signature() or meta.get(_COUNTS) is None:
+        return frozenset()
+    token = (meta.get("data_version"), meta[_COUNTS])
+    hit = _CHECKED.get(engine)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    found = usable(conn)
+    _CHECKED[engine] = (token, found)
+    return found
 
 
 def _touched_days(conn: Connection, fact: str, upload_id: int) -> tuple[set[dt.date], int]:
