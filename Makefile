@@ -10,8 +10,8 @@ test:  ## install test needs (Chromium, PostgreSQL), lint, run the whole suite o
 lint:
 	.venv/bin/ruff check kpi_engine ui pages app.py tests bench
 
-bench:  ## speed ratios against baselines measured in the same run
-	.venv/bin/python bench/bench_ingest.py
+bench:  ## every benchmark, one at a time, each ratio with PASS/FAIL (BENCH_ARGS="--pg URL --reuse-stale" to add)
+	.venv/bin/python bench/run_all.py $(BENCH_ARGS)
 
 demo:  ## replace the store's facts and upload history with the demo (plans, notes, settings stay)
 	.venv/bin/python -m kpi_engine init-demo --replace
