@@ -352,6 +352,7 @@ def test_every_table_validates_a_minimal_valid_row() -> None:
         "survey_responses": {"response_id": "r", "date": "2026-01-01", "score": "9"},
         "metric_values": {"metric_id": "m", "period_start": "2026-01-01", "grain": "month", "value": "1"},
         "feedback_360": {"period": "2026-Q1", "person_id": "p", "reviewer_role": "peer", "dimension": "d", "score": "80"},
+        "touches": {"lead_id": "l", "touched_at": "2026-01-01 09:30", "channel_id": "c"},
     }
     assert set(rows) == set(schema.UPLOAD_TABLES)
     for table, row in rows.items():

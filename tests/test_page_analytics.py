@@ -39,8 +39,9 @@ def test_renders_every_tab_on_the_demo(open_page, demo_url, lang: str) -> None:
     assert ("Leads per week" if lang == "en" else "每周线索") in labels  # the move's outcome
     assert len(at.dataframe) >= 3  # curves, the proposed split, credit and CAC by model
     assert len(at.get("vega_lite_chart")) >= 3  # forecast, response curves, CAC by model
-    # the touches table is empty in the demo: the page says every model agrees and why
-    assert any(("touches table is empty" if lang == "en" else "触点表为空") in i.value for i in at.info)
+    # the demo has touches (kpi_engine.demo.touches): the tab says it credits them, and the models disagree
+    assert any(("Credit from the touches table" if lang == "en" else "触点表") in c.value for c in at.caption)
+    assert not any(("touches table is empty" if lang == "en" else "触点表为空") in i.value for i in at.info)
     assert not at.error
 
 

@@ -7,13 +7,18 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
+from kpi_engine import schema
+from kpi_engine.i18n import t
+from kpi_engine.ingest.mapping import canonical_columns
 from kpi_engine.ingest.messages import issues_table
-from kpi_engine.ingest.model import IngestResult, RawFile
+from kpi_engine.ingest.model import IngestResult, Mapping, RawFile
+from ui import db
 from ui.i18n import lang, tr
-from ui.tables import table_label, to_csv_bytes, to_excel_bytes
+from ui.tables import column_label, table_label, to_csv_bytes, to_excel_bytes
 from ui.upload_checks import history_list
 
-SHOWN_ISSUES = 1000  # rows of the report drawn on the page; downloads hold all of them
+SHOWN_ISSUES = 1000  # rows of each list (errors, warnings) drawn on the page; downloads hold all of them
+PAGE = "page"  # fixes phrased for this page ("choose the date order above"), not the command line's options
 
 
 def _count(issues: pd.DataFrame, severity: str) -> int:
@@ -21,21 +26,35 @@ def _count(issues: pd.DataFrame, severity: str) -> int:
 
 
 def report_csv(issues: pd.DataFrame, lang_code: str) -> bytes:
-    """The whole report as CSV (UTF-8 with BOM), headers in ``lang_code``, formulas neutralised."""
-    return to_csv_bytes(issues_table(issues, lang_code))
+    """The whole report as CSV (UTF-8 with BOM), headers in ``lang_code``, fixes phrased for the page."""
+    return to_csv_bytes(issues_table(issues, lang_code, PAGE))
 
 
 def report_xlsx(issues: pd.DataFrame, lang_code: str) -> bytes:
-    """The whole report as an Excel workbook, headers in ``lang_code``, formulas neutralised."""
-    return to_excel_bytes(issues_table(issues, lang_code), sheet="report")
+    """The whole report as an Excel workbook, headers in ``lang_code``, fixes phrased for the page."""
+    return to_excel_bytes(issues_table(issues, lang_code, PAGE), sheet="report")
+
+
+def _issue_list(issues: pd.DataFrame, severity: str) -> None:
+    """The first ``SHOWN_ISSUES`` problems of one severity, and how many there are in all (the summary's count)."""
+    st.dataframe(issues_table(issues.head(SHOWN_ISSUES), lang(), PAGE), hide_index=True, width="stretch")
+    if len(issues) > SHOWN_ISSUES:
+        st.caption(tr(f"ui_report_shown_{severity}s", shown=f"{SHOWN_ISSUES:,}", total=f"{len(issues):,}"))
 
 
 def issues_view(issues: pd.DataFrame, file_name: str, key: str) -> None:
-    """The problems as a table (first rows) plus CSV and Excel downloads of all of them (built on click)."""
+    """Errors and warnings as two lists (first rows; tabs when there are both, titled with the same counts as the
+    summary) plus CSV and Excel downloads of all of them (built on click)."""
     code = lang()
-    st.dataframe(issues_table(issues.head(SHOWN_ISSUES), code), hide_index=True, width="stretch")
-    if len(issues) > SHOWN_ISSUES:
-        st.caption(tr("ui_report_truncated", shown=f"{SHOWN_ISSUES:,}", total=f"{len(issues):,}"))
+    groups = [(sev, issues[issues["severity"] == sev]) for sev in ("error", "warning")]
+    groups = [(sev, frame) for sev, frame in groups if len(frame)]
+    if len(groups) > 1:
+        tabs = st.tabs([tr(f"ui_report_tab_{sev}s", n=f"{len(frame):,}") for sev, frame in groups])
+        for tab, (sev, frame) in zip(tabs, groups, strict=True):
+            with tab:
+                _issue_list(frame, sev)
+    elif groups:
+        _issue_list(groups[0][1], groups[0][0])
     stem = PurePath(file_name).stem or "upload"
     buttons = st.container(horizontal=True)
     buttons.download_button(tr("ui_report_csv"), lambda: report_csv(issues, code), file_name=f"{stem}_report.csv",
@@ -68,7 +87,22 @@ def validation_report(result: IngestResult, file_name: str, key: str) -> None:
         st.error(tr("ui_report_has_errors", n=f"{errors:,}", rows=f"{result.rejected:,}"), icon=":material/error:")
     else:
         st.warning(tr("ui_report_has_warnings", n=f"{warnings:,}"), icon=":material/warning:")
+    cap = db.settings().max_reported_issues
+    if len(result.issues) >= cap:  # the engine kept the first ``cap`` problems: say so, never a count that looks whole
+        st.caption(tr("ui_report_capped", cap=f"{cap:,}"))
+    channel_rule(result)
     issues_view(result.issues, file_name, key)
+
+
+def channel_rule(result: IngestResult) -> None:
+    """Rows without a channel: the one rule (the unattributed channel, as on the command line) and how to change it."""
+    codes = result.warnings["code"] if len(result.issues) else pd.Series(dtype="object")
+    name = t("ingest_unattributed_name", lang())
+    blank = int((codes == "channel_blank").sum())
+    if blank:
+        st.info(tr("ui_channel_rule", n=f"{blank:,}", channel=name), icon=":material/call_split:")
+    elif (codes == "channel_missing").any():
+        st.info(tr("ui_channel_rule_all", channel=name), icon=":material/call_split:")
 
 
 def load_blocker(result: IngestResult, on_error: str, missing: list[str]) -> str | None:
@@ -85,6 +119,12 @@ def load_blocker(result: IngestResult, on_error: str, missing: list[str]) -> str
     return None
 
 
+def partial_columns(mapping: Mapping) -> list[str]:
+    """The names of the columns a partial update takes from the file (its key aside), in the table's order."""
+    keys = set(schema.key_columns(schema.UPLOAD_TABLES[mapping.table]))
+    return [column_label(c) for c in canonical_columns(mapping.table) if c in mapping.present and c not in keys]
+
+
 def load_summary(result: IngestResult, key: str) -> None:
     """What a load did: upload id, rows read / inserted / updated / rejected, what was created on the fly."""
     if result.status == "loaded":
@@ -96,6 +136,8 @@ def load_summary(result: IngestResult, key: str) -> None:
         cols[2].metric(tr("ui_sum_inserted"), f"{result.inserted:,}")
         cols[3].metric(tr("ui_sum_updated"), f"{result.updated:,}")
         cols[4].metric(tr("ui_sum_rejected"), f"{result.rejected:,}")
+        if result.mapping is not None and result.mapping.missing_required:  # a partial update: what it used
+            st.caption(tr("ui_sum_partial", present=", ".join(partial_columns(result.mapping))))
         for kind in ("channels", "people"):
             made = result.created.get(kind) or []
             if made:

@@ -227,9 +227,7 @@ def file_panel(uploaded: UploadedFile) -> None:
         st.markdown(f"**{tr('ui_map_title')}**")
         st.caption(tr("ui_map_help"))
         sources, constants, mapping = edit_mapping(key, raw, table, saved)
-        missing = mapping.missing_required
-        if missing:
-            st.warning(tr("ui_map_missing", cols=", ".join(missing)))
+        note = st.empty()  # what the missing required columns mean: filled once the check has run
         st.markdown(f"**{tr('ui_preview_title')}**")
         st.dataframe(mapped_preview(raw, mapping), hide_index=True, width="stretch")
         choices = {v: tr(f"ui_on_error_{v}") for v in ("abort", "skip")}
@@ -245,10 +243,12 @@ def file_panel(uploaded: UploadedFile) -> None:
         except faults.STORE_ERRORS as exc:  # the database, not the file: one sentence, details in the log
             st.error(faults.explain(exc, lang(), context=f"check {uploaded.name}").message, icon=":material/error:")
             return
+        missing = lacking(result)
+        _missing_note(note, mapping, missing)
         upload_checks.date_order_choice(key, result, same_source)
         load_report.validation_report(result, uploaded.name, key)
         confirmed = upload_checks.history_confirmation(key, result, uploaded.name)
-        save = st.checkbox(tr("ui_save_mapping"), key=f"save_{key}", help=tr("ui_save_mapping_help"))
+        save = st.checkbox(tr("ui_save_mapping"), value=True, key=f"save_{key}", help=tr("ui_save_mapping_help"))
         blocked = _blocker(result, on_error, missing, confirmed)
         if blocked:
             st.caption(blocked)
@@ -261,6 +261,26 @@ def file_panel(uploaded: UploadedFile) -> None:
                 st.error(faults.explain(exc, lang(), context=f"load {uploaded.name}").message, icon=":material/error:")
                 return
             st.rerun()
+
+
+def lacking(result: IngestResult) -> list[str]:
+    """Required columns the engine says this file must carry: a partial update of stored rows needs none of them,
+    so only the check (which knows whether the file's keys are stored) decides, exactly as on the command line."""
+    errors = result.errors
+    found = errors[(errors["code"] == "missing_column") & errors["row"].isna()]["column"]
+    return [str(c) for c in dict.fromkeys(found.dropna())]
+
+
+def _missing_note(note: Any, mapping: Mapping, missing: list[str]) -> None:
+    """A file without some required columns: refused (say which), or a partial update of stored rows (say what)."""
+    if missing:
+        note.warning(tr("ui_map_missing", cols=", ".join(column_label(c) for c in missing)))
+    elif mapping.missing_required:
+        keys = schema.key_columns(schema.UPLOAD_TABLES[mapping.table])
+        note.info(tr("ui_map_partial", cols=", ".join(column_label(c) for c in mapping.missing_required),
+                     present=", ".join(load_report.partial_columns(mapping)),
+                     table=table_label(mapping.table), keys=", ".join(column_label(c) for c in keys)),
+                  icon=":material/edit_note:")
 
 
 def _blocker(result: IngestResult, on_error: str, missing: list[str], confirmed: bool) -> str | None:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import access, clock, schema, store
-from kpi_engine.demo import after_sale, facts, load, manual, roster, shape, targets
+from kpi_engine.demo import after_sale, facts, load, manual, roster, shape, targets, touches
 from kpi_engine.demo.roster import BURST_CAMPAIGN, RISING_PERSON, SLIDING_CHANNEL
 
 __all__ = ["BURST_CAMPAIGN", "RISING_PERSON", "SLIDING_CHANNEL", "DemoData", "DemoSummary", "build", "default_end",
@@ -170,6 +170,11 @@ def build(*, end: dt.date | None = None, months: int = 18, seed: int = 7, scale:
         "expected_value": ld["expected_value"], "mql_at": _ts(ld["mql_at"]), "sql_at": _ts(ld["sql_at"]),
         "won_at": _ts(ld["won_at"]), "lost_at": _ts(ld["lost_at"]), "deal_value": ld["deal_value"],
         "first_response_at": _ts(ld["first_response_at"])})
+
+    tc = touches.make_touches(ld, chan_ids, seed)  # its own random stream: the other tables stay as they were
+    tables["touches"] = _table("touches", {
+        "lead_id": pc.take(lead_ids, pa.array(tc["lead"])), "touched_at": _ts(tc["at"]),
+        "channel_id": _take(chan_ids, tc["channel"]), "campaign_id": _take(camp_ids, tc["campaign"])})
 
     note(0.4, "demo_stage_customers")
     cu = after_sale.customers(cal, ld, scale, rng_after)

@@ -79,8 +79,9 @@ STRINGS.update({
               "尚未存储的 {keys} 所在的行会在下方报告。",
     },
     "ui_sum_partial": {
-        "en": "Partial update: only {present} were set; every other column kept its stored value.",
-        "zh": "部分更新：只设置了 {present}；其他列保留原有的值。",
+        "en": "Partial update: only the file's columns ({present}) were used; every other column of the stored rows "
+              "kept its value.",
+        "zh": "部分更新：只使用了文件中的列（{present}）；已有行的其他列保留原值。",
     },
     # rows without a channel: one rule, the same as the command line
     "ui_channel_rule": {
