@@ -19,7 +19,8 @@ from kpi_engine.store import DatabaseBusy
 COMMANDS = {"init-demo": "demo", "ingest": "ingest", "uploads": "uploads", "undo": "uploads", "metrics": "metrics", "plan": "plan",
             "scorecard": "scorecard", "explain": "explain", "report": "review_export", "settings": "settings",
             "inbox": "inbox", "ingest-token": "ingest_token", "serve-ingest": "serve_ingest", "user": "user",
-            "audit": "user", "push": "push", "schedule": "schedule", "metric": "custom_metric"}
+            "audit": "user", "push": "push", "schedule": "schedule", "metric": "custom_metric",
+            "migrate": "migrate"}
 # commands that read metrics by id: the store's own metrics (issue 16.5) are put in the registry first
 _READ_METRICS = ("plan", "scorecard", "explain", "report", "push", "schedule")
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -150,9 +151,16 @@ def data_version(engine: Engine) -> str:
     return str(value or "0")
 
 
-def raw_duckdb(conn: Connection):
-    """The DuckDB connection under a SQLAlchemy connection (for register/arrow bulk paths)."""
-    return conn.connection.driver_connection
+def driver_connection(conn: Connection) -> Any:
+    """The driver's own connection under a SQLAlchemy connection: DuckDB's (register/arrow bulk paths) or
+    psycopg's (COPY). Typed Any: each caller knows which driver it is on."""
+    raw = conn.connection.driver_connection
+    if raw is None:
+        raise RuntimeError("the connection is closed")
+    return raw
+
+
+raw_duckdb = driver_connection
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: install what the tests need (Python packages, Chromium, PostgreSQL), start a
-# throwaway PostgreSQL on loopback, lint, and run the whole suite on DuckDB and PostgreSQL.
+# throwaway PostgreSQL on loopback, lint, type-check, and run the whole suite on DuckDB and PostgreSQL.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -32,4 +32,5 @@ if [ -z "${KPI_TEST_PG_URL:-}" ] && [[ "${KPI_TEST_BACKENDS:-duckdb,postgres}" =
 fi
 
 .venv/bin/ruff check kpi_engine ui pages app.py tests bench
+.venv/bin/mypy  # type check of kpi_engine; files and options in mypy.ini
 .venv/bin/python -m pytest "$@"

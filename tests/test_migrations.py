@@ -214,3 +214,27 @@ def test_migrate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["migrate", "--db", url, "--lang", "zh"]) == 0
     assert "无需迁移" in capsys.readouterr().out
     store.dispose_engine(url)
+
+
+def test_money_adds_up_to_the_cent(engine: Engine) -> None:
+    """Spend of ¥0.10 + ¥0.20 on one day and ¥0.30 the next is ¥0.60 exactly, and the cost per lead of it a
+    float; summed as DOUBLE it would be 0.6000000000000001 (0.1 + 0.2 is 0.30000000000000004)."""
+    from kpi_engine.metrics.query import compute, total
+
+    with store.transaction(engine) as conn:
+        conn.execute(sa.insert(schema.channels), [{"channel_id": "ch", "name": "抖音"}])
+        conn.execute(sa.insert(schema.spend), [
+            {"date": dt.date(2026, 3, 1), "channel_id": "ch", "ad_id": "a0", "cost": 0.1},
+            {"date": dt.date(2026, 3, 1), "channel_id": "ch", "ad_id": "a1", "cost": 0.2},
+            {"date": dt.date(2026, 3, 2), "channel_id": "ch", "ad_id": "a0", "cost": 0.3}])
+        conn.execute(sa.insert(schema.leads), [{"lead_id": f"L{i}", "created_at": dt.datetime(2026, 3, 1, 10),
+                                               "channel_id": "ch"} for i in range(3)])
+    assert 0.1 + 0.2 + 0.3 != 0.6  # what DOUBLE sums gave
+    assert total(engine, "spend", start="2026-03-01", end="2026-03-31") == 0.6
+    assert total(engine, "cpl", start="2026-03-01", end="2026-03-31") == 0.6 / 3
+    frame = compute(engine, ["spend", "cpl"], grain="day", start="2026-03-01", end="2026-03-02")
+    assert frame["spend"].dtype == "float64" and frame["cpl"].dtype == "float64"
+    assert frame["spend"].tolist() == [0.3, 0.3]
+    with engine.connect() as conn:
+        stored = conn.execute(sa.select(sa.func.sum(schema.spend.c.cost))).scalar()
+    assert stored == 0.6 and isinstance(stored, float)  # MONEY reads as float through SQLAlchemy

@@ -37,11 +37,13 @@ def add_column(conn: Connection, table: str, column: str, type_: sa.types.TypeEn
     return True
 
 
-def set_decimal(conn: Connection, table: str, column: str, type_: sa.Numeric) -> bool:
+def set_decimal(conn: Connection, table: str, column: str, type_: sa.types.TypeEngine) -> bool:
     """Change a column to the DECIMAL ``type_`` (values cast by the database) when it exists with another type;
     whether it was changed. NULLs stay NULL; rows are never removed."""
+    decimal = type_.impl_instance if isinstance(type_, sa.types.TypeDecorator) else type_
+    assert isinstance(decimal, sa.Numeric), type_
     current = column_types(conn, table).get(column)
-    if current is None or current == ("NUMERIC", type_.precision, type_.scale):
+    if current is None or current == ("NUMERIC", decimal.precision, decimal.scale):
         return False
     ddl = type_.compile(dialect=conn.dialect)
     col = _quote(conn, column)

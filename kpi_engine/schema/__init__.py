@@ -28,7 +28,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from kpi_engine.schema.access import USER_ROLES, audit_log, users
-from kpi_engine.schema.base import MONEY, metadata
+from kpi_engine.schema.base import MONEY, Money, metadata, numeric_type
 from kpi_engine.schema.facts import (
     CHANNEL_KINDS,
     GRAINS,
@@ -73,10 +73,10 @@ from kpi_engine.schema.push import (
 )
 
 __all__ = [
-    "CHANNEL_KINDS", "GRAINS", "MONEY", "PLAN_STATUSES", "PLAN_VERSION_STATUSES", "REVIEWER_ROLES",
+    "CHANNEL_KINDS", "GRAINS", "MONEY", "Money", "PLAN_STATUSES", "PLAN_VERSION_STATUSES", "REVIEWER_ROLES",
     "REVIEW_NOTE_STATUSES", "SCOPE_TYPES", "UNDO_TABLES", "UPLOAD_TABLES", "USER_ROLES", "alert_events",
     "alert_mutes", "alert_rules", "audit_log", "campaigns", "channels", "column_kind", "custom_metrics", "customers",
-    "feedback_360", "inbox_files", "ingest_tokens", "key_columns", "leads", "metadata", "metric_values", "orders",
+    "feedback_360", "inbox_files", "ingest_tokens", "key_columns", "leads", "metadata", "metric_values", "numeric_type", "orders",
     "people", "plan_kpis", "plan_okrs", "plan_versions", "plans", "push_destinations", "push_log", "push_sends",
     "required_columns", "review_notes", "saved_mappings", "schema_meta", "schema_version", "settings", "settings_history", "spend",
     "survey_responses", "targets", "touches", "uploads", "user_columns", "users",
@@ -98,7 +98,7 @@ def user_columns(table: sa.Table) -> list[str]:
 
 def column_kind(col: sa.Column) -> str:
     """'text', 'datetime', 'date', 'number' or 'bool' for ingest parsing."""
-    t = col.type
+    t = numeric_type(col.type)
     if isinstance(t, sa.DateTime):
         return "datetime"
     if isinstance(t, sa.Date):

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-# Money (spend, budgets, order amounts, expected and deal values, bonuses) is exact to the cent: DECIMAL(18,2)
-# holds the 10^12 an upload may carry with two decimals. Values read through SQLAlchemy come back as float
-# (asdecimal=False) so that pandas and Python arithmetic keep working; sums stay exact in SQL.
-MONEY = sa.Numeric(18, 2, asdecimal=False)
+class Money(sa.types.TypeDecorator):
+    """Money (spend, budgets, order amounts, expected and deal values, bonuses), exact to the cent: DECIMAL(18,2)
+    holds the 10^12 an upload may carry, with two decimals. Values read through SQLAlchemy come back as float, on
+    every backend (duckdb_engine hands DuckDB's Decimal through even with ``asdecimal=False``), so that pandas
+    and Python arithmetic keep working; sums stay exact in SQL (the metric compiler sums DECIMAL, then casts)."""
+
+    impl = sa.Numeric(18, 2)
+    cache_ok = True
+
+    def process_result_value(self, value: Decimal | float | None, dialect: sa.Dialect) -> float | None:
+        return None if value is None else float(value)
+
+
+MONEY = Money()
+
+
+def numeric_type(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """The type under a decorator (Money is a DECIMAL), for checks by type class."""
+    return type_.impl_instance if isinstance(type_, sa.types.TypeDecorator) else type_
 
 
 def required(name: str, type_: sa.types.TypeEngine | type[sa.types.TypeEngine], **info: object) -> sa.Column:
