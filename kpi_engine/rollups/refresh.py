@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import weakref
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import schema
 from kpi_engine.metrics import compile as mc
+from kpi_engine.metrics.registry import Simple
 from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, signature, touched
 from kpi_engine.settings import Settings
 
@@ -48,8 +50,9 @@ def _source_select(r: Rollup, days: list[dt.date] | None) -> sa.Select:
     ev = src.table.c[r.event]
     day = sa.cast(ev, sa.Date)
     keys = [src.table.c[k] for k in r.keys]
-    sums = [sa.func.sum(mc._row_value(src, m.calc, Settings())).label(m.id) for m in r.metrics]
-    conds = [ev.is_not(None)]
+    # every rollup metric is a Simple one (tables._build asserts it)
+    sums = [sa.func.sum(mc._row_value(src, cast(Simple, m.calc), Settings())).label(m.id) for m in r.metrics]
+    conds: list[sa.ColumnElement] = [ev.is_not(None)]
     if days is not None:
         conds += mc._date_filter(ev, min(days), max(days))[1:]
         conds.append(day.in_(days))
@@ -113,23 +116,24 @@ def usable_cached(engine: Engine, conn: Connection) -> frozenset[str]:
 
 
 def _touched_days(conn: Connection, fact: str, upload_id: int) -> tuple[set[dt.date], int]:
-    """Days of every event date of the rows ``upload_id`` inserted or updated (old and new), and how many it inserted."""
+    """Days of every event date of the rows ``upload_id`` inserted or updated (old and new), and how many it inserted.
+
+    One pass over the fact for the inserted rows (a CTE read by every event), one join for the updated ones.
+    """
     table, undo = schema.UPLOAD_TABLES[fact], schema.UNDO_TABLES[fact]
     keys = schema.key_columns(table)
+    events = list(dict.fromkeys(r.event for r in ROLLUPS.values() if r.fact == fact))
     updated = sa.and_(undo.c.upload_id == upload_id, undo.c.action == "update")
     match = sa.and_(*(table.c[k] == undo.c[k] for k in keys))
-    days: set[dt.date] = set()
-    for event in dict.fromkeys(r.event for r in ROLLUPS.values() if r.fact == fact):
-        parts = [sa.select(sa.cast(table.c[event], sa.Date).label("d")).where(table.c.inserted_by == upload_id),
-                 sa.select(sa.cast(undo.c[event], sa.Date).label("d")).where(updated),
-                 sa.select(sa.cast(table.c[event], sa.Date).label("d")).select_from(table.join(undo, match))
-                 .where(updated)]
-        found = sa.union(*parts).subquery("d")
-        days.update(d for (d,) in conn.execute(sa.select(found.c.d).where(found.c.d.is_not(None))))
-    inserted = int(conn.execute(sa.select(sa.func.count()).select_from(table)
-                                .where(table.c.inserted_by == upload_id)).scalar() or 0)
-    return {d if isinstance(d, dt.date) and not isinstance(d, dt.datetime) else dt.date.fromisoformat(str(d)[:10])
-            for d in days}, inserted
+    inserted = sa.select(*(table.c[e] for e in events)).where(table.c.inserted_by == upload_id).cte("ins")
+    new = sa.select(*(table.c[e] for e in events)).select_from(table.join(undo, match)).where(updated).cte("upd_new")
+    old = sa.select(*(undo.c[e] for e in events)).where(updated).cte("upd_old")
+    parts = [sa.select(sa.cast(src.c[e], sa.Date).label("d")) for src in (inserted, new, old) for e in events]
+    found = sa.union(*parts).subquery("d")
+    days = {d for (d,) in conn.execute(sa.select(found.c.d).where(found.c.d.is_not(None)))}
+    count = int(conn.execute(sa.select(sa.func.count()).select_from(table)
+                             .where(table.c.inserted_by == upload_id)).scalar() or 0)
+    return {d if not isinstance(d, dt.datetime) else d.date() for d in days}, count
 
 
 def after_upload(conn: Connection, upload_id: int, table: str | None) -> None:
