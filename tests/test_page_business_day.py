@@ -52,8 +52,10 @@ def test_the_engine_and_the_cli_read_the_stores_zone(la_store: str) -> None:
 def test_the_standup_and_the_sidebar_default_to_today_in_the_stores_zone(open_app: Callable[..., AppTest],
                                                                           la_store: str) -> None:
     at = open_app(la_store)  # the Standup, the default page
-    assert at.session_state["asof"] == LA.date()  # the Standup's morning
-    assert at.session_state["date"] == LA.date()  # the sidebar's period anchor
+    assert at.session_state["asof"] is None  # no morning pinned by a link: today
+    assert at.session_state["date"] == LA.date() - dt.timedelta(days=1)  # the period holds the last day with data
+    title = at.title[0].value  # the Standup's meeting: today in the store's zone (the period is still running)
+    assert LA.date().strftime("%d %b %Y") in title or f"{LA.month}月{LA.day}日" in title, title
 
 
 def test_pages_ask_the_clock_only_through_the_stores_settings() -> None:

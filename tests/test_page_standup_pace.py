@@ -76,8 +76,8 @@ def test_pacing_board_shows_every_team_kpi_as_one_row(open_app, planned_url) -> 
     caption = " ".join(c.value for c in at.caption)
     assert "Team plan 2026-11 · 2026-11-01 to 2026-11-30 · day 22 of 30" in caption
     helps = [c.get("help", "") for c in json.loads(at.dataframe[0].proto.columns).values()]
-    assert any(h.startswith("Against 2026-10-01 to 2026-10-22: the same number of days of the previous") for h in helps)
-    assert any(h.startswith("Against 2025-11-01 to 2025-11-22: the same number of days of the same period") for h in helps)
+    assert any(h.startswith("Against 2026-10-01 to 2026-10-22: the same elapsed days of the previous") for h in helps)
+    assert any(h.startswith("Against 2025-11-01 to 2025-11-22: the same elapsed days of the same period") for h in helps)
     assert _labels(at) == COLUMNS_EN
 
 
