@@ -54,16 +54,20 @@ def full_document(doc: ReviewDocument, gap: Section | None) -> ReviewDocument:
     return build.with_notes(store.get_engine(db_url()), with_gap)
 
 
-def cell_text(section: Section, column: str, row: int) -> str:
-    """One cell as people read it ("—" for no value), formatted as in the printed report."""
-    return format_number(section.table[column].iloc[row], section.unit_of(column, row), signed=signed_column(column),
-                         lang=current_lang())
-
-
 def shown_table(section: Section) -> pd.DataFrame:
-    """The section's shown columns as people read them ("—" for no value), headed in the document's language."""
-    return pd.DataFrame({section.header(c): [cell_text(section, c, i) for i in range(len(section.table))]
-                         for c in section.columns})
+    """The section's shown columns as people read them ("—" for no value), headed in the document's language.
+    Cell by cell as :meth:`Section.unit_of` says, read from plain lists (pandas indexing per cell cost 0.7 s a page)."""
+    lang = current_lang()
+    n = len(section.table)
+    row_units = (section.table[section.row_unit].tolist() if section.row_unit in section.table.columns
+                 else [None] * n)
+    out = {}
+    for c in section.columns:
+        kind, signed = section.formats[c], signed_column(c)
+        units = [str(u) if kind == "row" else "pp" if kind == "pct" and u == "ratio" else kind for u in row_units]
+        out[section.header(c)] = [format_number(v, u, signed=signed, lang=lang)
+                                  for v, u in zip(section.table[c].tolist(), units, strict=True)]
+    return pd.DataFrame(out)
 
 
 def render_section(section: Section, *, heading: bool = True, key: str | None = None) -> None:

@@ -14,12 +14,14 @@ from kpi_engine import access
 from kpi_engine.plans import store
 from kpi_engine.plans.model import Plan, Scope
 from kpi_engine.reviews import weekly
+from kpi_engine.reviews.connection import held
 
 
 def active_plan(engine: Engine, day: dt.date) -> Plan | None:
     """The active plan whose period contains ``day`` (the newest, if several), with only the KPIs the signed-in
     principal may see (:func:`visible_part`)."""
-    found = store.active_plans(engine, day)
+    with held(engine) as one:  # the plan and its versions in one connection
+        found = store.active_plans(one, day)
     return visible_part(found[0]) if found else None
 
 
