@@ -289,14 +289,15 @@ def _parse(base: dict, buf: bytes, offset: int, sampler: Sampler, encoding: str,
         start = offset + len(sample[: spans[h + 1][0]].encode("utf-8"))
     else:
         start = len(buf)
-    columns, numbers, bad = _parse_records(pa.py_buffer(buf).slice(start), width, delimiter, h + 1)
+    quoted = buf.find(b'"', start) >= 0  # no quote at all: no line break can be inside a value
+    columns, numbers, bad = _parse_records(pa.py_buffer(buf).slice(start), width, delimiter, h + 1, quoted)
     issues.extend(bad)
     table = _finish(header, columns, numbers, h + 1, issues)
     return _raw(base, "csv", issues, table=table, **meta)
 
 
-def _parse_records(buf: pa.Buffer, width: int, delimiter: str,
-                   header_row: int) -> tuple[list[pa.ChunkedArray], pa.Array, list[dict]]:
+def _parse_records(buf: pa.Buffer, width: int, delimiter: str, header_row: int,
+                   quoted: bool = True) -> tuple[list[pa.ChunkedArray], pa.Array, list[dict]]:
     """Data records as string columns, their sheet row numbers, and a file_bad_row issue per ragged record.
 
     A record whose extra fields are all empty (a trailing delimiter) is kept, not reported.
@@ -304,7 +305,7 @@ def _parse_records(buf: pa.Buffer, width: int, delimiter: str,
     names = [f"c{i}" for i in range(width)]
     if buf.size == 0:
         return [pa.array([], pa.string()) for _ in names], pa.array([], pa.int64()), []
-    fast = _parse_threaded(buf, names, delimiter)
+    fast = _parse_threaded(buf, names, delimiter, quoted)
     if fast is not None:  # no ragged record: record i is sheet row header_row + i
         numbers = np.arange(1, fast.num_rows + 1, dtype=np.int64) + header_row
         return [fast.column(i) for i in range(width)], pa.array(numbers, pa.int64()), []
@@ -357,8 +358,11 @@ def _parse_records(buf: pa.Buffer, width: int, delimiter: str,
     return columns, pa.array(numbers + header_row, pa.int64()), bad
 
 
-def _parse_threaded(buf: pa.Buffer, names: list[str], delimiter: str) -> pa.Table | None:
+def _parse_threaded(buf: pa.Buffer, names: list[str], delimiter: str, quoted: bool = True) -> pa.Table | None:
     """All cores, for the common case of a well-formed file; None when any record is ragged.
+
+    A file without any quote character is split at every line break (pyarrow's faster chunking: the
+    records are the same, since only a quoted value can hold a line break).
 
     Multi-threaded parsing does not tell the record number of a ragged record, so such files are parsed
     again on one thread (exact row numbers for the report). A value longer than a block also falls back.
@@ -373,7 +377,7 @@ def _parse_threaded(buf: pa.Buffer, names: list[str], delimiter: str) -> pa.Tabl
         table = pacsv.read_csv(
             buf,
             read_options=pacsv.ReadOptions(use_threads=True, block_size=BLOCK_SIZE, column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=quoted, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True),
