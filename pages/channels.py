@@ -39,7 +39,7 @@ def campaign_section(channel: str, channel_name: str, v: ui.View) -> None:
         st.header(name, anchor=False)
         kpis = ui.cached("scope_kpis", "campaign", ui.engine_id(campaign), v.start, v.end, drill.CARD_METRICS,
                          where=where)
-        ui.kpi_cards(kpis, per_row=4)
+        ui.kpi_cards(kpis, per_row=4, where=where)
         compare_table.render("campaign", ui.engine_id(campaign), drill.CARD_METRICS, where=where, key="cmp_campaign")
     else:
         where, name, target = {"channel": channel}, channel_name, ("channel", channel)
@@ -62,7 +62,7 @@ if not ui.empty_database():
                 st.divider()
                 st.header(options[channel], anchor=False)
                 kpis = ui.cached("scope_kpis", "channel", channel, v.start, v.end, drill.CARD_METRICS)
-                ui.kpi_cards(kpis, per_row=4)
+                ui.kpi_cards(kpis, per_row=4, where={"channel": channel})
                 compare_table.render("channel", channel, drill.CARD_METRICS, key="cmp_channel")
                 campaign_section(channel, str(row["name"]), v)
 ui.init_state()

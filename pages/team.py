@@ -76,7 +76,7 @@ def person_section(person: str, name: str, v: ui.View) -> None:
     kpis = ui.cached("scope_kpis", "person", pid, v.start, v.end, drill.PERSON_METRICS, where=where)
     if kpis["target"].isna().all():
         st.caption(tr("drill_person_no_targets", name=name))
-    ui.kpi_cards(kpis, per_row=4)
+    ui.kpi_cards(kpis, per_row=4, where=where)
     compare_table.render("person", pid, drill.PERSON_METRICS, where=where, key="cmp_person")
     target = None if person == ui.NONE_ID else ("person", pid)
     detail.scope_detail(name, where, target, v)

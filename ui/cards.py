@@ -1,4 +1,5 @@
-"""Big KPI cards for a shared screen: two headline numbers against their targets, a pacing colour, a sparkline.
+"""Big KPI cards for a shared screen: two headline numbers against their targets, a pacing colour, a sparkline,
+and the forecast of the period end with its 80% band (``forecast_lines``, the pacing board's model).
 
 A card is a bordered container keyed ``kpicard_<status>_<id>``; the style sheet below (constant CSS, no user
 content) gives each status a thick coloured left edge and makes the numbers large enough to read across a room.
@@ -6,10 +7,17 @@ content) gives each status a thick coloured left edge and makes the numbers larg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
+
+from kpi_engine import clock, fmt
+from kpi_engine.analytics import forecast as forecast_
+from kpi_engine.metrics import registry
+from ui import db
+from ui.i18n import lang, tr
 
 # Pacing status -> badge colour (budget statuses included: spend is paced both ways).
 STATUS_COLORS: dict[str, str] = {
@@ -61,8 +69,10 @@ class Figure:
 
 
 def kpi_card(key: str, *, title: str, status: str | None, status_label: str, figures: Sequence[Figure],
-             trend: Sequence[float | None] | None = None, trend_kind: str = "bar", footer: str | None = None) -> None:
-    """Draw one card: title with a status badge, the figures one under the other (the last carries the sparkline)."""
+             trend: Sequence[float | None] | None = None, trend_kind: str = "bar", footer: str | None = None,
+             forecast: str | None = None) -> None:
+    """Draw one card: title with a status badge, the figures one under the other (the last carries the sparkline),
+    then the footer and the forecast line (``forecast_lines``) when given."""
     with st.container(border=True, key=f"kpicard_{status or 'none'}_{key}"):
         st.markdown(f"#### {title} {status_badge(status, status_label)}")
         for i, fig in enumerate(figures):
@@ -73,3 +83,53 @@ def kpi_card(key: str, *, title: str, status: str | None, status_label: str, fig
                        chart_type=trend_kind if trend_kind in ("bar", "line", "area") else "bar")  # type: ignore[arg-type]
         if footer:
             st.caption(footer)
+        if forecast:
+            st.caption(forecast, help=forecast_help())
+
+
+# --- the forecast line (issue 16.1): the value at the period end with its 80% band, as on the pacing board ---------
+
+Band = tuple[float | None, float | None, float | None]  # (projected, low, high); all None: no value
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _bands(url: str, version: str, metrics: tuple[str, ...], start: dt.date, end: dt.date, through: dt.date,
+           where: tuple[tuple[str, str], ...]) -> dict[str, Band]:
+    """Each forecastable metric's period-end forecast with its band, from one history query (cached per data
+    version, so a rerun or another card of the same scope costs nothing)."""
+    del url, version  # cache keys: the store and its data version
+    wanted = [m for m in metrics if m in registry.METRICS and forecast_.forecastable(m)]
+    if not wanted:
+        return {}
+    days, history = forecast_.daily_histories(db.get_engine(), wanted, as_of=through, where=dict(where) or None)
+    out: dict[str, Band] = {}
+    for m in wanted:
+        fc = forecast_.forecast_series(history, days, m, start=start, end=end)
+        band = (fc.projected, fc.low, fc.high)
+        out[m] = band if not any(fmt.no_value(v) for v in band) else (None, None, None)
+    return out
+
+
+def forecast_lines(metrics: Sequence[str], start: dt.date, end: dt.date, grain: str, *,
+                   where: Mapping[str, str] | None = None, through: dt.date | None = None) -> dict[str, str]:
+    """metric -> "Forecast end of month: 1,085 (993–1,284)" for the period ``[start, end]`` of ``grain`` seen from
+    today (data through yesterday; ``through`` sets another last day of data), narrowed by ``where`` ({"channel": ...}, {"person": ...}); "—" in place of the
+    value without enough history, before the period begins or once it is over. Metrics that cannot be projected
+    (not a count, a sum or a ratio of them) get no line."""
+    through = min(end, through or clock.data_through(db.today(), db.settings()))
+    able = [m for m in dict.fromkeys(metrics) if m in registry.METRICS and forecast_.forecastable(m)]
+    bands: dict[str, Band] = {}
+    if able and start <= through < end:
+        bands = _bands(db.db_url(), db.version(), tuple(able), start, end, through,
+                       tuple(sorted((k, str(v)) for k, v in (where or {}).items())))
+    key = f"cards_forecast_{grain}" if grain in ("day", "week", "month", "quarter", "year") else "cards_forecast_custom"
+    out = {}
+    for m in able:
+        projected, low, high = bands.get(m, (None, None, None))
+        value = fmt.band(projected, low, high, registry.get(m).unit, lang(), whole=True, settings=db.settings())
+        out[m] = tr(key, value=value)
+    return out
+
+
+def forecast_help() -> str:
+    return tr("cards_forecast_help")

@@ -22,11 +22,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import drill, store
+from kpi_engine import clock, drill, store
 from kpi_engine import fmt as numfmt
 from kpi_engine.metrics import funnel, registry
 from kpi_engine.plans import scorecard_tables as plan_report
 from ui import auth, db, numbers, state
+from ui.cards import forecast_help, forecast_lines
 from ui.i18n import lang, tr
 from ui.sidebar import current_period
 
@@ -373,9 +374,16 @@ def engine_id(uid: str) -> str:
 # --- KPI cards ----------------------------------------------------------------------------------------------
 
 
-def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
-    """One bordered metric per KPI: value, difference from target (coloured by direction), definition as help."""
+def kpi_cards(kpis: pd.DataFrame, per_row: int = 5, *, where: Mapping[str, str] | None = None) -> None:
+    """One bordered metric per KPI: value, difference from target (coloured by direction), definition as help, and
+    under it the forecast of the sidebar's period end with its 80% band for the scope ``where`` narrows to
+    (``ui.cards.forecast_lines``; none when ``where`` is None)."""
     rows = list(kpis.itertuples(index=False))
+    lines: dict[str, str] = {}
+    if where is not None:
+        period = current_period()
+        lines = forecast_lines([k.metric_id for k in rows], period.start, period.end, period.grain, where=where,
+                               through=clock.data_through(as_of(), db.settings()))  # the morning's data
     for i in range(0, len(rows), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, rows[i:i + per_row], strict=False):
@@ -384,9 +392,13 @@ def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
                 ach = numbers.achievement(k.achievement)
                 delta = tr("drill_vs_target", gap=fmt_gap(k.gap, k.unit), achievement=ach)
                 description = tr("drill_target_desc", target=fmt(k.target, k.unit))
-            col.metric(metric_name(k.metric_id), fmt(k.actual, k.unit), delta=delta, border=True,
+            line = lines.get(k.metric_id)
+            box = col.container(border=True) if line else col
+            box.metric(metric_name(k.metric_id), fmt(k.actual, k.unit), delta=delta, border=not line,
                        delta_color="inverse" if k.direction == "lower" else "normal", help=metric_help(k.metric_id),
                        delta_description=description)
+            if line:
+                box.caption(line, help=forecast_help())
 
 
 def definitions(metric_ids: Sequence[str]) -> None:

@@ -82,9 +82,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "按触点表分配功劳（{start} – {end}）；没有触点的线索按其自身渠道计为一次触点。"},
     "analytics_at_source_derived": {
         "en": "The touches table is empty, so every lead counts as one touch on its own channel (first touch = "
-              "last touch) and all models agree. Load touches (lead, channel, campaign, time) to compare them.",
+              "last touch) and all models agree. Upload a touches export (lead, channel, campaign, time) on the Data "
+              "page to compare them.",
         "zh": "触点表为空，每条线索按其自身渠道计为一次触点（首次触点 = 末次触点），各模型结果相同。"
-              "导入触点（线索、渠道、活动、时间）后即可比较。"},
+              "在数据页面上传触点导出文件（线索、渠道、活动、时间）后即可比较。"},
     "analytics_at_none": {"en": "No leads or wins in {start} – {end}.", "zh": "{start} – {end} 没有线索或赢单。"},
     "analytics_at_chart": {"en": "CAC by channel under each model", "zh": "各归因模型下的渠道获客成本"},
     "analytics_at_table": {"en": "Credited wins and CAC by channel", "zh": "各渠道的归因赢单与获客成本"},
@@ -99,4 +100,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "analytics_at_leads": {"en": "Leads", "zh": "线索"},
     "analytics_at_spend": {"en": "Spend", "zh": "花费"},
     "analytics_at_cac": {"en": "CAC", "zh": "获客成本"},
+    # the forecast line of the metric cards (ui/cards.py): the value at the period end and its 80% band
+    "cards_forecast_month": {"en": "Forecast end of month: {value}", "zh": "月末预测：{value}"},
+    "cards_forecast_week": {"en": "Forecast end of week: {value}", "zh": "本周结束时预测：{value}"},
+    "cards_forecast_quarter": {"en": "Forecast end of quarter: {value}", "zh": "季末预测：{value}"},
+    "cards_forecast_year": {"en": "Forecast end of year: {value}", "zh": "年末预测：{value}"},
+    "cards_forecast_day": {"en": "Forecast for the day: {value}", "zh": "当日预测：{value}"},
+    "cards_forecast_custom": {"en": "Forecast end of period: {value}", "zh": "期末预测：{value}"},
+    "cards_forecast_help": {
+        "en": "Where the metric is expected to end the period, and in brackets its 80% range (8 in 10 past "
+              "projections of this store ended inside it), from up to 26 weeks of daily data. “—”: too little "
+              "history, a period not begun or already over, or a metric that is not a count, a sum or a ratio of them.",
+        "zh": "指标预计在期末达到的值，括号内为 80% 区间（本库过去的预测有八成落在其中），基于最多 26 周的每日数据。"
+              "“—”表示历史数据不足、周期尚未开始或已经结束，或该指标不是计数、求和或它们的比率。",
+    },
 }
