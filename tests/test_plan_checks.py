@@ -160,7 +160,10 @@ def test_owners(db: sa.Engine) -> None:
     report = checks.check_plan(replace_kpi(CLEAN, 4, owner="p3"), db, as_of=AS_OF)
     influence = [i for i in report.issues if i.code == "owner_influence"]
     assert [i.key for i in influence] == ["owner_influence:cpl@channel:ch_a"]
-    assert "it is run by p1, p2" in influence[0].message()
+    # people by name, never by id: p3 is Cat; ch_a is run by p2 (Bob) and his manager p1 (Ann)
+    assert "owner Cat does not run this scope (it is run by Ann, Bob)" in influence[0].message()
+    assert "负责人 Cat 并不负责该范围（负责人为 Ann, Bob）" in influence[0].message("zh")
+    assert not any(p in influence[0].message() for p in ("p1", "p2", "p3"))
     assert influence[0].message().startswith("Cost per lead @ A:")  # names, never "cpl @ channel:ch_a"
     assert influence[0].message("zh").startswith("单条线索成本 @ A") and "channel:" not in influence[0].message("zh")
     assert "owner_influence" not in codes(replace_kpi(CLEAN, 4, owner="p1"), db)  # p2's manager
@@ -181,6 +184,12 @@ def test_vanity_only(db: sa.Engine) -> None:
     assert "vanity_only" in codes(CLEAN)  # without the database, the owner is unknown
     team = with_kpis(CLEAN, K("impressions", "team", "brand_awareness", 0, 1, "p1"), *CLEAN.kpis)
     assert "vanity_only" not in codes(team, db)  # the team has conversion KPIs
+    vanity = next(i for i in checks.check_plan(no_conversion, db, as_of=AS_OF).issues if i.code == "vanity_only")
+    assert vanity.message().startswith("B is measured by exposure only")  # the channel's name, never "channel:ch_b"
+    assert "channel:" not in vanity.message("zh") and vanity.message("zh").startswith("B 只用曝光类指标")
+    only_team = with_kpis(CLEAN, K("impressions", "team", "brand_awareness", 0, 1, "p1"))
+    team_issue = next(i for i in checks.check_plan(only_team, db, as_of=AS_OF).issues if i.code == "vanity_only")
+    assert team_issue.message("zh").startswith("团队 只用曝光类指标") and team_issue.message().startswith("Team is")
 
 
 def test_targets_against_history(db: sa.Engine) -> None:

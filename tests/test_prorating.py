@@ -13,6 +13,7 @@ The calendar (chinesecalendar 1.11.0, covering 2004..2026) for the dates used:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -20,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi_engine import pacing, schema, standup, store, targets, workdays
-from kpi_engine.plans import checks, model, yamlio
+from kpi_engine.plans import checks, model, prorating, yamlio
 from kpi_engine.plans import store as plan_store
 from kpi_engine.plans.model import Kpi, Plan, PlanError
 from kpi_engine.reviews import weekly
@@ -174,7 +175,12 @@ def test_plan_check_for_a_missing_or_all_zero_profile() -> None:
                extra={"prorate": "custom"})
     report = checks.check_plan(Plan(name="p", period="2026-10", prorate="working", kpis=(asks,)))
     issue = next(i for i in report.errors if i.code == "profile_missing")
-    assert issue.kpi == 0 and issue.message("en").startswith("KPI Leads @ Team is pro-rated")
+    assert issue.kpi == 0 and issue.message("en").startswith("Leads @ Team is pro-rated")
+    assert issue.message("zh").startswith("线索数 @ 团队设为按自定义权重分摊")  # the KPI in the reader's language
+    # a scope by its name, never its key
+    named = Plan(name="p", period="2026-10", prorate="working", kpis=(dataclasses.replace(asks, scope="channel:ch_a"),))
+    issue = next(i for i in prorating.profile_issues(named, {"channel:ch_a": "百度搜索"}) if i.code == "profile_missing")
+    assert issue.message("en").startswith("Leads @ 百度搜索 is pro-rated") and "channel:" not in issue.message("zh")
 
 
 # --- stored targets, published targets, the weekly review -----------------------------------------------------------

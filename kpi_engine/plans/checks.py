@@ -79,6 +79,7 @@ class Issue:
         if "kpi_metric" in p and "kpi_scope" in p:
             scope = p["kpi_scope"]
             p["kpi_label"] = catalog.kpi_label(p["kpi_metric"], scope, lang, {scope: p.get("kpi_scope_name", "")})
+            p.setdefault("what", p["kpi_label"])  # the pro-rating checks name their KPI as "what"
         return p
 
 
@@ -176,6 +177,10 @@ class Directory:
             campaigns = {r[0]: (r[1], r[2] or "") for r in conn.execute(sa.select(ca.c.campaign_id, ca.c.channel_id,
                                                                                    ca.c.owner_id))}
         return cls(people, teams, channels, campaigns, named)
+
+    def person(self, person_id: str) -> str:
+        """A person's name (their id only when the people table has no name for them)."""
+        return self.names.get(f"person:{person_id}") or person_id
 
     def exists(self, scope: Scope) -> bool:
         if scope.type == "team":
@@ -312,9 +317,9 @@ def _owners(plan: Plan, out: _Out, directory: Directory | None) -> None:
             who = directory.influencers(Scope.parse(k.scope))
         except ValueError:
             continue
-        if who is not None and who and k.owner not in who:
-            out.add("owner_influence", "warning", f"owner_influence:{key}", kpi=i, kpi_label=label, owner=k.owner,
-                    who=", ".join(sorted(who)))
+        if who is not None and who and k.owner not in who:  # people by name, never by id
+            out.add("owner_influence", "warning", f"owner_influence:{key}", kpi=i, kpi_label=label,
+                    owner=directory.person(k.owner), who=", ".join(sorted(directory.person(w) for w in who)))
 
 
 def _vanity(plan: Plan, out: _Out, directory: Directory | None) -> None:
@@ -336,8 +341,10 @@ def _vanity(plan: Plan, out: _Out, directory: Directory | None) -> None:
             if directory:
                 related |= {f"campaign:{c}" for c, (ch, _) in directory.campaigns.items() if ch == scope.id}
             covered = any(catalog.is_conversion(k.metric) for s in related for k in scopes.get(s, []))
-        if not covered:
-            out.add("vanity_only", "warning", f"vanity_only:{scope_text}", scope=scope_text, metrics=", ".join(exposure))
+        if not covered:  # the scope by name ("小红书笔记", the team in the reader's language), never its key
+            shown = ({"scope_key": "push_scope_team"} if scope.type == "team" and not scope.id else
+                     {"scope": (directory.names if directory else {}).get(scope_text) or scope_text})
+            out.add("vanity_only", "warning", f"vanity_only:{scope_text}", metrics=", ".join(exposure), **shown)
 
 
 def _cascade(plan: Plan, out: _Out) -> None:
@@ -428,7 +435,7 @@ def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | Non
     _structure(plan, out, directory)
     from kpi_engine.plans.prorating import profile_issues  # local: that module imports this one
 
-    out.items.extend(profile_issues(plan))
+    out.items.extend(profile_issues(plan, directory.names if directory else None))
     if plan.kpis:
         _cards(plan, out)
         out.items.extend(dimension_issues(plan, "dimension_range"))

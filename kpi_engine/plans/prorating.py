@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from kpi_engine import pacing, periods
-from kpi_engine.plans.checks import Issue, kpi_label
+from kpi_engine.plans.checks import Issue, kpi_params
 from kpi_engine.plans.model import Plan
 
 
@@ -21,8 +21,9 @@ def _all_zero(profile: Mapping[str, float], plan: Plan) -> bool:
     return all(pacing.profile_weight(profile, plan.start + dt.timedelta(days=i)) <= 0 for i in range(days))
 
 
-def profile_issues(plan: Plan) -> list[Issue]:
-    """Errors for a custom pro-rating without a profile, or with a profile of zeros over the plan's period."""
+def profile_issues(plan: Plan, names: Mapping[str, str] | None = None) -> list[Issue]:
+    """Errors for a custom pro-rating without a profile, or with a profile of zeros over the plan's period; a KPI
+    is named in the reader's language with its scope's name from ``names`` ("Leads @ 小红书笔记"), never its key."""
     issues: list[Issue] = []
     plan_label = {"what_key": "plans_prorate_what_plan"}
     if plan.prorate == "custom":
@@ -34,7 +35,7 @@ def profile_issues(plan: Plan) -> list[Issue]:
         own = k.extra.get("profile") or {}
         if (k.extra.get("prorate") or plan.prorate) != "custom" or (not own and plan.prorate == "custom"):
             continue  # not custom, or the plan's own profile (checked above)
-        what = {"what": f"KPI {kpi_label(k)}"}
+        what = kpi_params(k, names)
         key = f"{k.metric}@{k.scope}"
         profile = own or plan.profile
         if not profile:
