@@ -14,222 +14,31 @@ Regenerate the committed files and MANIFEST.md with::
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import random
-import re
-import struct
 import sys
-import zipfile
-import zlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-BAD_DIR = Path(__file__).resolve().parent / "data" / "bad"
-FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
-
-# Outcomes with on_error="abort":
-REFUSED = "refused"  # nothing written, errors reported
-LOADS = "loads"  # only warnings (or nothing wrong): must load, values exactly as in `stored`
-EITHER = "either"  # refused with the expected issues, or loaded with exactly the `stored` values
-
-
-@dataclass(frozen=True)
-class Expect:
-    """An issue the report must contain. ``codes`` empty = any code; None fields are not checked."""
-
-    codes: tuple[str, ...] = ()
-    row: int | None = None
-    column: str | None = None  # canonical column or source header
-    value: str | None = None
-    value_contains: str | None = None
-    severity: str = "error"
-
-
-@dataclass(frozen=True)
-class Stored:
-    """After loading, the row of ``table`` matching ``where`` has ``column == value``."""
-
-    table: str
-    where: dict[str, str]
-    column: str
-    value: object
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Outcome with on_error="skip": rows inserted/updated/rejected, keys that must not be there, stored values."""
-
-    inserted: int
-    rejected: int
-    updated: int = 0
-    absent: tuple[tuple[str, dict[str, str]], ...] = ()  # (table, where)
-    stored: tuple[Stored, ...] = ()
-
-
-@dataclass(frozen=True)
-class BadFile:
-    name: str
-    description: str
-    make: Callable[[], bytes]
-    table: str | None  # passed to ingest(table=...); None lets the importer detect it
-    outcome: str = REFUSED
-    expect: tuple[Expect, ...] = ()
-    statuses: tuple[str, ...] = ("refused",)  # accepted statuses when refused
-    skip: Skip | None = None  # None: on_error="skip" must not load anything either (when refused)
-    stored: tuple[Stored, ...] = ()
-    big: bool = False  # generated at test time, not committed
-    tags: tuple[str, ...] = field(default=())
-
-
-# --- byte builders ---------------------------------------------------------------------------------
-
-
-def _csv(rows: list[list[str]], *, delimiter: str = ",", newline: str = "\r\n", encoding: str = "utf-8") -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
-    writer.writerows(rows)
-    return buf.getvalue().encode(encoding)
-
-
-def _lines(*lines: str, newline: str = "\n", encoding: str = "utf-8") -> bytes:
-    return (newline.join(lines) + newline).encode(encoding)
-
-
-def _png() -> bytes:
-    """A real 2x2 PNG image."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + bytes([255, 0, 0, 0, 255, 0]) for _ in range(2))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def _fixed_zip(entries: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, data)
-    return out.getvalue()
-
-
-def xlsx_bytes(rows: list[list[object]], *, title: str = "Sheet1", more: dict[str, list[list[object]]] | None = None,
-               merge: str | None = None) -> bytes:
-    """An .xlsx workbook with ``rows`` on one sheet (then the ``more`` sheets), byte-for-byte reproducible."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    if merge:
-        ws.merge_cells(merge)
-    for name, extra in (more or {}).items():
-        sheet = wb.create_sheet(name)
-        for row in extra:
-            sheet.append(row)
-    fixed = dt.datetime(2026, 1, 1)
-    wb.properties.created = fixed
-    buf = io.BytesIO()
-    wb.save(buf)
-    entries = []
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
-        for info in zf.infolist():
-            data = zf.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2026-01-01T00:00:00Z\3", data)
-            entries.append((info.filename, data))
-    return _fixed_zip(entries)
-
-
-def _xlsx_error_cells() -> bytes:
-    """Spend workbook with a real Excel error cell (#VALUE!) and a negative cost."""
-    import openpyxl
-
-    rows: list[list[object]] = [
-        ["date", "channel_id", "campaign_id", "cost", "impressions"],
-        [dt.datetime(2026, 1, 21), "baidu_search", "C100", 88.5, 1200],
-        [dt.datetime(2026, 1, 22), "baidu_search", "C100", "#VALUE!", 1300],
-        [dt.datetime(2026, 1, 23), "baidu_search", "C100", -3, 1400],
-    ]
-    data = xlsx_bytes(rows)
-    # openpyxl stores "#VALUE!" as an error cell (t="e"); check so the fixture stays what it claims
-    wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.active["D3"].data_type == "e"
-    return data
-
-
-def _xlsx_empty() -> bytes:
-    return xlsx_bytes([])
-
-
-def _xlsx_leads_negative() -> bytes:
-    return xlsx_bytes([
-        ["lead_id", "created_at", "channel_id", "expected_value"],
-        ["X101", dt.datetime(2026, 3, 1, 9, 30), "baidu_search", 5000],
-        ["X102", dt.datetime(2026, 3, 2, 14, 0), "douyin_video", -10],
-    ])
-
-
-def _xlsx_truncated() -> bytes:
-    full = xlsx_bytes([["lead_id", "created_at", "channel_id"]] + [[f"T{i}", "2026-03-01", "baidu_search"] for i in range(50)])
-    return full[: len(full) // 2]
-
-
-def _zip_not_xlsx() -> bytes:
-    return _fixed_zip([("hello.txt", b"this is a zip archive, not a workbook\n"), ("data/readme.md", b"# nothing\n")])
-
-
-def _random_bytes() -> bytes:
-    return random.Random(20260101).randbytes(4096)
-
-
-def _mixed_encoding() -> bytes:
-    return b"".join([
-        b"person_id,name,team\n",
-        "P901,张三,marketing\n".encode(),
-        "P902,李四,sales\n".encode("gbk"),
-        b"P903,Wang Wu,sales\n",
-    ])
-
-
-def _utf16(bom: bool) -> bytes:
-    text = "线索编号\t创建时间\t渠道\r\nU101\t2026-03-05 10:00\tdouyin_video\r\nU102\t2026-03-06 11:30\tbaidu_search\r\n"
-    if bom:
-        return text.encode("utf-16")  # with BOM (little-endian on every platform we run)
-    return text.encode("utf-16-le")
-
-
-def long_cell_bytes() -> bytes:
-    return _csv([["person_id", "name"], ["P_LONG", "长" * 1000 + "x" * 999_000]])
-
-
-def wide_bytes() -> bytes:
-    header = ["lead_id", "created_at", "channel_id"] + [f"extra_col_{i}" for i in range(4, 10_001)]
-    good = ["W101", "2026-03-01 10:00", "baidu_search"] + ["v"] * (10_000 - 3)
-    bad = ["W102", "not-a-date", "baidu_search"] + ["v"] * (10_000 - 3)
-    return _csv([header, good, bad])
-
-
-LEADS = "lead_id,created_at,channel_id"
-_NOTES = [["exported by", "Ann"], ["note", "November leads"]]
-_XL_LEADS = [["lead_id", "created_at", "channel_id"], ["XS1", "2026-03-01", "baidu_search"], ["XS2", "2026-03-02", "douyin_video"]]
-
-
-def huge_id_bytes() -> bytes:
-    """A lead whose id is 20 MB of text (a whole export pasted into one cell)."""
-    return b"lead_id,created_at,channel_id\n" + b"L" * 20_000_000 + b",2026-03-01,baidu_search\nG2,2026-03-01,baidu_search\n"
+from tests.bad_corpus_bytes import (
+    LEADS,
+    NOTES,
+    XL_LEADS,
+    csv_bytes,
+    huge_id_bytes,
+    lines_bytes,
+    long_cell_bytes,
+    mixed_encoding_bytes,
+    png_bytes,
+    random_bytes,
+    utf16_bytes,
+    wide_bytes,
+    xlsx_bytes,
+    xlsx_empty,
+    xlsx_error_cells,
+    xlsx_leads_negative,
+    xlsx_truncated,
+    zip_not_xlsx,
+)
+from tests.bad_corpus_model import BAD_DIR, EITHER, LOADS, REFUSED, BadFile, Expect, Skip, Stored
 
 
 def _absent(table: str, **where: str) -> tuple[str, dict[str, str]]:
@@ -241,44 +50,44 @@ CORPUS: list[BadFile] = [
             expect=(Expect(("file_empty",)),), statuses=("refused", "empty")),
     BadFile("whitespace_only.csv", "Only spaces, tabs and line breaks.", lambda: b"   \r\n\t \n  \n", "leads",
             expect=(Expect(("file_empty",)),), statuses=("refused", "empty")),
-    BadFile("header_only.csv", "A header row and no data rows.", lambda: _lines(LEADS, newline="\r\n"), "leads",
+    BadFile("header_only.csv", "A header row and no data rows.", lambda: lines_bytes(LEADS, newline="\r\n"), "leads",
             expect=(Expect(("file_header_only",)),), statuses=("refused", "empty")),
-    BadFile("png_renamed.csv", "A PNG image renamed to .csv.", _png, None,
+    BadFile("png_renamed.csv", "A PNG image renamed to .csv.", png_bytes, None,
             expect=(Expect(("file_not_text",)),)),
-    BadFile("random_bytes.csv", "4 KB of random bytes (fixed seed).", _random_bytes, None,
+    BadFile("random_bytes.csv", "4 KB of random bytes (fixed seed).", random_bytes, None,
             expect=(Expect(),)),
-    BadFile("zip_not_xlsx.xlsx", "A zip archive of text files named .xlsx.", _zip_not_xlsx, None,
+    BadFile("zip_not_xlsx.xlsx", "A zip archive of text files named .xlsx.", zip_not_xlsx, None,
             expect=(Expect(("file_bad_xlsx",)),)),
-    BadFile("truncated.xlsx", "A real leads workbook cut in half.", _xlsx_truncated, "leads",
+    BadFile("truncated.xlsx", "A real leads workbook cut in half.", xlsx_truncated, "leads",
             expect=(Expect(("file_bad_xlsx",)),)),
-    BadFile("empty_sheet.xlsx", "A valid workbook whose only sheet is empty.", _xlsx_empty, "leads",
+    BadFile("empty_sheet.xlsx", "A valid workbook whose only sheet is empty.", xlsx_empty, "leads",
             expect=(Expect(("file_empty", "file_header_only")),), statuses=("refused", "empty")),
     BadFile("xlsx_named_csv.csv", "A real .xlsx named .csv (kind must come from content); row 3 has a negative expected_value.",
-            _xlsx_leads_negative, "leads",
+            xlsx_leads_negative, "leads",
             expect=(Expect(("negative",), 3, "expected_value", "-10"),),
             skip=Skip(1, 1, absent=(_absent("leads", lead_id="X102"),),
                       stored=(Stored("leads", {"lead_id": "X101"}, "created_at", dt.datetime(2026, 3, 1, 9, 30)),))),
-    BadFile("bad_cells.xlsx", "Spend workbook: an Excel #VALUE! error cell and a negative cost.", _xlsx_error_cells, "spend",
+    BadFile("bad_cells.xlsx", "Spend workbook: an Excel #VALUE! error cell and a negative cost.", xlsx_error_cells, "spend",
             expect=(Expect(("bad_number", "missing_value"), 3, "cost"), Expect(("negative",), 4, "cost", "-3")),
             skip=Skip(1, 2, stored=(Stored("spend", {"date": "2026-01-21", "campaign_id": "C100"}, "cost", 88.5),))),
-    BadFile("wrong_table.csv", "Headers that match no table.", lambda: _lines("colour,flavour,size", "red,sweet,L", "blue,sour,M"), None,
+    BadFile("wrong_table.csv", "Headers that match no table.", lambda: lines_bytes("colour,flavour,size", "red,sweet,L", "blue,sour,M"), None,
             expect=(Expect(("table_unknown",)),)),
     BadFile("html_renamed.csv", "An HTML page saved as .csv.",
-            lambda: _lines("<!DOCTYPE html>", "<html><head><title>Leads</title></head>",
+            lambda: lines_bytes("<!DOCTYPE html>", "<html><head><title>Leads</title></head>",
                            "<body><table><tr><th>lead_id</th><th>created_at</th></tr>",
                            "<tr><td>H1</td><td>2026-03-01</td></tr></table></body></html>"), None,
             expect=(Expect(),)),
     BadFile("json_renamed.csv", "A JSON array of lead objects saved as .csv.",
-            lambda: _lines('[{"lead_id": "J1", "created_at": "2026-03-01", "channel_id": "baidu_search"},',
+            lambda: lines_bytes('[{"lead_id": "J1", "created_at": "2026-03-01", "channel_id": "baidu_search"},',
                            ' {"lead_id": "J2", "created_at": "2026-03-02", "channel_id": "douyin_video"}]'), None,
             expect=(Expect(),)),
     BadFile("bad_dates.csv", "Leads with unparseable created_at values ('yesterday', '32/13/2026').",
-            lambda: _lines(LEADS, "B101,2026-01-05 10:00,baidu_search", "B102,yesterday,baidu_search",
+            lambda: lines_bytes(LEADS, "B101,2026-01-05 10:00,baidu_search", "B102,yesterday,baidu_search",
                            "B103,32/13/2026,baidu_search", "B104,2026-01-06,douyin_video"), "leads",
             expect=(Expect(("bad_date",), 3, "created_at", "yesterday"), Expect(("bad_date",), 4, "created_at", "32/13/2026")),
             skip=Skip(2, 2, absent=(_absent("leads", lead_id="B102"), _absent("leads", lead_id="B103")))),
     BadFile("impossible_dates.csv", "Dates that do not exist: 2026-02-30, 2026-13-01, 2026-04-31, 2025-02-29.",
-            lambda: _lines(LEADS, "I101,2026-02-28,baidu_search", "I102,2026-02-30,baidu_search",
+            lambda: lines_bytes(LEADS, "I101,2026-02-28,baidu_search", "I102,2026-02-30,baidu_search",
                            "I103,2026-13-01,baidu_search", "I104,2026-04-31,baidu_search", "I105,2025-02-29,baidu_search"),
             "leads",
             expect=(Expect(("bad_date",), 3, "created_at", "2026-02-30"), Expect(("bad_date",), 4, "created_at", "2026-13-01"),
@@ -286,11 +95,11 @@ CORPUS: list[BadFile] = [
             skip=Skip(1, 4, absent=(_absent("leads", lead_id="I103"),),
                       stored=(Stored("leads", {"lead_id": "I101"}, "created_at", dt.datetime(2026, 2, 28)),))),
     BadFile("future_year_9999.csv", "A lead created on 9999-12-31: refused with a report, or stored exactly (no overflow).",
-            lambda: _lines(LEADS, "Y101,9999-12-31,baidu_search"), "leads", outcome=EITHER,
+            lambda: lines_bytes(LEADS, "Y101,9999-12-31,baidu_search"), "leads", outcome=EITHER,
             expect=(Expect(("date_out_of_range",), 2, "created_at", "9999-12-31"),),
             stored=(Stored("leads", {"lead_id": "Y101"}, "created_at", dt.datetime(9999, 12, 31)),)),
     BadFile("bad_numbers.csv", "Spend with unparseable numbers: '12,5O', 'N/A', '—', 'lots'.",
-            lambda: _csv([["date", "channel_id", "campaign_id", "cost", "impressions"],
+            lambda: csv_bytes([["date", "channel_id", "campaign_id", "cost", "impressions"],
                           ["2026-01-10", "baidu_search", "C100", "120.5", "1000"],
                           ["2026-01-11", "baidu_search", "C100", "12,5O", "900"],
                           ["2026-01-12", "baidu_search", "C100", "N/A", "800"],
@@ -301,24 +110,24 @@ CORPUS: list[BadFile] = [
             skip=Skip(1, 4, stored=(Stored("spend", {"date": "2026-01-10", "campaign_id": "C100"}, "cost", 120.5),),
                       absent=(_absent("spend", date="2026-01-11"), _absent("spend", date="2026-01-14")))),
     BadFile("excel_errors.csv", "Excel error values exported as text in number columns: #VALUE!, #N/A, #DIV/0!.",
-            lambda: _lines("date,channel_id,campaign_id,cost,clicks", "2026-01-15,baidu_search,C100,10,1",
+            lambda: lines_bytes("date,channel_id,campaign_id,cost,clicks", "2026-01-15,baidu_search,C100,10,1",
                            "2026-01-16,baidu_search,C100,#VALUE!,2", "2026-01-17,baidu_search,C100,#N/A,3",
                            "2026-01-18,baidu_search,C100,12,#DIV/0!"), "spend",
             expect=(Expect(("bad_number", "missing_value"), 3, "cost"), Expect(("bad_number", "missing_value"), 4, "cost"),
                     Expect(("bad_number",), 5, "clicks", "#DIV/0!")),
             skip=Skip(1, 3, absent=(_absent("spend", date="2026-01-18"),))),
     BadFile("negative_cost.csv", "Spend with a negative cost and negative clicks.",
-            lambda: _lines("date,channel_id,campaign_id,ad_id,cost,clicks", "2026-01-05,baidu_search,C100,AD1,50,3",
+            lambda: lines_bytes("date,channel_id,campaign_id,ad_id,cost,clicks", "2026-01-05,baidu_search,C100,AD1,50,3",
                            "2026-01-05,baidu_search,C100,AD2,-5,3", "2026-01-05,baidu_search,C100,AD3,7,-1"), "spend",
             expect=(Expect(("negative",), 3, "cost", "-5"), Expect(("negative",), 4, "clicks", "-1")),
             skip=Skip(1, 2, absent=(_absent("spend", ad_id="AD2"), _absent("spend", ad_id="AD3")))),
     BadFile("negative_amount.csv", "Orders with negative amounts.",
-            lambda: _lines("order_id,customer_id,order_date,amount", "O101,CU1,2026-02-01,300",
+            lambda: lines_bytes("order_id,customer_id,order_date,amount", "O101,CU1,2026-02-01,300",
                            "O102,CU1,2026-02-02,-100", "O103,CU1,2026-02-03,-0.01"), "orders",
             expect=(Expect(("negative",), 3, "amount", "-100"), Expect(("negative",), 4, "amount", "-0.01")),
             skip=Skip(1, 2, absent=(_absent("orders", order_id="O102"),))),
     BadFile("stage_before_created.csv", "Leads whose mql_at / won_at is earlier than created_at.",
-            lambda: _lines("lead_id,created_at,channel_id,mql_at,won_at,deal_value",
+            lambda: lines_bytes("lead_id,created_at,channel_id,mql_at,won_at,deal_value",
                            "S101,2026-02-01 10:00,baidu_search,2026-02-03 09:00,,",
                            "S102,2026-02-10 10:00,baidu_search,2026-02-09 09:00,,",
                            "S103,2026-02-10,douyin_video,,2026-01-31,5000"), "leads",
@@ -327,27 +136,27 @@ CORPUS: list[BadFile] = [
             skip=Skip(1, 2, absent=(_absent("leads", lead_id="S102"), _absent("leads", lead_id="S103")),
                       stored=(Stored("leads", {"lead_id": "S101"}, "mql_at", dt.datetime(2026, 2, 3, 9, 0)),))),
     BadFile("nps_out_of_range.csv", "NPS answers scored 11 and -1 (allowed 0 to 10).",
-            lambda: _lines("response_id,date,score", "N101,2026-02-01,9", "N102,2026-02-01,11", "N103,2026-02-02,-1",
+            lambda: lines_bytes("response_id,date,score", "N101,2026-02-01,9", "N102,2026-02-01,11", "N103,2026-02-02,-1",
                            "N104,2026-02-02,10", "N105,2026-02-03,0"), "survey_responses",
             expect=(Expect(("out_of_range",), 3, "score", "11"), Expect(("negative", "out_of_range"), 4, "score", "-1")),
             skip=Skip(3, 2, absent=(_absent("survey_responses", response_id="N102"),),
                       stored=(Stored("survey_responses", {"response_id": "N105"}, "score", 0.0),))),
     BadFile("feedback_360_out_of_range.csv", "360 ratings with a score of 130 and a reviewer role 'boss'.",
-            lambda: _lines("period,person_id,reviewer_role,dimension,score", "2026-Q1,p_ann,manager,teamwork,85",
+            lambda: lines_bytes("period,person_id,reviewer_role,dimension,score", "2026-Q1,p_ann,manager,teamwork,85",
                            "2026-Q1,p_ann,peer,teamwork,130", "2026-Q1,p_ann,boss,teamwork,70"), "feedback_360",
             expect=(Expect(("out_of_range",), 3, "score", "130"), Expect(("bad_choice",), 4, "reviewer_role", "boss")),
             skip=Skip(1, 2, absent=(_absent("feedback_360", reviewer_role="peer"),))),
     BadFile("bad_choice.csv", "A channel kind that is not one of the allowed kinds ('tv').",
-            lambda: _lines("channel_id,name,kind", "tv_ads,TV,tv", "web,官网,organic"), "channels",
+            lambda: lines_bytes("channel_id,name,kind", "tv_ads,TV,tv", "web,官网,organic"), "channels",
             expect=(Expect(("bad_choice",), 2, "kind", "tv"),),
             skip=Skip(1, 1, absent=(_absent("channels", channel_id="tv_ads"),))),
     BadFile("churn_before_acquired.csv", "Customers whose churned_at is earlier than acquired_at.",
-            lambda: _lines("customer_id,acquired_at,channel_id,churned_at", "CU101,2026-02-01,baidu_search,2026-05-01",
+            lambda: lines_bytes("customer_id,acquired_at,channel_id,churned_at", "CU101,2026-02-01,baidu_search,2026-05-01",
                            "CU102,2026-02-10,baidu_search,2026-01-05"), "customers",
             expect=(Expect(row=3, column="churned_at", value="2026-01-05"),),
             skip=Skip(1, 1, absent=(_absent("customers", customer_id="CU102"),))),
     BadFile("metric_values_bad_grain.csv", "Manual metric values with an unknown grain ('fortnight') and a text value.",
-            lambda: _lines("metric_id,period_start,grain,value", "event_satisfaction,2026-02-01,month,4.2",
+            lambda: lines_bytes("metric_id,period_start,grain,value", "event_satisfaction,2026-02-01,month,4.2",
                            "event_satisfaction,2026-02-15,fortnight,4.0", "booth_visits,2026-02-01,month,many"),
             "metric_values",
             expect=(Expect(("bad_choice",), 3, "grain", "fortnight"), Expect(("bad_number",), 4, "value", "many")),
@@ -355,21 +164,21 @@ CORPUS: list[BadFile] = [
                       stored=(Stored("metric_values", {"metric_id": "event_satisfaction", "period_start": "2026-02-01"},
                                      "scope_type", "team"),))),
     BadFile("duplicate_keys.csv", "The same lead_id twice in one file (the first is kept).",
-            lambda: _lines(LEADS, "D101,2026-03-01,baidu_search", "D102,2026-03-01,baidu_search", "D101,2026-03-02,douyin_video"),
+            lambda: lines_bytes(LEADS, "D101,2026-03-01,baidu_search", "D102,2026-03-01,baidu_search", "D101,2026-03-02,douyin_video"),
             "leads",
             expect=(Expect(("duplicate_key",), 4, "lead_id", "D101"),),
             skip=Skip(2, 1, stored=(Stored("leads", {"lead_id": "D101"}, "channel_id", "baidu_search"),))),
     BadFile("missing_key_column.csv", "A leads file without its key column lead_id.",
-            lambda: _lines("created_at,channel_id", "2026-03-01,baidu_search"), "leads",
+            lambda: lines_bytes("created_at,channel_id", "2026-03-01,baidu_search"), "leads",
             expect=(Expect(("missing_column",), column="lead_id"),)),
     BadFile("missing_key_partial.csv", "Won dates and channels with no lead_id column (and no created_at): nothing to match on.",
-            lambda: _lines("channel_id,won_at", "baidu_search,2026-03-01"), "leads",
+            lambda: lines_bytes("channel_id,won_at", "baidu_search,2026-03-01"), "leads",
             expect=(Expect(("missing_column",), column="lead_id"),)),
     BadFile("missing_required_column.csv", "New leads without the required created_at column (not a partial update: keys unknown).",
-            lambda: _lines("lead_id,channel_id", "M101,baidu_search", "M102,douyin_video"), "leads",
+            lambda: lines_bytes("lead_id,channel_id", "M101,baidu_search", "M102,douyin_video"), "leads",
             expect=(Expect(("missing_column", "unknown_key")),), statuses=("refused", "empty")),
     BadFile("unknown_key_partial.csv", "A partial update (won_at, deal_value) of one existing lead and one unknown lead.",
-            lambda: _lines("lead_id,won_at,deal_value", "L0001,2026-02-20,8000", "L9999,2026-02-21,500"), "leads",
+            lambda: lines_bytes("lead_id,won_at,deal_value", "L0001,2026-02-20,8000", "L9999,2026-02-21,500"), "leads",
             expect=(Expect(("unknown_key",), 3, "lead_id", "L9999"),),
             skip=Skip(0, 1, updated=1, absent=(_absent("leads", lead_id="L9999"),),
                       stored=(Stored("leads", {"lead_id": "L0001"}, "deal_value", 8000.0),
@@ -377,7 +186,7 @@ CORPUS: list[BadFile] = [
                               Stored("leads", {"lead_id": "L0001"}, "channel_id", "baidu_search"),
                               Stored("leads", {"lead_id": "L0001"}, "owner_id", "p_ann")))),
     BadFile("blank_required_cells.csv", "Blank and whitespace-only required cells; a blank channel (warning, becomes unattributed).",
-            lambda: _lines("lead_id,created_at,channel_id,owner_id", "E101,2026-03-01,baidu_search,p_ann",
+            lambda: lines_bytes("lead_id,created_at,channel_id,owner_id", "E101,2026-03-01,baidu_search,p_ann",
                            "E102,,baidu_search,p_ann", ",2026-03-02,baidu_search,", "E104,2026-03-03,,",
                            "E105,   ,baidu_search,"), "leads",
             expect=(Expect(("missing_value",), 3, "created_at"), Expect(("missing_value",), 4, "lead_id"),
@@ -385,25 +194,25 @@ CORPUS: list[BadFile] = [
             skip=Skip(2, 3, absent=(_absent("leads", lead_id="E102"), _absent("leads", lead_id="E105")),
                       stored=(Stored("leads", {"lead_id": "E104"}, "channel_id", "unattributed"),))),
     BadFile("ragged_too_many.csv", "Row 3 has five fields under a three-column header.",
-            lambda: _lines(LEADS, "R101,2026-03-01,baidu_search", "R102,2026-03-01,baidu_search,extra,more",
+            lambda: lines_bytes(LEADS, "R101,2026-03-01,baidu_search", "R102,2026-03-01,baidu_search,extra,more",
                            "R103,2026-03-02,douyin_video"), "leads",
             expect=(Expect(("file_bad_row",), 3, value_contains="R102"),),
             skip=Skip(2, 1, absent=(_absent("leads", lead_id="R102"),))),
     BadFile("ragged_too_few.csv", "Row 3 has two fields under a three-column header.",
-            lambda: _lines(LEADS, "R201,2026-03-01,baidu_search", "R202,2026-03-01", "R203,2026-03-02,douyin_video"), "leads",
+            lambda: lines_bytes(LEADS, "R201,2026-03-01,baidu_search", "R202,2026-03-01", "R203,2026-03-02,douyin_video"), "leads",
             expect=(Expect(("file_bad_row",), 3, value_contains="R202"),),
             skip=Skip(2, 1, absent=(_absent("leads", lead_id="R202"),))),
     BadFile("unterminated_quote.csv", "A quote opened on row 3 and never closed.",
-            lambda: _lines(LEADS, "Q101,2026-03-01,baidu_search", 'Q102,"2026-03-02,baidu_search', "Q103,2026-03-03,baidu_search"),
+            lambda: lines_bytes(LEADS, "Q101,2026-03-01,baidu_search", 'Q102,"2026-03-02,baidu_search', "Q103,2026-03-03,baidu_search"),
             "leads", expect=(Expect(row=3),), skip=Skip(1, 1, absent=(_absent("leads", lead_id="Q102"),))),
-    BadFile("mixed_encoding.csv", "A UTF-8 file with one GBK-encoded line (row 3).", _mixed_encoding, "people",
+    BadFile("mixed_encoding.csv", "A UTF-8 file with one GBK-encoded line (row 3).", mixed_encoding_bytes, "people",
             outcome=EITHER, expect=(Expect(severity="any"),)),
     BadFile("utf16_bom.csv", "UTF-16 with BOM, tab-delimited, Chinese headers (Excel 'Unicode text'): must load.",
-            lambda: _utf16(True), "leads", outcome=LOADS,
+            lambda: utf16_bytes(True), "leads", outcome=LOADS,
             stored=(Stored("leads", {"lead_id": "U101"}, "created_at", dt.datetime(2026, 3, 5, 10, 0)),
                     Stored("leads", {"lead_id": "U102"}, "channel_id", "baidu_search"))),
     BadFile("utf16_no_bom.csv", "UTF-16-LE without a BOM: loaded correctly or refused, never garbage.",
-            lambda: _utf16(False), "leads", outcome=EITHER, expect=(Expect(),),
+            lambda: utf16_bytes(False), "leads", outcome=EITHER, expect=(Expect(),),
             stored=(Stored("leads", {"lead_id": "U101"}, "created_at", dt.datetime(2026, 3, 5, 10, 0)),
                     Stored("leads", {"lead_id": "U102"}, "channel_id", "baidu_search"))),
     BadFile("nul_bytes.csv", "NUL bytes inside a cell: reported; a NUL is never stored.",
@@ -416,7 +225,7 @@ CORPUS: list[BadFile] = [
             expect=(Expect(("bad_date",), 3, "created_at", "not-a-date"),),
             skip=Skip(1, 1, absent=(_absent("leads", lead_id="W102"),)), big=True),
     BadFile("formula_cells.csv", "Formula-looking campaign names: stored as plain text, reported as warnings.",
-            lambda: _csv([["campaign_id", "name", "channel_id", "kind"],
+            lambda: csv_bytes([["campaign_id", "name", "channel_id", "kind"],
                           ["F101", '=HYPERLINK("http://x","click")', "baidu_search", "online"],
                           ["F102", "+cmd|' /C calc'!A0", "baidu_search", "online"],
                           ["F103", "@SUM(1)", "baidu_search", "online"],
@@ -432,7 +241,7 @@ CORPUS: list[BadFile] = [
                     Stored("campaigns", {"campaign_id": "F104"}, "name", "-2+3"),
                     Stored("campaigns", {"campaign_id": "F105"}, "name", "Spring sale"))),
     BadFile("currency_strings.csv", "Costs written as ¥1,200.50, 1.2万, ￥300, $45.5, 2,500元: must load as numbers.",
-            lambda: _csv([["date", "channel_id", "campaign_id", "cost"],
+            lambda: csv_bytes([["date", "channel_id", "campaign_id", "cost"],
                           ["2026-02-01", "baidu_search", "C100", "¥1,200.50"],
                           ["2026-02-02", "baidu_search", "C100", "1.2万"],
                           ["2026-02-03", "baidu_search", "C100", "￥300"],
@@ -442,20 +251,20 @@ CORPUS: list[BadFile] = [
                          [("2026-02-01", 1200.5), ("2026-02-02", 12000.0), ("2026-02-03", 300.0),
                           ("2026-02-04", 45.5), ("2026-02-05", 2500.0)])),
     BadFile("semicolon_decimal_comma.csv", "Semicolon-delimited with a decimal comma (1234,56): 1234.56 or refused, never 123456.",
-            lambda: _lines("date;channel_id;campaign_id;cost", "2026-01-20;baidu_search;C100;1234,56"), "spend", outcome=EITHER,
+            lambda: lines_bytes("date;channel_id;campaign_id;cost", "2026-01-20;baidu_search;C100;1234,56"), "spend", outcome=EITHER,
             expect=(Expect(("bad_number",), 2, "cost", "1234,56"),),
             stored=(Stored("spend", {"date": "2026-01-20", "campaign_id": "C100"}, "cost", 1234.56),)),
     BadFile("only_delimiters.csv", "A header and five lines of nothing but commas.",
-            lambda: _lines(LEADS, *[",,"] * 5), "leads",
+            lambda: lines_bytes(LEADS, *[",,"] * 5), "leads",
             expect=(Expect(("file_header_only", "file_empty")),), statuses=("refused", "empty")),
     BadFile("delimiter_rows_between.csv", "Comma-only lines between rows: row numbers still match the spreadsheet (error on row 5).",
-            lambda: _lines(LEADS, "K101,2026-03-01,baidu_search", ",,", ",,", "K105,not-a-date,baidu_search"), "leads",
+            lambda: lines_bytes(LEADS, "K101,2026-03-01,baidu_search", ",,", ",,", "K105,not-a-date,baidu_search"), "leads",
             expect=(Expect(("bad_date",), 5, "created_at", "not-a-date"),),
             skip=Skip(1, 1, absent=(_absent("leads", lead_id="K105"),))),
     BadFile("blank_lines_200.csv", "200 blank lines.", lambda: b"\n" * 200, "leads",
             expect=(Expect(("file_empty",)),), statuses=("refused", "empty")),
     BadFile("duplicate_header.csv", "Two columns named channel_id (warning; the first one is used).",
-            lambda: _lines("lead_id,created_at,channel_id,channel_id", "H101,2026-03-01,baidu_search,douyin_video"), "leads",
+            lambda: lines_bytes("lead_id,created_at,channel_id,channel_id", "H101,2026-03-01,baidu_search,douyin_video"), "leads",
             outcome=LOADS, expect=(Expect(("file_duplicate_header",), severity="warning"),),
             stored=(Stored("leads", {"lead_id": "H101"}, "channel_id", "baidu_search"),)),
 ]
@@ -465,12 +274,12 @@ CORPUS: list[BadFile] = [
 # with ids once resolved, workbooks with several sheets, formulas without a saved result, merged cells.
 CORPUS += [
     BadFile("number_not_finite.csv", "Costs of 1e309 (infinity when parsed) and 1e300 (beyond any real spend).",
-            lambda: _lines("date,channel_id,campaign_id,cost", "2026-01-10,baidu_search,C100,12",
+            lambda: lines_bytes("date,channel_id,campaign_id,cost", "2026-01-10,baidu_search,C100,12",
                            "2026-01-11,baidu_search,C100,1e309", "2026-01-12,baidu_search,C100,1e300"), "spend",
             expect=(Expect(("too_large",), 3, "cost", "1e309"), Expect(("too_large",), 4, "cost", "1e300")),
             skip=Skip(1, 2, absent=(_absent("spend", date="2026-01-11"), _absent("spend", date="2026-01-12")))),
     BadFile("id_too_long.csv", "A 250-character lead_id and a 300-character channel_id.",
-            lambda: _lines(LEADS, "T101,2026-03-01,baidu_search", "T" * 250 + ",2026-03-01,baidu_search",
+            lambda: lines_bytes(LEADS, "T101,2026-03-01,baidu_search", "T" * 250 + ",2026-03-01,baidu_search",
                            "T103,2026-03-01," + "c" * 300), "leads",
             expect=(Expect(("too_long",), 3, "lead_id"), Expect(("too_long",), 4, "channel_id")),
             skip=Skip(1, 2, absent=(_absent("leads", lead_id="T103"),))),
@@ -478,29 +287,29 @@ CORPUS += [
             huge_id_bytes, "leads", expect=(Expect(("too_long",), 2, "lead_id"),),
             skip=Skip(1, 1), big=True),
     BadFile("dates_out_of_range.csv", "Real dates outside the allowed years: 1800-01-01 and 2300-05-01.",
-            lambda: _lines(LEADS, "Y201,2026-03-01,baidu_search", "Y202,1800-01-01,baidu_search",
+            lambda: lines_bytes(LEADS, "Y201,2026-03-01,baidu_search", "Y202,1800-01-01,baidu_search",
                            "Y203,2300-05-01,baidu_search"), "leads",
             expect=(Expect(("date_out_of_range",), 3, "created_at", "1800-01-01"),
                     Expect(("date_out_of_range",), 4, "created_at", "2300-05-01")),
             skip=Skip(1, 2, absent=(_absent("leads", lead_id="Y202"),))),
     BadFile("unused_columns.csv", "Twelve columns nobody maps next to the three a lead needs: loaded, the twelve reported.",
-            lambda: _lines(LEADS + "," + ",".join(f"extra_{i}" for i in range(12)),
+            lambda: lines_bytes(LEADS + "," + ",".join(f"extra_{i}" for i in range(12)),
                            "X201,2026-03-01,baidu_search," + ",".join("v" for _ in range(12))), "leads", outcome=LOADS,
             expect=(Expect(("unused_columns",), value_contains="extra_0, extra_1", severity="warning"),),
             stored=(Stored("leads", {"lead_id": "X201"}, "channel_id", "baidu_search"),)),
     BadFile("channel_name_and_id.csv", "One day's spend given for channel baidu_search and for its name 百度搜索 (the same key).",
-            lambda: _lines("date,channel_id,campaign_id,cost", "2026-01-20,baidu_search,C100,10",
+            lambda: lines_bytes("date,channel_id,campaign_id,cost", "2026-01-20,baidu_search,C100,10",
                            "2026-01-20,百度搜索,C100,20", "2026-01-21,百度搜索,C100,30"), "spend",
             expect=(Expect(("duplicate_key_resolved",), 3),),
             skip=Skip(2, 1, stored=(Stored("spend", {"date": "2026-01-20", "campaign_id": "C100"}, "cost", 10.0),
                                     Stored("spend", {"date": "2026-01-21", "campaign_id": "C100"}, "channel_id",
                                            "baidu_search")))),
     BadFile("sheets_ask.xlsx", "Two sheets that both look like data (leads and spend): nothing read, the user asked.",
-            lambda: xlsx_bytes(_XL_LEADS, title="Leads", more={"Spend": [["date", "channel_id", "campaign_id", "cost"],
+            lambda: xlsx_bytes(XL_LEADS, title="Leads", more={"Spend": [["date", "channel_id", "campaign_id", "cost"],
                                                                           ["2026-03-01", "baidu_search", "C100", 5]]}),
             "leads", expect=(Expect(("file_sheet_choice",)),)),
     BadFile("sheets_pick.xlsx", "A notes sheet first, the leads on the second: the leads sheet is read, with a warning.",
-            lambda: xlsx_bytes(_NOTES, title="Notes", more={"Leads": _XL_LEADS}), "leads", outcome=LOADS,
+            lambda: xlsx_bytes(NOTES, title="Notes", more={"Leads": XL_LEADS}), "leads", outcome=LOADS,
             expect=(Expect(("file_sheet_picked",), value="Leads", severity="warning"),),
             stored=(Stored("leads", {"lead_id": "XS2"}, "channel_id", "douyin_video"),)),
     BadFile("formula_no_value.xlsx", "A formula cell never calculated (no saved result) on row 3.",
@@ -513,6 +322,8 @@ CORPUS += [
                                 ["XM2", "2026-03-02", None]], merge="C2:C3"), "leads",
             expect=(Expect(("file_merged_cells",), value="C2:C3"),)),
 ]
+
+
 
 
 def committed() -> list[BadFile]:

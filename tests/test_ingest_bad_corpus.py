@@ -24,7 +24,8 @@ from kpi_engine.ingest.model import IngestResult
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.undo import undo_upload
 from tests import ingest_db as db
-from tests.make_bad_corpus import BAD_DIR, CORPUS, EITHER, LOADS, REFUSED, BadFile, Expect, manifest, write
+from tests.bad_corpus_model import BAD_DIR, EITHER, LOADS, REFUSED, BadFile, Expect
+from tests.make_bad_corpus import CORPUS, manifest, write
 
 CASES = {c.name: c for c in CORPUS}
 PG_SUBSET = [

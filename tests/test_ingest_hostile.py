@@ -21,7 +21,8 @@ from kpi_engine import faults, store
 from kpi_engine.__main__ import main
 from kpi_engine.store import DatabaseBusy
 from tests import ingest_db as db
-from tests.make_bad_corpus import BAD_DIR, CORPUS, write
+from tests.bad_corpus_model import BAD_DIR
+from tests.make_bad_corpus import CORPUS, write
 
 CASES = {c.name: c for c in CORPUS}
 

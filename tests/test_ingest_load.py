@@ -227,7 +227,7 @@ def test_saved_mapping_is_used_for_the_next_file(engine: Engine) -> None:
 def test_bom_crlf_and_xlsx(engine: Engine) -> None:
     rows = [["线索编号", "创建时间", "渠道"], ["B1", "2026-03-01 08:00", "web"], ["B2", "2026-03-02", "web"]]
     ok(ingest(engine, csv_bytes(rows, encoding="utf-8-sig", newline="\r\n"), "bom.csv"), 2)
-    from tests.make_bad_corpus import xlsx_bytes
+    from tests.bad_corpus_bytes import xlsx_bytes
 
     book = xlsx_bytes([["lead_id", "created_at", "channel_id", "expected_value"],
                        ["X1", dt.datetime(2026, 3, 5, 9, 30), "web", 1200.5]])

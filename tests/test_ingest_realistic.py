@@ -27,7 +27,7 @@ from kpi_engine.ingest.model import IngestResult
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.undo import undo_upload
 from tests import ingest_db as db
-from tests.make_bad_corpus import xlsx_bytes
+from tests.bad_corpus_bytes import xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 T = dt.datetime

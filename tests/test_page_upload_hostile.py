@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from kpi_engine import store
 from tests import ingest_db as db
 from tests.apptest_support import assert_ok, opener
-from tests.make_bad_corpus import BAD_DIR
+from tests.bad_corpus_model import BAD_DIR
 
 PAGE = "pages/data.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
