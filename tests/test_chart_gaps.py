@@ -9,9 +9,10 @@ import math
 import pandas as pd
 import pytest
 
+from kpi_engine.reviews import charts as review_charts
 from kpi_engine.reviews.document import Chart
 from kpi_engine.settings import Settings
-from ui import charts, review_doc
+from ui import charts
 
 NAN = math.nan
 WEEKS = [dt.date(2026, 10, 5) + dt.timedelta(weeks=i) for i in range(4)]
@@ -74,9 +75,30 @@ def test_achievement_chart_keeps_the_row_without_a_value() -> None:
 
 
 def test_review_trend_and_bars_keep_nulls() -> None:
+    """The review's specs (``kpi_engine.reviews.charts``, the page's and the report's): null kept, lines break."""
     data = pd.DataFrame({"label": ["W1", "W2", "W3"], "actual": [5.0, NAN, 7.0], "target": [6.0, 6.0, NAN]})
-    trend = review_doc.trend(Chart("trend", "Leads", data, unit="count"))
-    _assert_null_kept(trend, "actual", "label", "W2")
-    bars = review_doc.bars(Chart("bars", "Final score", pd.DataFrame({"label": ["Ann", "Bob"], "value": [98.0, NAN]}),
-                                 unit="score"))
-    _assert_null_kept(bars, "value", "label", "Bob")
+    trend = review_charts.chart_spec(Chart("trend", "Leads", data, unit="count"), "en")
+    rows = trend["data"]["values"]
+    assert [r["actual"] for r in rows] == [5.0, None, 7.0] and [r["target"] for r in rows] == [6.0, 6.0, None]
+    assert all(layer["mark"].get("invalid") == charts.GAPS for layer in trend["layer"]
+               if layer["mark"]["type"] in ("line", "point"))
+    bars = review_charts.chart_spec(Chart("bars", "Final score", pd.DataFrame({"label": ["Ann", "Bob"],
+                                                                                 "value": [98.0, NAN]}), unit="score"), "en")
+    values = {r["label"]: r["value"] for rows in bars["datasets"].values() for r in rows}
+    assert values == {"Ann": 98.0, "Bob": None}
+
+
+def test_a_running_period_is_drawn_partial_with_its_days() -> None:
+    # weeks from Monday 2026-10-05; data through Wednesday 2026-10-28: the last week has 3 of its 7 days
+    frame = pd.DataFrame({"period_start": WEEKS, "actual": [10.0, 11.0, 12.0, 4.0], "target": [11.0] * 4,
+                          "partial": [False, False, False, True]})
+    chart = charts.trend_chart(frame, grain="week", title="Leads", unit="count", end=dt.date(2026, 10, 28))
+    notes = {r["period"]: r["note"] for r in _rows(chart) if r["series"] == "Actual"}
+    assert list(notes.values()) == ["", "", "", "partial: 3 of 7 days"]
+    marks = _marks(chart)
+    assert {"type": "point", "size": 90, "filled": False, "strokeWidth": 2.5, "color": charts.PARTIAL_COLOR,
+            "invalid": charts.GAPS} in marks  # an open, lighter point
+    spec = chart.to_dict()
+    solid = spec["layer"][0]["transform"][0]["filter"]
+    assert "full" in str(solid)  # the solid line stops at the last full week: no plunge
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["labelOverlap"] is False

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from kpi_engine import fmt, periods
 from kpi_engine.push import chart as push_chart
@@ -24,6 +26,7 @@ TARGET_COLOR = "#d1242f"
 GOOD_COLOR = "#1a7f37"
 BAD_COLOR = "#cf222e"
 NEUTRAL_COLOR = "#8c959f"
+PARTIAL_COLOR = "#6e9ee8"  # a period still running: lighter, never read as a plunge
 FONT_SIZE = 14
 GAPS = "break-paths-show-domains"  # Vega-Lite: a null breaks a line (never drawn through, never drawn to 0)
 
@@ -56,18 +59,41 @@ def period_labels(starts: Sequence, grain: str, end: dt.date | None = None) -> l
             for lab, s in zip(labels, starts, strict=True)]
 
 
-def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, height: int = 320) -> alt.TopLevelMixin:
+def _period_axis(labels: Sequence[str], title: str) -> alt.Axis:
+    """Every period label shown (never dropped): slanted, upright when there are many."""
+    return alt.Axis(labelAngle=-45 if len(labels) <= 12 else -90, labelOverlap=False, labelLimit=160, title=title)
+
+
+def partial_notes(starts: Sequence, grain: str, partial: Sequence[bool], end: dt.date | None) -> list[str]:
+    """"partial: 12 of 31 days" for a period still running at ``end`` (its last day with data), "" otherwise."""
+    out = []
+    for s, part in zip(starts, partial, strict=True):
+        start = periods.to_date(s)
+        total = (periods.period_end(start, grain) - start).days + 1
+        done = (end - start).days + 1 if end is not None else None
+        out.append(tr("reports_partial_days", days=done, total=total) if part and done and 0 < done < total else
+                   tr("drill_partial") if part else "")
+    return out
+
+
+def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, height: int = 320,
+                end: dt.date | None = None) -> alt.TopLevelMixin:
     """Actual per period (solid line with points) against the target (dashed line).
 
-    ``frame``: period_start, actual, target, partial (``kpi_engine.drill.trend``). The last,
-    unfinished period is marked "(so far)" in its label.
+    ``frame``: period_start, actual, target, partial (``kpi_engine.drill.trend``). The last, unfinished period is
+    marked "(so far)" in its label and drawn as an open, lighter point joined by a dotted line, with "partial: 12
+    of 31 days" in its tooltip (``end``: the last day with data), so it never reads as a plunge.
     """
     labels = period_labels(frame["period_start"], grain)
     labels = [f"{lab} {tr('drill_partial')}" if part else lab for lab, part in zip(labels, frame["partial"], strict=True)]
+    notes = partial_notes(frame["period_start"], grain, list(frame["partial"]), end)
     actual, target = tr("drill_series_actual"), tr("drill_series_target")
+    state = ["partial" if p else "full" for p in frame["partial"]]
     long = pd.concat([
-        pd.DataFrame({"period": labels, "series": actual, "value": frame["actual"].astype("float64")}),
-        pd.DataFrame({"period": labels, "series": target, "value": frame["target"].astype("float64")}),
+        pd.DataFrame({"period": labels, "series": actual, "value": frame["actual"].astype("float64"), "state": state,
+                      "note": notes}),
+        pd.DataFrame({"period": labels, "series": target, "value": frame["target"].astype("float64"), "state": "full",
+                      "note": ""}),
     ], ignore_index=True)  # no value stays null: the line breaks there
     fmt = value_format(unit)
     legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)
@@ -75,15 +101,24 @@ def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, heigh
     colors = alt.Scale(domain=shown, range=[ACTUAL_COLOR, TARGET_COLOR][: len(shown)])
     series = alt.Color("series:N", scale=colors, legend=legend)
     dash = alt.StrokeDash("series:N", legend=legend, scale=alt.Scale(domain=shown, range=[[1, 0], [7, 5]][: len(shown)]))
-    x = alt.X("period:N", sort=labels, title=tr("drill_axis_period"), axis=alt.Axis(labelAngle=-40))
+    x = alt.X("period:N", sort=labels, axis=_period_axis(labels, tr("drill_axis_period")))
     y = alt.Y("value:Q", title=_money_title(title, unit), axis=alt.Axis(format=fmt), scale=alt.Scale(zero=True))
     tooltip = [alt.Tooltip("period:N", title=tr("drill_axis_period")), alt.Tooltip("series:N", title=" "),
-               alt.Tooltip("value:Q", title=title, format=fmt)]
-    base = alt.Chart(long).encode(x=x, y=y, color=series, tooltip=tooltip)
-    lines = base.mark_line(strokeWidth=3, invalid=GAPS).encode(strokeDash=dash)
-    points = base.transform_filter(alt.datum.series == actual).mark_point(size=70, filled=True, invalid=GAPS).encode(
-        color=alt.Color("series:N", scale=colors, legend=None))
-    return _style(alt.layer(lines, points).properties(height=height))
+               alt.Tooltip("value:Q", title=title, format=fmt), alt.Tooltip("note:N", title=" ")]
+    base = alt.Chart(long).encode(x=x, y=y, tooltip=tooltip)
+    whole = base.transform_filter((alt.datum.series != actual) | (alt.datum.state == "full"))
+    lines = whole.mark_line(strokeWidth=3, invalid=GAPS).encode(color=series, strokeDash=dash)
+    runs = base.transform_filter(alt.datum.series == actual)
+    points = runs.transform_filter(alt.datum.state == "full").mark_point(
+        size=70, filled=True, color=ACTUAL_COLOR, invalid=GAPS)
+    last_full = next((lab for lab, st_ in zip(reversed(labels), reversed(state), strict=True) if st_ == "full"), None)
+    layers = [lines, points]
+    if "partial" in state and last_full is not None:  # the running period: dotted join, open lighter point
+        tail = runs.transform_filter((alt.datum.state == "partial") | (alt.datum.period == last_full))
+        layers += [tail.mark_line(strokeWidth=2, strokeDash=[2, 3], color=PARTIAL_COLOR, invalid=GAPS),
+                   runs.transform_filter(alt.datum.state == "partial").mark_point(
+                       size=90, filled=False, strokeWidth=2.5, color=PARTIAL_COLOR, invalid=GAPS)]
+    return _style(alt.layer(*layers).properties(height=height))
 
 
 def funnel_chart(frame: pd.DataFrame, *, height_per_stage: int = 72) -> alt.TopLevelMixin:
@@ -138,7 +173,7 @@ def cost_chart(frame: pd.DataFrame, *, grain: str, end: dt.date | None = None, h
     data = pd.DataFrame({"period": labels, "spend": frame["spend"].astype("float64"),
                          "cpl": frame["cpl"].astype("float64")})
     spend_t, cpl_t = tr("drill_axis_spend"), tr("drill_axis_cpl")
-    x = alt.X("period:N", sort=labels, title=tr("drill_axis_period"), axis=alt.Axis(labelAngle=-40))
+    x = alt.X("period:N", sort=labels, axis=_period_axis(labels, tr("drill_axis_period")))
     tooltip = [alt.Tooltip("period:N", title=tr("drill_axis_period")),
                alt.Tooltip("spend:Q", title=spend_t, format=value_format("money")),
                alt.Tooltip("cpl:Q", title=cpl_t, format=",.2f")]
@@ -148,3 +183,16 @@ def cost_chart(frame: pd.DataFrame, *, grain: str, end: dt.date | None = None, h
         x=x, y=alt.Y("cpl:Q", title=_money_title(cpl_t, "money"),
                      axis=alt.Axis(format=",.0f", titleColor="#bc4c00", orient="right")), tooltip=tooltip)
     return _style(alt.layer(bars, line).resolve_scale(y="independent").properties(height=height))
+
+
+def show(chart: alt.TopLevelMixin, key: str, name: str) -> None:
+    """The chart at the container's width and under it a PNG download of the same spec (vl-convert on the server
+    when clicked, ``kpi_engine.push.chart.to_png``: nothing is loaded from outside)."""
+    st.altair_chart(chart, width="stretch")
+    st.download_button(tr("reports_png"), lambda: push_chart.to_png(chart), file_name=f"{_slug(name)}.png",
+                       mime="image/png", key=f"png_{key}", icon=":material/download:", on_click="ignore",
+                       type="tertiary", help=tr("reports_png_help"))
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^\w\-]+", "-", title).strip("-")[:60] or "chart"

@@ -38,7 +38,8 @@ def scope_detail(name: str, where: Mapping[str, str], target_scope: tuple[str, s
     with left:
         series = cached("trend", metric, grain=grain, end=v.end, where=dict(where), target_scope=target_scope)
         st.markdown(f"**{tr('drill_trend_of', metric=metrics[metric], name=name)}**")
-        st.altair_chart(charts.trend_chart(series, grain=grain, title=metrics[metric], unit=unit), width="stretch")
+        charts.show(charts.trend_chart(series, grain=grain, title=metrics[metric], unit=unit, end=v.end), "trend",
+                    tr("drill_trend_of", metric=metrics[metric], name=name))
         if series["target"].isna().all():
             st.caption(tr("drill_trend_no_target", metric=metrics[metric]))
     with right:
@@ -47,7 +48,7 @@ def scope_detail(name: str, where: Mapping[str, str], target_scope: tuple[str, s
         if int(stages["count"].iloc[0]) == 0:
             st.info(tr("drill_funnel_empty"))
         else:
-            st.altair_chart(charts.funnel_chart(stages), width="stretch")
+            charts.show(charts.funnel_chart(stages), "funnel", f"{tr('drill_funnel')} {name}")
             st.caption(tr("drill_funnel_caption", leads=f"{int(stages['count'].iloc[0]):,}", start=v.start.isoformat(),
                           end=v.end.isoformat(), asof=v.as_of.isoformat()))
     _costs(where, grain, v)
@@ -58,7 +59,7 @@ def _costs(where: Mapping[str, str], grain: str, v: View) -> None:
     frame = cached("costs", grain=grain, end=v.end, where=dict(where))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.altair_chart(charts.cost_chart(frame, grain=grain, end=v.end), width="stretch")
+        charts.show(charts.cost_chart(frame, grain=grain, end=v.end), "costs", tr("drill_costs"))
         st.caption(tr("drill_costs_caption", grain=tr(f"drill_grain_{grain}")))
     with right:
         table = pd.DataFrame({tr("drill_axis_period"): charts.period_labels(frame["period_start"], grain, v.end)})
