@@ -57,7 +57,8 @@ class Fault:
 def classify(exc: BaseException) -> str:
     if isinstance(exc, DatabaseBusy):
         return "busy"
-    chain, seen = [], exc
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
     while seen is not None and len(chain) < 5:
         chain.append(seen)
         seen = getattr(seen, "orig", None) or seen.__cause__

@@ -42,5 +42,5 @@ def team_feedback(people: Sequence[tuple[str, Feedback]]) -> Feedback:
     scored = [(p, f.score) for p, f in people if f.score is not None]
     if not scored:
         return Feedback(None, (), (("plans_calc_360_none", {}),))
-    score = sum(s for _, s in scored) / len(scored)  # type: ignore[misc]
+    score = sum(s for _, s in scored) / len(scored)
     return Feedback(score, (), (("plans_calc_360_team", {"people": str(len(scored)), "score": format_score(score)}),))

@@ -158,7 +158,7 @@ def score_kpi(actual: float | None, base: float | None, *, challenge: float | No
         return format_value(x, unit, sym)
 
     def result(a: float | None, score: float | None, tier: str, steps: list[Step]) -> KpiScore:
-        return KpiScore(None if _missing(actual) else float(actual), base, challenge, fl, direction, a, score, tier,
+        return KpiScore(None if actual is None or _missing(actual) else float(actual), base, challenge, fl, direction, a, score, tier,
                         tuple(steps))
 
     if _missing(actual):
@@ -235,11 +235,11 @@ class DimensionTotal:
 
 def weighted_score(entries: Sequence[Entry]) -> float | None:
     """Σ weight × score / Σ weight over measurable, weighted, non-guardrail entries (None when there are none)."""
-    used = [e for e in entries if not e.guardrail and e.score is not None and e.weight > 0]
-    total = sum(e.weight for e in used)
+    used = [(e.weight, e.score) for e in entries if not e.guardrail and e.score is not None and e.weight > 0]
+    total = sum(w for w, _ in used)
     if total <= 0:
         return None
-    return sum(e.weight * e.score for e in used) / total  # type: ignore[operator]
+    return sum(w * s for w, s in used) / total
 
 
 def dimension_subtotals(entries: Sequence[Entry]) -> tuple[DimensionTotal, ...]:
@@ -312,7 +312,7 @@ def totals(entries: Sequence[Entry], *, qualitative: float | None, share: float 
     if before is None:
         steps.append(("plans_calc_weighted_none", {}))
     else:
-        num = sum(e.weight * e.score for e in used)  # type: ignore[operator]
+        num = sum(e.weight * e.score for e in used if e.score is not None)
         steps.append(("plans_calc_weighted", {"numerator": f"{num:,.1f}", "weights": f"{sum(e.weight for e in used):g}",
                                               "weighted": format_score(before)}))
     if missing:

@@ -14,6 +14,7 @@ import json
 import math
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
 from kpi_engine.i18n import t
 from kpi_engine.settings import Settings
@@ -204,7 +205,8 @@ def check(settings: Settings) -> None:
 
 def apply(settings: Settings, key: str, text: str) -> Settings:
     """``settings`` with ``key`` set from ``text``; raises :class:`SettingError` (nothing is changed) when refused."""
-    changed = dataclasses.replace(settings, **{key: parse(key, text)})
+    value: Any = parse(key, text)  # the type of the field ``key`` (parse checks it per key)
+    changed = dataclasses.replace(settings, **{key: value})
     check(changed)
     return changed
 

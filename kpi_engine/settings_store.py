@@ -16,6 +16,7 @@ import threading
 import time
 import weakref
 from contextlib import nullcontext
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -77,7 +78,7 @@ def _stored(conn: Connection) -> dict[str, object]:
     return {k: from_json(k, v) for k, v in conn.execute(sa.select(t.c.key, t.c.value)) if k in keys}
 
 
-def _overlay(stored: dict[str, object]) -> Settings:
+def _overlay(stored: dict[str, Any]) -> Settings:  # values of each field's type (validated when stored)
     return dataclasses.replace(Settings(), **stored) if stored else Settings()
 
 
@@ -145,7 +146,8 @@ def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
         _bump(conn)  # first: on PostgreSQL it locks the token row until the change commits
         old = _overlay(_stored(conn))
         before = getattr(old, key)
-        check(dataclasses.replace(old, **{key: new}))  # raises: the transaction rolls back, nothing changed
+        changes: dict[str, Any] = {key: new}  # ``new`` has the field's type (parsed per key)
+        check(dataclasses.replace(old, **changes))  # raises: the transaction rolls back, nothing changed
         conn.execute(sa.delete(s).where(s.c.key == key))
         if new != default:
             conn.execute(sa.insert(s).values(key=key, value=to_json(new), updated_at=now, updated_by=who))

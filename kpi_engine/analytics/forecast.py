@@ -151,8 +151,8 @@ def project(series: Mapping[str, Sequence[float]], days: Sequence[dt.date], star
         den_arr = np.asarray(den, dtype=float)
         return np.divide(num, den_arr, out=np.full(np.shape(den_arr), np.nan), where=den_arr > 0)
 
-    def total(cum: dict[str, np.ndarray | float]) -> np.ndarray | float:
-        return combine(cum[names[0]], cum[names[1]] if len(names) > 1 else None)
+    def total(cum: Mapping[str, np.ndarray | float]) -> np.ndarray:
+        return np.asarray(combine(cum[names[0]], cum[names[1]] if len(names) > 1 else None), dtype=float)
 
     # cumulative observed and projected paths per part
     obs_cum = {n: np.cumsum(frame[n][observed]) for n in names}

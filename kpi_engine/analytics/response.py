@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,7 +60,8 @@ def log_slope(x: np.ndarray | float, scale: float, k: float) -> np.ndarray:
     return scale / (k + np.maximum(np.asarray(x, dtype=float), 0.0))
 
 
-_FUNCS = {"hill": (hill, hill_slope), "log": (log_curve, log_slope)}
+_FUNCS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = {
+    "hill": (hill, hill_slope), "log": (log_curve, log_slope)}
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 _TEMP_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".download", ".swp", ".lock", ".report.txt")
 INBOX_USER = "inbox"
 log = logging.getLogger("kpi_engine.arrivals")
+_RETRY_LATER: tuple[type[Exception], ...] = (OSError, *DB_UNAVAILABLE)  # file gone or unreadable, database busy
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def process_file(engine: Engine, inbox: Path, path: Path, *, options: InboxOptio
     try:
         data = path.read_bytes()
         outcome, table, upload_id, res, compose = _import(engine, data, path, source, forced, options)
-    except (OSError, *DB_UNAVAILABLE) as exc:  # gone, unreadable for now, or the database busy: try again later
+    except _RETRY_LATER as exc:  # gone, unreadable for now, or the database busy: try again later
         log.warning("inbox: %s left for the next pass: %s", source, exc)
         return Arrival(source=source, outcome="retry", lines=[t("arrivals_retry", lang, error=type(exc).__name__)])
     title, lines = compose(lang)

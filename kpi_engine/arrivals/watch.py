@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -45,7 +46,7 @@ class _Wake(FileSystemEventHandler):
 
 def watch(engine: Engine, inbox: Path, *, options: InboxOptions | None = None, notify: Notify | None = None,
           stop: threading.Event | None = None, rescan: float = 30.0, polling: bool = False,
-          on_arrival: Notify | None = None, ready: threading.Event | None = None) -> None:
+          on_arrival: Callable[[str, Sequence[str]], None] | None = None, ready: threading.Event | None = None) -> None:
     """Process the inbox now and whenever something arrives, until ``stop`` is set (or forever).
 
     ``on_arrival(title, lines)`` is called for each processed file, besides ``notify`` (the CLI prints with it);

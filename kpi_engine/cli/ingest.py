@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from kpi_engine import faults, schema, store
@@ -66,7 +67,7 @@ def _cell(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def text_table(headers: list[str], rows: list[list[object]], last_limit: int = 60) -> str:
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]], last_limit: int = 60) -> str:
     """A plain fixed-width table (wide CJK characters count double); the last column is cut at ``last_limit``."""
     n = len(headers)
     cells = [[_cell(h) for h in headers]] + [[_cell(v, last_limit if i == n - 1 else 60) for i, v in enumerate(r)]

@@ -148,7 +148,7 @@ def clean_number(value: object) -> int | float | None:
 def format_cell(value: object) -> str:
     """Text of one cell: '' for no value, plain digits for numbers (never an exponent or a %), ISO dates."""
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
+        return value.isoformat()
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -163,7 +163,7 @@ def format_cell(value: object) -> str:
 
 def _json_value(value: object) -> object:
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
+        return value.isoformat()
     if isinstance(value, (str, bool)):
         return value
     return clean_number(value)

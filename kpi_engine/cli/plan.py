@@ -115,7 +115,7 @@ def resolve_plan(engine: Engine, ref: str, version: str | None = None) -> Plan:
     number: int | str | None = version
     if version not in (None, "active", "latest"):
         try:
-            number = int(version)  # type: ignore[arg-type]
+            number = int(version)
         except ValueError:
             raise PlanError([f"--version must be a number, 'active' or 'latest', not {version!r}"]) from None
     try:

@@ -164,7 +164,8 @@ def run_dest(args: argparse.Namespace) -> int:
         o = jobs.test_destination(engine, args.name)
         print(f"test -> {o.destination}: {o.status}{f' ({o.error})' if o.error else ''}")
         return 0 if o.status == "sent" else 1
-    secrets, options = {}, {}
+    secrets: dict[str, str] = {}
+    options: dict[str, object] = {}
     if args.kind == "email":
         target = args.to_addr or ""
         if args.secret_env:

@@ -16,6 +16,7 @@ import argparse
 import functools
 import json
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 import pandas as pd
@@ -144,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
     except sa.exc.SQLAlchemyError as exc:
         print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 1
-    table = functools.partial(_table, symbol=settings.currency_symbol)
-    {"csv": _csv, "json": _json, "table": table}[args.format](card, score, args.lang, sys.stdout)
+    writers: dict[str, Callable[[CardScore, PlanScore, str, TextIO], None]] = {
+        "csv": _csv, "json": _json, "table": functools.partial(_table, symbol=settings.currency_symbol)}
+    writers[args.format](card, score, args.lang, sys.stdout)
     return 0
 

@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
         return 2
     except sa.exc.SQLAlchemyError as exc:
-        print(f"error: {t('access_cli_db_error', lang)} ({type(exc.orig or exc).__name__})", file=sys.stderr)
+        print(f"error: {t('access_cli_db_error', lang)} ({type(getattr(exc, 'orig', None) or exc).__name__})", file=sys.stderr)
         return 1
     return 0
 

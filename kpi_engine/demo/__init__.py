@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sized
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,7 +100,7 @@ def _day(days: np.ndarray) -> pa.Array:
     return pa.array(days.astype(np.int32), pa.date32())
 
 
-def _table(name: str, columns: dict[str, object]) -> pa.Table:
+def _table(name: str, columns: Mapping[str, Sized]) -> pa.Table:
     """An arrow table with the schema's types; columns not given are null."""
     target = load.arrow_schema(schema.UPLOAD_TABLES[name])
     n = max((len(v) for v in columns.values()), default=0)
@@ -198,8 +198,8 @@ def build(*, end: dt.date | None = None, months: int = 18, seed: int = 7, scale:
     names = ("metric_id", "period_start", "grain", "scope_type", "scope_id", "value", "source", "note")
     tables["metric_values"] = _table("metric_values", {k: [r[i] for r in mv] for i, k in enumerate(names)})
     fb = manual.feedback_360(cal, rng_manual)
-    names = ("period", "person_id", "reviewer_role", "reviewer_id", "dimension", "score")
-    tables["feedback_360"] = _table("feedback_360", {k: [r[i] for r in fb] for i, k in enumerate(names)})
+    fb_names = ("period", "person_id", "reviewer_role", "reviewer_id", "dimension", "score")
+    tables["feedback_360"] = _table("feedback_360", {k: [r[i] for r in fb] for i, k in enumerate(fb_names)})
     return DemoData(calendar=cal, campaigns=campaigns, tables=tables)
 
 

@@ -50,10 +50,11 @@ def _recreate_duckdb(conn: Connection, name: str) -> None:
     DROP + CREATE in the same transaction is instant and just as atomic.
     """
     raw = store.raw_duckdb(conn)
-    where = "table_name = ? AND schema_name = current_schema() AND database_name = current_database()"
-    create = raw.execute(f"SELECT sql FROM duckdb_tables() WHERE {where}", [name]).fetchall()[0][0]
-    indexes = [r[0] for r in raw.execute(f"SELECT sql FROM duckdb_indexes() WHERE {where} AND sql IS NOT NULL",
-                                         [name]).fetchall()]
+    create = raw.execute("SELECT sql FROM duckdb_tables() WHERE table_name = ? AND schema_name = current_schema() "
+                         "AND database_name = current_database()", [name]).fetchall()[0][0]
+    indexes = [r[0] for r in raw.execute(
+        "SELECT sql FROM duckdb_indexes() WHERE table_name = ? AND schema_name = current_schema() "
+        "AND database_name = current_database() AND sql IS NOT NULL", [name]).fetchall()]
     raw.execute(f"DROP TABLE {_quote(name)}")
     raw.execute(create)
     for statement in indexes:
@@ -85,7 +86,7 @@ def insert_duckdb(conn: Connection, table: sa.Table, data: pa.Table) -> None:
     raw.execute("SET enable_progress_bar = false")  # no progress bar on stdout for long inserts
     raw.register(view, data)
     try:
-        raw.execute(f"INSERT INTO {_quote(table.name)} ({cols}) SELECT {cols} FROM {view}")
+        raw.execute(f"INSERT INTO {_quote(table.name)} ({cols}) SELECT {cols} FROM {view}")  # noqa: S608 - table and columns from the schema, quoted
     finally:
         raw.unregister(view)
 
@@ -93,7 +94,7 @@ def insert_duckdb(conn: Connection, table: sa.Table, data: pa.Table) -> None:
 def insert_postgres(conn: Connection, table: sa.Table, data: pa.Table, batch_rows: int = 200_000) -> None:
     from psycopg import sql
 
-    raw = conn.connection.driver_connection
+    raw = store.driver_connection(conn)
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
         sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in data.column_names))
     options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")

@@ -9,6 +9,7 @@ high-value share ~30%) are plausible.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -219,7 +220,7 @@ def _events(cal: shape.Calendar, rng: np.random.Generator, owner: str) -> list[C
         else:
             show_days = ()
         options = [d for d in weekdays if d not in show_days and d.weekday() in (1, 3)]
-        picks = rng.choice(len(options), size=min(3, len(options)), replace=False) if options else []
+        picks: Iterable[int] = rng.choice(len(options), size=min(3, len(options)), replace=False) if options else []
         chosen = sorted(options[int(i)] for i in picks)
         for j, day in enumerate(chosen):
             city = SALON_CITIES[(k * 3 + j) % len(SALON_CITIES)]

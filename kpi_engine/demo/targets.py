@@ -59,10 +59,11 @@ def build_targets(tables: dict[str, pa.Table], start: dt.date, end: dt.date, sca
     mql_rate = float(leads["mql_at"].notna().mean() or 0.0)
     sql_rate = float(leads["sql_at"].notna().sum() / max(leads["mql_at"].notna().sum(), 1))
 
-    team = {"leads": team_leads, "mqls": round(team_leads * mql_rate * UPLIFT), "spend": team_spend,
+    mqls = round(team_leads * mql_rate * UPLIFT)
+    team: dict[str, float | None] = {"leads": team_leads, "mqls": mqls, "spend": team_spend,
             "cpl": round(team_spend / team_leads, 1) if team_leads else None,
             "lead_to_mql": round(mql_rate * UPLIFT, 3), "mql_to_sql": round(sql_rate, 3), **TEAM_FIXED}
-    team["sqls"] = round(team["mqls"] * sql_rate)
+    team["sqls"] = round(mqls * sql_rate)
     team["wins"] = round(team_leads * TEAM_FIXED["lead_to_customer"])
 
     rows: list[tuple[str, str, str, float]] = [(m, "team", "", v) for m, v in team.items() if v]

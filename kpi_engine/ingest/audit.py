@@ -92,7 +92,7 @@ def data_freshness(engine: Engine) -> pd.DataFrame:
         ).all())
         for name, table in schema.UPLOAD_TABLES.items():
             date_col = EVENT_DATE.get(name)
-            exprs = [sa.func.count()]
+            exprs: list[sa.ColumnElement] = [sa.func.count()]
             if date_col:
                 exprs.append(sa.func.max(table.c[date_col]))
             row = conn.execute(sa.select(*exprs).select_from(table)).one()

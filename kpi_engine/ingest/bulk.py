@@ -68,7 +68,7 @@ def insert_into_empty(conn: Connection, table: sa.Table, stage_cols: list[str], 
         return None
     cols = ", ".join(q(c) for c in [*stage_cols, "inserted_by"])
     inserted = raw.execute(
-        f"INSERT INTO {q(new)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, $uid FROM {q(STAGE)} s",
+        f"INSERT INTO {q(new)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, $uid FROM {q(STAGE)} s",  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         {"uid": upload_id},
     ).fetchall()[0][0]
     raw.execute(f"DROP TABLE {q(table.name)}")

@@ -359,7 +359,7 @@ def issue_selects(plan: Plan, *, has_existing: bool) -> tuple[list[Check], dict[
     keys = ", ".join(_q(k) for k in plan.keys)
     key_src = src_of.get(plan.keys[0], "NULL")
     not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in plan.keys)
-    dups = (f"pv JOIN (SELECT {keys}, min({ROW_COL}) AS first_row FROM pv WHERE {not_null} "
+    dups = (f"pv JOIN (SELECT {keys}, min({ROW_COL}) AS first_row FROM pv WHERE {not_null} "  # noqa: S608 - column names from the schema, quoted by _q(); values bound
             f"GROUP BY {keys} HAVING count(*) > 1) d USING ({keys})")
     selects.append(_select("error", "duplicate_key", _key_label(plan), key_src, _key_value(plan), "d.first_row",
                            ord_of[plan.keys[0]], f"{ROW_COL} > d.first_row", frm=dups))

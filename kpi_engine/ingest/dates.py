@@ -54,14 +54,14 @@ def _ambiguity(con: duckdb.DuckDBPyConnection, col: PlanColumn, timezone: str) -
     """The first example values of an ambiguous column and what each order makes of them."""
     a, b = parse.numeric_parts("v")
     rows = con.execute(
-        f"SELECT v FROM (SELECT {raw_expr(col)} AS v, {ROW_COL} FROM src) "
+        f"SELECT v FROM (SELECT {raw_expr(col)} AS v, {ROW_COL} FROM src) "  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
         f"WHERE {a} BETWEEN 1 AND 12 AND {b} BETWEEN 1 AND 12 AND {a} <> {b} "
         f"GROUP BY v ORDER BY min({ROW_COL}) LIMIT {EXAMPLES}"
     ).fetchall()
     examples = [str(r[0]) for r in rows]
     readings_sql = ", ".join(_reading(col, o) for o in DATE_ORDERS)
     read = con.execute(
-        f"SELECT {readings_sql} FROM (SELECT unnest($vals) AS v, generate_subscripts($vals, 1) AS i) ORDER BY i",
+        f"SELECT {readings_sql} FROM (SELECT unnest($vals) AS v, generate_subscripts($vals, 1) AS i) ORDER BY i",  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
         {"vals": examples, "tz": timezone},
     ).fetchall()
     readings = {o: [r[i] for r in read] for i, o in enumerate(DATE_ORDERS)}
@@ -101,7 +101,7 @@ def orders_from_flags(con: duckdb.DuckDBPyConnection, plan: Plan,
     if not cols:
         return {}, []
     aggs = [f"bool_or({_q(flag_name(c))} = {k})" for c in cols for k in (1, 2, 3)]
-    found = con.execute(f"SELECT {', '.join(aggs)} FROM {flagged}").fetchall()[0]
+    found = con.execute(f"SELECT {', '.join(aggs)} FROM {flagged}").fetchall()[0]  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     orders: dict[str, str] = {}
     ambiguous: list[AmbiguousDates] = []
     for i, col in enumerate(cols):

@@ -145,10 +145,10 @@ def find_history_changes(conn: Connection, table_name: str, present: list[str], 
         chg = f"(t.{q(c)} IS NOT NULL AND t.{q(c)} IS DISTINCT FROM {new})"
         select += [f"t.{q(c)} AS {q(c + '__old')}", f"{new} AS {q(c + '__new')}", f"{chg} AS {q(c + '__chg')}"]
         changed.append(chg)
-    temp_table(conn, HISTORY, f"SELECT {', '.join(select)} FROM {q(table_name)} t JOIN {q(STAGE)} s "
+    temp_table(conn, HISTORY, f"SELECT {', '.join(select)} FROM {q(table_name)} t JOIN {q(STAGE)} s "  # noqa: S608 - identifiers from kpi_engine.schema and GUARDED, quoted by q(); values bound
                               f"ON t.{q(key)} = s.{q(key)} WHERE {' OR '.join(changed)}")
     # (On an error the caller's transaction rolls back, and the temporary table with it.)
-    total = int(conn.execute(sa.text(f"SELECT count(*) FROM {q(HISTORY)}")).scalar() or 0)
+    total = int(conn.execute(sa.text(f"SELECT count(*) FROM {q(HISTORY)}")).scalar() or 0)  # noqa: S608 - identifiers from kpi_engine.schema and GUARDED, quoted by q(); values bound
     found = HistoryChanges(total=total, groups=_groups(conn, cols), leads=_lead_list(conn, key, cols)) if total else None
     drop_temp(conn, HISTORY)
     return found
@@ -161,18 +161,18 @@ def _groups(conn: Connection, cols: list[str]) -> list[ChangeGroup]:
         if c in NAMED:
             dim, idc = NAMED[c]
             parts.append(
-                f"SELECT '{c}' AS col, CAST(h.{old} AS VARCHAR) AS old_id, CAST(h.{new} AS VARCHAR) AS new_id, "
+                f"SELECT '{c}' AS col, CAST(h.{old} AS VARCHAR) AS old_id, CAST(h.{new} AS VARCHAR) AS new_id, "  # noqa: S608 - identifiers from kpi_engine.schema and GUARDED, quoted by q(); values bound
                 f"min(o.name) AS old_name, min(n.name) AS new_name, count(*) AS leads FROM {q(HISTORY)} h "
                 f"LEFT JOIN {q(dim)} o ON o.{q(idc)} = h.{old} LEFT JOIN {q(dim)} n ON n.{q(idc)} = h.{new} "
                 f"WHERE h.{chg} GROUP BY h.{old}, h.{new}"
             )
         else:
-            parts.append(f"SELECT '{c}' AS col, CAST(NULL AS VARCHAR) AS old_id, CAST(NULL AS VARCHAR) AS new_id, "
+            parts.append(f"SELECT '{c}' AS col, CAST(NULL AS VARCHAR) AS old_id, CAST(NULL AS VARCHAR) AS new_id, "  # noqa: S608 - identifiers from kpi_engine.schema and GUARDED, quoted by q(); values bound
                          f"CAST(NULL AS VARCHAR) AS old_name, CAST(NULL AS VARCHAR) AS new_name, count(*) AS leads "
                          f"FROM {q(HISTORY)} h WHERE h.{chg} HAVING count(*) > 0")
     rank = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(cols))
     rows = conn.execute(sa.text(
-        f"SELECT * FROM ({' UNION ALL '.join(parts)}) g ORDER BY CASE col {rank} END, leads DESC, old_id, new_id"
+        f"SELECT * FROM ({' UNION ALL '.join(parts)}) g ORDER BY CASE col {rank} END, leads DESC, old_id, new_id"  # noqa: S608 - identifiers from kpi_engine.schema and GUARDED, quoted by q(); values bound
     )).all()
     return [ChangeGroup(r.col, r.old_id, r.new_id, r.old_name, r.new_name, int(r.leads)) for r in rows]
 
@@ -191,7 +191,7 @@ def _lead_list(conn: Connection, key: str, cols: list[str]) -> pd.DataFrame:
         else:
             select += [f"h.{q(c + '__old')} AS {name}_before", f"h.{q(c + '__new')} AS {name}_after"]
     select.insert(1, f"({' || '.join(codes)}) AS changed")
-    return _fetch(conn, f"SELECT {', '.join(select)} FROM {q(HISTORY)} h {' '.join(joins)} ORDER BY h.{q(key)}")
+    return _fetch(conn, f"SELECT {', '.join(select)} FROM {q(HISTORY)} h {' '.join(joins)} ORDER BY h.{q(key)}")  # noqa: S608 - identifiers from kpi_engine.schema and GUARDED, quoted by q(); values bound
 
 
 class _Rollback(Exception):
@@ -217,7 +217,7 @@ def preview_history(engine: Engine, validated: Validated, lang: str = "en") -> H
         return None
     try:
         with store.transaction(engine) as conn:
-            if conn.execute(sa.text(f"SELECT NOT EXISTS (SELECT 1 FROM {q(table.name)})")).scalar():
+            if conn.execute(sa.text(f"SELECT NOT EXISTS (SELECT 1 FROM {q(table.name)})")).scalar():  # noqa: S608 - identifiers from kpi_engine.schema and GUARDED, quoted by q(); values bound
                 raise _Rollback(None)
             stage_arrow(conn, STAGE, validated.clean, columns, as_view=True)
             insert_only = {n for n in names if n not in validated.present}

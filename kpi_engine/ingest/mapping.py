@@ -186,7 +186,7 @@ def build_mapping(headers: list[str], table: str | None = None, *, overrides: di
     if unknown:
         raise ValueError(f"{', '.join(unknown)}: not a column of {table}; its columns are: {', '.join(cols)}")
     from_saved = saved is not None and saved.table == table
-    if from_saved:
+    if from_saved and saved is not None:
         columns = {}
         for c, src in saved.columns.items():
             hits = [h for h in headers if normalize_header(h) == normalize_header(src)] if c in cols else []

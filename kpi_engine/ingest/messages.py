@@ -29,8 +29,8 @@ def _blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _row(value: object) -> int | None:
-    return None if _blank(value) else int(value)  # type: ignore[arg-type]
+def _row(value: Any) -> int | None:  # a pandas cell: an int, a numpy int or float, or NaN / None
+    return None if _blank(value) else int(value)
 
 
 def _text(value: object) -> str | None:

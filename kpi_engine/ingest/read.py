@@ -18,7 +18,7 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -238,7 +238,7 @@ def _fields(record: str, delimiter: str) -> list[str]:
 
 
 def _is_text_cell(value: str | None) -> bool:
-    return bool(value) and not _NOT_TEXT_CELL.fullmatch(value)
+    return value is not None and bool(value) and not _NOT_TEXT_CELL.fullmatch(value)
 
 
 def find_header(rows: list[list[str | None]]) -> int:
@@ -275,10 +275,9 @@ def _parse(base: dict, buf: bytes, offset: int, sampler: Sampler, encoding: str,
     hint = _SEP_HINT.match(sample)  # Excel's "sep=;" first line: it names the delimiter and is not a row
     delimiter = hint.group(1) if hint else sniff_delimiter(sample)
     spans = spans[1:] if hint else spans
-    meta = {"encoding": encoding, "delimiter": delimiter}
     records = [_fields(sample[s:e], delimiter) for s, e in spans[: HEADER_SCAN_ROWS + 20]]
     if not any(f.strip() for r in records for f in r):
-        return _raw(base, "csv", issues + [issue("file_empty")], **meta)
+        return _raw(base, "csv", issues + [issue("file_empty")], encoding=encoding, delimiter=delimiter)
     h = find_header([[f or None for f in r] for r in records[:HEADER_SCAN_ROWS]])
     header = [f.strip() for f in records[h]]
     named = max((i + 1 for i, f in enumerate(header) if f), default=0)
@@ -293,7 +292,7 @@ def _parse(base: dict, buf: bytes, offset: int, sampler: Sampler, encoding: str,
     columns, numbers, bad = _parse_records(pa.py_buffer(buf).slice(start), width, delimiter, h + 1, quoted)
     issues.extend(bad)
     table = _finish(header, columns, numbers, h + 1, issues)
-    return _raw(base, "csv", issues, table=table, **meta)
+    return _raw(base, "csv", issues, table=table, encoding=encoding, delimiter=delimiter)
 
 
 def _parse_records(buf: pa.Buffer, width: int, delimiter: str, header_row: int,
@@ -410,7 +409,7 @@ def _clean(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed) if pc.any(blank).as_py() else trimmed
 
 
-def _finish(header: list[str | None], columns: list[pa.Array | pa.ChunkedArray], numbers: pa.Array, header_row: int,
+def _finish(header: Sequence[str | None], columns: list[pa.Array | pa.ChunkedArray], numbers: pa.Array, header_row: int,
             issues: list[dict]) -> pa.Table:
     """Unique stripped names, headerless columns dropped, clean values, fully empty rows dropped, ``__row``."""
     names: list[str] = []

@@ -60,36 +60,36 @@ def _resolve_one(conn: Connection, table: sa.Table, column: str, target: RefTarg
     where = f"{col} IS NOT NULL"
     if new_rows_only:  # a default that only new rows get (e.g. unattributed when the file has no channel)
         match = " AND ".join(f"t.{q(k)} = s.{q(k)}" for k in schema.key_columns(table))
-        where += f" AND NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {match})"
+        where += f" AND NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {match})"  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     temp_table(conn, res, (
-        f"SELECT r.val, COALESCE("
+        f"SELECT r.val, COALESCE("  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         f"(SELECT d.{idc} FROM {q(dim.name)} d WHERE d.{idc} = r.val), "
         f"(SELECT min(d.{idc}) FROM {q(dim.name)} d WHERE lower(d.name) = lower(r.val) HAVING count(*) = 1), "
         f"(SELECT min(d.{idc}) FROM {q(dim.name)} d WHERE lower(d.{idc}) = lower(r.val) HAVING count(*) = 1)"
         f") AS resolved FROM (SELECT DISTINCT s.{col} AS val FROM {q(STAGE)} s WHERE {where}) r"
     ))
-    created = [r[0] for r in conn.execute(sa.text(f"SELECT val FROM {q(res)} WHERE resolved IS NULL ORDER BY val"))]
+    created = [r[0] for r in conn.execute(sa.text(f"SELECT val FROM {q(res)} WHERE resolved IS NULL ORDER BY val"))]  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     if created:
         settings = load_settings(conn)  # the store's, read on this transaction's connection
         params = {"uid": upload_id, "un": settings.unattributed_channel_id, "un_name": t("ingest_unattributed_name", lang)}
         if target.kind is not None:
             conn.execute(sa.text(
-                f"INSERT INTO {q(dim.name)} ({idc}, name, kind, needs_review) "
+                f"INSERT INTO {q(dim.name)} ({idc}, name, kind, needs_review) "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
                 f"SELECT val, CASE WHEN val = :un THEN :un_name ELSE val END, :kind, val <> :un "
                 f"FROM {q(res)} WHERE resolved IS NULL"
             ), {**params, "kind": target.kind})
         else:
             conn.execute(sa.text(
-                f"INSERT INTO {q(dim.name)} ({idc}, name, needs_review) SELECT val, val, TRUE FROM {q(res)} WHERE resolved IS NULL"
+                f"INSERT INTO {q(dim.name)} ({idc}, name, needs_review) SELECT val, val, TRUE FROM {q(res)} WHERE resolved IS NULL"  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
             ))
         conn.execute(sa.text(
-            f"INSERT INTO {q(undo.name)} (upload_id, action, {idc}) SELECT :uid, 'insert', val FROM {q(res)} WHERE resolved IS NULL"
+            f"INSERT INTO {q(undo.name)} (upload_id, action, {idc}) SELECT :uid, 'insert', val FROM {q(res)} WHERE resolved IS NULL"  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         ), params)
-    renamed = conn.execute(sa.text(f"SELECT count(*) FROM {q(res)} WHERE resolved <> val")).scalar()
+    renamed = conn.execute(sa.text(f"SELECT count(*) FROM {q(res)} WHERE resolved <> val")).scalar()  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     if renamed:  # names given instead of ids: rewrite the staged values
         materialize_stage(conn)
         conn.execute(sa.text(
-            f"UPDATE {q(STAGE)} SET {col} = r.resolved FROM {q(res)} r "
+            f"UPDATE {q(STAGE)} SET {col} = r.resolved FROM {q(res)} r "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
             f"WHERE {q(STAGE)}.{col} = r.val AND r.resolved IS NOT NULL AND r.resolved <> r.val"
         ))
     drop_temp(conn, res)

@@ -50,10 +50,10 @@ def blocking_uploads(conn: Connection, upload_id: int) -> list[int]:
         undo = q(schema.UNDO_TABLES[name].name)
         keys = schema.key_columns(table)
         key_list = ", ".join(q(k) for k in keys)
-        mine = (f"(SELECT {key_list} FROM {undo} WHERE upload_id = :uid "
+        mine = (f"(SELECT {key_list} FROM {undo} WHERE upload_id = :uid "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
                 f"UNION ALL SELECT {key_list} FROM {q(name)} WHERE inserted_by = :uid)")
         rows = conn.execute(sa.text(
-            f"SELECT DISTINCT later.upload_id FROM {mine} mine JOIN {undo} later ON {_key_match(keys, 'mine', 'later')} "
+            f"SELECT DISTINCT later.upload_id FROM {mine} mine JOIN {undo} later ON {_key_match(keys, 'mine', 'later')} "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
             f"JOIN uploads u ON u.upload_id = later.upload_id "
             f"WHERE later.upload_id > :uid AND u.undone_at IS NULL"
         ), {"uid": upload_id})
@@ -68,7 +68,7 @@ def _revert_table(conn: Connection, name: str, upload_id: int) -> tuple[int, int
     params = {"uid": upload_id}
     # Rows the upload inserted: tagged with inserted_by, or (people/channels made on the fly) listed as 'insert'.
     deleted = conn.execute(sa.text(
-        f"DELETE FROM {q(name)} WHERE inserted_by = :uid OR EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = :uid "
+        f"DELETE FROM {q(name)} WHERE inserted_by = :uid OR EXISTS (SELECT 1 FROM {undo} u WHERE u.upload_id = :uid "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
         f"AND u.action = 'insert' AND {_key_match(keys, 'u', q(name))})"
     ), params).rowcount
     others = [c.name for c in table.columns if c.name not in keys]
@@ -76,7 +76,7 @@ def _revert_table(conn: Connection, name: str, upload_id: int) -> tuple[int, int
     if others:
         sets = ", ".join(f"{q(c)} = u.{q(c)}" for c in others)
         restored = conn.execute(sa.text(
-            f"UPDATE {q(name)} SET {sets} FROM {undo} u WHERE u.upload_id = :uid AND u.action = 'update' "
+            f"UPDATE {q(name)} SET {sets} FROM {undo} u WHERE u.upload_id = :uid AND u.action = 'update' "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
             f"AND {_key_match(keys, 'u', q(name))}"
         ), params).rowcount
     return int(deleted or 0), int(restored or 0)

@@ -114,7 +114,7 @@ def _build_p(con: duckdb.DuckDBPyConnection, plan: Plan, any_problem: str | None
         con.execute(f"CREATE OR REPLACE TABLE p AS {sql}", bound(sql, params))
     con.execute(f"CREATE OR REPLACE VIEW pv AS {view}")
     flagged = bool(any_problem) and bool(con.execute("SELECT bool_or(__any) FROM p").fetchall()[0][0])
-    con.execute(f"CREATE OR REPLACE TABLE bad AS SELECT * FROM pv {'WHERE __any' if flagged else 'LIMIT 0'}")
+    con.execute(f"CREATE OR REPLACE TABLE bad AS SELECT * FROM pv {'WHERE __any' if flagged else 'LIMIT 0'}")  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     return flagged, ambiguous
 
 
@@ -183,21 +183,21 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
         else:
             final_parts.append(f"{expr} AS {_q(name)}")
             keep.append(name)
-    raw_select = f"SELECT {', '.join(raw_parts)} FROM src"
-    sql = f"SELECT {ROW_COL}, {', '.join(raw_parts)} FROM src"
+    raw_select = f"SELECT {', '.join(raw_parts)} FROM src"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
+    sql = f"SELECT {ROW_COL}, {', '.join(raw_parts)} FROM src"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     if parsed_parts:
-        sql = f"SELECT *, {', '.join(parsed_parts)} FROM ({sql})"
-        sql = f"SELECT *, {', '.join(value_parts)} FROM ({sql})"
+        sql = f"SELECT *, {', '.join(parsed_parts)} FROM ({sql})"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
+        sql = f"SELECT *, {', '.join(value_parts)} FROM ({sql})"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     if oor_parts:
-        sql = f"SELECT *, {', '.join(oor_parts)} FROM ({sql})"
+        sql = f"SELECT *, {', '.join(oor_parts)} FROM ({sql})"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     if final_parts:
-        sql = f"SELECT *, {', '.join(final_parts)} FROM ({sql})"
+        sql = f"SELECT *, {', '.join(final_parts)} FROM ({sql})"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     aliases = "".join(f", {_q(src)} AS {_q(name)}" for name, src in alias_of.items())
     if any_problem:
-        sql = f"SELECT *, COALESCE({any_problem}, FALSE) AS __any FROM (SELECT *{aliases} FROM ({sql}))"
+        sql = f"SELECT *, COALESCE({any_problem}, FALSE) AS __any FROM (SELECT *{aliases} FROM ({sql}))"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
         keep.append("__any")
-    materialised = f"SELECT {', '.join(_q(c) for c in keep)} FROM ({sql})"
-    return materialised, f"SELECT *{aliases} FROM p POSITIONAL JOIN ({raw_select})", params
+    materialised = f"SELECT {', '.join(_q(c) for c in keep)} FROM ({sql})"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
+    return materialised, f"SELECT *{aliases} FROM p POSITIONAL JOIN ({raw_select})", params  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
 
 
 def _existing_table(existing: pa.Table, plan: Plan) -> pa.Table:
@@ -230,7 +230,7 @@ def key_table(raw: RawFile, mapping: Mapping) -> pa.Table:
         _build_p(con, plan, " OR ".join(f"({c.where})" for c in checks if c.frm is None) or None)
         cols = ", ".join(_q(k) for k in plan_keys)
         not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in plan_keys)
-        return con.sql(f"SELECT DISTINCT {cols} FROM pv WHERE {not_null}").to_arrow_table()
+        return con.sql(f"SELECT DISTINCT {cols} FROM pv WHERE {not_null}").to_arrow_table()  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     finally:
         con.close()
 
@@ -267,7 +267,7 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
         any_problem = " OR ".join(f"({c.where})" for c in cell_checks) or None
         _, ambiguous = _build_p(con, plan, any_problem)  # also the table ``bad``: the rows with some cell problem
         keys = ", ".join(_q(k) for k in plan.keys)
-        matched = con.execute(f"SELECT count(*) FROM pv JOIN ex USING ({keys})").fetchall()[0][0] if has_existing else 0
+        matched = con.execute(f"SELECT count(*) FROM pv JOIN ex USING ({keys})").fetchall()[0][0] if has_existing else 0  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
         if plan.lacking and matched == 0:
             # Not a partial update of known rows: the file lacks required columns.
             return _result(raw, table.name, _issues_frame([_file_issue("missing_column", c) for c in plan.lacking]))
@@ -291,12 +291,12 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
         rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchall()[0][0]
         cap = (settings or get_settings()).max_reported_issues
         issues = con.execute(
-            f"SELECT {', '.join(_q(c) for c in ISSUE_COLUMNS)} FROM iss ORDER BY row NULLS FIRST, ord, code LIMIT {int(cap)}"
+            f"SELECT {', '.join(_q(c) for c in ISSUE_COLUMNS)} FROM iss ORDER BY row NULLS FIRST, ord, code LIMIT {int(cap)}"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
         ).df()
         out_cols = plan.output_columns()
         select_out = ", ".join(f"CAST({_q(c)} AS {plan.duck_type(c)}) AS {_q(c)}" for c in out_cols)
         where = "" if rejected == 0 else "WHERE row_ NOT IN (SELECT row FROM iss WHERE severity = 'error' AND row IS NOT NULL)"
-        clean = con.sql(f"SELECT {select_out}, {ROW_COL} FROM (SELECT *, {ROW_COL} AS row_ FROM pv) {where}").to_arrow_table()
+        clean = con.sql(f"SELECT {select_out}, {ROW_COL} FROM (SELECT *, {ROW_COL} AS row_ FROM pv) {where}").to_arrow_table()  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     finally:
         con.close()
     if plan.fill_only:

@@ -69,9 +69,9 @@ from kpi_engine.settings import Settings, get_settings
 __all__ = ["KEY_COLUMNS", "SCOPES", "SCOPE_PATHS", "Request", "ScopePath", "compile_event_bounds", "compile_request",
            "make_request", "normalize_by", "safe_divide"]
 
-_ZERO = sa.literal_column("0")
-_ONE = sa.literal_column("1")
-_EMPTY = sa.literal_column("''")
+_ZERO: ColumnElement = sa.literal_column("0")
+_ONE: ColumnElement = sa.literal_column("1")
+_EMPTY: ColumnElement = sa.literal_column("''")
 # Whitelisted interval texts (SQL literals); month counts are ints formatted here.
 _GRAIN_INTERVAL = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
 
@@ -189,8 +189,22 @@ def _row_value(src: _Source, calc: Simple, settings: Settings) -> ColumnElement:
         return sa.case((sa.and_(*conds), _ONE), else_=_ZERO) if conds else _ONE
     if calc.measure is None:
         raise ValueError("a sum needs a measure")
-    value = sa.cast(_measure(src, calc.measure), sa.Double)
+    value = _measure(src, calc.measure)
+    if not _is_money(value):  # money stays DECIMAL until summed (see _sum): sums exact to the cent
+        value = sa.cast(value, sa.Double)
     return sa.case((sa.and_(*conds), value), else_=sa.null()) if conds else value
+
+
+def _is_money(expr: ColumnElement) -> bool:
+    """A money expression (a DECIMAL column, kpi_engine.schema.MONEY, or a sum or CASE of one)."""
+    return isinstance(expr.type, schema.Money)
+
+
+def _sum(value: ColumnElement) -> ColumnElement:
+    """SUM of a row value: money adds up exactly in DECIMAL and leaves as DOUBLE, like every figure compiled here
+    (the database returns a DECIMAL sum as Python Decimal, which float arithmetic refuses)."""
+    total = sa.func.sum(value)
+    return sa.cast(total, sa.Double) if _is_money(value) else total
 
 
 def _period(column: ColumnElement, grain: str) -> ColumnElement:
@@ -292,9 +306,9 @@ def _aggregate(group: _Group, metrics: list[Metric], req: Request, settings: Set
     cols += [src.value(group, m, settings).label(m.id) for m in metrics]
     conds = _date_filter(ev, req.start, req.end) + [src.key(scope).in_(values) for scope, values in req.where]
     rows = sa.select(*cols).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
-    group = [rows.c[k] for k in _key_names(req)]
-    sums = [sa.func.sum(rows.c[m.id]).label(m.id) for m in metrics]
-    return sa.select(*group, *sums).group_by(*group).cte(name)  # a CTE: computed once, read by keys and join
+    key_cols = [rows.c[k] for k in _key_names(req)]
+    sums = [_sum(rows.c[m.id]).label(m.id) for m in metrics]
+    return sa.select(*key_cols, *sums).group_by(*key_cols).cte(name)  # a CTE: computed once, read by keys and join
 
 
 _Group = tuple[str, str, bool]  # (fact, event, read from its daily rollup)
@@ -337,7 +351,7 @@ def _manual_aggregate(metrics: list[Metric], req: Request, name: str) -> sa.CTE:
     keys = _key_names(req)
     cols: list[ColumnElement] = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
     if req.grain:
-        trunc = sa.literal_column(f"'{req.grain}'")
+        trunc: ColumnElement = sa.literal_column(f"'{req.grain}'")
         conds += [end_excl.is_not(None),
                   sa.func.date_trunc(trunc, start_ts) == sa.func.date_trunc(trunc, end_excl - _interval("1 day"))]
         cols.append(_period(mv.c.period_start, req.grain).label("period_start"))
@@ -391,8 +405,8 @@ def _daily(group: _Group, metrics: list[Metric], req: Request, settings: Setting
     values = [src.value(group, m, settings).label(m.id) for m in metrics]
     conds = _date_filter(ev, None, req.end) + [src.key(scope).in_(v) for scope, v in req.where]
     rows = sa.select(*keys, day, *values).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
-    group = [rows.c[f"k{i}"] for i in range(len(req.by))] + [rows.c.day]
-    return sa.select(*group, *(sa.func.sum(rows.c[m.id]).label(m.id) for m in metrics)).group_by(*group).cte(name)
+    key_cols = [rows.c[f"k{i}"] for i in range(len(req.by))] + [rows.c.day]
+    return sa.select(*key_cols, *(_sum(rows.c[m.id]).label(m.id) for m in metrics)).group_by(*key_cols).cte(name)
 
 
 def _window_sum(daily: sa.CTE, w: Window, lo: ColumnElement | None, hi: ColumnElement | None) -> ColumnElement:
@@ -427,7 +441,8 @@ def _anchors(keys: sa.CTE, req: Request) -> sa.CTE:
     """Each key row with its period's first moment (``a_start``) and the moment after it (``a_end``), clipped to the range."""
     assert req.grain
     begin = sa.cast(keys.c.period_start, sa.DateTime)
-    a_start, a_end = begin, begin + _interval(_GRAIN_INTERVAL[req.grain])
+    a_start: ColumnElement = begin
+    a_end: ColumnElement = begin + _interval(_GRAIN_INTERVAL[req.grain])
     if req.start is not None:
         a_start = sa.func.greatest(a_start, sa.literal(dt.datetime.combine(req.start, dt.time()), sa.DateTime))
     if req.end is not None:

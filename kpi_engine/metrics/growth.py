@@ -197,7 +197,7 @@ def compute_any(engine: Engine, refs: Sequence[str], *, by: str | Sequence[str] 
     keys = [KEY_COLUMNS[s] for s in normalize_by(by)] + (["period_start"] if grain else [])
     frames: list[pd.DataFrame] = []
     for ref, kind, mid in dict.fromkeys(transforms):
-        g = compute_growth(engine, mid, kind=kind, by=by, grain=grain, start=start, end=end, where=where,  # type: ignore[arg-type]
+        g = compute_growth(engine, mid, kind=kind, by=by, grain=grain, start=start, end=end, where=where,
                            settings=settings)
         frames.append(g[[*keys, "growth"]].rename(columns={"growth": ref}))
     if plain:
@@ -206,7 +206,7 @@ def compute_any(engine: Engine, refs: Sequence[str], *, by: str | Sequence[str] 
             first = frames[0]
             if len(first):
                 start = start or min(first["period_start"])
-                end = end or periods.period_end(max(first["period_start"]), grain)  # type: ignore[arg-type]
+                end = end or periods.period_end(max(first["period_start"]), grain)
         frames.insert(0, compute(engine, plain, by=by, grain=grain, start=start, end=end, where=where,
                                  dense=bool(grain), settings=settings))
     out = frames[0]

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pandas as pd
 import sqlalchemy as sa
@@ -137,7 +138,17 @@ def kpi_params(k: Kpi, names: Mapping[str, str] | None = None) -> dict[str, str]
             "kpi_scope_name": (names or {}).get(k.scope, "")}
 
 
-def card_params(card: str) -> dict[str, str]:
+class CardParams(TypedDict, total=False):
+    card_key: str  # the team's card, by its i18n key
+    card: str  # a person's card, by id
+
+
+class ScopeParams(TypedDict, total=False):
+    scope_key: str  # the team, by its i18n key
+    scope: str  # any other scope, by name
+
+
+def card_params(card: str) -> CardParams:
     return {"card_key": "plans_card_team"} if card == TEAM_CARD else {"card": card}
 
 
@@ -185,7 +196,8 @@ class Directory:
     def exists(self, scope: Scope) -> bool:
         if scope.type == "team":
             return not scope.id or scope.id in self.teams
-        return scope.id in {"person": self.people, "channel": self.channels, "campaign": self.campaigns}[scope.type]
+        known: dict[str, Collection[str]] = {"person": self.people, "channel": self.channels, "campaign": self.campaigns}
+        return scope.id in known[scope.type]
 
     def influencers(self, scope: Scope) -> set[str] | None:
         """Who can influence a scope's numbers (None: anyone in the team)."""
@@ -342,8 +354,8 @@ def _vanity(plan: Plan, out: _Out, directory: Directory | None) -> None:
                 related |= {f"campaign:{c}" for c, (ch, _) in directory.campaigns.items() if ch == scope.id}
             covered = any(catalog.is_conversion(k.metric) for s in related for k in scopes.get(s, []))
         if not covered:  # the scope by name ("小红书笔记", the team in the reader's language), never its key
-            shown = ({"scope_key": "push_scope_team"} if scope.type == "team" and not scope.id else
-                     {"scope": (directory.names if directory else {}).get(scope_text) or scope_text})
+            shown: ScopeParams = ({"scope_key": "push_scope_team"} if scope.type == "team" and not scope.id else
+                                  {"scope": (directory.names if directory else {}).get(scope_text) or scope_text})
             out.add("vanity_only", "warning", f"vanity_only:{scope_text}", metrics=", ".join(exposure), **shown)
 
 

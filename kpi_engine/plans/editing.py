@@ -46,7 +46,7 @@ def apply_kpi_table(plan: Plan, frame: pd.DataFrame) -> Plan:
             if name in values and (values[name] is None or (isinstance(values[name], float) and pd.isna(values[name]))):
                 values[name] = 0.0
         try:
-            kpi = Kpi(**values)  # type: ignore[arg-type]
+            kpi = Kpi(**values)
         except PlanError as exc:
             problems += [f"row {n}: {p}" for p in exc.problems]
             continue

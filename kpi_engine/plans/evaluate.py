@@ -239,9 +239,9 @@ def score_okrs(engine: Engine, plan: Plan, start: dt.date, end: dt.date, setting
                 score = None if actual is None else (
                     1.0 if lower and actual <= 0 else min(1.0, max(0.0, (kr.target / actual) if lower else actual / kr.target)))
             krs.append(KeyResultScore(kr.text, score, actual, kr.target, 1.0 if kr.weight is None else kr.weight))
-        scored = [k for k in krs if k.score is not None and k.weight > 0]
-        total = sum(k.weight for k in scored)
-        value = sum(k.score * k.weight for k in scored) / total if total else None  # type: ignore[operator]
+        scored = [(k.score, k.weight) for k in krs if k.score is not None and k.weight > 0]
+        total = sum(w for _, w in scored)
+        value = sum(s * w for s, w in scored) / total if total else None
         out.append(OkrScore(o.objective, o.owner, value, tuple(krs)))
     return tuple(out)
 

@@ -199,7 +199,7 @@ def load_plan(engine: Engine, plan_id: str, version: int | str | None = None) ->
         elif version == "active":
             number = int(row["active_version"] or row["latest_version"])
         else:
-            number = int(version)  # type: ignore[arg-type]
+            number = int(version)
         return _read(conn, plan_id, number)
 
 
@@ -266,7 +266,7 @@ def activate_plan(engine: Engine, plan_id: str, *, acknowledge: Iterable[str] | 
     plan = load_plan(engine, plan_id)
     report = check_plan(plan, engine, as_of=as_of)
     keys = {i.key for i in report.warnings}
-    acked = keys if acknowledge is True else set(plan.acknowledged) | set(acknowledge or ())  # type: ignore[arg-type]
+    acked = keys if acknowledge is True else set(plan.acknowledged) | set(acknowledge or ())
     report = report.acknowledge(acked)
     if report.blocking:
         raise ActivationBlocked(report, [f"{i.severity} {i.key}: {i.message('en')}" for i in report.blocking])

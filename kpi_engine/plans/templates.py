@@ -87,7 +87,7 @@ def framework(framework_id: str) -> Framework:
 
 # (dimension, metric, core, relative share inside the dimension) per framework skeleton.
 Slot = tuple[str, str, bool, float]
-SKELETONS: dict[str, tuple[tuple[str, float], tuple[Slot, ...]]] = {
+SKELETONS: dict[str, tuple[tuple[tuple[str, float], ...], tuple[Slot, ...]]] = {
     "department": ((("market_insight", 17), ("brand_building", 23), ("campaign_effectiveness", 28),
                     ("customer_growth", 18), ("team_collaboration", 14)), (
         ("market_insight", "report_adoption_rate", True, 1), ("market_insight", "info_completeness", False, 1),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import altair as alt
 import pandas as pd
@@ -23,7 +24,7 @@ from kpi_engine import fmt
 
 GOOD, BAD, NEUTRAL, RULE = "#1a7f37", "#cf222e", "#8c959f", "#24292f"
 CAP = 2.0
-GAPS = "break-paths-show-domains"  # Vega-Lite: a null draws no bar and breaks lines (never drawn at 0)
+GAPS: Final = "break-paths-show-domains"  # Vega-Lite: a null draws no bar and breaks lines (never drawn at 0)
 GOOD_STATUSES = frozenset({"on_track", "achieved"})
 BAD_STATUSES = frozenset({"at_risk", "off_track", "missed", "overspending", "underspending"})
 FONT = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, sans-serif"
@@ -75,7 +76,9 @@ def achievement_layers(frame: pd.DataFrame, *, lang: str, axis_title: str | None
         x=x, color=color, tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=axis_title or " ")])
     text = base.mark_text(align="left", dx=4, fontSize=13, invalid=GAPS).encode(x="shown:Q", text="text:N")
     rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color=RULE, strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
-    return alt.layer(bars, text, rule).properties(height=max(height_per_row * len(data), 60))
+    chart = alt.layer(bars, text, rule)
+    assert isinstance(chart, alt.LayerChart)  # layer() only returns a FacetChart when given facet arguments
+    return chart.properties(height=max(height_per_row * len(data), 60))
 
 
 def message_chart(bars: Sequence[Bar], title: str, lang: str, *, width: int = 560) -> alt.LayerChart | None:

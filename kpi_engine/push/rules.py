@@ -306,9 +306,11 @@ def _leads_zero(rule: Rule, d: Day) -> list[Found]:
     out = []
     for cid, row in hits.iterrows():
         days = int(round(row["share"] * LOOKBACK_DAYS))
-        texts = _texts("push_alert_leads_zero", lambda lang, c=cid, n=days: dict(
-            name=labels.get(str(c)) or t("push_scope_unnamed", lang, kind=t("push_scope_channel", lang)),
-            days=n, window=LOOKBACK_DAYS))
+        def params(lang: str, c: str = str(cid), n: int = days) -> dict[str, object]:
+            return dict(name=labels.get(c) or t("push_scope_unnamed", lang, kind=t("push_scope_channel", lang)),
+                        days=n, window=LOOKBACK_DAYS)
+
+        texts = _texts("push_alert_leads_zero", params)
         out.append(_found(rule, d, "channel", str(cid), 0.0, texts))
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections.abc import Sequence
 
 import pandas as pd
 import sqlalchemy as sa
@@ -120,7 +121,7 @@ def set_status(engine: Engine, note_id: int, status: str) -> bool:
     return update_note(engine, note_id, status=status)
 
 
-def _frame(rows: list) -> pd.DataFrame:
+def _frame(rows: Sequence[sa.RowMapping]) -> pd.DataFrame:
     frame = pd.DataFrame([dict(r) for r in rows], columns=NOTE_COLUMNS)
     frame["note_id"] = frame["note_id"].astype("int64")
     return frame

@@ -67,7 +67,7 @@ def _build() -> dict[tuple[str, str], Rollup]:
     for (fact, event), metrics in groups.items():
         fact_table = schema.UPLOAD_TABLES[fact]
         keys = tuple(dict.fromkeys(c for p in SCOPE_PATHS[fact].values() for c in _path_columns(p)))
-        cols = [sa.Column("day", sa.Date, nullable=False)]
+        cols: list[sa.Column] = [sa.Column("day", sa.Date, nullable=False)]
         cols += [sa.Column(k, fact_table.c[k].type, nullable=True) for k in keys]
         for m in metrics:
             calc = m.calc

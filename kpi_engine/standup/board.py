@@ -249,14 +249,14 @@ def cards(engine: Engine, w: Windows, fresh: Freshness, settings: Settings | Non
     pace_as_of = min(y, last) if last else y
     out = []
     for metric in ids:
-        m = registry.get(metric)
+        decl = registry.get(metric)
         spread = spreads.get(metric, pacing.Spread())
         status, projected, achievement, expected = _pace(metric, mtd[metric], t_month.get(metric), w, pace_as_of,
                                                          settings, spread)
         prev_status = _pace(metric, prev_mtd[metric], t_month.get(metric), w, min(w.day_before, pace_as_of),
                             settings, spread)[0]
         out.append(Card(
-            metric=metric, unit=m.unit, direction=m.direction,
+            metric=metric, unit=decl.unit, direction=decl.direction,
             yesterday=day(y)[metric], yesterday_target=t_day.get(metric),
             wtd=wtd[metric], wtd_target=t_week.get(metric), mtd=mtd[metric], month_target=t_month.get(metric),
             expected_to_date=expected, projected=projected, achievement=achievement, status=status,

@@ -39,7 +39,8 @@ def build(dest: Destination, msg: Message, sender: str) -> EmailMessage:
         parts.append(f'<p><a href="{html.escape(msg.link)}">{html.escape(msg.link_text or msg.link)}</a></p>')
     mail.add_alternative(f"<html><body>{''.join(parts)}</body></html>", subtype="html")
     if msg.image:
-        mail.get_payload()[1].add_related(msg.image, "image", "png", cid=cid, filename="chart.png")
+        html_part = list(mail.iter_parts())[1]  # multipart/alternative: [text, html]; the image goes with the html
+        html_part.add_related(msg.image, "image", "png", cid=cid, filename="chart.png")
     return mail
 
 

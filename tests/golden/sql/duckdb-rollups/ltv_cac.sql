@@ -20,8 +20,8 @@ FROM (SELECT coalesce(customers.channel_id, agg3_j1_leads.channel_id, '') AS k0,
 FROM customers LEFT OUTER JOIN leads AS agg3_j1_leads ON agg3_j1_leads.lead_id = customers.lead_id 
 WHERE customers.churned_at IS NOT NULL AND customers.churned_at >= %(param_13)s AND customers.churned_at < %(param_14)s) AS agg3_rows GROUP BY agg3_rows.k0, agg3_rows.period_start), 
 agg4 AS 
-(SELECT agg4_rows.k0 AS k0, agg4_rows.period_start AS period_start, sum(agg4_rows.order_revenue) AS order_revenue 
-FROM (SELECT coalesce(agg4_j0_customers.channel_id, agg4_j1_leads.channel_id, '') AS k0, CAST(date_trunc('month', CAST(orders.order_date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, CAST(orders.amount AS DOUBLE PRECISION) AS order_revenue 
+(SELECT agg4_rows.k0 AS k0, agg4_rows.period_start AS period_start, CAST(sum(agg4_rows.order_revenue) AS DOUBLE PRECISION) AS order_revenue 
+FROM (SELECT coalesce(agg4_j0_customers.channel_id, agg4_j1_leads.channel_id, '') AS k0, CAST(date_trunc('month', CAST(orders.order_date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, orders.amount AS order_revenue 
 FROM orders LEFT OUTER JOIN customers AS agg4_j0_customers ON agg4_j0_customers.customer_id = orders.customer_id LEFT OUTER JOIN customers AS agg4_j1_customers ON agg4_j1_customers.customer_id = orders.customer_id LEFT OUTER JOIN leads AS agg4_j1_leads ON agg4_j1_leads.lead_id = agg4_j1_customers.lead_id 
 WHERE orders.order_date IS NOT NULL AND orders.order_date >= %(param_15)s AND orders.order_date <= %(param_16)s) AS agg4_rows GROUP BY agg4_rows.k0, agg4_rows.period_start), 
 key_rows AS 
@@ -52,8 +52,8 @@ win1 AS
 (SELECT anchors.k0 AS k0, anchors.period_start AS period_start, sum(CASE WHEN (day1.day < anchors.a_end) THEN day1.customers_churned ELSE NULL END) AS w0, sum(CASE WHEN (day1.day >= anchors.a_end - INTERVAL '12 months' AND day1.day < anchors.a_end) THEN day1.customers_churned ELSE NULL END) AS w1, sum(CASE WHEN (day1.day < anchors.a_end - INTERVAL '12 months') THEN day1.customers_churned ELSE NULL END) AS w2 
 FROM anchors JOIN day1 ON day1.k0 = anchors.k0 AND day1.day < anchors.a_end GROUP BY anchors.k0, anchors.period_start), 
 day2 AS 
-(SELECT day2_rows.k0 AS k0, day2_rows.day AS day, sum(day2_rows.order_revenue) AS order_revenue 
-FROM (SELECT coalesce(day2_j0_customers.channel_id, day2_j1_leads.channel_id, '') AS k0, CAST(orders.order_date AS DATE) AS day, CAST(orders.amount AS DOUBLE PRECISION) AS order_revenue 
+(SELECT day2_rows.k0 AS k0, day2_rows.day AS day, CAST(sum(day2_rows.order_revenue) AS DOUBLE PRECISION) AS order_revenue 
+FROM (SELECT coalesce(day2_j0_customers.channel_id, day2_j1_leads.channel_id, '') AS k0, CAST(orders.order_date AS DATE) AS day, orders.amount AS order_revenue 
 FROM orders LEFT OUTER JOIN customers AS day2_j0_customers ON day2_j0_customers.customer_id = orders.customer_id LEFT OUTER JOIN customers AS day2_j1_customers ON day2_j1_customers.customer_id = orders.customer_id LEFT OUTER JOIN leads AS day2_j1_leads ON day2_j1_leads.lead_id = day2_j1_customers.lead_id 
 WHERE orders.order_date IS NOT NULL AND orders.order_date <= %(param_21)s) AS day2_rows GROUP BY day2_rows.k0, day2_rows.day), 
 win2 AS 

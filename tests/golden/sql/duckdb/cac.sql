@@ -5,8 +5,8 @@ FROM (SELECT coalesce(leads.channel_id, '') AS k0, CAST(date_trunc('month', lead
 FROM leads 
 WHERE leads.won_at IS NOT NULL AND leads.won_at >= %(param_1)s AND leads.won_at < %(param_2)s) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
 agg1 AS 
-(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, sum(agg1_rows.spend) AS spend 
-FROM (SELECT coalesce(spend.channel_id, '') AS k0, CAST(date_trunc('month', CAST(spend.date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, CAST(spend.cost AS DOUBLE PRECISION) AS spend 
+(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, CAST(sum(agg1_rows.spend) AS DOUBLE PRECISION) AS spend 
+FROM (SELECT coalesce(spend.channel_id, '') AS k0, CAST(date_trunc('month', CAST(spend.date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, spend.cost AS spend 
 FROM spend 
 WHERE spend.date IS NOT NULL AND spend.date >= %(param_3)s AND spend.date <= %(param_4)s) AS agg1_rows GROUP BY agg1_rows.k0, agg1_rows.period_start), 
 key_rows AS 

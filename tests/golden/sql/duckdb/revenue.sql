@@ -1,7 +1,7 @@
 -- revenue by channel, month, 2026-01-01..2026-03-31 (duckdb)
 WITH agg0 AS 
-(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.revenue) AS revenue 
-FROM (SELECT coalesce(leads.channel_id, '') AS k0, CAST(date_trunc('month', leads.won_at) AS DATE) AS period_start, CAST(leads.deal_value AS DOUBLE PRECISION) AS revenue 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, CAST(sum(agg0_rows.revenue) AS DOUBLE PRECISION) AS revenue 
+FROM (SELECT coalesce(leads.channel_id, '') AS k0, CAST(date_trunc('month', leads.won_at) AS DATE) AS period_start, leads.deal_value AS revenue 
 FROM leads 
 WHERE leads.won_at IS NOT NULL AND leads.won_at >= %(param_1)s AND leads.won_at < %(param_2)s) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
 key_rows AS 

@@ -1,7 +1,7 @@
 -- cpm by channel, month, 2026-01-01..2026-03-31 (postgresql)
 WITH agg0 AS 
-(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.spend) AS spend, sum(agg0_rows.impressions) AS impressions 
-FROM (SELECT coalesce(spend.channel_id, '') AS k0, CAST(date_trunc('month', CAST(spend.date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, CAST(spend.cost AS DOUBLE PRECISION) AS spend, CAST(spend.impressions AS DOUBLE PRECISION) AS impressions 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, CAST(sum(agg0_rows.spend) AS DOUBLE PRECISION) AS spend, sum(agg0_rows.impressions) AS impressions 
+FROM (SELECT coalesce(spend.channel_id, '') AS k0, CAST(date_trunc('month', CAST(spend.date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, spend.cost AS spend, CAST(spend.impressions AS DOUBLE PRECISION) AS impressions 
 FROM spend 
 WHERE spend.date IS NOT NULL AND spend.date >= %(param_2)s::DATE AND spend.date <= %(param_3)s::DATE) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
 key_rows AS 

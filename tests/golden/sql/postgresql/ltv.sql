@@ -10,8 +10,8 @@ FROM (SELECT coalesce(customers.channel_id, agg1_j1_leads.channel_id, '') AS k0,
 FROM customers LEFT OUTER JOIN leads AS agg1_j1_leads ON agg1_j1_leads.lead_id = customers.lead_id 
 WHERE customers.churned_at IS NOT NULL AND customers.churned_at >= %(param_9)s::TIMESTAMP WITHOUT TIME ZONE AND customers.churned_at < %(param_10)s::TIMESTAMP WITHOUT TIME ZONE) AS agg1_rows GROUP BY agg1_rows.k0, agg1_rows.period_start), 
 agg2 AS 
-(SELECT agg2_rows.k0 AS k0, agg2_rows.period_start AS period_start, sum(agg2_rows.order_revenue) AS order_revenue 
-FROM (SELECT coalesce(agg2_j0_customers.channel_id, agg2_j1_leads.channel_id, '') AS k0, CAST(date_trunc('month', CAST(orders.order_date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, CAST(orders.amount AS DOUBLE PRECISION) AS order_revenue 
+(SELECT agg2_rows.k0 AS k0, agg2_rows.period_start AS period_start, CAST(sum(agg2_rows.order_revenue) AS DOUBLE PRECISION) AS order_revenue 
+FROM (SELECT coalesce(agg2_j0_customers.channel_id, agg2_j1_leads.channel_id, '') AS k0, CAST(date_trunc('month', CAST(orders.order_date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, orders.amount AS order_revenue 
 FROM orders LEFT OUTER JOIN customers AS agg2_j0_customers ON agg2_j0_customers.customer_id = orders.customer_id LEFT OUTER JOIN customers AS agg2_j1_customers ON agg2_j1_customers.customer_id = orders.customer_id LEFT OUTER JOIN leads AS agg2_j1_leads ON agg2_j1_leads.lead_id = agg2_j1_customers.lead_id 
 WHERE orders.order_date IS NOT NULL AND orders.order_date >= %(param_11)s::DATE AND orders.order_date <= %(param_12)s::DATE) AS agg2_rows GROUP BY agg2_rows.k0, agg2_rows.period_start), 
 key_rows AS 
@@ -40,8 +40,8 @@ win1 AS
 (SELECT anchors.k0 AS k0, anchors.period_start AS period_start, sum(CASE WHEN (day1.day < anchors.a_end) THEN day1.customers_churned ELSE NULL END) AS w0, sum(CASE WHEN (day1.day >= anchors.a_end - INTERVAL '12 months' AND day1.day < anchors.a_end) THEN day1.customers_churned ELSE NULL END) AS w1, sum(CASE WHEN (day1.day < anchors.a_end - INTERVAL '12 months') THEN day1.customers_churned ELSE NULL END) AS w2 
 FROM anchors JOIN day1 ON day1.k0 = anchors.k0 AND day1.day < anchors.a_end GROUP BY anchors.k0, anchors.period_start), 
 day2 AS 
-(SELECT day2_rows.k0 AS k0, day2_rows.day AS day, sum(day2_rows.order_revenue) AS order_revenue 
-FROM (SELECT coalesce(day2_j0_customers.channel_id, day2_j1_leads.channel_id, '') AS k0, CAST(orders.order_date AS DATE) AS day, CAST(orders.amount AS DOUBLE PRECISION) AS order_revenue 
+(SELECT day2_rows.k0 AS k0, day2_rows.day AS day, CAST(sum(day2_rows.order_revenue) AS DOUBLE PRECISION) AS order_revenue 
+FROM (SELECT coalesce(day2_j0_customers.channel_id, day2_j1_leads.channel_id, '') AS k0, CAST(orders.order_date AS DATE) AS day, orders.amount AS order_revenue 
 FROM orders LEFT OUTER JOIN customers AS day2_j0_customers ON day2_j0_customers.customer_id = orders.customer_id LEFT OUTER JOIN customers AS day2_j1_customers ON day2_j1_customers.customer_id = orders.customer_id LEFT OUTER JOIN leads AS day2_j1_leads ON day2_j1_leads.lead_id = day2_j1_customers.lead_id 
 WHERE orders.order_date IS NOT NULL AND orders.order_date <= %(param_17)s::DATE) AS day2_rows GROUP BY day2_rows.k0, day2_rows.day), 
 win2 AS 

@@ -1,7 +1,7 @@
 -- marketing_sourced_share by channel, month, 2026-01-01..2026-03-31 (postgresql)
 WITH agg0 AS 
-(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.order_revenue) AS order_revenue, sum(agg0_rows.sourced_order_revenue) AS sourced_order_revenue 
-FROM (SELECT coalesce(agg0_j0_customers.channel_id, agg0_j1_leads.channel_id, '') AS k0, CAST(date_trunc('month', CAST(orders.order_date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, CAST(orders.amount AS DOUBLE PRECISION) AS order_revenue, CASE WHEN (agg0_j2_customers.lead_id IS NOT NULL AND agg0_j2_customers.lead_id != %(param_1)s::VARCHAR) THEN CAST(orders.amount AS DOUBLE PRECISION) ELSE NULL END AS sourced_order_revenue 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, CAST(sum(agg0_rows.order_revenue) AS DOUBLE PRECISION) AS order_revenue, CAST(sum(agg0_rows.sourced_order_revenue) AS DOUBLE PRECISION) AS sourced_order_revenue 
+FROM (SELECT coalesce(agg0_j0_customers.channel_id, agg0_j1_leads.channel_id, '') AS k0, CAST(date_trunc('month', CAST(orders.order_date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, orders.amount AS order_revenue, CASE WHEN (agg0_j2_customers.lead_id IS NOT NULL AND agg0_j2_customers.lead_id != %(param_1)s::VARCHAR) THEN orders.amount ELSE NULL END AS sourced_order_revenue 
 FROM orders LEFT OUTER JOIN customers AS agg0_j0_customers ON agg0_j0_customers.customer_id = orders.customer_id LEFT OUTER JOIN customers AS agg0_j1_customers ON agg0_j1_customers.customer_id = orders.customer_id LEFT OUTER JOIN leads AS agg0_j1_leads ON agg0_j1_leads.lead_id = agg0_j1_customers.lead_id LEFT OUTER JOIN customers AS agg0_j2_customers ON agg0_j2_customers.customer_id = orders.customer_id 
 WHERE orders.order_date IS NOT NULL AND orders.order_date >= %(param_2)s::DATE AND orders.order_date <= %(param_3)s::DATE) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
 key_rows AS 

@@ -1,12 +1,12 @@
 -- roi by channel, month, 2026-01-01..2026-03-31 (postgresql)
 WITH agg0 AS 
-(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.revenue) AS revenue 
-FROM (SELECT coalesce(leads.channel_id, '') AS k0, CAST(date_trunc('month', leads.won_at) AS DATE) AS period_start, CAST(leads.deal_value AS DOUBLE PRECISION) AS revenue 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, CAST(sum(agg0_rows.revenue) AS DOUBLE PRECISION) AS revenue 
+FROM (SELECT coalesce(leads.channel_id, '') AS k0, CAST(date_trunc('month', leads.won_at) AS DATE) AS period_start, leads.deal_value AS revenue 
 FROM leads 
 WHERE leads.won_at IS NOT NULL AND leads.won_at >= %(param_1)s::TIMESTAMP WITHOUT TIME ZONE AND leads.won_at < %(param_2)s::TIMESTAMP WITHOUT TIME ZONE) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
 agg1 AS 
-(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, sum(agg1_rows.spend) AS spend 
-FROM (SELECT coalesce(spend.channel_id, '') AS k0, CAST(date_trunc('month', CAST(spend.date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, CAST(spend.cost AS DOUBLE PRECISION) AS spend 
+(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, CAST(sum(agg1_rows.spend) AS DOUBLE PRECISION) AS spend 
+FROM (SELECT coalesce(spend.channel_id, '') AS k0, CAST(date_trunc('month', CAST(spend.date AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, spend.cost AS spend 
 FROM spend 
 WHERE spend.date IS NOT NULL AND spend.date >= %(param_3)s::DATE AND spend.date <= %(param_4)s::DATE) AS agg1_rows GROUP BY agg1_rows.k0, agg1_rows.period_start), 
 key_rows AS 
