@@ -92,8 +92,8 @@ def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, heigh
     long = pd.concat([
         pd.DataFrame({"period": labels, "series": actual, "value": frame["actual"].astype("float64"), "state": state,
                       "note": notes}),
-        pd.DataFrame({"period": labels, "series": target, "value": frame["target"].astype("float64"), "state": "full",
-                      "note": ""}),
+        pd.DataFrame({"period": labels, "series": target, "value": frame["target"].astype("float64"), "state": state,
+                      "note": notes}),
     ], ignore_index=True)  # no value stays null: the line breaks there
     fmt = value_format(unit)
     legend = alt.Legend(title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)
@@ -106,7 +106,8 @@ def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, heigh
     tooltip = [alt.Tooltip("period:N", title=tr("drill_axis_period")), alt.Tooltip("series:N", title=" "),
                alt.Tooltip("value:Q", title=title, format=fmt), alt.Tooltip("note:N", title=" ")]
     base = alt.Chart(long).encode(x=x, y=y, tooltip=tooltip)
-    whole = base.transform_filter((alt.datum.series != actual) | (alt.datum.state == "full"))
+    whole = base.transform_filter(alt.datum.state == "full")  # a running period's actual and target (pro-rated to
+    # its days so far) are drawn apart, as open points, never as a plunge of the lines
     lines = whole.mark_line(strokeWidth=3, invalid=GAPS).encode(color=series, strokeDash=dash)
     runs = base.transform_filter(alt.datum.series == actual)
     points = runs.transform_filter(alt.datum.state == "full").mark_point(
@@ -117,7 +118,9 @@ def trend_chart(frame: pd.DataFrame, *, grain: str, title: str, unit: str, heigh
         tail = runs.transform_filter((alt.datum.state == "partial") | (alt.datum.period == last_full))
         layers += [tail.mark_line(strokeWidth=2, strokeDash=[2, 3], color=PARTIAL_COLOR, invalid=GAPS),
                    runs.transform_filter(alt.datum.state == "partial").mark_point(
-                       size=90, filled=False, strokeWidth=2.5, color=PARTIAL_COLOR, invalid=GAPS)]
+                       size=90, filled=False, strokeWidth=2.5, color=PARTIAL_COLOR, invalid=GAPS),
+                   base.transform_filter((alt.datum.series == target) & (alt.datum.state == "partial")).mark_point(
+                       shape="stroke", size=140, strokeWidth=2.5, color=TARGET_COLOR, invalid=GAPS)]
     return _style(alt.layer(*layers).properties(height=height))
 
 

@@ -183,7 +183,7 @@ def _trend_template(unit: str, lang: str, width: int | None, height: int) -> str
 _SORT, _TITLE = "__order__", "__title__"
 
 
-def trend_spec(chart: Chart, lang: str, width: int | None = None, height: int = 170) -> dict:
+def trend_spec(chart: Chart, lang: str, width: int | None = None, height: int = 220) -> dict:
     """Actual per period (line and points) against the target (dashed); a partial period as an open, lighter point
     joined by a dashed line and labelled with its days ("2/7 d"), never drawn as a plunge of the solid line."""
     frame = trend_frame(chart, lang)
