@@ -21,7 +21,7 @@ principal = guard.run(lambda: auth.gate(get_engine()))  # stops with the sign-in
 
 # (script, title key, icon, url path), in menu order; the first is the default page (served at "/").
 PAGE_SPECS = [
-    ("pages/standup.py", "ui_nav_standup", ":material/today:", "standup-home"),
+    ("pages/standup.py", "ui_nav_standup", ":material/today:", "standup"),
     ("pages/channels.py", "ui_nav_channels", ":material/hub:", "channels"),
     ("pages/team.py", "ui_nav_team", ":material/groups:", "team"),
     ("pages/plan.py", "ui_nav_plan", ":material/assignment:", "plan"),
@@ -34,15 +34,17 @@ PAGE_SPECS = [
     ("pages/delivery.py", "push_ui_nav", ":material/send:", "delivery"),
     ("pages/users.py", "users_ui_title", ":material/manage_accounts:", "users"),
 ]
+# The default page is served at "/" only (its own url path is internal); its public path (``/standup`` in push
+# messages and bookmarks) opens the same script through a page hidden from the menu: a page's id is its url path,
+# so one script may back two pages.
 pages = [
-    st.Page(script, title=tr(title), icon=icon, url_path=url, default=(i == 0))
+    st.Page(script, title=tr(title), icon=icon, url_path=f"{url}_home" if i == 0 else url, default=(i == 0))
     for i, (script, title, icon, url) in enumerate(PAGE_SPECS)
     if auth.may_open(script)
 ]
-# The default page is served at "/" only; ``/standup`` (push messages, bookmarks) opens the same script through a
-# page hidden from the menu (a page's id is its url path, so one script may back two pages).
-pages.append(st.Page(PAGE_SPECS[0][0], title=tr(PAGE_SPECS[0][1]), icon=PAGE_SPECS[0][2], url_path="standup",
-                     visibility="hidden"))
+if auth.may_open(PAGE_SPECS[0][0]):
+    pages.append(st.Page(PAGE_SPECS[0][0], title=tr(PAGE_SPECS[0][1]), icon=PAGE_SPECS[0][2],
+                         url_path=PAGE_SPECS[0][3], visibility="hidden"))
 page = st.navigation(pages)
 render_sidebar()
 auth.sidebar(principal)

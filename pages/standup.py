@@ -8,7 +8,6 @@ import streamlit as st
 from ui import cards, db, overview, pace_board, standup
 from ui.i18n import tr
 from ui.shell import ensure_app_shell
-from ui.state import sync_url
 
 ensure_app_shell()
 cards.inject_style()
@@ -29,4 +28,3 @@ else:
         standup.board(view)
     with st.expander(tr("standup_changes"), icon=":material/compare_arrows:"):
         standup.changes(view, title=False)
-sync_url()

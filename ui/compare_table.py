@@ -110,5 +110,6 @@ def render(scope_type: str, scope_id: str, metrics: Sequence[str], *, where: Map
         return
     table, css = frame(scope_type, scope_id, metrics, where, c, kinds)
     styled = table.style.apply(lambda _: css, axis=None)
-    st.dataframe(styled, hide_index=True, width="stretch", column_config=column_config(c, kinds), key=key,
-                 height=35 * (len(table) + 1) + 3)
+    with st.container(key=key):  # the key names the table for tests and styling (class st-key-<key>)
+        st.dataframe(styled, hide_index=True, width="stretch", column_config=column_config(c, kinds),
+                     height=35 * (len(table) + 1) + 3)
