@@ -10,7 +10,10 @@ from sqlalchemy.engine import Engine
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
 from tests.test_metrics import same
-from tests.test_metrics_full import D, full  # noqa: F401  (fixtures and helpers shared with test_metrics_full.py)
+from tests.test_metrics_full import (
+    D,
+    full,  # noqa: F401  (the fixture, shared)
+)
 
 
 @pytest.fixture
