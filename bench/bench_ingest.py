@@ -120,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
 
         def run_ingest(k: int) -> float:
             nonlocal loaded_url
-            url = f"duckdb:///{(work / f'store_{k}.duckdb').as_posix()}"
+            target = work / f"store_{k}.duckdb"
+            for leftover in (target, target.with_name(target.name + ".wal")):  # a --workdir used before: start fresh
+                leftover.unlink(missing_ok=True)
+            url = f"duckdb:///{target.as_posix()}"
             command = [sys.executable, "-m", "kpi_engine", "ingest", str(csv_path), "--db", url, "--format", "json"]
             if args.table:
                 command += ["--table", args.table]

@@ -75,13 +75,16 @@ def flag_name(col: PlanColumn) -> str:
 def order_flag(raw_sql: str) -> str:
     """SQL per value of a date column: 1 only day-first, 2 only month-first, 3 both (different dates), else NULL.
 
-    Only numeric ``nn/nn/yyyy`` values get past the cheap separator test, so ISO dates cost two substr calls.
+    One cheap separator test per value; only numeric ``nn/nn/yyyy`` values get past it to the regex, so an
+    ISO date costs two substr calls.
     """
-    a, b = parse.numeric_parts(raw_sql)
+    x = raw_sql
+    a, b = (f"TRY_CAST(NULLIF(regexp_extract({x}, '{parse.NUMERIC_DMY_RE}', {i}), '') AS INTEGER)" for i in (1, 2))
     return (
-        f"CASE WHEN {a} BETWEEN 13 AND 31 AND {b} BETWEEN 1 AND 12 THEN 1 "
+        f"CASE WHEN (substr({x}, 2, 1) IN ('/', '-', '.') OR substr({x}, 3, 1) IN ('/', '-', '.')) THEN CASE "
+        f"WHEN {a} BETWEEN 13 AND 31 AND {b} BETWEEN 1 AND 12 THEN 1 "
         f"WHEN {b} BETWEEN 13 AND 31 AND {a} BETWEEN 1 AND 12 THEN 2 "
-        f"WHEN {a} BETWEEN 1 AND 12 AND {b} BETWEEN 1 AND 12 AND {a} <> {b} THEN 3 END"
+        f"WHEN {a} BETWEEN 1 AND 12 AND {b} BETWEEN 1 AND 12 AND {a} <> {b} THEN 3 END END"
     )
 
 

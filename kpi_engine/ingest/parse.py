@@ -111,6 +111,7 @@ _YMD = "^(\\d{4})\\s*[-/.年]\\s*(\\d{1,2})\\s*[-/.月]\\s*(\\d{1,2})\\s*[日号
 _HM = "(?:[T\\s]+|\\s*)(\\d{1,2})\\s*[:时點点]\\s*(\\d{1,2})"
 _S = "\\s*[:分]\\s*(\\d{1,2}(?:\\.\\d+)?)\\s*秒?"
 _NUMERIC_DMY = "^(\\d{1,2})[-/.](\\d{1,2})[-/.](\\d{4})"
+NUMERIC_DMY_RE = _NUMERIC_DMY  # a numeric nn/nn/yyyy date: day or month first (dates.py)
 _MONTH_NAME_FORMATS = (
     "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %Y", "%d %B %Y",
     "%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M", "%b %d, %Y %I:%M:%S %p", "%d-%b-%Y %H:%M", "%d-%b-%Y %H:%M:%S",
