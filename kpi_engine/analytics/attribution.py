@@ -45,8 +45,9 @@ def _paths(start: dt.date, end: dt.date, event: str) -> sa.Subquery:
     lo = dt.datetime.combine(start, dt.time())
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
     when = leads.c[event]
+    deal = sa.cast(leads.c.deal_value, sa.Double).label("deal_value")  # money is DECIMAL(18,2): shares of it stay exact
     scope = (sa.select(leads.c.lead_id, leads.c.channel_id, leads.c.campaign_id, leads.c.created_at,
-                       leads.c.won_at, leads.c.deal_value)
+                       leads.c.won_at, deal)
              .where(when >= lo, when < hi).subquery("scope"))
     counted = sa.or_(scope.c.won_at.is_(None), touches.c.touched_at <= scope.c.won_at)
     explicit = (sa.select(scope.c.lead_id, touches.c.channel_id, sa.func.coalesce(touches.c.campaign_id, "")
