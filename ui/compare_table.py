@@ -22,7 +22,7 @@ from ui.i18n import lang, tr
 GOOD, BAD = "color: #2e7d32", "color: #c62828"
 # Column widths in px: the KPI column pinned (a phone scrolls the numbers under it); a change fits "+123.4%" and
 # "-12.3pp" in both languages.
-WIDTHS = {"kpi": 150, "value": 90, "change": 85}
+WIDTHS = {"kpi": 170, "value": 90, "change": 85}
 _SHORT_POINTS = {"en": "{value} pp", "zh": "{value}pp"}
 
 
