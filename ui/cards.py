@@ -18,6 +18,7 @@ from kpi_engine.analytics import forecast as forecast_
 from kpi_engine.metrics import registry
 from ui import db
 from ui.i18n import lang, tr
+from ui.sidebar import current_period
 
 # Pacing status -> badge colour (budget statuses included: spend is paced both ways).
 STATUS_COLORS: dict[str, str] = {
@@ -129,6 +130,13 @@ def forecast_lines(metrics: Sequence[str], start: dt.date, end: dt.date, grain: 
         value = fmt.band(projected, low, high, registry.get(m).unit, lang(), whole=True, settings=db.settings())
         out[m] = tr(key, value=value)
     return out
+
+
+def scope_forecasts(metrics: Sequence[str], where: Mapping[str, str], morning: dt.date) -> dict[str, str]:
+    """``forecast_lines`` for the sidebar's period, through the data of ``morning`` (the day before it)."""
+    period = current_period()
+    return forecast_lines(metrics, period.start, period.end, period.grain, where=where,
+                          through=clock.data_through(morning, db.settings()))
 
 
 def forecast_help() -> str:

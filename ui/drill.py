@@ -22,12 +22,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import clock, drill, store
+from kpi_engine import drill, store
 from kpi_engine import fmt as numfmt
 from kpi_engine.metrics import funnel, registry
 from kpi_engine.plans import scorecard_tables as plan_report
 from ui import auth, db, numbers, state
-from ui.cards import forecast_help, forecast_lines
+from ui.cards import forecast_help, scope_forecasts
 from ui.i18n import lang, tr
 from ui.sidebar import current_period
 
@@ -375,15 +375,9 @@ def engine_id(uid: str) -> str:
 
 
 def kpi_cards(kpis: pd.DataFrame, per_row: int = 5, *, where: Mapping[str, str] | None = None) -> None:
-    """One bordered metric per KPI: value, difference from target (coloured by direction), definition as help, and
-    under it the forecast of the sidebar's period end with its 80% band for the scope ``where`` narrows to
-    (``ui.cards.forecast_lines``; none when ``where`` is None)."""
+    """A bordered metric per KPI (value, gap to target, definition); with ``where``, its forecast line (ui.cards)."""
     rows = list(kpis.itertuples(index=False))
-    lines: dict[str, str] = {}
-    if where is not None:
-        period = current_period()
-        lines = forecast_lines([k.metric_id for k in rows], period.start, period.end, period.grain, where=where,
-                               through=clock.data_through(as_of(), db.settings()))  # the morning's data
+    lines = {} if where is None else scope_forecasts([k.metric_id for k in rows], where, as_of())
     for i in range(0, len(rows), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, rows[i:i + per_row], strict=False):
@@ -392,11 +386,9 @@ def kpi_cards(kpis: pd.DataFrame, per_row: int = 5, *, where: Mapping[str, str] 
                 ach = numbers.achievement(k.achievement)
                 delta = tr("drill_vs_target", gap=fmt_gap(k.gap, k.unit), achievement=ach)
                 description = tr("drill_target_desc", target=fmt(k.target, k.unit))
-            line = lines.get(k.metric_id)
-            box = col.container(border=True) if line else col
-            box.metric(metric_name(k.metric_id), fmt(k.actual, k.unit), delta=delta, border=not line,
-                       delta_color="inverse" if k.direction == "lower" else "normal", help=metric_help(k.metric_id),
-                       delta_description=description)
+            box = col.container(border=True) if (line := lines.get(k.metric_id)) else col
+            box.metric(metric_name(k.metric_id), fmt(k.actual, k.unit), delta=delta, border=not line, help=metric_help(
+                k.metric_id), delta_color="inverse" if k.direction == "lower" else "normal", delta_description=description)
             if line:
                 box.caption(line, help=forecast_help())
 
