@@ -18,7 +18,7 @@ import pytest
 
 from kpi_engine import compare, demo, drill, fmt, store
 from kpi_engine.metrics import registry
-from tests.browser.waits import TIMEOUT, settle
+from tests.browser.waits import DRAWN, TIMEOUT, idle, settle
 
 pytestmark = pytest.mark.browser
 
@@ -148,6 +148,7 @@ def test_compare_to_shows_previous_and_last_year_side_by_side(tmp_path: Path, st
     # a phone: the KPI column pinned, the numbers scroll under it
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_function("() => window.innerWidth === 390", timeout=TIMEOUT)
-    settle(page)
+    idle(page)  # the sidebar folds away on a phone: wait on the app and the grids, not on it
+    page.wait_for_function(DRAWN, timeout=TIMEOUT)
     page.locator(".st-key-cmp_channel").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / f"compare_channels_390_{lang}.png"))
