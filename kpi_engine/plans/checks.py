@@ -30,13 +30,9 @@ engine is given. The quarterly rationality review lives in :mod:`kpi_engine.plan
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TypedDict
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -44,9 +40,11 @@ from kpi_engine import clock, schema
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import data_bounds
 from kpi_engine.plans import catalog, suggest
+from kpi_engine.plans.check_issues import CheckReport, Issue, kpi_label, kpi_params
+from kpi_engine.plans.directory import Directory
 from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
 from kpi_engine.plans.templates import FRAMEWORKS, PRESETS
-from kpi_engine.scoring import explain, format_pct, format_value
+from kpi_engine.scoring import format_pct, format_value
 from kpi_engine.settings_store import load_settings
 
 CORE_RANGE = (3, 5)
@@ -54,88 +52,6 @@ SHORT_RANGE, BRAND_RANGE, ABOUT = (60.0, 70.0), (20.0, 30.0), 5.0
 PRESET_TOLERANCE = 5.0
 FAR_ABOVE = 3.0
 MIN_CARRIED = 0.5
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem: ``code`` names the rule; ``key`` identifies it for acknowledgement."""
-
-    code: str
-    severity: str  # error | warning
-    key: str
-    params: dict[str, str] = field(default_factory=dict)
-    kpi: int | None = None
-    card: str | None = None
-    acknowledged: bool = False
-
-    def message(self, lang: str = "en") -> str:
-        return explain([(f"plans_check_{self.code}", self._params(lang))], lang)[0]
-
-    def fix(self, lang: str = "en") -> str:
-        return explain([(f"plans_fix_{self.code}", self._params(lang))], lang)[0]
-
-    def _params(self, lang: str) -> dict[str, str]:
-        """The KPI in ``lang`` by name ("Leads @ 小红书笔记"), never "leads @ channel:xiaohongshu"."""
-        p = dict(self.params)
-        if "kpi_metric" in p and "kpi_scope" in p:
-            scope = p["kpi_scope"]
-            p["kpi_label"] = catalog.kpi_label(p["kpi_metric"], scope, lang, {scope: p.get("kpi_scope_name", "")})
-            p.setdefault("what", p["kpi_label"])  # the pro-rating checks name their KPI as "what"
-        return p
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    issues: tuple[Issue, ...] = ()
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
-
-    @property
-    def unacknowledged(self) -> list[Issue]:
-        return [i for i in self.warnings if not i.acknowledged]
-
-    @property
-    def blocking(self) -> list[Issue]:
-        """What stops activation: every error, and warnings nobody acknowledged."""
-        return self.errors + self.unacknowledged
-
-    @property
-    def ok(self) -> bool:
-        """No errors (warnings may remain to acknowledge)."""
-        return not self.errors
-
-    def codes(self) -> set[str]:
-        return {i.code for i in self.issues}
-
-    def acknowledge(self, keys: Iterable[str]) -> CheckReport:
-        chosen = set(keys)
-        return CheckReport(tuple(dataclasses.replace(i, acknowledged=i.severity == "warning" and i.key in chosen)
-                                 for i in self.issues))
-
-    def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """A table for pages: severity, message, fix, KPI, card, acknowledged, key, code."""
-        return pd.DataFrame([{"severity": i.severity, "message": i.message(lang), "fix": i.fix(lang), "kpi": i.kpi,
-                              "card": i.card, "acknowledged": i.acknowledged, "key": i.key, "code": i.code}
-                             for i in self.issues],
-                            columns=["severity", "message", "fix", "kpi", "card", "acknowledged", "key", "code"])
-
-
-def kpi_label(k: Kpi, names: Mapping[str, str] | None = None) -> str:
-    """The KPI in English by name (see :func:`kpi_params` for a label in the message's language)."""
-    return catalog.kpi_label(k.metric, k.scope, "en", names)
-
-
-def kpi_params(k: Kpi, names: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Message parameters naming a KPI: ``kpi_label`` (English) and what :class:`Issue` needs to name it in any
-    language (the metric, the scope key and the scope's name from ``names``)."""
-    return {"kpi_label": kpi_label(k, names), "kpi_metric": k.metric, "kpi_scope": k.scope,
-            "kpi_scope_name": (names or {}).get(k.scope, "")}
 
 
 class CardParams(TypedDict, total=False):
@@ -162,56 +78,6 @@ class _Out:
         if "kpi_label" in params and kpi is not None and self.plan is not None and kpi < len(self.plan.kpis):
             params = {**params, **kpi_params(self.plan.kpis[kpi], self.names)}
         self.items.append(Issue(code, severity, key, {k: str(v) for k, v in params.items()}, kpi, card_id))
-
-
-# --- the database side: who and what exists ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Directory:
-    people: dict[str, str]  # person -> manager ("" for none)
-    teams: set[str]
-    channels: dict[str, str]  # channel -> owner
-    campaigns: dict[str, tuple[str, str]]  # campaign -> (channel, owner)
-    names: dict[str, str] = field(default_factory=dict)  # scope key (person:p03, channel:douyin) -> name
-
-    @classmethod
-    def load(cls, engine: Engine) -> Directory:
-        p, ch, ca = schema.people, schema.channels, schema.campaigns
-        with engine.connect() as conn:
-            named = {f"{kind}:{r[0]}": r[1] for kind, tab, key in (("person", p, "person_id"), ("channel", ch, "channel_id"),
-                                                                  ("campaign", ca, "campaign_id"))
-                     for r in conn.execute(sa.select(tab.c[key], tab.c.name)) if r[1]}
-            people = {r[0]: r[1] or "" for r in conn.execute(sa.select(p.c.person_id, p.c.manager_id))}
-            teams = {r[0] for r in conn.execute(sa.select(p.c.team).distinct()) if r[0]}
-            channels = {r[0]: r[1] or "" for r in conn.execute(sa.select(ch.c.channel_id, ch.c.owner_id))}
-            campaigns = {r[0]: (r[1], r[2] or "") for r in conn.execute(sa.select(ca.c.campaign_id, ca.c.channel_id,
-                                                                                   ca.c.owner_id))}
-        return cls(people, teams, channels, campaigns, named)
-
-    def person(self, person_id: str) -> str:
-        """A person's name (their id only when the people table has no name for them)."""
-        return self.names.get(f"person:{person_id}") or person_id
-
-    def exists(self, scope: Scope) -> bool:
-        if scope.type == "team":
-            return not scope.id or scope.id in self.teams
-        known: dict[str, Collection[str]] = {"person": self.people, "channel": self.channels, "campaign": self.campaigns}
-        return scope.id in known[scope.type]
-
-    def influencers(self, scope: Scope) -> set[str] | None:
-        """Who can influence a scope's numbers (None: anyone in the team)."""
-        if scope.type == "person":
-            direct = {scope.id}
-        elif scope.type == "channel":
-            direct = {self.channels.get(scope.id, "")}
-        elif scope.type == "campaign":
-            channel, owner = self.campaigns.get(scope.id, ("", ""))
-            direct = {owner, self.channels.get(channel, "")}
-        else:
-            return None
-        direct.discard("")
-        return direct | {self.people.get(d, "") for d in direct} - {""}
 
 
 # --- the checks -----------------------------------------------------------------------------

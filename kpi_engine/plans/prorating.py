@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from kpi_engine import pacing, periods
-from kpi_engine.plans.checks import Issue, kpi_params
+from kpi_engine.plans.check_issues import Issue, kpi_params
 from kpi_engine.plans.model import Plan
 
 
