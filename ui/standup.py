@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi_engine import compare, fmt, standup, store
+from kpi_engine import compare, fmt, periods, standup, store
 from kpi_engine.metrics import registry
 from kpi_engine.standup import Alert, Card, Standup
 from ui import auth, sidebar
-from ui.cards import Figure, kpi_card, status_badge
+from ui.cards import Figure, forecast_lines, kpi_card, status_badge
 from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 
@@ -134,6 +134,9 @@ def board(s: Standup) -> None:
     w = s.windows
     st.caption(tr("standup_windows", yesterday=_date(w.yesterday), week=w.week[0].isoformat(),
                   month=w.month[0].isoformat(), end=w.yesterday.isoformat()))
+    month_end = periods.period_range(w.month[0], "month")[1]
+    forecasts = forecast_lines([m for row in BOARD_ROWS for m in row], w.month[0], month_end, "month",
+                               where={}, through=w.yesterday)
     for row in BOARD_ROWS:
         for col, metric in zip(st.columns(4), row, strict=False):
             c = s.card(metric)
@@ -148,7 +151,8 @@ def board(s: Standup) -> None:
                                     _vs(c.wtd, c.wtd_target, c.unit), inverse,
                                     _help(metric) + "\n\n" + tr("standup_trend_help", weeks=standup.TREND_WEEKS)),
                          ],
-                         trend=c.trend, trend_kind="line" if c.unit == "ratio" else "bar", footer=_footer(c))
+                         trend=c.trend, trend_kind="line" if c.unit == "ratio" else "bar", footer=_footer(c),
+                         forecast=forecasts.get(metric))
     st.caption(tr("standup_board_help"), help=tr("standup_pacing_help"))
 
 
