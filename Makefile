@@ -8,7 +8,7 @@ test:  ## install test needs (Chromium, PostgreSQL), lint, run the whole suite o
 	bash scripts/test.sh
 
 lint:
-	.venv/bin/ruff check kpi_engine ui pages app.py tests bench
+	.venv/bin/ruff check kpi_engine ui app_pages app.py tests bench
 
 bench:  ## every benchmark, one at a time, each ratio with PASS/FAIL (BENCH_ARGS="--pg URL --reuse-stale" to add)
 	.venv/bin/python bench/run_all.py $(BENCH_ARGS)

@@ -21,18 +21,18 @@ principal = guard.run(lambda: auth.gate(get_engine()))  # stops with the sign-in
 
 # (script, title key, icon, url path), in menu order; the first is the default page (served at "/").
 PAGE_SPECS = [
-    ("pages/standup.py", "ui_nav_standup", ":material/today:", "standup"),
-    ("pages/channels.py", "ui_nav_channels", ":material/hub:", "channels"),
-    ("pages/team.py", "ui_nav_team", ":material/groups:", "team"),
-    ("pages/plan.py", "ui_nav_plan", ":material/assignment:", "plan"),
-    ("pages/scorecards.py", "ui_nav_scorecards", ":material/workspace_premium:", "scorecards"),
-    ("pages/reviews.py", "ui_nav_reviews", ":material/rate_review:", "reviews"),
-    ("pages/analytics.py", "analytics_title", ":material/insights:", "analytics"),
-    ("pages/home.py", "ui_nav_home", ":material/home:", "home"),
-    ("pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
-    ("pages/settings.py", "settings_ui_title", ":material/settings:", "settings"),
-    ("pages/delivery.py", "push_ui_nav", ":material/send:", "delivery"),
-    ("pages/users.py", "users_ui_title", ":material/manage_accounts:", "users"),
+    ("app_pages/standup.py", "ui_nav_standup", ":material/today:", "standup"),
+    ("app_pages/channels.py", "ui_nav_channels", ":material/hub:", "channels"),
+    ("app_pages/team.py", "ui_nav_team", ":material/groups:", "team"),
+    ("app_pages/plan.py", "ui_nav_plan", ":material/assignment:", "plan"),
+    ("app_pages/scorecards.py", "ui_nav_scorecards", ":material/workspace_premium:", "scorecards"),
+    ("app_pages/reviews.py", "ui_nav_reviews", ":material/rate_review:", "reviews"),
+    ("app_pages/analytics.py", "analytics_title", ":material/insights:", "analytics"),
+    ("app_pages/home.py", "ui_nav_home", ":material/home:", "home"),
+    ("app_pages/data.py", "ui_nav_data", ":material/upload_file:", "data"),
+    ("app_pages/settings.py", "settings_ui_title", ":material/settings:", "settings"),
+    ("app_pages/delivery.py", "push_ui_nav", ":material/send:", "delivery"),
+    ("app_pages/users.py", "users_ui_title", ":material/manage_accounts:", "users"),
 ]
 # The default page is served at "/" only (its own url path is internal); its public path (``/standup`` in push
 # messages and bookmarks) opens the same script through a page hidden from the menu: a page's id is its url path,

@@ -38,9 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
-from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 
 from kpi_engine import demo, store  # noqa: E402
 from kpi_engine.demo.plans import activate_demo_plans  # noqa: E402
@@ -48,13 +46,6 @@ from kpi_engine.demo.plans import activate_demo_plans  # noqa: E402
 APP = ROOT / "app.py"
 CACHE_DIR = Path(tempfile.gettempdir()) / "kpi_bench_pages"
 
-
-class _ServerLikePages(PagesManager):
-    """Like a real server (and tests/test_app.py): stop re-detecting the legacy pages/ folder after the first run."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
 
 
 def page_scripts() -> list[str]:
@@ -287,7 +278,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", action="store_true", help="issue 14.4: peak RSS visiting every page, large store")
     parser.add_argument("--rss-limit-mb", type=float, default=1536.0, help="--memory: limit in MB (1536 = 1.5 GB)")
     args = parser.parse_args(argv)
-    app_test_module.PagesManager = _ServerLikePages  # type: ignore[misc]
     os.environ["KPI_DEMO_LOGIN"] = "1"  # signed in as the demo admin, as the page tests are (else: the sign-in form)
     os.environ["KPI_RAISE_ERRORS"] = "1"  # a failing page raises (counted as an error), never an error id
     logging.disable(logging.WARNING)  # no "missing ScriptRunContext" / "No runtime found" chatter in the figures

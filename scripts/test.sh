@@ -31,6 +31,6 @@ if [ -z "${KPI_TEST_PG_URL:-}" ] && [[ "${KPI_TEST_BACKENDS:-duckdb,postgres}" =
   trap 'scripts/pg_test_server.sh stop' EXIT
 fi
 
-.venv/bin/ruff check kpi_engine ui pages app.py tests bench
+.venv/bin/ruff check kpi_engine ui app_pages app.py tests bench
 .venv/bin/mypy  # type check of kpi_engine; files and options in mypy.ini
 .venv/bin/python -m pytest "$@"

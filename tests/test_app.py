@@ -15,16 +15,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from kpi_engine import clock, demo, schema, store
-from tests.apptest_support import ServerLikePages
 from ui.period import Period, make_period
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-HOME = "pages/home.py"  # Standup is the default page; these tests look at the home page
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+HOME = "app_pages/home.py"  # Standup is the default page; these tests look at the home page
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py"))
 TIMEOUT = 60
 
 # Four rows, three of them bad, hand-checked: row 3 deal value "abc" (bad_number); row 4 an unparseable
@@ -44,7 +42,6 @@ TIMEOUT = 60
 @pytest.fixture
 def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Factory: run app.py on a database URL (injected through session state), optionally on a page."""
-    monkeypatch.setattr(app_test_module, "PagesManager", ServerLikePages)
 
     def run(url: str, page: str | None = None, **query: str) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
@@ -149,7 +146,7 @@ def test_language_switch_changes_labels(open_app, demo_url) -> None:
     assert at.query_params["lang"] == "zh"
     at.segmented_control(key="period").set_value("week").run()  # widgets keep working in Chinese
     assert at.session_state["_period"].grain == "week"
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     assert_ok(at)
     assert texts(at.title) == ["数据"]
     assert texts(at.header) == ["上传文件", "上传记录", "数据新鲜度"]
@@ -178,9 +175,10 @@ def test_url_opens_the_same_view(open_app, demo_url) -> None:
 def test_bad_url_values_fall_back_to_defaults(open_app, demo_url) -> None:
     at = open_app(demo_url, HOME, lang="xx", period="fortnight", date="not-a-date")
     assert texts(at.title) == ["Marketing KPI dashboard"]
-    today = clock.business_today()  # the business day (Asia/Shanghai), not the server's
-    assert at.session_state["_period"] == make_period("month", today)
-    assert at.query_params["period"] == "month" and at.query_params["date"] == today.isoformat()
+    # the default period holds yesterday of the business day (Asia/Shanghai), not of the server's day
+    yesterday = clock.business_today() - dt.timedelta(days=1)
+    assert at.session_state["_period"] == make_period("month", yesterday)
+    assert at.query_params["period"] == "month" and at.query_params["date"] == yesterday.isoformat()
 
 
 def test_period_rules() -> None:
@@ -206,14 +204,15 @@ def test_every_page_runs(open_app, page, which, request) -> None:
         assert at.segmented_control(key="lang").value == lang  # the shared sidebar is there
 
 
-def test_page_started_by_legacy_pages_mode_reruns_through_app(empty_url) -> None:
-    """Without the server-like patch, AppTest starts pages/data.py by itself on the second run; the page
-    must rerun through app.py (sidebar, language) instead of rendering without the shell."""
+def test_pages_run_inside_the_shell_on_every_run(empty_url) -> None:
+    """Page scripts live in app_pages/, which Streamlit never treats as a legacy multipage folder: a plain AppTest
+    (no patch) keeps running every page through app.py's navigation, sidebar and language on later runs too."""
+    assert not (ROOT / "pages").exists()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.session_state["db_url"] = empty_url
     at.query_params = {"lang": "zh"}
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     at.run()
     assert_ok(at)
     assert texts(at.title) == ["数据"]

@@ -83,7 +83,7 @@ def report_frame(at: AppTest) -> pd.DataFrame:
 
 
 def test_bad_file_shows_the_report_and_blocks_the_load(open_app, empty_url) -> None:
-    at = upload(open_app(empty_url, "pages/data.py"), ("bad_leads.csv", BAD_LEADS))
+    at = upload(open_app(empty_url, "app_pages/data.py"), ("bad_leads.csv", BAD_LEADS))
     assert keyed(at.selectbox, "table_")[0].value == "leads"
     report = report_frame(at)
     errors = report[report["Severity"] == "error"]
@@ -114,7 +114,7 @@ def test_bad_file_shows_the_report_and_blocks_the_load(open_app, empty_url) -> N
 
 
 def test_bad_file_in_chinese(open_app, empty_url) -> None:
-    at = upload(open_app(empty_url, "pages/data.py", lang="zh"), ("bad_leads.csv", BAD_LEADS))
+    at = upload(open_app(empty_url, "app_pages/data.py", lang="zh"), ("bad_leads.csv", BAD_LEADS))
     assert any("3 行中有 4 个错误" in e for e in texts(at.error))
     assert "错误" in metrics(at)
     frames = [d.value for d in at.dataframe if "代码" in d.value.columns]  # the report, headers in Chinese
@@ -123,7 +123,7 @@ def test_bad_file_in_chinese(open_app, empty_url) -> None:
 
 
 def test_good_file_loads_then_undo_restores(open_app, empty_url) -> None:
-    at = upload(open_app(empty_url, "pages/data.py"), ("leads_ok.csv", GOOD_LEADS))
+    at = upload(open_app(empty_url, "app_pages/data.py"), ("leads_ok.csv", GOOD_LEADS))
     assert "No problems found: every row can be loaded." in texts(at.success)
     preview = [d.value for d in at.dataframe if "lead_id" in d.value.columns][0]
     assert list(preview["lead_id"]) == ["A1", "A2", "A3"] and list(preview["Row"]) == [2, 3, 4]
@@ -154,7 +154,7 @@ def test_good_file_loads_then_undo_restores(open_app, empty_url) -> None:
 
 
 def test_undo_is_refused_while_a_later_upload_changed_the_same_rows(open_app, empty_url) -> None:
-    at = upload(open_app(empty_url, "pages/data.py"), ("first.csv", GOOD_LEADS), ("later.csv", LATER_LEADS))
+    at = upload(open_app(empty_url, "app_pages/data.py"), ("first.csv", GOOD_LEADS), ("later.csv", LATER_LEADS))
     loads = keyed(at.button, "load_")
     assert len(loads) == 2  # one panel per file
     loads[0].click().run()
@@ -180,7 +180,7 @@ def test_undo_is_refused_while_a_later_upload_changed_the_same_rows(open_app, em
 
 
 def test_mapping_editor_constants_unmapping_and_saved_mapping(open_app, empty_url) -> None:
-    at = upload(open_app(empty_url, "pages/data.py"), ("ads.csv", AD_NO_DATE))
+    at = upload(open_app(empty_url, "app_pages/data.py"), ("ads.csv", AD_NO_DATE))
     assert keyed(at.selectbox, "table_")[0].value == "spend"
     # required, neither header nor value (a missing channel has its default: the unattributed channel)
     assert any("Required columns" in w and "Date" in w and "Channel" not in w for w in texts(at.warning))
@@ -217,7 +217,7 @@ def test_mapping_editor_constants_unmapping_and_saved_mapping(open_app, empty_ur
 
 
 def test_unknown_headers_ask_for_a_table(open_app, empty_url) -> None:
-    at = upload(open_app(empty_url, "pages/data.py"), ("odd.csv", b"foo,bar\n1,2\n"))
+    at = upload(open_app(empty_url, "app_pages/data.py"), ("odd.csv", b"foo,bar\n1,2\n"))
     select = keyed(at.selectbox, "table_")[0]
     assert select.value == ""
     assert any("No table matches these headers" in w for w in texts(at.warning))
@@ -229,7 +229,7 @@ def test_unknown_headers_ask_for_a_table(open_app, empty_url) -> None:
 
 
 def test_unreadable_file_says_why(open_app, empty_url) -> None:
-    at = upload(open_app(empty_url, "pages/data.py"), ("empty.csv", b""))
+    at = upload(open_app(empty_url, "app_pages/data.py"), ("empty.csv", b""))
     assert any("could not be read into rows" in e for e in texts(at.error))
     report = report_frame(at)
     assert list(report["Code"]) == ["file_empty"]
@@ -281,7 +281,7 @@ _KEY = re.compile(r"""\btr\(\s*["']([a-z0-9_]+)["']""")
 
 
 def _ui_sources() -> list[Path]:
-    return [APP, *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+    return [APP, *sorted((ROOT / "app_pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 
 
 def _fields(text: str) -> set[str]:
@@ -306,14 +306,13 @@ def test_every_ui_string_exists_in_both_languages() -> None:
         assert re.search(r"[\u4e00-\u9fff]", zh), f"{key}: Chinese text expected"
 
 
-def test_pages_are_thin_safe_and_inside_the_shell() -> None:
+def test_pages_are_thin_safe_and_in_the_navigation() -> None:
     for path in _ui_sources():
         assert "unsafe_allow_html" not in path.read_text(encoding="utf-8"), path
     for page in PAGES:
         text = (ROOT / page).read_text(encoding="utf-8")
         assert len(text.splitlines()) < 150, page
-        assert "ensure_app_shell()" in text, page
         assert "sqlalchemy" not in text and "select(" not in text, page
     # every page script is in app.py's navigation, and app.py lists no page that does not exist
-    listed = re.findall(r'"(pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+    listed = re.findall(r'"(app_pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
     assert sorted(listed) == PAGES

@@ -50,19 +50,19 @@ def captions(at: AppTest) -> list[str]:
 
 
 def test_channel_cards_show_the_channel_forecast(monkeypatch, demo_url) -> None:
-    at = page(monkeypatch, "pages/channels.py")(demo_url, channel="baidu_sem", **VIEW)
+    at = page(monkeypatch, "app_pages/channels.py")(demo_url, channel="baidu_sem", **VIEW)
     lines = [c for c in captions(at) if c.startswith("Forecast end of month: ")]
     for metric in ("leads", "spend", "cpl"):
         assert expected(demo_url, metric, {"channel": "baidu_sem"}) in lines, (metric, lines)
 
 
 def test_person_cards_and_chinese(monkeypatch, demo_url) -> None:
-    at = page(monkeypatch, "pages/team.py")(demo_url, person="p02", lang="zh", **VIEW)
+    at = page(monkeypatch, "app_pages/team.py")(demo_url, person="p02", lang="zh", **VIEW)
     assert expected(demo_url, "wins", {"person": "p02"}, "zh") in captions(at)
 
 
 def test_standup_cards_show_the_team_forecast(monkeypatch, demo_url) -> None:
-    at = page(monkeypatch, "pages/standup.py")(demo_url, lang="en", **VIEW)
+    at = page(monkeypatch, "app_pages/standup.py")(demo_url, lang="en", **VIEW)
     lines = captions(at)
     for metric in ("leads", "wins", "spend", "cpl"):
         assert expected(demo_url, metric, None) in lines, (metric, [c for c in lines if "Forecast" in c])
@@ -79,7 +79,7 @@ def test_too_little_history_shows_a_dash(monkeypatch, tmp_path: Path) -> None:
                 {"lead_id": f"L{d}", "created_at": dt.datetime(2026, 11, d, 10), "channel_id": "web"}
                 for d in range(6, 16)])
             store.bump_data_version(conn)
-        at = page(monkeypatch, "pages/channels.py")(url, channel="web", **VIEW)
+        at = page(monkeypatch, "app_pages/channels.py")(url, channel="web", **VIEW)
         assert "Forecast end of month: —" in captions(at)
     finally:
         store.dispose_engine(url)

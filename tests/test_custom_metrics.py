@@ -257,7 +257,7 @@ def test_cli_add_list_and_metrics_list(duck_engine: sa.Engine, capsys: pytest.Ca
 
 @pytest.fixture
 def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    return opener(monkeypatch, "pages/analytics.py", 120)
+    return opener(monkeypatch, "app_pages/analytics.py", 120)
 
 
 def test_the_tab_renders_previews_and_saves_a_metric(open_page, tmp_path) -> None:

@@ -16,7 +16,7 @@ from kpi_engine.access import users
 from kpi_engine.i18n import t
 from kpi_engine.plans import store as plans
 from kpi_engine.plans import yamlio
-from tests.apptest_support import APP, ServerLikePages
+from tests.apptest_support import APP
 from tests.plans_fixture import PLAN_YAML, seed
 
 PASSWORD = "correct horse battery"
@@ -37,9 +37,7 @@ def team_url(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch):
-    from streamlit.testing.v1 import app_test as app_test_module
 
-    monkeypatch.setattr(app_test_module, "PagesManager", ServerLikePages)
     monkeypatch.setenv("KPI_RAISE_ERRORS", "1")
     monkeypatch.delenv("KPI_DEMO_LOGIN", raising=False)
 
@@ -74,10 +72,10 @@ def test_nobody_sees_a_number_before_signing_in(app, team_url) -> None:
 def test_a_member_editing_the_url_to_another_scorecard_is_not_allowed(app, team_url) -> None:
     url, plan_id = team_url
     own = sign_in(app(url, plan=plan_id, card="p2", asof="2026-11-01"), "bob")
-    own.switch_page("pages/scorecards.py").run()
+    own.switch_page("app_pages/scorecards.py").run()
     assert not own.exception and not own.error and own.metric  # Bob's own card
     at = sign_in(app(url, plan=plan_id, card="p3", asof="2026-11-01"), "bob")
-    at.switch_page("pages/scorecards.py").run()
+    at.switch_page("app_pages/scorecards.py").run()
     errors = [e.value for e in at.error]
     assert t("access_not_allowed", role=t("access_role_member")) in errors, errors
     assert not at.metric and not at.dataframe  # none of Cat's (p3) numbers
@@ -86,9 +84,9 @@ def test_a_member_editing_the_url_to_another_scorecard_is_not_allowed(app, team_
 def test_admin_pages_are_only_in_an_admins_menu(app, team_url) -> None:
     member = sign_in(app(team_url[0]), "bob")
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in a member's menu
-        member.switch_page("pages/users.py").run()
+        member.switch_page("app_pages/users.py").run()
     admin = sign_in(app(team_url[0]), "root")
-    admin.switch_page("pages/users.py").run()
+    admin.switch_page("app_pages/users.py").run()
     assert not admin.exception and admin.title[0].value == t("users_ui_title")
     log = next(d.value for d in admin.dataframe if "action" in d.value.columns)
     assert {"sign_in", "sign_in_failed", "user_add", "plan_activate"} <= set(log["action"])
@@ -143,7 +141,7 @@ def test_reviews_show_a_viewer_and_a_member_only_what_they_may_see(app, team_url
         users.add_user(engine, "vic", role="viewer", password=PASSWORD, name="Vic")
     for mode, review in (("monthly", "2026-10"), ("weekly", "2026-W42")):
         at = sign_in(app(url, mode=mode, review=review, asof="2026-11-01"), who)
-        at.switch_page("pages/reviews.py").run()
+        at.switch_page("app_pages/reviews.py").run()
         assert not at.exception and not at.error, [e.value for e in at.error]
         texts = " ".join(str(d.value.to_dict()) for d in at.dataframe)
         if who == "root":  # the admin sees Cat's KPI: so the others' absence below means something
@@ -165,7 +163,7 @@ def test_the_home_page_never_offers_the_demo_over_user_data(app, tmp_path, monke
     assert undo_upload(store.get_engine(url), loaded.upload_id).ok  # no rows left, but the upload history is data
     at = app(url)
     at.run()
-    at.switch_page("pages/home.py").run()
+    at.switch_page("app_pages/home.py").run()
     assert not at.exception
     assert not [b for b in at.button if b.key == "load_demo"]
     assert any("already holds data (" in c.value and "uploads 1" in c.value for c in at.caption)

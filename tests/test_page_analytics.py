@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from kpi_engine import demo, store
 from tests.apptest_support import opener
 
-PAGE = "pages/analytics.py"
+PAGE = "app_pages/analytics.py"
 END = dt.date(2026, 10, 31)
 
 

@@ -61,7 +61,7 @@ def test_the_standup_and_the_sidebar_default_to_today_in_the_stores_zone(open_ap
 def test_pages_ask_the_clock_only_through_the_stores_settings() -> None:
     """Every page's "today" comes from ui.db.today() (the store's zone); a bare clock call would use the default."""
     root = Path(__file__).resolve().parent.parent
-    offenders = [f"{path.relative_to(root)}:{n}" for folder in ("ui", "pages") for path in sorted((root / folder).rglob("*.py"))
+    offenders = [f"{path.relative_to(root)}:{n}" for folder in ("ui", "app_pages") for path in sorted((root / folder).rglob("*.py"))
                  for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if "business_today()" in line.replace(" ", "") and path.name != "db.py"]
     assert offenders == []

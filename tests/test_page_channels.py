@@ -21,7 +21,7 @@ from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGE = "pages/channels.py"
+PAGE = "app_pages/channels.py"
 TIMEOUT = 60
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-11-01"}

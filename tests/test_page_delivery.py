@@ -14,7 +14,7 @@ from kpi_engine.push.rules import Found
 from tests.apptest_support import opener
 from tests.push_servers import WeCom, running
 
-PAGE = "pages/delivery.py"
+PAGE = "app_pages/delivery.py"
 
 
 @pytest.fixture

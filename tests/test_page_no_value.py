@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from kpi_engine import schema, store
 from tests.apptest_support import opener
 
-PAGE = "pages/channels.py"
+PAGE = "app_pages/channels.py"
 VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-11-01"}
 BAD = ("None", "nan", "NaN", "<NA>", "NaT", "inf")
 

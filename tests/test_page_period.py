@@ -19,9 +19,9 @@ from tests.apptest_support import assert_ok, opener
 END = dt.date(2026, 11, 22)
 VIEW = {"asof": "2026-11-23", "lang": "en", "period": "week", "date": "2026-11-11"}  # 2026-W46: 9 .. 15 Nov
 NOT_PERIODS = {"note_due", "push_mute_until"}
-PAGES = ("pages/standup.py", "pages/channels.py", "pages/team.py", "pages/plan.py", "pages/scorecards.py",
-         "pages/reviews.py", "pages/analytics.py", "pages/home.py", "pages/data.py", "pages/settings.py",
-         "pages/delivery.py", "pages/users.py")
+PAGES = ("app_pages/standup.py", "app_pages/channels.py", "app_pages/team.py", "app_pages/plan.py", "app_pages/scorecards.py",
+         "app_pages/reviews.py", "app_pages/analytics.py", "app_pages/home.py", "app_pages/data.py", "app_pages/settings.py",
+         "app_pages/delivery.py", "app_pages/users.py")
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +56,12 @@ def test_no_page_has_a_date_control_of_its_own(open_app, demo_url, page: str) ->
 def test_the_pages_read_the_shared_period(open_app, demo_url) -> None:
     at = open_app(demo_url, **VIEW)  # the Standup: the morning after the week's last day
     assert at.title[0].value == "Standup · Mon 16 Nov 2026"
-    at.switch_page("pages/channels.py").run()
+    at.switch_page("app_pages/channels.py").run()
     assert_ok(at)
     assert "2026-11-09 to 2026-11-15 (7 days)" in _text(at)
-    at.switch_page("pages/team.py").run()
+    at.switch_page("app_pages/team.py").run()
     assert "2026-11-09 to 2026-11-15 (7 days)" in _text(at)
-    at.switch_page("pages/reviews.py").run()  # a week: its weekly review, data through its Sunday
+    at.switch_page("app_pages/reviews.py").run()  # a week: its weekly review, data through its Sunday
     assert "Data through 2026-11-15" in _text(at)
     # a custom range on the same session: every page follows, and the URL holds the range instead of the day
     at.segmented_control(key="period").set_value("custom").run()
@@ -69,15 +69,15 @@ def test_the_pages_read_the_shared_period(open_app, demo_url) -> None:
     assert_ok(at)
     assert at.query_params["range"] == "2026-11-03..2026-11-05" and "date" not in at.query_params
     assert "weekly review of 2026-W45" in _text(at)
-    at.switch_page("pages/channels.py").run()
+    at.switch_page("app_pages/channels.py").run()
     assert "2026-11-03 to 2026-11-05 (3 days)" in _text(at)
-    at.switch_page("pages/standup.py").run()
+    at.switch_page("app_pages/standup.py").run()
     assert at.title[0].value == "Standup · Fri 06 Nov 2026"
 
 
 def test_compare_to_is_in_the_url_and_drives_the_tables(open_app, demo_url) -> None:
     at = open_app(demo_url, **{**VIEW, "period": "month", "date": "2026-10-15", "channel": "xiaohongshu"})
-    at.switch_page("pages/channels.py").run()
+    at.switch_page("app_pages/channels.py").run()
     assert_ok(at)
     assert at.query_params["compare"] == "both"
     table = next(df.value for df in at.dataframe if "vs_previous" in df.value.columns)

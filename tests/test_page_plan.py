@@ -23,7 +23,7 @@ from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGE = "pages/plan.py"
+PAGE = "app_pages/plan.py"
 TIMEOUT = 90
 END = dt.date(2026, 11, 22)
 ASOF = {"asof": "2026-11-22"}

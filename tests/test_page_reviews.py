@@ -24,7 +24,7 @@ from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGE = "pages/reviews.py"
+PAGE = "app_pages/reviews.py"
 TIMEOUT = 120
 END = dt.date(2026, 11, 22)
 ASOF = "2026-11-23"

@@ -23,7 +23,7 @@ from tests.apptest_support import opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGE = "pages/scorecards.py"
+PAGE = "app_pages/scorecards.py"
 TIMEOUT = 90
 END = dt.date(2026, 11, 22)
 MORNING = dt.date(2026, 11, 23)

@@ -13,7 +13,7 @@ from kpi_engine.i18n import t
 from kpi_engine.settings_store import load_settings, set_setting, setting_history
 from tests.apptest_support import assert_ok, opener
 
-PAGE = "pages/settings.py"
+PAGE = "app_pages/settings.py"
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ OCT, NOV, DEC = dt.date(2026, 10, 1), dt.date(2026, 11, 1), dt.date(2026, 12, 1)
 
 @pytest.fixture
 def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    return opener(monkeypatch, "pages/plan.py", 90)
+    return opener(monkeypatch, "app_pages/plan.py", 90)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.apptest_support import assert_ok, opener
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-PAGE = "pages/team.py"
+PAGE = "app_pages/team.py"
 TIMEOUT = 60
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 VIEW = {"period": "month", "date": "2026-10-15", "asof": "2026-11-01"}
@@ -128,7 +128,7 @@ def test_selecting_a_person_and_an_owned_channel(open_page, demo_url) -> None:
     assert picked in {"douyin_video", "douyin_live"}
     name = {"douyin_video": "抖音短视频", "douyin_live": "抖音直播"}[picked]  # by name, never the id
     assert any(name in link.label and picked not in link.label for link in at.page_link)  # "Open ... on Channels"
-    at.switch_page("pages/channels.py").run()  # the selection travels with the session
+    at.switch_page("app_pages/channels.py").run()  # the selection travels with the session
     assert_ok(at)
     assert at.selectbox(key="channel").value == picked
 

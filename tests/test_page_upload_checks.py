@@ -18,7 +18,7 @@ from kpi_engine.ingest.mapping import find_saved_mapping
 from tests.apptest_support import assert_ok, opener
 
 T = dt.datetime
-PAGE = "pages/data.py"
+PAGE = "app_pages/data.py"
 AMBIGUOUS = b"Lead ID,Created,Lead Source\nD1,03/04/2026,douyin\nD2,05/06/2026,douyin\n"
 NEXT_MONTH = b"Lead ID,Created,Lead Source\nE1,07/08/2026,douyin\n"
 FIRST = b"Lead ID,Created,Lead Source,Lead Owner\nA1,2026-10-01 09:00,douyin,Ann\nA2,2026-10-02,douyin,Ann\nA3,2026-10-03,baidu,Bob\n"

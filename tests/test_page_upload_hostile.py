@@ -16,7 +16,7 @@ from tests import ingest_db as db
 from tests.apptest_support import assert_ok, opener
 from tests.bad_corpus_model import BAD_DIR
 
-PAGE = "pages/data.py"
+PAGE = "app_pages/data.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

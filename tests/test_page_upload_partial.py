@@ -25,7 +25,7 @@ from kpi_engine.ingest.pipeline import ingest
 from tests.apptest_support import assert_ok, opener
 
 T = dt.datetime
-PAGE = "pages/data.py"
+PAGE = "app_pages/data.py"
 FIRST = b"Lead ID,Created,Lead Source,Lead Owner\nA1,2026-10-01 09:00,douyin,Ann\nA2,2026-10-02,douyin,Ann\nA3,2026-10-03,baidu,Bob\n"
 DEALS = b"Deal ID,Deal Stage,Close Date,Amount\nA1,closed won,2026-10-20,5000\nA2,closed lost,2026-10-21,\n"
 # 5 impossible dates (rows 2-6), 4 negative values (rows 7-10) on rows whose channel is also blank (4 warnings).

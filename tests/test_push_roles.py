@@ -15,11 +15,11 @@ from kpi_engine.i18n import t
 from kpi_engine.push import alerts, destinations, jobs, rules
 from kpi_engine.push.destinations import Destination
 from kpi_engine.push.rules import Found
-from tests.apptest_support import APP, ServerLikePages
+from tests.apptest_support import APP
 from tests.plans_fixture import seed
 
 PASSWORD = "correct horse battery"
-PAGE = "pages/delivery.py"
+PAGE = "app_pages/delivery.py"
 MANAGER = access.Principal("mia", "manager", person_id="p1", people=frozenset({"p1"}))
 MEMBER = access.Principal("bob", "member", person_id="p2", people=frozenset({"p2"}))
 
@@ -61,9 +61,7 @@ def test_the_engine_lets_managers_set_rules_and_only_admins_set_destinations(url
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch):
-    from streamlit.testing.v1 import app_test as app_test_module
 
-    monkeypatch.setattr(app_test_module, "PagesManager", ServerLikePages)
     monkeypatch.setenv("KPI_RAISE_ERRORS", "1")
     monkeypatch.delenv("KPI_DEMO_LOGIN", raising=False)
 

@@ -31,12 +31,12 @@ SINCE_KEY = "auth_since"
 DEMO_ENV = "KPI_DEMO_LOGIN"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEMO = access.Principal("demo", "admin", people=None, name="Demo admin")
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "app_pages"
 PROXY_HEADERS = frozenset({"x-forwarded-for", "x-real-ip", "forwarded"})  # a proxy's: the demo is off
 # Pages only admins have in their menu (the engine refuses their writes to everyone else as well).
-ADMIN_SCRIPTS = frozenset({"pages/data.py", "pages/settings.py", "pages/users.py"})
+ADMIN_SCRIPTS = frozenset({"app_pages/data.py", "app_pages/settings.py", "app_pages/users.py"})
 # Pages for the roles that may do an action: Delivery for those who set alert rules (admins and managers).
-ACTION_SCRIPTS = {"pages/delivery.py": "alerts"}
+ACTION_SCRIPTS = {"app_pages/delivery.py": "alerts"}
 
 
 def may_open(script: str) -> bool:

@@ -110,9 +110,9 @@ def empty_database() -> bool:
         return False
     st.info(tr("drill_empty"), icon=":material/lightbulb:")
     links = st.container(horizontal=True)
-    links.page_link("pages/home.py", label=tr("drill_to_home"), icon=":material/home:")
-    if auth.may_open("pages/data.py"):
-        links.page_link("pages/data.py", label=tr("drill_to_data"), icon=":material/upload_file:")
+    links.page_link("app_pages/home.py", label=tr("drill_to_home"), icon=":material/home:")
+    if auth.may_open("app_pages/data.py"):
+        links.page_link("app_pages/data.py", label=tr("drill_to_data"), icon=":material/upload_file:")
     return True
 
 

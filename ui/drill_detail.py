@@ -132,5 +132,5 @@ def plan_scores(day: dt.date) -> None:
     st.caption(tr("drill_scores_caption_running" if running else "drill_scores_caption", asof=day.isoformat()))
     links = st.container(horizontal=True)
     for r in scores.itertuples(index=False):
-        links.page_link("pages/scorecards.py", label=tr("drill_scores_open", name=r.label), icon=":material/scoreboard:",
+        links.page_link("app_pages/scorecards.py", label=tr("drill_scores_open", name=r.label), icon=":material/scoreboard:",
                         query_params={"plan": r.plan_id, "card": r.card, "asof": day.isoformat()})

@@ -12,7 +12,7 @@ from ui.tables import freshness_frame
 
 # Tables shown as headline numbers on the home page, in this order.
 HEADLINE_TABLES = ("leads", "spend", "campaigns", "channels", "people", "orders")
-DATA_PAGE = "pages/data.py"
+DATA_PAGE = "app_pages/data.py"
 
 
 def is_empty(counts: dict[str, int]) -> bool:

@@ -22,7 +22,7 @@ from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 
 ROOT = Path(__file__).resolve().parent.parent
-CHANNELS_PAGE, TEAM_PAGE, DATA_PAGE = "pages/channels.py", "pages/team.py", "pages/data.py"
+CHANNELS_PAGE, TEAM_PAGE, DATA_PAGE = "app_pages/channels.py", "app_pages/team.py", "app_pages/data.py"
 BOARD_ROWS = (("leads", "mqls", "sqls", "wins"), ("spend", "cpl", "response_sla"))
 
 
@@ -54,12 +54,11 @@ def header(s: Standup) -> None:
     (what the card windows cover is said above the cards: :func:`board`)."""
     st.html(_PHONE_CSS)
     w = s.windows
-    st.title(tr("standup_title", day=_date(w.as_of)), anchor=False)
+    through = w.yesterday.isoformat()  # how the sidebar's period picks the meeting day: in the title's help
+    st.title(tr("standup_title", day=_date(w.as_of)), anchor=False, help=tr("standup_period_caption", through=through))
     p = sidebar.current_period()
     if compare.counted_through(p.start, p.end, sidebar.morning()) is None:
         st.info(tr("standup_period_future", label=p.label, day=w.as_of.isoformat()), icon=":material/event_upcoming:")
-    through = w.yesterday.isoformat()  # the rule in the help: one short line on a phone
-    st.caption(tr("standup_period_short", through=through), help=tr("standup_period_caption", through=through))
 
 
 def _jump(day: dt.date) -> None:

@@ -42,8 +42,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "数据截至 {through}。侧边栏的周期决定晨会日期：进行中的周期显示今天的晨会；已结束的日、周、月或季度显示其结束后次日早上的晨会"
               "（数据完整）。进度看板按 KPI 计划的周期统计。",
     },
-    "standup_period_short": {"en": "Numbers through {through} · the meeting follows the sidebar's period",
-                             "zh": "数据截至 {through} · 晨会日期随侧边栏周期而定"},
     "standup_period_future": {"en": "{label} has not begun yet: this is the standup of {day}.",
                               "zh": "{label} 尚未开始：以下为 {day} 的晨会。"},
     "reviews_shown_weekly": {

@@ -35,7 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "standup_scope_channel": {"en": "channel", "zh": "渠道"},
     "standup_scope_campaign": {"en": "campaign", "zh": "活动"},
     "standup_scope_team": {"en": "team", "zh": "团队"},
-    # The Standup page (pages/standup.py, ui/standup.py)
+    # The Standup page (app_pages/standup.py, ui/standup.py)
     "standup_title": {"en": "Standup · {day}", "zh": "晨会 · {day}"},
     "standup_asof": {"en": "Meeting day", "zh": "晨会日期"},
     "standup_asof_help": {

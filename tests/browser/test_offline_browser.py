@@ -22,7 +22,7 @@ from tests.browser.waits import DRAWN, idle, main_text_longer_than, settle
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SPECS = re.findall(r'\("pages/([a-z_]+)\.py", "[a-z_]+", "[^"]+", "([a-z_]+)"\)', (ROOT / "app.py").read_text("utf-8"))
+SPECS = re.findall(r'\("app_pages/([a-z_]+)\.py", "[a-z_]+", "[^"]+", "([a-z_]+)"\)', (ROOT / "app.py").read_text("utf-8"))
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 END = dt.date(2026, 11, 22)
 TEAM_KPIS_EN = ["Leads", "Lead → SQL rate (lead conversion)", "High-value lead share", "Lead → customer rate",

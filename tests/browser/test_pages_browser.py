@@ -14,7 +14,7 @@ from tests.browser.waits import main_text_longer_than, settle
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SPECS = re.findall(r'\("pages/([a-z_]+)\.py", "[a-z_]+", "[^"]+", "([a-z_]+)"\)', (ROOT / "app.py").read_text("utf-8"))
+SPECS = re.findall(r'\("app_pages/([a-z_]+)\.py", "[a-z_]+", "[^"]+", "([a-z_]+)"\)', (ROOT / "app.py").read_text("utf-8"))
 
 
 def test_every_page_opens(tmp_path: Path, start_server, page, artifacts_dir: Path) -> None:

@@ -8,9 +8,6 @@ from kpi_engine.settings_store import load_settings
 from ui import db
 from ui import settings as ui
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("settings_ui_title"), anchor=False)
 st.caption(tr("settings_ui_intro"))

@@ -13,9 +13,6 @@ from ui import analytics as ui
 from ui import drill
 from ui.custom_metrics import custom_metrics_tab
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("analytics_title"), anchor=False)
 st.caption(tr("analytics_intro"))

@@ -6,9 +6,6 @@ import streamlit as st
 
 from ui import history, overview, upload
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("ui_data_title"))
 st.caption(tr("ui_data_intro"))

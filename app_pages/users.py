@@ -6,9 +6,6 @@ import streamlit as st
 
 from ui import users as ui
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("users_ui_title"), anchor=False)
 st.caption(tr("users_ui_intro"))

@@ -11,9 +11,6 @@ from ui import drill, plan_split
 from ui import plan as ui
 from ui.db import get_engine
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("plans_ui_plan_title"), anchor=False)
 st.caption(tr("plans_ui_plan_intro"))

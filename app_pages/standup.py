@@ -7,9 +7,7 @@ import streamlit as st
 
 from ui import cards, db, overview, pace_board, standup
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
 
-ensure_app_shell()
 cards.inject_style()
 
 day = standup.as_of()

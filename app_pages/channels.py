@@ -14,9 +14,6 @@ from ui import compare_table
 from ui import drill as ui
 from ui import drill_detail as detail
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("drill_channels_title"), anchor=False)
 st.caption(tr("drill_channels_intro"))

@@ -10,9 +10,6 @@ from kpi_engine import access
 from ui import alert_rules, delivery
 from ui.db import get_engine
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("push_ui_title"), anchor=False)
 st.caption(tr("push_ui_intro"))

@@ -16,9 +16,6 @@ from ui import charts, compare_table
 from ui import drill as ui
 from ui import drill_detail as detail
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("drill_team_title"), anchor=False)
 st.caption(tr("drill_team_intro"))
@@ -59,7 +56,7 @@ def owned(pid: str, name: str, v: ui.View) -> None:
         picked = st.session_state.get(ui.CHANNEL, "")
         if picked in set(channels["channel_id"]):
             label = ui.labels(channels, "channel_id", "drill_none_owner")[picked]
-            st.page_link("pages/channels.py", label=tr("drill_open_channels", name=label), icon=":material/hub:")
+            st.page_link("app_pages/channels.py", label=tr("drill_open_channels", name=label), icon=":material/hub:")
     st.subheader(tr("drill_person_campaigns", name=name), anchor=False)
     campaigns = ui.cached("campaign_overview", v.start, v.end, owner=pid)
     if campaigns.empty:

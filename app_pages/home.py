@@ -6,9 +6,6 @@ import streamlit as st
 
 from ui import db, overview
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("ui_home_title"))
 st.markdown(tr("ui_home_intro"))

@@ -13,9 +13,6 @@ from ui import drill, state
 from ui import scorecard as ui
 from ui.db import get_engine
 from ui.i18n import tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("plans_ui_sc_title"), anchor=False)
 st.caption(tr("plans_ui_sc_intro"))
@@ -27,7 +24,7 @@ as_of = drill.as_of()  # the morning; the engine scores the data through the day
 plans = store.list_plans(engine)
 if plans.empty:
     st.info(tr("plans_ui_sc_no_plans"), icon=":material/assignment:")
-    st.page_link("pages/plan.py", label=tr("plans_ui_sc_to_plan"), icon=":material/assignment:")
+    st.page_link("app_pages/plan.py", label=tr("plans_ui_sc_to_plan"), icon=":material/assignment:")
 else:
     plan_id = ui.pick_plan(plans, as_of)
     score = ui.plan_score(engine, plan_id, as_of)

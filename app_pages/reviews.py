@@ -15,9 +15,6 @@ from ui import drill, review_doc, state
 from ui import reviews as ui
 from ui.db import get_engine
 from ui.i18n import lang, tr
-from ui.shell import ensure_app_shell
-
-ensure_app_shell()
 
 st.title(tr("reviews_ui_title"), anchor=False)
 st.caption(tr("reviews_ui_intro"))
@@ -42,7 +39,7 @@ ui.carried_over(engine, label)
 
 plan = offtrack.active_plan(engine, start)
 if plan is None:
-    st.page_link("pages/plan.py", label=tr("plans_ui_sc_to_plan"), icon=":material/assignment:")
+    st.page_link("app_pages/plan.py", label=tr("plans_ui_sc_to_plan"), icon=":material/assignment:")
 for section in doc.sections:
     review_doc.render_section(section)
 
