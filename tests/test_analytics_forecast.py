@@ -131,3 +131,16 @@ def test_backtest_on_a_constant_series_is_exact(duck_engine) -> None:
     assert [r.actual for r in rows] == [60.0, 60.0, 62.0, 62.0]
     assert fc.mape(rows) == pytest.approx(0.0) and fc.mape(rows, "run_rate") == pytest.approx(0.0)
     assert fc.coverage(rows) == 1.0
+
+
+def test_the_band_always_holds_the_projection_even_when_past_misses_lean_one_way() -> None:
+    """A steadily rising series: the level model under-forecasts at every past origin, so every miss is above it and
+    the raw 80% range (3,481-3,805 here) lies above the projection (3,211); the band is widened to reach it."""
+    start = dt.date(2026, 1, 1)
+    days = [start + dt.timedelta(days=i) for i in range(110)]  # through 2026-04-20
+    out = fc.project({"leads": [10.0 + i for i in range(110)]}, days, dt.date(2026, 4, 1), dt.date(2026, 4, 30),
+                     metric="leads")
+    assert out.projected == pytest.approx(3211.4, abs=0.1)
+    assert out.low == pytest.approx(out.projected) and out.high == pytest.approx(3804.6, abs=0.1)
+    band = out.daily.dropna(subset=["low"])
+    assert ((band["low"] <= band["projected"] + 1e-9) & (band["projected"] <= band["high"] + 1e-9)).all()

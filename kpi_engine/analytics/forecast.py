@@ -174,6 +174,9 @@ def project(series: Mapping[str, Sequence[float]], days: Sequence[dt.date], star
             if len(draws) >= MIN_ORIGINS:
                 low_line[k], high_line[k] = np.quantile(draws, [lo_q, hi_q])
                 samples = len(draws)
+    if h:  # the band always holds the point: errors skewed one way (a burst, a lagging stage) must not leave the
+        low_line = np.minimum(low_line, proj_line)  # projection outside its own band; NaN (no band) stays NaN
+        high_line = np.maximum(high_line, proj_line)
     actual = float(actual_line[-1]) if observed and np.isfinite(actual_line[-1]) else None
     projected = float(proj_line[-1]) if h and np.isfinite(proj_line[-1]) else actual
     low = float(low_line[-1]) if h and np.isfinite(low_line[-1]) else (actual if not h else None)
