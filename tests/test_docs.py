@@ -51,3 +51,25 @@ def test_unit_and_direction_labels_in_both_languages() -> None:
         for key, names in labels.items():
             assert names["en"].strip() and CJK.search(names["zh"]), key
     assert set(registry.UNIT_NAMES) == set(registry.UNITS) and set(registry.DIRECTION_NAMES) == set(registry.DIRECTIONS)
+
+
+def test_the_architecture_map_names_every_engine_package_and_the_page_folder() -> None:
+    """docs/ARCHITECTURE.md is the map of the house: every package of kpi_engine/ and app_pages/ are on it."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    packages = sorted(p.name for p in (root / "kpi_engine").iterdir() if (p / "__init__.py").exists())
+    assert packages and [p for p in packages if f"{p}/" not in text] == []
+    assert "app_pages/" in text and not (root / "pages").exists()
+
+
+def test_sql_runs_in_the_engine_never_in_ui_or_pages() -> None:
+    """Pages and ui/ ask kpi_engine for numbers; no connection, query or SQL text is built there."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sql = re.compile(r"\.connect\(\)|\.begin\(\)|conn\.execute|sa\.select\(|sa\.text\(|\bSELECT\b")
+    offenders = [f"{path.relative_to(root)}:{n}" for folder in ("ui", "app_pages") for path in sorted((root / folder).glob("*.py"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if sql.search(line)]
+    assert offenders == []

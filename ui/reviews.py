@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -118,11 +117,6 @@ def downloads(doc: ReviewDocument, gap_section: Section | None) -> None:
         help=tr("reviews_ui_download_html_help"))
 
 
-def _people(engine: Engine) -> list[str]:
-    with engine.connect() as conn:
-        return [r[0] for r in conn.execute(sa.select(schema.people.c.person_id).order_by(schema.people.c.person_id))]
-
-
 def note_form(engine: Engine, label: str, metric: str | None) -> None:
     """Record a note for the period and the chosen KPI; then this period's notes."""
     st.subheader(tr("reviews_ui_notes"), anchor=False)
@@ -130,7 +124,7 @@ def note_form(engine: Engine, label: str, metric: str | None) -> None:
         cols = st.columns(3)
         scope_type = cols[0].selectbox(tr("reviews_ui_note_scope_type"), schema.SCOPE_TYPES, key="note_scope_type")
         scope_id = cols[1].text_input(tr("reviews_ui_note_scope_id"), key="note_scope_id")
-        ids = _people(engine)
+        ids = notes.owner_ids(engine)
         who = names.people(ids)
         owner = cols[2].selectbox(tr("reviews_ui_note_owner"), ["", *ids], key="note_owner",
                                   format_func=lambda pid: who.get(pid, pid) if pid else "—")

@@ -158,3 +158,9 @@ def review_notes(engine: Engine, period: str, grain: str | None = None) -> pd.Da
     carried = open_carried_over(engine, period, grain).assign(carried=True)
     own = notes_for(engine, period, grain).assign(carried=False)
     return pd.concat([carried, own], ignore_index=True) if len(carried) else own
+
+
+def owner_ids(engine: Engine) -> list[str]:
+    """Everyone a note's action can be given to: the people's ids, sorted (pages show them by name)."""
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(sa.select(schema.people.c.person_id).order_by(schema.people.c.person_id))]
