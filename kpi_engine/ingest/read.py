@@ -12,7 +12,6 @@ user sees in a spreadsheet: rows above the header and blank rows count.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import os
@@ -28,30 +27,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from kpi_engine.ingest.encoding import (
+    BOMS,
+    SAMPLE_CHARS,
+    NotUtf8,
+    decode_fallback,
+    guess_utf16,
+    looks_binary,
+    utf8_sample,
+)
 from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, RawFile
 
 DELIMITERS = (",", ";", "\t", "|")
-SAMPLE_CHARS = 1 << 16
 HEADER_SCAN_ROWS = 30
 BLOCK_SIZE = 1 << 24  # pyarrow parse block; grown automatically when one quoted value is longer
 MAX_VALUE_CHARS = 500
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted (password-protected) .xlsx
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _RECORD_SPLIT = re.compile(r'"[^"]*"|\r\n|\n|\r')
 _QUOTED = re.compile(r'"[^"]*"')
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SEP_HINT = re.compile(r"sep=([,;\t|])[ ]*(?:\r\n|\n|\r)")
 _NOT_TEXT_CELL = re.compile(r"[\d\s.,:;/%+\-¥$€£年月日时分秒]*")
 _BLANK = b" \t\r\n\x1a"
-_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13, 26))
-
 Sampler = Callable[[int], tuple[str, bool]]  # size -> (decoded sample, whether it is the whole file)
-
-
-class _NotUtf8(Exception):
-    """The fast UTF-8 path met bytes that are not UTF-8."""
 
 
 def issue(code: str, severity: str = "error", row: int | None = None, value: str | None = None,
@@ -96,11 +94,11 @@ def read_upload(source: bytes | str | Path, file_name: str | None = None, *, she
         return _raw(base, "csv", [issue("file_not_text", detail=_failure(exc))])
 
 
-# --- CSV: encoding ------------------------------------------------------------------------------------------
+# --- CSV: decoding (rules in kpi_engine.ingest.encoding) -------------------------------------------------
 
 
 def _read_csv(data: bytes, base: dict) -> RawFile:
-    offset, encoding = next(((len(b), enc) for b, enc in _BOMS if data.startswith(b)), (0, None))
+    offset, encoding = next(((len(b), enc) for b, enc in BOMS if data.startswith(b)), (0, None))
     issues: list[dict] = []
     text: str | None = None
     if encoding not in (None, "utf-8-sig"):
@@ -109,96 +107,28 @@ def _read_csv(data: bytes, base: dict) -> RawFile:
         except UnicodeDecodeError:
             return _raw(base, "csv", [issue("file_not_text", detail=f"invalid {encoding}")])
     elif encoding is None:
-        guessed = _guess_utf16(data)
+        guessed = guess_utf16(data)
         if guessed:
             text, encoding = guessed
-        elif _looks_binary(data):
+        elif looks_binary(data):
             return _raw(base, "csv", [issue("file_not_text")])
     if text is None:
         if not data[offset:offset + SAMPLE_CHARS].strip(_BLANK) and not data[offset:].strip(_BLANK):
             return _raw(base, "csv", [issue("file_empty")], encoding=encoding or "utf-8")
         try:
-            _utf8_sample(data, offset, SAMPLE_CHARS)
-            return _parse(base, data, offset, lambda n: _utf8_sample(data, offset, n), encoding or "utf-8", issues)
-        except _NotUtf8:
+            utf8_sample(data, offset, SAMPLE_CHARS)
+            return _parse(base, data, offset, lambda n: utf8_sample(data, offset, n), encoding or "utf-8", issues)
+        except NotUtf8:
             pass
-        text, encoding, warning = _decode_fallback(data[offset:])
+        text, encoding, warning = decode_fallback(data[offset:])
         if warning:
             issues.append(issue("file_encoding_guess", "warning", value=encoding, detail=warning))
     if not text.strip(" \t\r\n\x1a\ufeff"):
         return _raw(base, "csv", issues + [issue("file_empty")], encoding=encoding)
-    if _looks_binary(text[:SAMPLE_CHARS].encode("utf-8", "replace")):
+    if looks_binary(text[:SAMPLE_CHARS].encode("utf-8", "replace")):
         return _raw(base, "csv", [issue("file_not_text", detail=encoding)])
     whole = text
     return _parse(base, whole.encode("utf-8"), 0, lambda n: (whole[:n], n >= len(whole)), encoding or "utf-8", issues)
-
-
-def _looks_binary(data: bytes) -> bool:
-    """NUL bytes anywhere, or many control characters at the start: not a text file."""
-    if b"\x00" in data:
-        return True
-    head = data[:SAMPLE_CHARS]
-    controls = len(head) - len(head.translate(None, _CONTROL))
-    return controls > max(2, len(head) // 100)
-
-
-def _guess_utf16(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a byte-order mark: mostly-ASCII text has a NUL in every other byte."""
-    head = data[:4096]
-    if len(head) < 4 or len(data) % 2:
-        return None
-    odd, even = head[1::2].count(0), head[0::2].count(0)
-    for enc, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if zeros >= len(head) // 4 and other == 0:
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                return None
-    return None
-
-
-def _utf8_sample(data: bytes, offset: int, size: int) -> tuple[str, bool]:
-    """(the first ``size`` bytes after ``offset`` as UTF-8, whether that is the whole file); a cut last character is fine."""
-    complete = offset + size >= len(data)
-    try:
-        return codecs.getincrementaldecoder("utf-8")().decode(data[offset:offset + size], final=complete), complete
-    except UnicodeDecodeError as exc:
-        raise _NotUtf8(str(exc)) from exc
-
-
-def _decode_fallback(data: bytes) -> tuple[str, str, str | None]:
-    """Decode what is not clean UTF-8: (text, encoding, warning detail or None)."""
-    try:
-        return data.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError as exc:
-        window = data[max(0, exc.start - SAMPLE_CHARS): exc.start + SAMPLE_CHARS].decode("utf-8", "replace")
-        bad = window.count("\ufffd")
-        if bad * 5 < len(window) - len(window.encode("ascii", "ignore")) - bad:  # UTF-8 text, a few corrupt bytes
-            return data.decode("utf-8", "replace"), "utf-8", "invalid UTF-8 bytes replaced"
-    try:
-        text = data.decode("gb18030")
-        first = _NON_ASCII.search(text)
-        if first is None or _plausible_chinese(text[first.start():first.start() + SAMPLE_CHARS]):
-            return text, "gb18030", None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252", "decoded as cp1252 (Western European)"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1", "decoded as latin-1"
-
-
-def _plausible_chinese(text: str) -> bool:
-    """Most non-ASCII characters of real GBK text are common (GB2312) ones; latin-1 bytes read as GBK are not."""
-    odd = [c for c in text if ord(c) > 127][:4000]
-    common = 0
-    for c in odd:
-        try:
-            c.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            continue
-    return common >= 0.7 * len(odd)
 
 
 # --- CSV: layout --------------------------------------------------------------------------------------------
@@ -340,7 +270,7 @@ def _parse_records(buf: pa.Buffer, width: int, delimiter: str, header_row: int,
         except pa.ArrowInvalid as exc:
             message = str(exc)
             if "UTF8" in message or "UTF-8" in message:
-                raise _NotUtf8(message) from exc
+                raise NotUtf8(message) from exc
             if "straddl" not in message or block >= (1 << 30):
                 raise
             block *= 8  # a quoted value longer than a block: retry with bigger blocks
@@ -384,7 +314,7 @@ def _parse_threaded(buf: pa.Buffer, names: list[str], delimiter: str, quoted: bo
     except pa.ArrowInvalid as exc:
         message = str(exc)
         if "UTF8" in message or "UTF-8" in message:
-            raise _NotUtf8(message) from exc
+            raise NotUtf8(message) from exc
         return None
     return None if ragged else table
 
