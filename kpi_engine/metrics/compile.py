@@ -36,24 +36,30 @@ bound parameters.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from kpi_engine import periods, schema
 from kpi_engine.metrics import registry
+from kpi_engine.metrics.fact_sql import (
+    GRAIN_INTERVAL,
+    ZERO,
+    Group,
+    Source,
+    as_timestamp,
+    date_filter,
+    interval,
+    months,
+    period_of,
+    safe_divide,
+    sum_of,
+)
 from kpi_engine.metrics.registry import (
-    Col,
-    Cond,
     Const,
-    DaysBetween,
     Derived,
-    HoursBetween,
-    Lookup,
     Manual,
-    Measure,
     Metric,
     Op,
     Ratio,
@@ -62,232 +68,13 @@ from kpi_engine.metrics.registry import (
     Simple,
     Window,
 )
+from kpi_engine.metrics.request import Request, make_request, normalize_by
 from kpi_engine.metrics.scopes import KEY_COLUMNS, MANUAL_PATHS, SCOPE_PATHS, SCOPES, ScopePath, manual_scope_type
-from kpi_engine.rollups.tables import ROLLUPS, rollup_for
+from kpi_engine.rollups.tables import rollup_for
 from kpi_engine.settings import Settings, get_settings
 
 __all__ = ["KEY_COLUMNS", "SCOPES", "SCOPE_PATHS", "Request", "ScopePath", "compile_event_bounds", "compile_request",
            "make_request", "normalize_by", "safe_divide"]
-
-_ZERO: ColumnElement = sa.literal_column("0")
-_ONE: ColumnElement = sa.literal_column("1")
-_EMPTY: ColumnElement = sa.literal_column("''")
-# Whitelisted interval texts (SQL literals); month counts are ints formatted here.
-_GRAIN_INTERVAL = {"day": "1 day", "week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
-
-
-@dataclass(frozen=True)
-class Request:
-    """What to compute. Build it with :func:`make_request`, which checks every part.
-
-    ``by``: scopes to break down by (empty: the whole department); ``grain``: None for
-    one value over the range; ``start``/``end``: inclusive days, None for open;
-    ``where``: scope filters ((scope, allowed ids), ...); ``periods``: period starts to
-    show even without data (None: only periods with data).
-    """
-
-    metrics: tuple[str, ...]
-    by: tuple[str, ...] = ()
-    grain: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    where: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    periods: tuple[dt.date, ...] | None = None
-
-
-def normalize_by(by: str | Sequence[str] | None) -> tuple[str, ...]:
-    """Scopes from ``None``/``"all"``/``""`` (department), ``"channel"``, ``"person,channel"`` or a sequence."""
-    if by is None:
-        return ()
-    items = by.split(",") if isinstance(by, str) else list(by)
-    scopes = tuple(dict.fromkeys(s.strip() for s in items if s and s.strip() and s.strip() != "all"))
-    bad = [s for s in scopes if s not in SCOPES]
-    if bad:
-        raise ValueError(f"unknown scope {', '.join(bad)}; use one of: {', '.join(SCOPES)}")
-    return scopes
-
-
-def make_request(metrics: Sequence[str], *, by: str | Sequence[str] | None = None, grain: str | None = None,
-                 start: dt.date | None = None, end: dt.date | None = None,
-                 where: Mapping[str, str | Sequence[str]] | None = None,
-                 periods_: Sequence[dt.date] | None = None) -> Request:
-    """A checked :class:`Request`; ``ValueError`` with a clear message for any bad part."""
-    ids = registry.validate_ids(metrics.split(",") if isinstance(metrics, str) else list(metrics))
-    if grain is not None:
-        periods.check_grain(grain)
-    if start is not None and end is not None and end < start:
-        raise ValueError(f"the range ends ({end}) before it starts ({start})")
-    filters: list[tuple[str, tuple[str, ...]]] = []
-    for scope, values in (where or {}).items():
-        normalize_by(scope)
-        vals = (values,) if isinstance(values, str) else tuple(values)
-        filters.append((scope, tuple(str(v) for v in vals)))
-    if periods_ is not None and not periods_:
-        raise ValueError("periods must list at least one period start")
-    return Request(tuple(ids), normalize_by(by), grain, start, end, tuple(filters),
-                   tuple(periods_) if periods_ is not None else None)
-
-
-# --- Expressions ---------------------------------------------------------------------
-
-
-def safe_divide(numerator: ColumnElement, denominator: ColumnElement) -> ColumnElement:
-    """``numerator / NULLIF(denominator, 0)`` as floats: a zero denominator gives NULL, never inf or 0."""
-    return sa.cast(numerator, sa.Double) / sa.func.nullif(sa.cast(denominator, sa.Double), _ZERO)
-
-
-def _interval(text: str) -> ColumnElement:
-    """``INTERVAL '<text>'`` for a whitelisted text (see ``_GRAIN_INTERVAL`` and ``_months``)."""
-    return sa.literal_column(f"INTERVAL '{text}'", sa.Interval)
-
-
-def _months(n: int) -> ColumnElement:
-    return _interval(f"{int(n)} months")
-
-
-def _ts(column: ColumnElement) -> ColumnElement:
-    return column if isinstance(column.type, sa.DateTime) else sa.cast(column, sa.DateTime)
-
-
-def _between(src: _Source, start: str, end: str, seconds_per_unit: int) -> ColumnElement:
-    a, b = src.table.c[start], src.table.c[end]
-    seconds = sa.cast(sa.extract("epoch", b) - sa.extract("epoch", a), sa.Double)
-    return seconds / sa.cast(sa.literal_column(str(seconds_per_unit)), sa.Double)
-
-
-def _measure(src: _Source, measure: Measure) -> ColumnElement:
-    if isinstance(measure, Col):
-        return src.table.c[measure.name]
-    if isinstance(measure, HoursBetween):
-        return _between(src, measure.start, measure.end, 3600)
-    if isinstance(measure, DaysBetween):
-        return _between(src, measure.start, measure.end, 86400)
-    if isinstance(measure, Lookup):
-        return src.follow(ScopePath(measure.column, measure.hops))
-    raise ValueError(f"unknown measure {measure!r}")
-
-
-def _condition(src: _Source, cond: Cond, settings: Settings) -> ColumnElement:
-    value_expr = _measure(src, cond.measure)
-    if cond.op == "not_null":
-        return value_expr.is_not(None)
-    if cond.op == "not_blank":
-        return sa.and_(value_expr.is_not(None), value_expr != sa.literal("", sa.String))
-    value = getattr(settings, cond.setting) if cond.setting else cond.value
-    bound = sa.literal(float(value), sa.Double)  # type: ignore[arg-type]
-    ops = {">=": value_expr >= bound, "<=": value_expr <= bound, ">": value_expr > bound,
-           "<": value_expr < bound, "=": value_expr == bound}
-    if cond.op not in ops:
-        raise ValueError(f"unknown condition operator {cond.op!r}")
-    return sa.and_(value_expr.is_not(None), ops[cond.op])
-
-
-def _row_value(src: _Source, calc: Simple, settings: Settings) -> ColumnElement:
-    """What one fact row contributes to a simple metric (summed per group)."""
-    conds = [_condition(src, c, settings) for c in calc.where]
-    if calc.agg == "count":
-        return sa.case((sa.and_(*conds), _ONE), else_=_ZERO) if conds else _ONE
-    if calc.measure is None:
-        raise ValueError("a sum needs a measure")
-    value = _measure(src, calc.measure)
-    if not _is_money(value):  # money stays DECIMAL until summed (see _sum): sums exact to the cent
-        value = sa.cast(value, sa.Double)
-    return sa.case((sa.and_(*conds), value), else_=sa.null()) if conds else value
-
-
-def _is_money(expr: ColumnElement) -> bool:
-    """A money expression (a DECIMAL column, kpi_engine.schema.MONEY, or a sum or CASE of one)."""
-    return isinstance(expr.type, schema.Money)
-
-
-def _sum(value: ColumnElement) -> ColumnElement:
-    """SUM of a row value: money adds up exactly in DECIMAL and leaves as DOUBLE, like every figure compiled here
-    (the database returns a DECIMAL sum as Python Decimal, which float arithmetic refuses)."""
-    total = sa.func.sum(value)
-    return sa.cast(total, sa.Double) if _is_money(value) else total
-
-
-def _period(column: ColumnElement, grain: str) -> ColumnElement:
-    """First day of the ``grain`` period of ``column`` (a DATE), via date_trunc on a timestamp."""
-    periods.check_grain(grain)  # whitelisted, so it can be a literal (PostgreSQL needs it one to group by)
-    return sa.cast(sa.func.date_trunc(sa.literal_column(f"'{grain}'"), _ts(column)), sa.Date)
-
-
-def _date_filter(column: sa.Column, start: dt.date | None, end: dt.date | None) -> list[ColumnElement]:
-    """``[start, end]`` inclusive by day on a DATE or TIMESTAMP column, as bound parameters."""
-    out: list[ColumnElement] = [column.is_not(None)]
-    is_ts = isinstance(column.type, sa.DateTime)
-    if start is not None:
-        lo = dt.datetime.combine(start, dt.time()) if is_ts else start
-        out.append(column >= sa.literal(lo, column.type))
-    if end is not None:
-        if is_ts:
-            out.append(column < sa.literal(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()), column.type))
-        else:
-            out.append(column <= sa.literal(end, column.type))
-    return out
-
-
-class _Source:
-    """A fact table plus the LEFT JOINs its scope keys and lookups need (one alias per hop)."""
-
-    def __init__(self, table_name: str, paths: Mapping[str, ScopePath], name: str, table: sa.Table | None = None) -> None:
-        self.name = table_name
-        self.table = schema.UPLOAD_TABLES[table_name] if table is None else table
-        self.paths = paths
-        self.from_: sa.FromClause = self.table
-        self._prefix = name
-        self._joined: dict[ScopePath, ColumnElement] = {}
-        self._keys: dict[str, ColumnElement] = {}
-
-    @classmethod
-    def fact(cls, fact: str, name: str) -> _Source:
-        if fact not in SCOPE_PATHS:
-            raise ValueError(f"no scope paths declared for fact {fact!r}")
-        return cls(fact, SCOPE_PATHS[fact], name)
-
-    @classmethod
-    def for_group(cls, group: _Group, name: str) -> _Source:
-        """The fact, or its daily rollup (same scope paths: the rollup keeps the columns they start from)."""
-        fact, event, rolled = group
-        if not rolled:
-            return cls.fact(fact, name)
-        return cls(fact, SCOPE_PATHS[fact], name, ROLLUPS[(fact, event)].table)
-
-    def event(self, group: _Group) -> sa.Column:
-        return self.table.c["day" if group[2] else group[1]]
-
-    def value(self, group: _Group, metric: Metric, settings: Settings) -> ColumnElement:
-        """What one row contributes: the fact row's value, or the rollup's daily sum."""
-        return self.table.c[metric.id] if group[2] else _row_value(self, metric.calc, settings)  # type: ignore[arg-type]
-
-    def follow(self, path: ScopePath) -> ColumnElement:
-        """The value at the end of ``path`` (fallback not applied), joining what it needs once."""
-        bare = ScopePath(path.column, path.hops)
-        if bare not in self._joined:
-            current: ColumnElement = self.table.c[path.column]
-            for dim_name, column in path.hops:
-                dim = schema.UPLOAD_TABLES[dim_name]
-                alias = dim.alias(f"{self._prefix}_j{len(self._joined)}_{dim_name}")
-                (pk,) = schema.key_columns(dim)
-                self.from_ = self.from_.outerjoin(alias, alias.c[pk] == current)
-                current = alias.c[column]
-            self._joined[bare] = current
-        return self._joined[bare]
-
-    def key(self, scope: str) -> ColumnElement:
-        """The scope key of each row, ``''`` when it has none."""
-        if scope not in self._keys:
-            path = self.paths.get(scope)
-            if path is None:
-                raise ValueError(f"metrics on {self.name} cannot be broken down by {scope}")
-            values = [self.follow(path)]
-            while path.fallback is not None:
-                path = path.fallback
-                values.append(self.follow(path))
-            self._keys[scope] = sa.func.coalesce(*values, _EMPTY)
-        return self._keys[scope]
-
 
 # --- Aggregates ------------------------------------------------------------------------------
 
@@ -296,33 +83,32 @@ def _key_names(req: Request) -> list[str]:
     return [f"k{i}" for i in range(len(req.by))] + (["period_start"] if req.grain else [])
 
 
-def _aggregate(group: _Group, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
+def _aggregate(group: Group, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
     """One fact/event group: SUM of each metric's row value per (scope keys, period)."""
-    src = _Source.for_group(group, name)
+    src = Source.for_group(group, name)
     ev = src.event(group)
     cols: list[ColumnElement] = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
     if req.grain:
-        cols.append(_period(ev, req.grain).label("period_start"))
+        cols.append(period_of(ev, req.grain).label("period_start"))
     cols += [src.value(group, m, settings).label(m.id) for m in metrics]
-    conds = _date_filter(ev, req.start, req.end) + [src.key(scope).in_(values) for scope, values in req.where]
+    conds = date_filter(ev, req.start, req.end) + [src.key(scope).in_(values) for scope, values in req.where]
     rows = sa.select(*cols).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
     key_cols = [rows.c[k] for k in _key_names(req)]
-    sums = [_sum(rows.c[m.id]).label(m.id) for m in metrics]
+    sums = [sum_of(rows.c[m.id]).label(m.id) for m in metrics]
     return sa.select(*key_cols, *sums).group_by(*key_cols).cte(name)  # a CTE: computed once, read by keys and join
 
 
-_Group = tuple[str, str, bool]  # (fact, event, read from its daily rollup)
 
 
-def _group_of(m: Metric, rollups: frozenset[str]) -> _Group:
+def _group_of(m: Metric, rollups: frozenset[str]) -> Group:
     calc = m.calc
     assert isinstance(calc, Simple)
     return (calc.fact, calc.event, calc.fact in rollups and rollup_for(m) is not None)
 
 
-def _groups(req: Request, rollups: frozenset[str] = frozenset()) -> dict[_Group, list[Metric]]:
+def _groups(req: Request, rollups: frozenset[str] = frozenset()) -> dict[Group, list[Metric]]:
     """Simple metrics by fact, event and source; ``rollups``: the facts whose daily rollups may be read."""
-    out: dict[_Group, list[Metric]] = {}
+    out: dict[Group, list[Metric]] = {}
     for m in registry.simple_closure(req.metrics):
         out.setdefault(_group_of(m, rollups), []).append(m)
     return out
@@ -333,16 +119,16 @@ def _manual_aggregate(metrics: list[Metric], req: Request, name: str) -> sa.CTE:
     mv = schema.metric_values
     touched = tuple(dict.fromkeys([*req.by, *(s for s, _ in req.where)]))
     scope_type = manual_scope_type(touched)
-    src = _Source("metric_values", MANUAL_PATHS[scope_type], name)
-    start_ts = _ts(mv.c.period_start)
+    src = Source("metric_values", MANUAL_PATHS[scope_type], name)
+    start_ts = as_timestamp(mv.c.period_start)
     grains = periods.GRAINS
-    end_excl = sa.case(*((mv.c.grain == sa.literal(g), start_ts + _interval(_GRAIN_INTERVAL[g])) for g in grains),
+    end_excl = sa.case(*((mv.c.grain == sa.literal(g), start_ts + interval(GRAIN_INTERVAL[g])) for g in grains),
                        else_=sa.null())
     rank = sa.case(*((mv.c.grain == sa.literal(g), sa.literal_column(str(i))) for i, g in enumerate(grains)),
                    else_=sa.literal_column("-1"))
     sources = list(dict.fromkeys(m.source_id for m in metrics))
     conds = [mv.c.metric_id.in_(sources), mv.c.scope_type == sa.literal(scope_type),
-             *_date_filter(mv.c.period_start, req.start, req.end),
+             *date_filter(mv.c.period_start, req.start, req.end),
              *(src.key(scope).in_(values) for scope, values in req.where)]
     if not touched:
         conds.append(mv.c.scope_id == sa.literal(""))  # the department's own value
@@ -353,8 +139,8 @@ def _manual_aggregate(metrics: list[Metric], req: Request, name: str) -> sa.CTE:
     if req.grain:
         trunc: ColumnElement = sa.literal_column(f"'{req.grain}'")
         conds += [end_excl.is_not(None),
-                  sa.func.date_trunc(trunc, start_ts) == sa.func.date_trunc(trunc, end_excl - _interval("1 day"))]
-        cols.append(_period(mv.c.period_start, req.grain).label("period_start"))
+                  sa.func.date_trunc(trunc, start_ts) == sa.func.date_trunc(trunc, end_excl - interval("1 day"))]
+        cols.append(period_of(mv.c.period_start, req.grain).label("period_start"))
     cols += [mv.c.metric_id.label("mid"), mv.c.scope_id.label("sid"), start_ts.label("p"), end_excl.label("pe"),
              rank.label("rk"), sa.cast(mv.c.value, sa.Double).label("v")]
     cand = sa.select(*cols).select_from(src.from_).where(*conds).cte(f"{name}_cand")
@@ -388,25 +174,25 @@ def _manual_aggregate(metrics: list[Metric], req: Request, name: str) -> sa.CTE:
 # --- Windows -----------------------------------------------------------------------------------
 
 
-def _window_groups(windows: list[Window], rollups: frozenset[str]) -> dict[_Group, list[Window]]:
+def _window_groups(windows: list[Window], rollups: frozenset[str]) -> dict[Group, list[Window]]:
     """Windows by the (fact, event, source) of the simple metric they sum: one join (or scan) per group."""
-    out: dict[_Group, list[Window]] = {}
+    out: dict[Group, list[Window]] = {}
     for w in windows:
         out.setdefault(_group_of(registry.METRICS[w.metric], rollups), []).append(w)
     return out
 
 
-def _daily(group: _Group, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
+def _daily(group: Group, metrics: list[Metric], req: Request, settings: Settings, name: str) -> sa.CTE:
     """Per-day sums of ``metrics`` per scope keys, up to the end of the range."""
-    src = _Source.for_group(group, name)
+    src = Source.for_group(group, name)
     ev = src.event(group)
     keys = [src.key(scope).label(f"k{i}") for i, scope in enumerate(req.by)]
     day = (ev if group[2] else sa.cast(ev, sa.Date)).label("day")
     values = [src.value(group, m, settings).label(m.id) for m in metrics]
-    conds = _date_filter(ev, None, req.end) + [src.key(scope).in_(v) for scope, v in req.where]
+    conds = date_filter(ev, None, req.end) + [src.key(scope).in_(v) for scope, v in req.where]
     rows = sa.select(*keys, day, *values).select_from(src.from_).where(*conds).subquery(f"{name}_rows")
     key_cols = [rows.c[f"k{i}"] for i in range(len(req.by))] + [rows.c.day]
-    return sa.select(*key_cols, *(_sum(rows.c[m.id]).label(m.id) for m in metrics)).group_by(*key_cols).cte(name)
+    return sa.select(*key_cols, *(sum_of(rows.c[m.id]).label(m.id) for m in metrics)).group_by(*key_cols).cte(name)
 
 
 def _window_sum(daily: sa.CTE, w: Window, lo: ColumnElement | None, hi: ColumnElement | None) -> ColumnElement:
@@ -442,7 +228,7 @@ def _anchors(keys: sa.CTE, req: Request) -> sa.CTE:
     assert req.grain
     begin = sa.cast(keys.c.period_start, sa.DateTime)
     a_start: ColumnElement = begin
-    a_end: ColumnElement = begin + _interval(_GRAIN_INTERVAL[req.grain])
+    a_end: ColumnElement = begin + interval(GRAIN_INTERVAL[req.grain])
     if req.start is not None:
         a_start = sa.func.greatest(a_start, sa.literal(dt.datetime.combine(req.start, dt.time()), sa.DateTime))
     if req.end is not None:
@@ -457,8 +243,8 @@ def _grain_windows(windows: list[Window], daily: sa.CTE, anchors: sa.CTE, req: R
     sums, lows = [], []
     for i, w in enumerate(windows):
         point = anchors.c.a_start if w.anchor == "start" else anchors.c.a_end
-        hi = point - _months(w.skip_months) if w.skip_months else point
-        lo = point - _months(w.months) if w.months is not None else None
+        hi = point - months(w.skip_months) if w.skip_months else point
+        lo = point - months(w.months) if w.months is not None else None
         sums.append(_window_sum(daily, w, lo, hi).label(f"w{i}"))
         lows.append(lo)
     on = [daily.c[f"k{i}"] == anchors.c[f"k{i}"] for i in range(len(req.by))]
@@ -502,7 +288,7 @@ def compile_request(req: Request, settings: Settings | None = None, rollups: fro
     value_of: dict[str, ColumnElement] = {}
     for agg, ms in zip(aggs, groups.values(), strict=True):
         for m in ms:
-            value_of[m.id] = sa.func.coalesce(agg.c[m.id], _ZERO)
+            value_of[m.id] = sa.func.coalesce(agg.c[m.id], ZERO)
     manual = registry.manual_closure(req.metrics)
     if manual:
         agg = _manual_aggregate(manual, req, "manual")
@@ -517,7 +303,7 @@ def compile_request(req: Request, settings: Settings | None = None, rollups: fro
         for i, (fe, ws) in enumerate(window_groups.items()):
             agg = _flat_windows(ws, daily_of[fe], req, f"win{i}")
             aggs.append(agg)  # without a grain, the scopes a window reaches are key rows too
-            window_of.update((w, sa.func.coalesce(agg.c[f"w{j}"], _ZERO)) for j, w in enumerate(ws))
+            window_of.update((w, sa.func.coalesce(agg.c[f"w{j}"], ZERO)) for j, w in enumerate(ws))
 
     names = _key_names(req)
     if not names:  # each aggregate is exactly one row
@@ -532,7 +318,7 @@ def compile_request(req: Request, settings: Settings | None = None, rollups: fro
             for i, (fe, ws) in enumerate(window_groups.items()):
                 agg = _grain_windows(ws, daily_of[fe], anchors, req, f"win{i}")
                 aggs.append(agg)
-                window_of.update((w, sa.func.coalesce(agg.c[f"w{j}"], _ZERO)) for j, w in enumerate(ws))
+                window_of.update((w, sa.func.coalesce(agg.c[f"w{j}"], ZERO)) for j, w in enumerate(ws))
         from_ = keys
         for agg in aggs:
             from_ = from_.outerjoin(agg, sa.and_(*(agg.c[n] == keys.c[n] for n in names)))
@@ -546,7 +332,7 @@ def compile_request(req: Request, settings: Settings | None = None, rollups: fro
             if isinstance(calc, Ratio):
                 numerator = value(calc.numerator)
                 if calc.numerator_required:  # no spend: no cost per lead (never ¥0)
-                    numerator = sa.func.nullif(sa.cast(numerator, sa.Double), _ZERO)
+                    numerator = sa.func.nullif(sa.cast(numerator, sa.Double), ZERO)
                 expr = safe_divide(numerator, value(calc.denominator))
                 if calc.multiplier != 1.0:
                     expr = expr * sa.literal(calc.multiplier, sa.Double)
@@ -599,16 +385,16 @@ def compile_event_bounds(req: Request, rollups: frozenset[str] = frozenset()) ->
     """
     parts = []
     for i, group in enumerate(_groups(req, rollups)):
-        src = _Source.for_group(group, f"bounds{i}")
+        src = Source.for_group(group, f"bounds{i}")
         ev = src.event(group)
-        conds = _date_filter(ev, req.start, req.end) + [src.key(s).in_(v) for s, v in req.where]
-        parts.append(sa.select(sa.func.min(_ts(ev)).label("lo"), sa.func.max(_ts(ev)).label("hi"))
+        conds = date_filter(ev, req.start, req.end) + [src.key(s).in_(v) for s, v in req.where]
+        parts.append(sa.select(sa.func.min(as_timestamp(ev)).label("lo"), sa.func.max(as_timestamp(ev)).label("hi"))
                      .select_from(src.from_).where(*conds))
     manual_ids = [m.source_id for m in registry.manual_closure(req.metrics)]
     if manual_ids:
         mv = schema.metric_values
-        conds = [mv.c.metric_id.in_(manual_ids), *_date_filter(mv.c.period_start, req.start, req.end)]
-        parts.append(sa.select(sa.func.min(_ts(mv.c.period_start)).label("lo"),
-                               sa.func.max(_ts(mv.c.period_start)).label("hi")).where(*conds))
+        conds = [mv.c.metric_id.in_(manual_ids), *date_filter(mv.c.period_start, req.start, req.end)]
+        parts.append(sa.select(sa.func.min(as_timestamp(mv.c.period_start)).label("lo"),
+                               sa.func.max(as_timestamp(mv.c.period_start)).label("hi")).where(*conds))
     both = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("bounds")
     return sa.select(sa.func.min(both.c.lo).label("lo"), sa.func.max(both.c.hi).label("hi"))

@@ -1,7 +1,7 @@
 """Daily rollups of the big facts (leads, spend), kept equal to the facts by every writer in its transaction.
 
 The metric compiler reads a rollup instead of the facts for metrics that add up over its grain
-(``kpi_engine.metrics.compile``); see :mod:`kpi_engine.rollups.tables` for the tables and
+(``kpi_engine.metrics.compile``, with ``fact_sql`` for one fact); see :mod:`kpi_engine.rollups.tables` for the tables and
 :mod:`kpi_engine.rollups.refresh` for how they are kept.
 """
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import schema
-from kpi_engine.metrics import compile as mc
+from kpi_engine.metrics import fact_sql
 from kpi_engine.metrics.registry import Simple
 from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, signature, touched
 from kpi_engine.settings import Settings
@@ -46,15 +46,15 @@ def _counts(conn: Connection) -> dict[str, int]:
 
 def _source_select(r: Rollup, days: list[dt.date] | None) -> sa.Select:
     """Per day and key columns, each metric's sum over the fact rows (``days``: only those)."""
-    src = mc._Source.fact(r.fact, "r")
+    src = fact_sql.Source.fact(r.fact, "r")
     ev = src.table.c[r.event]
     day = sa.cast(ev, sa.Date)
     keys = [src.table.c[k] for k in r.keys]
     # every rollup metric is a Simple one (tables._build asserts it)
-    sums = [sa.func.sum(mc._row_value(src, cast(Simple, m.calc), Settings())).label(m.id) for m in r.metrics]
+    sums = [sa.func.sum(fact_sql.row_value(src, cast(Simple, m.calc), Settings())).label(m.id) for m in r.metrics]
     conds: list[sa.ColumnElement] = [ev.is_not(None)]
     if days is not None:
-        conds += mc._date_filter(ev, min(days), max(days))[1:]
+        conds += fact_sql.date_filter(ev, min(days), max(days))[1:]
         conds.append(day.in_(days))
     return sa.select(day.label("day"), *keys, *sums).select_from(src.from_).where(*conds).group_by(day, *keys)
 
