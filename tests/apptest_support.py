@@ -34,3 +34,19 @@ def opener(monkeypatch: pytest.MonkeyPatch, page: str | None, timeout: int = 60)
         return at
 
     return run
+
+
+def upload_csv(at: AppTest, name: str, data: bytes) -> AppTest:
+    """Put one CSV file into the Data page's uploader and run; nothing may raise."""
+    at.file_uploader(key="upload_files").set_value([(name, data, "text/csv")]).run()
+    assert_ok(at)
+    return at
+
+
+def keyed(widgets, prefix: str) -> list:
+    """The widgets whose key starts with ``prefix`` (keys carry a file hash after it)."""
+    return [w for w in widgets if (w.key or "").startswith(prefix)]
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]

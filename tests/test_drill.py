@@ -319,8 +319,8 @@ def test_demo_channels_against_independent_sql(demo_engine: Engine) -> None:
     lo, hi = dt.datetime(2026, 10, 1), dt.datetime(2026, 11, 1)
     leads = dict(_sql(demo_engine, "SELECT channel_id, COUNT(*) FROM leads WHERE created_at >= :lo AND created_at < :hi "
                                    "GROUP BY channel_id", lo=lo, hi=hi))
-    spend = dict(_sql(demo_engine, "SELECT channel_id, SUM(cost) FROM spend WHERE date BETWEEN :a AND :b GROUP BY channel_id",
-                      a=OCT[0], b=OCT[1]))
+    spend = {ch: float(v) for ch, v in _sql(demo_engine, "SELECT channel_id, SUM(cost) FROM spend WHERE date BETWEEN :a AND :b "
+                                                        "GROUP BY channel_id", a=OCT[0], b=OCT[1])}  # DECIMAL sums
     goal = dict(_sql(demo_engine, "SELECT scope_id, base FROM targets WHERE metric_id = 'leads' AND scope_type = 'channel' "
                                   "AND period_start = :m", m=OCT[0]))
     channels = {r[0] for r in _sql(demo_engine, "SELECT channel_id FROM channels")}

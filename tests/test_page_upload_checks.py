@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from streamlit.testing.v1 import AppTest
 
 from kpi_engine import schema, store
 from kpi_engine.ingest.mapping import find_saved_mapping
-from tests.apptest_support import assert_ok, opener
+from tests.apptest_support import assert_ok, keyed, opener, texts
+from tests.apptest_support import upload_csv as upload
 
 T = dt.datetime
 PAGE = "app_pages/data.py"
@@ -36,20 +36,6 @@ def url(tmp_path: Path):
     value = f"duckdb:///{tmp_path / 'page.duckdb'}"
     yield value
     store.dispose_engine(value)
-
-
-def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key="upload_files").set_value([(name, data, "text/csv")]).run()
-    assert_ok(at)
-    return at
-
-
-def keyed(widgets, prefix: str) -> list:
-    return [w for w in widgets if (w.key or "").startswith(prefix)]
-
-
-def texts(elements) -> list[str]:
-    return [e.value for e in elements]
 
 
 def leads(url: str) -> dict[str, tuple]:

@@ -22,7 +22,9 @@ from kpi_engine import schema, store
 from kpi_engine.cli.ingest import render
 from kpi_engine.ingest.messages import issue_records
 from kpi_engine.ingest.pipeline import ingest
-from tests.apptest_support import assert_ok, opener
+from tests.apptest_support import assert_ok, keyed, texts
+from tests.apptest_support import upload_csv as upload
+from tests.test_page_upload_checks import open_data, url  # noqa: F401  (the fixtures, shared)
 
 T = dt.datetime
 PAGE = "app_pages/data.py"
@@ -32,32 +34,6 @@ DEALS = b"Deal ID,Deal Stage,Close Date,Amount\nA1,closed won,2026-10-20,5000\nA
 BAD = "\n".join(["Lead ID,Created,Lead Source,Expected value",
                  *[f"X{i},2026-13-0{i},douyin,5" for i in range(1, 6)],
                  *[f"Y{i},2026-10-0{i},,-{i}" for i in range(1, 5)]]).encode()
-
-
-@pytest.fixture
-def open_data(monkeypatch: pytest.MonkeyPatch):
-    return opener(monkeypatch, PAGE)
-
-
-@pytest.fixture
-def url(tmp_path: Path):
-    value = f"duckdb:///{tmp_path / 'page.duckdb'}"
-    yield value
-    store.dispose_engine(value)
-
-
-def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key="upload_files").set_value([(name, data, "text/csv")]).run()
-    assert_ok(at)
-    return at
-
-
-def keyed(widgets, prefix: str) -> list:
-    return [w for w in widgets if (w.key or "").startswith(prefix)]
-
-
-def texts(elements) -> list[str]:
-    return [e.value for e in elements]
 
 
 def load_button(at: AppTest):

@@ -148,6 +148,8 @@ def after_upload(conn: Connection, upload_id: int, table: str | None) -> None:
     if recorded.get(table) is None or recorded[table] + inserted != _counts(conn)[table]:
         rebuild(conn)  # the facts changed outside an upload: start again
         return
+    # an upload id may come again (a store restored from a copy, an undone upload's id reused): its days are this one's
+    conn.execute(touched.delete().where(touched.c.upload_id == upload_id, touched.c.fact == table))
     if days:
         conn.execute(touched.insert(), [{"upload_id": upload_id, "fact": table, "day": d} for d in sorted(days)])
     for r in ROLLUPS.values():

@@ -69,7 +69,7 @@ def test_click_from_channels_to_campaign_leads(tmp_path: Path, start_server, bro
     assert f"channel={first['channel_id']}" in page.url  # the view is in the address bar
     page.screenshot(path=str(artifacts_dir / "browser_channels_channel_en.png"))
 
-    _click_row(page, 1, 0)  # the channel's top campaign
+    _click_row(page, 2, 0)  # the channel's top campaign (below the channels table and the channel's compare-to table)
     settle(page, page.get_by_role("heading", name=top_campaign["name"]),
            page.get_by_text("created 2026-10-01 to 2026-10-31, newest first"))
     body = _main_text(page)
@@ -93,7 +93,7 @@ def test_team_page_pick_a_person_in_chinese(tmp_path: Path, start_server, browse
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{server.url}/team?lang=zh&{VIEW}")
     settle(page, page.get_by_role("heading", name="团队 KPI 达成"))
-    page.locator("[data-testid='stSelectbox']").first.click()  # the selectbox next to the table
+    page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()  # the one next to the table
     page.get_by_role("option", name="李娜", exact=True).click()
     settle(page, page.get_by_role("heading", name="李娜", exact=True),
            page.get_by_role("heading", name="李娜负责的渠道"))

@@ -98,7 +98,7 @@ def test_member_sees_only_their_own_card_and_tampering_is_not_allowed(team, star
     page.screenshot(path=str(artifacts_dir / "browser_roles_member_tampered.png"), full_page=True)
 
     drill = open_as(page, f"{server.url}/team?lang=en&person=p3&asof=2026-11-01&period=month&date=2026-10-15", "bob", "member")
-    assert_refused(page, drill, "Cat", tables=1)
+    assert_refused(page, drill, "Cat", tables=2)  # the team table and its compare-to table
     assert_no_admin_pages(page, server.url, "bob", "member")
 
 
@@ -112,7 +112,7 @@ def test_manager_sees_their_tree_and_nobody_else(team, start_server, page, artif
     refused = open_as(page, card_url(server.url, plan_id, "p2"), "cat", "manager")  # Bob is not in Cat's tree
     assert_refused(page, refused, "Bob")
     drill = open_as(page, f"{server.url}/team?lang=en&person=p2&asof=2026-11-01&period=month&date=2026-10-15", "cat", "manager")
-    assert_refused(page, drill, "Bob", tables=1)
+    assert_refused(page, drill, "Bob", tables=2)  # the team table and its compare-to table
     assert_no_admin_pages(page, server.url, "ann", "manager")
 
 
