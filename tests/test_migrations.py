@@ -210,10 +210,45 @@ def test_migrate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["migrate", "--status", "--db", url]) == 0
     assert "0003_money_decimal  pending" in capsys.readouterr().out
     assert main(["migrate", "--db", url]) == 0
-    assert "Applied 3 migration(s): 0001_initial, 0002_touches_inserted_by, 0003_money_decimal" in capsys.readouterr().out
+    assert ("Applied 4 migration(s): 0001_initial, 0002_touches_inserted_by, 0003_money_decimal, "
+            "0004_rollup_money_decimal") in capsys.readouterr().out
     assert main(["migrate", "--db", url, "--lang", "zh"]) == 0
     assert "无需迁移" in capsys.readouterr().out
     store.dispose_engine(url)
+
+
+def test_rollup_money_sums_become_decimal_without_losing_a_row(empty_engine: Engine) -> None:
+    """A store whose daily rollups summed money as DOUBLE (the release before 0004): the step casts each day's sum
+    to DECIMAL(38,2) in place (DuckDB: around the rollup's index), every row kept, the index back; a fresh store
+    already has the type."""
+    from kpi_engine import rollups
+
+    step = __import__("kpi_engine.migrations.0004_rollup_money_decimal", fromlist=["up"])
+    migrations.migrate(empty_engine)
+    spend = rollups.ROLLUPS[("spend", "date")].table
+    with empty_engine.begin() as conn:
+        assert ops.column_types(conn, spend.name)["spend"] == ("NUMERIC", 38, 2)
+        assert ops.column_types(conn, "rollup_leads_won_at")["revenue"] == ("NUMERIC", 38, 2)
+        indexes = ops.duckdb_indexes(conn, spend.name)  # the release before: DOUBLE sums, the same index
+        for name, _ in indexes:
+            conn.exec_driver_sql(f"DROP INDEX {name}")
+        conn.exec_driver_sql("ALTER TABLE rollup_spend_date ALTER COLUMN spend TYPE DOUBLE PRECISION")
+        for _, create in indexes:
+            conn.exec_driver_sql(create)
+        conn.execute(sa.insert(sa.table(spend.name, sa.column("day"), sa.column("channel_id"), sa.column("spend"))),
+                     [{"day": dt.date(2026, 3, 1), "channel_id": "ch", "spend": 0.1 + 0.2},
+                      {"day": dt.date(2026, 3, 2), "channel_id": "ch", "spend": 1_234_567.125},
+                      {"day": dt.date(2026, 3, 3), "channel_id": "ch", "spend": None}])
+    with empty_engine.begin() as conn:
+        step.up(conn)
+        assert ops.column_types(conn, spend.name)["spend"] == ("NUMERIC", 38, 2)
+        got = conn.execute(sa.text("SELECT day, spend FROM rollup_spend_date ORDER BY day")).all()
+        assert [(d, None if v is None else Decimal(str(v))) for d, v in got] == [
+            (dt.date(2026, 3, 1), Decimal("0.30")), (dt.date(2026, 3, 2), Decimal("1234567.13")),
+            (dt.date(2026, 3, 3), None)]
+        if empty_engine.dialect.name == "duckdb":
+            assert [name for name, _ in ops.duckdb_indexes(conn, spend.name)] == [f"ix_{spend.name}_day"]
+        step.up(conn)  # again: nothing to change
 
 
 def test_money_adds_up_to_the_cent(engine: Engine) -> None:

@@ -48,5 +48,19 @@ def set_decimal(conn: Connection, table: str, column: str, type_: sa.types.TypeE
     ddl = type_.compile(dialect=conn.dialect)
     col = _quote(conn, column)
     using = f" USING {col}::{ddl}" if conn.dialect.name == "postgresql" else ""
+    indexes = duckdb_indexes(conn, table)
+    for name, _ in indexes:  # DuckDB alters no table an index depends on: drop them, put them back after
+        conn.exec_driver_sql(f"DROP INDEX {_quote(conn, name)}")
     conn.exec_driver_sql(f"ALTER TABLE {_quote(conn, table)} ALTER COLUMN {col} TYPE {ddl}{using}")
+    for _, create in indexes:
+        conn.exec_driver_sql(create)
     return True
+
+
+def duckdb_indexes(conn: Connection, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of a DuckDB table's indexes; none on PostgreSQL (it alters indexed tables)."""
+    if conn.dialect.name != "duckdb":
+        return []
+    rows = conn.execute(sa.text("SELECT index_name, sql FROM duckdb_indexes() "
+                                "WHERE schema_name = current_schema() AND table_name = :table"), {"table": table})
+    return [(str(name), str(sql)) for name, sql in rows]

@@ -56,6 +56,17 @@ def _path_columns(path: ScopePath | None) -> list[str]:
     return out
 
 
+def _sum_type(fact_table: sa.Table, calc: Simple) -> sa.types.TypeEngine:
+    """A count is a BIGINT; a sum of money a DECIMAL(38,2) (``schema.MONEY_SUM``: exact, and money to the compiler,
+    which sums it in DECIMAL); any other sum (hours, days, clicks) a DOUBLE, as the compiler sums it."""
+    if calc.agg == "count":
+        return sa.BigInteger()
+    measure = calc.measure
+    if isinstance(measure, Col) and isinstance(fact_table.c[measure.name].type, schema.Money):
+        return schema.MONEY_SUM
+    return sa.Double()
+
+
 def _build() -> dict[tuple[str, str], Rollup]:
     out: dict[tuple[str, str], Rollup] = {}
     groups: dict[tuple[str, str], list[Metric]] = {}
@@ -72,7 +83,7 @@ def _build() -> dict[tuple[str, str], Rollup]:
         for m in metrics:
             calc = m.calc
             assert isinstance(calc, Simple)
-            cols.append(sa.Column(m.id, sa.BigInteger if calc.agg == "count" else sa.Double, nullable=True))
+            cols.append(sa.Column(m.id, _sum_type(fact_table, calc), nullable=True))
         name = f"rollup_{fact}_{event}"
         table = sa.Table(name, schema.metadata, *cols, sa.Index(f"ix_{name}_day", "day"))
         out[(fact, event)] = Rollup(fact, event, table, keys, tuple(metrics))

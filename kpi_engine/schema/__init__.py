@@ -28,7 +28,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from kpi_engine.schema.access import USER_ROLES, audit_log, users
-from kpi_engine.schema.base import MONEY, Money, metadata, numeric_type
+from kpi_engine.schema.base import MONEY, MONEY_SUM, Money, MoneySum, metadata, numeric_type
 from kpi_engine.schema.facts import (
     CHANNEL_KINDS,
     GRAINS,
@@ -73,7 +73,7 @@ from kpi_engine.schema.push import (
 )
 
 __all__ = [
-    "CHANNEL_KINDS", "GRAINS", "MONEY", "Money", "PLAN_STATUSES", "PLAN_VERSION_STATUSES", "REVIEWER_ROLES",
+    "CHANNEL_KINDS", "GRAINS", "MONEY", "MONEY_SUM", "Money", "MoneySum", "PLAN_STATUSES", "PLAN_VERSION_STATUSES", "REVIEWER_ROLES",
     "REVIEW_NOTE_STATUSES", "SCOPE_TYPES", "UNDO_TABLES", "UPLOAD_TABLES", "USER_ROLES", "alert_events",
     "alert_mutes", "alert_rules", "audit_log", "campaigns", "channels", "column_kind", "custom_metrics", "customers",
     "feedback_360", "inbox_files", "ingest_tokens", "key_columns", "leads", "metadata", "metric_values", "numeric_type", "orders",

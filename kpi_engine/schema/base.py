@@ -24,6 +24,18 @@ class Money(sa.types.TypeDecorator):
 MONEY = Money()
 
 
+class MoneySum(Money):
+    """A stored sum of money (the daily rollups' spend and revenue, ``kpi_engine.rollups``): DECIMAL(38,2), the type
+    DuckDB gives the SUM of a DECIMAL(18,2), so a day's total is exact to the cent however many rows it adds up.
+    A :class:`Money` (the compiler sums it in DECIMAL, then casts), read as float like it."""
+
+    impl = sa.Numeric(38, 2)
+    cache_ok = True
+
+
+MONEY_SUM = MoneySum()
+
+
 def numeric_type(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
     """The type under a decorator (Money is a DECIMAL), for checks by type class."""
     return type_.impl_instance if isinstance(type_, sa.types.TypeDecorator) else type_
