@@ -1,6 +1,6 @@
 -- cpm by channel, month, 2026-01-01..2026-03-31 (duckdb, daily rollups)
 WITH agg0 AS 
-(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.spend) AS spend, sum(agg0_rows.impressions) AS impressions 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, CAST(sum(agg0_rows.spend) AS DOUBLE PRECISION) AS spend, sum(agg0_rows.impressions) AS impressions 
 FROM (SELECT coalesce(rollup_spend_date.channel_id, '') AS k0, CAST(date_trunc('month', CAST(rollup_spend_date.day AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, rollup_spend_date.spend AS spend, rollup_spend_date.impressions AS impressions 
 FROM rollup_spend_date 
 WHERE rollup_spend_date.day IS NOT NULL AND rollup_spend_date.day >= %(param_2)s AND rollup_spend_date.day <= %(param_3)s) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 

@@ -1,6 +1,6 @@
 -- aov_new by channel, month, 2026-01-01..2026-03-31 (postgresql, daily rollups)
 WITH agg0 AS 
-(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.wins) AS wins, sum(agg0_rows.revenue) AS revenue 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.wins) AS wins, CAST(sum(agg0_rows.revenue) AS DOUBLE PRECISION) AS revenue 
 FROM (SELECT coalesce(rollup_leads_won_at.channel_id, '') AS k0, CAST(date_trunc('month', CAST(rollup_leads_won_at.day AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, rollup_leads_won_at.wins AS wins, rollup_leads_won_at.revenue AS revenue 
 FROM rollup_leads_won_at 
 WHERE rollup_leads_won_at.day IS NOT NULL AND rollup_leads_won_at.day >= %(param_1)s::DATE AND rollup_leads_won_at.day <= %(param_2)s::DATE) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 

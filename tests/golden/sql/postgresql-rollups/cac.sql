@@ -5,7 +5,7 @@ FROM (SELECT coalesce(rollup_leads_won_at.channel_id, '') AS k0, CAST(date_trunc
 FROM rollup_leads_won_at 
 WHERE rollup_leads_won_at.day IS NOT NULL AND rollup_leads_won_at.day >= %(param_1)s::DATE AND rollup_leads_won_at.day <= %(param_2)s::DATE) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
 agg1 AS 
-(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, sum(agg1_rows.spend) AS spend 
+(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, CAST(sum(agg1_rows.spend) AS DOUBLE PRECISION) AS spend 
 FROM (SELECT coalesce(rollup_spend_date.channel_id, '') AS k0, CAST(date_trunc('month', CAST(rollup_spend_date.day AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, rollup_spend_date.spend AS spend 
 FROM rollup_spend_date 
 WHERE rollup_spend_date.day IS NOT NULL AND rollup_spend_date.day >= %(param_3)s::DATE AND rollup_spend_date.day <= %(param_4)s::DATE) AS agg1_rows GROUP BY agg1_rows.k0, agg1_rows.period_start), 
