@@ -210,8 +210,8 @@ def test_migrate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["migrate", "--status", "--db", url]) == 0
     assert "0003_money_decimal  pending" in capsys.readouterr().out
     assert main(["migrate", "--db", url]) == 0
-    assert ("Applied 4 migration(s): 0001_initial, 0002_touches_inserted_by, 0003_money_decimal, "
-            "0004_rollup_money_decimal") in capsys.readouterr().out
+    assert ("Applied 5 migration(s): 0001_initial, 0002_touches_inserted_by, 0003_money_decimal, "
+            "0004_rollup_money_decimal, 0005_event_date_indexes") in capsys.readouterr().out
     assert main(["migrate", "--db", url, "--lang", "zh"]) == 0
     assert "无需迁移" in capsys.readouterr().out
     store.dispose_engine(url)
@@ -273,3 +273,23 @@ def test_money_adds_up_to_the_cent(engine: Engine) -> None:
     with engine.connect() as conn:
         stored = conn.execute(sa.select(sa.func.sum(schema.spend.c.cost))).scalar()
     assert stored == 0.6 and isinstance(stored, float)  # MONEY reads as float through SQLAlchemy
+
+
+def _event_indexes(conn: Connection) -> set[str]:
+    if conn.dialect.name == "duckdb":
+        sql = "SELECT index_name FROM duckdb_indexes() WHERE schema_name = current_schema()"
+    else:
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    return {str(n) for (n,) in conn.execute(sa.text(sql)) if not str(n).startswith(("ix_rollup", "pk_"))
+            and str(n).startswith("ix_")}
+
+
+def test_event_date_indexes_on_postgresql_only(new_db: Callable[[], Engine]) -> None:
+    """Migration 0005: an upgraded store has the event-date indexes a fresh one has (PostgreSQL); DuckDB none."""
+    old, fresh = new_db(), new_db()
+    store.ensure_schema(fresh)
+    _make_release_store(old)
+    store.ensure_schema(old)
+    want = {i.name for i in schema.facts.EVENT_INDEXES} if fresh.dialect.name == "postgresql" else set()
+    with old.connect() as a, fresh.connect() as b:
+        assert _event_indexes(a) == _event_indexes(b) == want
