@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui import auth, guard
-from ui.db import get_engine
+from ui.db import get_engine, kept_open
 from ui.i18n import tr
 from ui.sidebar import init_state, render_sidebar
 
@@ -48,4 +48,4 @@ if auth.may_open(PAGE_SPECS[0][0]):
 page = st.navigation(pages)
 render_sidebar()
 auth.sidebar(principal)
-guard.run(page.run)
+guard.run(lambda: kept_open(page.run))  # one page run: the DuckDB file opened once, not per query

@@ -66,3 +66,33 @@ def test_threads_opening_one_file_at_the_same_instant_never_fail(tmp_path: Path)
             th.join(60)
         store.dispose_engine(url)
     assert errors == []
+
+
+TRY = "import duckdb, sys\ntry:\n    duckdb.connect(sys.argv[1]).close()\n    print('opened')\nexcept duckdb.Error:\n    print('locked')"
+
+
+def _other_process_opens(path: Path) -> str:
+    return subprocess.run([sys.executable, "-c", TRY, str(path)], capture_output=True, text=True,
+                          timeout=120).stdout.strip()
+
+
+def test_a_page_run_keeps_the_file_open_and_lets_it_go_after(tmp_path: Path) -> None:
+    """``store.kept_open`` (one page run): the file stays open across the run's queries, nested holders share it,
+    and once the last one leaves another process can open the file again."""
+    path = tmp_path / "kpi.duckdb"
+    url = f"duckdb:///{path}"
+    engine = store.get_engine(url)
+    with store.kept_open(engine):
+        with store.kept_open(engine):  # nested (or another session's thread): the same open file
+            with engine.begin() as conn:
+                conn.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+                conn.execute(sa.text("INSERT INTO t VALUES (1)"))
+        with engine.connect() as conn:  # still open, and the write is seen
+            assert conn.execute(sa.text("SELECT count(*) FROM t")).scalar() == 1
+        assert _other_process_opens(path) == "locked"
+    assert _other_process_opens(path) == "opened"  # let go: a command-line upload gets its turn
+    with pytest.raises(RuntimeError):
+        with store.kept_open(engine):
+            raise RuntimeError("a failing page")
+    assert _other_process_opens(path) == "opened"  # let go after an error too
+    store.dispose_engine(url)

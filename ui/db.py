@@ -13,6 +13,8 @@ page edits them); :func:`version` changes with the data and with the settings.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +27,7 @@ from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_u
 from ui.i18n import tr
 
 DB_URL_KEY = "db_url"
+T = TypeVar("T")
 
 
 def db_url() -> str:
@@ -73,6 +76,13 @@ def get_engine() -> Engine:
         raise  # unreachable: st.stop() raises
     custom.activate(engine)  # the store's own metrics (issue 16.5) are in the registry for this run
     return engine
+
+
+def kept_open(fn: Callable[[], T]) -> T:
+    """``fn()`` (a page's run) with this session's DuckDB file kept open (``kpi_engine.store.kept_open``): its
+    queries attach to the open file instead of opening it again each time."""
+    with store.kept_open(get_engine()):
+        return fn()
 
 
 def version() -> str:
