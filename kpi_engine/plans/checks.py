@@ -43,6 +43,8 @@ from kpi_engine.plans import catalog, suggest
 from kpi_engine.plans.check_issues import CheckReport, Issue, kpi_label, kpi_params
 from kpi_engine.plans.directory import Directory
 from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
+from kpi_engine.plans.prorating import profile_issues
+from kpi_engine.plans.reading import previous_plan
 from kpi_engine.plans.templates import FRAMEWORKS, PRESETS
 from kpi_engine.scoring import format_pct, format_value
 from kpi_engine.settings_store import load_settings
@@ -311,8 +313,6 @@ def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | Non
     directory = Directory.load(engine) if engine is not None else None
     out = _Out(plan, directory)
     _structure(plan, out, directory)
-    from kpi_engine.plans.prorating import profile_issues  # local: that module imports this one
-
     out.items.extend(profile_issues(plan, directory.names if directory else None))
     if plan.kpis:
         _cards(plan, out)
@@ -324,16 +324,8 @@ def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | Non
             _data_sources(plan, out, engine)
             _history(plan, out, engine, as_of or clock.business_today(load_settings(engine)))
             if previous is None and find_previous:
-                from kpi_engine.plans.store import previous_plan
-
                 previous = previous_plan(engine, plan)
         _continuity(plan, out, previous)
     issues = sorted(out.items, key=lambda i: i.severity != "error")
     return CheckReport(tuple(issues)).acknowledge(plan.acknowledged)
 
-
-def rationality_review(engine: Engine, plan: Plan, **kwargs: object) -> CheckReport:
-    """The quarterly rationality review (see :mod:`kpi_engine.plans.rationality`)."""
-    from kpi_engine.plans.rationality import rationality_review as review
-
-    return review(engine, plan, **kwargs)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ Pro-rating (how a target is spread over the days of a week or a month): ``prorat
 :data:`PRORATE_METHODS`; a plan built without one gets the setting ``default_prorate`` at that
 moment and keeps it (stored, exported to YAML), so changing the setting later never changes the
 targets of an existing plan. ``custom`` takes its weights from ``extra["profile"]`` (YAML
-``profile:``, see :func:`kpi_engine.pacing.parse_profile`). A KPI may override both with its own
+``profile:``, see :func:`kpi_engine.prorate_profile.parse_profile`). A KPI may override both with its own
 ``prorate`` / ``profile`` keys (``Kpi.extra``), or with a saved target split (``split``, see
 :mod:`kpi_engine.target_split`); :func:`kpi_engine.pacing.method_for` resolves them.
 """
@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpi_engine import periods, target_split
-from kpi_engine.pacing import METHODS as PRORATE_METHODS
-from kpi_engine.pacing import parse_profile
+from kpi_engine.prorate_profile import METHODS as PRORATE_METHODS
+from kpi_engine.prorate_profile import parse_profile
 from kpi_engine.settings import get_settings
 
 FRAMEWORK_IDS: tuple[str, ...] = ("department", "manager", "directions", "bsc")

@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from kpi_engine import pacing, periods
+from kpi_engine import periods
 from kpi_engine.plans.check_issues import Issue, kpi_params
 from kpi_engine.plans.model import Plan
+from kpi_engine.prorate_profile import profile_weight
 
 
 def _all_zero(profile: Mapping[str, float], plan: Plan) -> bool:
     days = periods.days_in(plan.start, plan.end)
-    return all(pacing.profile_weight(profile, plan.start + dt.timedelta(days=i)) <= 0 for i in range(days))
+    return all(profile_weight(profile, plan.start + dt.timedelta(days=i)) <= 0 for i in range(days))
 
 
 def profile_issues(plan: Plan, names: Mapping[str, str] | None = None) -> list[Issue]:

@@ -10,6 +10,10 @@ Activation runs :func:`kpi_engine.plans.checks.check_plan`: errors block it, and
 warnings nobody acknowledged (``acknowledge`` = their keys, or True for all of them). An
 activated plan writes its targets into ``schema.targets`` (source ``plan:<id>``, per month)
 so the Standup, Channels and Team pages compare against it (:func:`publish_targets`).
+
+Reading plans back (load, list, versions, the plans in force, the previous plan) is
+:mod:`kpi_engine.plans.reading`, re-exported here; the checks read plans from there, so the arrow runs
+store -> checks -> reading.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import json
 import re
 from collections.abc import Iterable
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -28,14 +31,25 @@ from kpi_engine import access, clock, pacing, periods, schema
 from kpi_engine import store as db
 from kpi_engine.access import audit
 from kpi_engine.plans import catalog
-from kpi_engine.plans.model import KeyResult, Kpi, Okr, Plan, PlanError, Scope, split_metric
+from kpi_engine.plans.checks import check_plan
+from kpi_engine.plans.model import Plan, PlanError, Scope, split_metric
+from kpi_engine.plans.reading import (
+    PlanNotFound,
+    active_plans,
+    list_plans,
+    list_versions,
+    load_plan,
+    plan_row,
+    previous_plan,
+    read_version,
+)
 from kpi_engine.settings import get_settings
 
+# the read side (kpi_engine.plans.reading) is part of this module's interface: store.load_plan, store.PlanNotFound ...
+__all__ = ["ActivationBlocked", "PlanNotFound", "activate_plan", "active_plans", "close_plan", "delete_plan", "list_plans",
+           "list_versions", "load_plan", "new_plan_id", "previous_plan", "publish_targets", "save_plan", "target_rows"]
+
 P, V, K, OKR = schema.plans, schema.plan_versions, schema.plan_kpis, schema.plan_okrs
-
-
-class PlanNotFound(LookupError):
-    """No plan (or version) with that id."""
 
 
 class ActivationBlocked(PlanError):
@@ -116,42 +130,6 @@ def _delete_version(conn: Connection, plan_id: str, version: int) -> None:
         conn.execute(sa.delete(table).where(table.c.plan_id == plan_id, table.c.version == version))
 
 
-_VERSION_TO_PLAN_STATUS = {"draft": "draft", "active": "active", "superseded": "closed", "closed": "closed"}
-
-
-def _read(conn: Connection, plan_id: str, version: int) -> Plan:
-    head = conn.execute(sa.select(V).where(V.c.plan_id == plan_id, V.c.version == version)).mappings().first()
-    if head is None:
-        raise PlanNotFound(f"plan {plan_id!r} has no version {version}")
-    kpis = []
-    for r in conn.execute(sa.select(K).where(K.c.plan_id == plan_id, K.c.version == version).order_by(K.c.position)).mappings():
-        scope = r["scope_type"] if not r["scope_id"] else f"{r['scope_type']}:{r['scope_id']}"
-        kpis.append(Kpi(metric=r["metric"], scope=scope, dimension=r["dimension"], weight=r["weight"], base=r["base"],
-                        challenge=r["challenge"], floor=r["floor"], owner=r["owner_id"], core=bool(r["core"]),
-                        guardrail=bool(r["guardrail"]), penalty=r["penalty"], note=r["note"] or "",
-                        extra=json.loads(r["extra_json"]) if r["extra_json"] else {}))
-    okrs: list[Okr] = []
-    rows = conn.execute(sa.select(OKR).where(OKR.c.plan_id == plan_id, OKR.c.version == version)
-                        .order_by(OKR.c.okr_position, OKR.c.kr_position)).mappings().all()
-    for pos in dict.fromkeys(r["okr_position"] for r in rows):
-        mine = [r for r in rows if r["okr_position"] == pos]
-        head_row = next(r for r in mine if r["kr_position"] == 0)
-        krs = tuple(KeyResult(text=r["text"], score=r["score"], metric=r["metric"], scope=r["scope"] or "team",
-                              target=r["target"], weight=r["weight"]) for r in mine if r["kr_position"] > 0)
-        okrs.append(Okr(objective=head_row["text"], key_results=krs, owner=head_row["owner_id"]))
-    return Plan(name=head["name"], period=head["period"], framework=head["framework"],
-                quantitative_share=head["quantitative_share"], kpis=tuple(kpis), okrs=tuple(okrs),
-                status=_VERSION_TO_PLAN_STATUS[head["status"]], plan_id=plan_id, version=version,
-                subject=head["subject"], preset=head["preset"], industry=head["industry"], base_bonus=head["base_bonus"],
-                prorate=head["prorate"], previous=head["previous_plan_id"], deliberate_change=bool(head["deliberate_change"]),
-                acknowledged=tuple(json.loads(head["acknowledged_json"] or "[]")), note=head["note"] or "",
-                extra=json.loads(head["extra_json"] or "{}"))
-
-
-def _plan_row(conn: Connection, plan_id: str) -> sa.RowMapping | None:
-    return conn.execute(sa.select(P).where(P.c.plan_id == plan_id)).mappings().first()
-
-
 # --- public API -------------------------------------------------------------------------
 
 
@@ -162,7 +140,7 @@ def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
     with engine.begin() as conn:
         plan_id = plan.plan_id or new_plan_id(conn, plan)
         plan = dataclasses.replace(plan, plan_id=plan_id)
-        row = _plan_row(conn, plan_id)
+        row = plan_row(conn, plan_id)
         now = _now()
         head = {"name": plan.name, "period": plan.period, "grain": plan.grain, "period_start": plan.start,
                 "period_end": plan.end, "framework": plan.framework, "subject": plan.subject, "updated_at": now}
@@ -170,97 +148,27 @@ def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
             conn.execute(sa.insert(P), [{"plan_id": plan_id, "status": "draft", "latest_version": 1, "active_version": None,
                                          "created_at": now, **head}])
             _write_version(conn, plan, 1, "draft", user)
-            return _read(conn, plan_id, 1)
+            return read_version(conn, plan_id, 1)
         latest = int(row["latest_version"])
-        current = _read(conn, plan_id, latest)
+        current = read_version(conn, plan_id, latest)
         if row["status"] == "closed" and not current.same_content(plan):
             raise PlanError([f"plan {plan_id} is closed; start a new plan from it instead of changing it"])
         status = conn.execute(sa.select(V.c.status).where(V.c.plan_id == plan_id, V.c.version == latest)).scalar_one()
         if current.same_content(plan):
             conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == latest)
                          .values(acknowledged_json=json.dumps(list(plan.acknowledged))))
-            return _read(conn, plan_id, latest)
+            return read_version(conn, plan_id, latest)
         version = latest if status == "draft" else latest + 1
         if status == "draft":
             _delete_version(conn, plan_id, latest)
         _write_version(conn, plan, version, "draft", user)
         conn.execute(sa.update(P).where(P.c.plan_id == plan_id).values(latest_version=version, **head))
-        return _read(conn, plan_id, version)
-
-
-def load_plan(engine: Engine, plan_id: str, version: int | str | None = None) -> Plan:
-    """A version of a plan: ``None``/"latest" (default), "active" (else the latest) or a number."""
-    with engine.connect() as conn:
-        row = _plan_row(conn, plan_id)
-        if row is None:
-            raise PlanNotFound(f"no plan {plan_id!r}; `python -m kpi_engine plan list` shows the plans")
-        if version in (None, "latest"):
-            number = int(row["latest_version"])
-        elif version == "active":
-            number = int(row["active_version"] or row["latest_version"])
-        else:
-            number = int(version)
-        return _read(conn, plan_id, number)
-
-
-def list_plans(engine: Engine) -> pd.DataFrame:
-    """One row per plan, newest period first: id, name, period, framework, subject, status, versions, KPIs."""
-    kpi_count = (sa.select(K.c.plan_id, K.c.version, sa.func.count().label("kpis")).group_by(K.c.plan_id, K.c.version)
-                 .subquery())
-    query = (sa.select(P.c.plan_id, P.c.name, P.c.period, P.c.framework, P.c.subject, P.c.status, P.c.latest_version,
-                       P.c.active_version, sa.func.coalesce(kpi_count.c.kpis, 0).label("kpis"), P.c.updated_at)
-             .select_from(P.outerjoin(kpi_count, sa.and_(kpi_count.c.plan_id == P.c.plan_id,
-                                                        kpi_count.c.version == P.c.latest_version)))
-             .order_by(P.c.period_start.desc(), P.c.plan_id))
-    with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-    columns = ["plan_id", "name", "period", "framework", "subject", "status", "latest_version", "active_version", "kpis",
-               "updated_at"]
-    return pd.DataFrame([dict(r) for r in rows], columns=columns)
-
-
-def active_plans(engine: Engine, day: dt.date) -> list[Plan]:
-    """The active version of every plan whose period contains ``day`` (newest plan first)."""
-    found = []
-    for row in list_plans(engine).itertuples(index=False):  # a handful of plans
-        if row.active_version is None or pd.isna(row.active_version):
-            continue
-        plan = load_plan(engine, row.plan_id, "active")
-        if plan.start <= day <= plan.end:
-            found.append(plan)
-    return found
-
-
-def list_versions(engine: Engine, plan_id: str) -> pd.DataFrame:
-    """Every version of a plan: version, status, name, saved and activated when and by whom."""
-    query = (sa.select(V.c.version, V.c.status, V.c.name, V.c.period, V.c.saved_at, V.c.saved_by, V.c.activated_at,
-                       V.c.activated_by).where(V.c.plan_id == plan_id).order_by(V.c.version))
-    with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-    return pd.DataFrame([dict(r) for r in rows],
-                        columns=["version", "status", "name", "period", "saved_at", "saved_by", "activated_at", "activated_by"])
-
-
-def previous_plan(engine: Engine, plan: Plan) -> Plan | None:
-    """The plan ``plan`` continues: ``plan.previous``, else the latest earlier plan of the same grain and subject."""
-    if plan.previous:
-        try:
-            return load_plan(engine, plan.previous, "active")
-        except PlanNotFound:
-            return None
-    query = (sa.select(P.c.plan_id).where(P.c.grain == plan.grain, P.c.subject == plan.subject,
-                                           P.c.period_end < plan.start, P.c.plan_id != plan.plan_id)
-             .order_by(P.c.period_start.desc(), (P.c.status == "draft").asc(), P.c.updated_at.desc()).limit(1))
-    with engine.connect() as conn:
-        found = conn.execute(query).scalar()
-    return None if found is None else load_plan(engine, found, "active")
+        return read_version(conn, plan_id, version)
 
 
 def activate_plan(engine: Engine, plan_id: str, *, acknowledge: Iterable[str] | bool = (), user: str | None = None,
                   publish: bool = True, as_of: dt.date | None = None) -> Plan:
     """Activate the latest version after its checks; :class:`ActivationBlocked` when they do not allow it."""
-    from kpi_engine.plans.checks import check_plan  # checks read plans from here
-
     access.require("plans")
     user = user or access.actor_name() or get_settings().upload_user
     plan = load_plan(engine, plan_id)
@@ -279,31 +187,31 @@ def activate_plan(engine: Engine, plan_id: str, *, acknowledge: Iterable[str] | 
         conn.execute(sa.update(P).where(P.c.plan_id == plan_id)
                      .values(status="active", active_version=plan.version, updated_at=now))
         if publish:
-            publish_targets(conn, _read(conn, plan_id, plan.version))
+            publish_targets(conn, read_version(conn, plan_id, plan.version))
         audit.record(conn, "plan_activate", target=plan_id, after={"version": plan.version, "period": plan.period,
                                                                    "acknowledged": sorted(acked & keys)})
-        return _read(conn, plan_id, plan.version)
+        return read_version(conn, plan_id, plan.version)
 
 
 def close_plan(engine: Engine, plan_id: str) -> Plan:
     """Close a plan (its period is over): no more changes; its active version is kept as the one scored."""
     access.require("plans")
     with engine.begin() as conn:
-        row = _plan_row(conn, plan_id)
+        row = plan_row(conn, plan_id)
         if row is None:
             raise PlanNotFound(f"no plan {plan_id!r}")
         version = int(row["active_version"] or row["latest_version"])
         conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == version).values(status="closed"))
         conn.execute(sa.update(P).where(P.c.plan_id == plan_id).values(status="closed", active_version=version,
                                                                         updated_at=_now()))
-        return _read(conn, plan_id, version)
+        return read_version(conn, plan_id, version)
 
 
 def delete_plan(engine: Engine, plan_id: str) -> None:
     """Remove a plan that was never activated (an abandoned draft), with its published targets."""
     access.require("plans")
     with engine.begin() as conn:
-        row = _plan_row(conn, plan_id)
+        row = plan_row(conn, plan_id)
         if row is None:
             raise PlanNotFound(f"no plan {plan_id!r}")
         if row["active_version"] is not None:
