@@ -34,7 +34,7 @@ def team_section(v: ui.View) -> None:
                   for k in kpis.itertuples()],
         "achievement": kpis["achievement"].to_numpy(),
     })
-    st.altair_chart(charts.achievement_chart(bars), width="stretch")
+    charts.show(charts.achievement_chart(bars), "team_kpis", tr("drill_team_kpis"))
     compare_table.render("team", "", list(dict.fromkeys(kpis["metric_id"])), key="cmp_team")
     left, right = st.columns([4, 1])
     left.caption(tr("drill_team_kpis_caption"))

@@ -227,7 +227,7 @@ SETTING_DOCS: dict[str, dict[str, str]] = {
     "min_measured_weight": {"en": "Share of a scorecard's KPI weight that must be measurable for a grade and bonus (0.6 = 60%); below it the card shows \"not enough data to grade\".",
                             "zh": "评定等级和奖金所需的可衡量 KPI 权重占比（0.6 = 60%）；低于该比例时显示“数据不足，暂不评级”。"},
     "default_prorate": {"en": "How a period's target is spread over its days when a plan does not say: calendar (every day alike), working (Chinese working days, public holidays and make-up days included) or seasonal (last year's shape).",
-                        "zh": "计划未指定时目标在期内各天的分摊方式：calendar（按自然日）、working（按中国工作日，含法定节假日与调休）或 seasonal（按去年同期走势）。"},
+                        "zh": "计划未指定时目标在期内各天的分摊方式：按自然日、按中国工作日（含法定节假日与调休）或按去年同期走势。"},
     "max_reported_issues": {"en": "Upper bound on validation problems kept per upload.", "zh": "每次上传保留的校验问题数量上限。"},
     "upload_user": {"en": "Name recorded as the uploader (from $KPI_USER).", "zh": "记录为上传人的名字（来自 $KPI_USER）。"},
 }

@@ -19,7 +19,7 @@ from tests.apptest_support import opener
 
 END = dt.date(2026, 11, 22)
 AS_OF = "2026-11-23"
-COLUMNS_EN = ["KPI", "Actual", "Pace", "Target to date", "Progress", "Projected end", "Forecast (80%)", "vs previous",
+COLUMNS_EN = ["KPI", "Actual", "Pace", "Target to date", "Progress", "Proj. end", "Forecast (80%)", "vs previous",
               "vs last year", "Owner"]
 
 

@@ -21,7 +21,7 @@ def metric_choices() -> list[str]:
 
 
 def _metric_label(metric: str) -> str:
-    return "—" if not metric else f"{registry.get(metric).name(lang())} ({metric})"
+    return "—" if not metric else registry.get(metric).name(lang())
 
 
 def add_rule_block(engine: Engine) -> None:

@@ -16,7 +16,7 @@ from kpi_engine import fmt, periods, store, targets
 from kpi_engine.analytics import attribution, budget, forecast, response
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import data_bounds
-from ui import db
+from ui import charts, db
 from ui import numbers as num
 from ui.charts import ACTUAL_COLOR, TARGET_COLOR
 from ui.i18n import lang, tr
@@ -67,7 +67,8 @@ def forecast_tab(as_of: dt.date) -> None:
                    else tr("analytics_fc_no_target"))
     if fc.low is None and fc.end > as_of:
         st.info(tr("analytics_fc_no_band"), icon=":material/info:")
-    st.altair_chart(forecast_chart(fc, target, registry.get(metric).name(lang())), width="stretch")
+    name = registry.get(metric).name(lang())
+    charts.show(forecast_chart(fc, target, name), "an_fc", tr("analytics_fc_chart", metric=name).split(":")[0].split("：")[0])
     st.caption(tr("analytics_fc_how"))
 
 
@@ -91,7 +92,8 @@ def forecast_chart(fc: forecast.Forecast, target: float | None, name: str) -> al
     ]
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color=TARGET_COLOR, strokeDash=[4, 4])
-                      .encode(y="target:Q"))
+                      .encode(y=alt.Y("target:Q", title=name),
+                              tooltip=[alt.Tooltip("target:Q", title=tr("analytics_fc_target"), format=",.0f")]))
     return alt.layer(*layers).properties(height=320, title=tr("analytics_fc_chart", metric=name))
 
 
@@ -120,7 +122,7 @@ def budget_tab(as_of: dt.date) -> None:
     label = names()
     st.caption(tr("analytics_bw_fitted", weeks=FIT_WEEKS, start=start.isoformat(), end=end.isoformat()))
     now = budget.current_spend(curves)
-    st.altair_chart(curves_chart(curves, label), width="stretch")
+    charts.show(curves_chart(curves, label), "an_bw", tr("analytics_bw_curves").split(" (")[0].split("（")[0])
     table = pd.DataFrame([{tr("analytics_bw_channel"): label.get(c, c), tr("analytics_bw_model"): cv.model,
                            tr("analytics_bw_fit"): fmt.number(cv.r2, 2, lang()), tr("analytics_bw_win_rate"): cv.win_rate,
                            tr("analytics_bw_now"): now[c]} for c, cv in curves.items()])
@@ -190,7 +192,9 @@ def curves_chart(curves: dict[str, response.Curve], label: dict[str, str]) -> al
     return alt.Chart(frame).mark_line().encode(
         x=alt.X("spend:Q", title=tr("analytics_bw_spend")), y=alt.Y("leads:Q", title=tr("analytics_bw_leads")),
         color=alt.Color("channel:N", title=tr("analytics_bw_channel")),
-        tooltip=["channel:N", alt.Tooltip("spend:Q", format=",.0f"), alt.Tooltip("leads:Q", format=",.1f")],
+        tooltip=[alt.Tooltip("channel:N", title=tr("analytics_bw_channel")),
+                 alt.Tooltip("spend:Q", title=tr("analytics_bw_spend"), format=",.0f"),
+                 alt.Tooltip("leads:Q", title=tr("analytics_bw_leads"), format=",.1f")],
     ).properties(height=320, title=tr("analytics_bw_curves").split(" (")[0].split("（")[0])
 
 
@@ -218,15 +222,17 @@ def attribution_tab(as_of: dt.date) -> None:
                           model_name=credit["model"].map(lambda m: tr(f"analytics_at_model_{m}")))
     bars = frame.dropna(subset=["cac"])
     if len(bars):
-        st.altair_chart(alt.Chart(bars).mark_bar().encode(
+        charts.show(alt.Chart(bars).mark_bar().encode(
             x=alt.X("channel:N", title=tr("analytics_bw_channel")),
             xOffset=alt.XOffset("model_name:N", sort=[tr(f"analytics_at_model_{m}") for m in attribution.MODELS]),
             y=alt.Y("cac:Q", title=f"{tr('analytics_at_cac')} ({db.settings().currency_symbol})"),
             color=alt.Color("model_name:N", title=None, sort=[tr(f"analytics_at_model_{m}")
                                                                 for m in attribution.MODELS]),
-            tooltip=["channel:N", "model_name:N", alt.Tooltip("wins:Q", format=",.2f"),
-                     alt.Tooltip("cac:Q", format=",.0f")],
-        ).properties(height=340, title=tr("analytics_at_chart")), width="stretch")
+            tooltip=[alt.Tooltip("channel:N", title=tr("analytics_bw_channel")),
+                     alt.Tooltip("model_name:N", title=tr("analytics_at_model")),
+                     alt.Tooltip("wins:Q", title=tr("analytics_at_wins"), format=",.2f"),
+                     alt.Tooltip("cac:Q", title=tr("analytics_at_cac"), format=",.0f")],
+        ).properties(height=340, title=tr("analytics_at_chart")), "an_at", tr("analytics_at_chart"))
     st.subheader(tr("analytics_at_table"), anchor=False)
     wide = frame.pivot_table(index="channel", columns="model", values=["wins", "cac"], aggfunc="first",
                              dropna=False)

@@ -26,11 +26,13 @@ _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspen
 # Column widths in px: together about the main area at 1440 px with the sidebar open (~950 px); the KPI column is
 # pinned, so a phone scrolls the numbers under it. Points are short in both languages ("+0.8 pp", "+0.8pp").
 # The forecast with its range ("1,056 (1,003–1,146)") took its room from the others, each a little narrower.
+# Money of five digits or more is short in the target's parentheses and the forecast's range ("¥136k", "¥13.6万"),
+# so every column shows its whole text at 1440 px (the exact figures are on the cards and in Channels).
 WIDTHS = {
-    "en": {"kpi": 180, "actual": 65, "target": 105, "progress": 70, "pace": 120, "projected": 75, "forecast": 135,
-           "vs": 72, "owner": 60},
-    "zh": {"kpi": 170, "actual": 65, "target": 95, "progress": 70, "pace": 105, "projected": 70, "forecast": 135,
-           "vs": 78, "owner": 60},
+    "en": {"kpi": 170, "actual": 70, "target": 110, "progress": 70, "pace": 135, "projected": 72, "forecast": 130,
+           "vs": 72, "vs_last_year": 85, "owner": 60},
+    "zh": {"kpi": 150, "actual": 70, "target": 110, "progress": 70, "pace": 115, "projected": 72, "forecast": 130,
+           "vs": 85, "vs_last_year": 85, "owner": 60},
 }
 # Pace right after the actual: on a phone the pinned KPI column leaves room for about two more.
 COLUMNS = ("kpi", "actual", "pace", "target", "progress", "projected", "forecast", "vs_previous", "vs_last_year",
@@ -54,6 +56,21 @@ def _v(value: float | None, unit: str, *, whole: bool = False) -> str:
     return fmt.value(value, unit, lang())
 
 
+def _short(value: float | None, unit: str) -> str:
+    """Money of 10,000 or more in thousands (en) or ten-thousands (zh): "¥136k", "¥13.6万"; anything else as _v."""
+    if unit != "money" or value is None or value != value or abs(value) < 10_000:
+        return _v(value, unit)
+    symbol = fmt.currency_symbol()
+    return f"{symbol}{value / 10_000:,.1f}万" if lang() == "zh" else f"{symbol}{value / 1_000:,.0f}k"
+
+
+def _forecast(r: PaceRow) -> str:
+    if r.unit != "money" or any(x is None for x in (r.forecast, r.forecast_low, r.forecast_high)):
+        return fmt.band(r.forecast, r.forecast_low, r.forecast_high, r.unit, lang(), whole=True)
+    low, high = (_short(x, r.unit).lstrip(fmt.currency_symbol()) for x in (r.forecast_low, r.forecast_high))
+    return f"{_short(r.forecast, r.unit)} ({low}–{high})"
+
+
 def _vs(change: float | None, unit: str) -> str:
     """The change in the short form of every comparison column ("+0.8pp" in Chinese fits where "个百分点" was cut)."""
     return compare_table.change_text(change, unit, lang())
@@ -73,7 +90,7 @@ def _target(r: PaceRow) -> str:
     if r.target_to_date is None:
         return fmt.NO_VALUE
     if r.target is not None and abs(r.target - r.target_to_date) > 1e-9:
-        return f"{_v(r.target_to_date, r.unit, whole=True)} ({_v(r.target, r.unit)})"
+        return f"{_v(r.target_to_date, r.unit, whole=True)} ({_short(r.target, r.unit)})"
     return _v(r.target_to_date, r.unit, whole=True)
 
 
@@ -92,7 +109,7 @@ def frame(board: PaceBoard) -> pd.DataFrame:
         "progress": None if r.progress is None else round(min(max(float(r.progress), 0.0), 1.0) * 100),
         "pace": _pace(r),
         "projected": _v(r.projected, r.unit, whole=True),
-        "forecast": fmt.band(r.forecast, r.forecast_low, r.forecast_high, r.unit, lang(), whole=True),
+        "forecast": _forecast(r),
         "vs_previous": _vs(r.vs_previous, r.unit),
         "vs_last_year": _vs(r.vs_last_year, r.unit),
         "owner": r.owner or fmt.NO_VALUE,
@@ -138,7 +155,7 @@ def column_config(board: PaceBoard) -> dict[str, object]:
         "vs_previous": cc.TextColumn(tr("pace_col_vs_previous"), help=_vs_help(board.previous, "pace_previous_period"),
                                      width=widths["vs"]),
         "vs_last_year": cc.TextColumn(tr("pace_col_vs_last_year"), help=_vs_help(board.last_year, "pace_last_year"),
-                                      width=widths["vs"]),
+                                      width=widths["vs_last_year"]),
         "owner": cc.TextColumn(tr("pace_col_owner"), width=widths["owner"]),
     }
 

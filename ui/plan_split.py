@@ -16,6 +16,7 @@ from kpi_engine.plans import catalog
 from kpi_engine.plans import split as plan_split
 from kpi_engine.plans.model import Plan
 from kpi_engine.target_split import PromoEvent, Split
+from ui import charts
 from ui import plan as plan_ui
 from ui.charts import ACTUAL_COLOR
 from ui.i18n import lang, tr
@@ -56,15 +57,17 @@ def _notes(s: Split) -> None:
         st.info(tr(key, months=", ".join(s.gaps)) if key == "split_note_gaps" else tr(key), icon=":material/info:")
 
 
-def show_split(s: Split, unit: str) -> None:
+def show_split(s: Split, unit: str, key: str = "split", name: str = "") -> None:
     """The split as two bar charts (months, ISO weeks) and its total."""
     _notes(s)
     months = {m.strftime("%Y-%m"): v for m, v in sorted(s.months().items())}
     cols = st.columns([1, 2])
     cols[0].caption(tr("split_by_month"))
-    cols[0].altair_chart(_bars(months, "split_axis_month", unit), width="stretch")
+    with cols[0]:
+        charts.show(_bars(months, "split_axis_month", unit), f"split_m_{key}", f"{name}-{tr('split_by_month')}")
     cols[1].caption(tr("split_by_week"))
-    cols[1].altair_chart(_bars(s.weeks(), "split_axis_week", unit), width="stretch")
+    with cols[1]:
+        charts.show(_bars(s.weeks(), "split_axis_week", unit), f"split_w_{key}", f"{name}-{tr('split_by_week')}")
     st.caption(tr("split_total", total=fmt.value(s.total, unit, lang())))
 
 
@@ -114,7 +117,7 @@ def split_section(plan: Plan, engine: Engine) -> None:
                 st.error(tr("split_events_bad", problems="; ".join(problems)), icon=":material/error:")
                 return
         s = plan_split.make_split(engine, plan, kpi, method, base=base, events=events)
-        show_split(s, catalog.registry.METRICS[kpi.metric_id].unit)
+        show_split(s, catalog.registry.METRICS[kpi.metric_id].unit, key=str(i), name=labels[i])
         cols = st.columns([1, 1, 3])
         if cols[0].button(tr("split_apply"), icon=":material/event_available:", type="primary", key=f"{PREFIX}_apply"):
             _replace(plan_split.with_split(plan, i, s), tr("split_applied", kpi=labels[i]))

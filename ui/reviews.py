@@ -28,6 +28,11 @@ URL_KEYS = (GMETRIC, VS, BY)
 FALLBACK_METRICS = ("leads", "spend", "cpl", "mqls", "sqls", "wins")
 
 
+def _metric_name(metric: str | None) -> str:
+    """A metric by its name in the page's language ("—" for none; an id the registry does not know as it is)."""
+    return registry.get(metric).name(lang()) if metric and metric in registry.METRICS else (metric or "—")
+
+
 def init_state() -> None:
     state.url_state(GMETRIC, "leads", str)
     state.url_state(VS, "target", state.choice(gap.VS_CHOICES))
@@ -122,7 +127,8 @@ def note_form(engine: Engine, label: str, metric: str | None) -> None:
     st.subheader(tr("reviews_ui_notes"), anchor=False)
     with st.form("review_note", clear_on_submit=True):
         cols = st.columns(3)
-        scope_type = cols[0].selectbox(tr("reviews_ui_note_scope_type"), schema.SCOPE_TYPES, key="note_scope_type")
+        scope_type = cols[0].selectbox(tr("reviews_ui_note_scope_type"), schema.SCOPE_TYPES, key="note_scope_type",
+                                         format_func=lambda s: tr(f"push_scope_{s}"))
         scope_id = cols[1].text_input(tr("reviews_ui_note_scope_id"), key="note_scope_id")
         ids = notes.owner_ids(engine)
         who = names.people(ids)
@@ -134,7 +140,7 @@ def note_form(engine: Engine, label: str, metric: str | None) -> None:
         due = cols[0].date_input(tr("reviews_ui_note_due"), value=None, key="note_due")
         status = cols[1].selectbox(tr("reviews_ui_note_status"), notes.STATUSES, key="note_status",
                                    format_func=lambda s: tr(f"reviews_ui_status_{s}"))
-        if st.form_submit_button(tr("reviews_ui_note_save", metric=metric or "—"), icon=":material/add:", key="note_save"):
+        if st.form_submit_button(tr("reviews_ui_note_save", metric=_metric_name(metric)), icon=":material/add:", key="note_save"):
             if not (cause or action):
                 st.warning(tr("reviews_ui_note_empty"))
             else:

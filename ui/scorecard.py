@@ -136,7 +136,8 @@ def dimension_chart(score: PlanScore, card: CardScore) -> None:
         x="score:Q", text="text:N")
     rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
     chart = alt.layer(bars, text, rule).properties(height=alt.Step(44))
-    st.altair_chart(chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE), width="stretch")
+    charts.show(chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE),
+                f"sc_dims_{card.card}", f"{tr('plans_ui_sc_dimensions')}-{card.label}")
 
 
 def shown_value(value: float | None, unit: str) -> str:

@@ -84,12 +84,19 @@ def _widget(key: str) -> None:
         st.number_input(label, step=0.01 if spec.share else 1.0, format="%g", key=name, help=helptext,
                         label_visibility="collapsed")
     elif spec.kind == "choice":
-        st.selectbox(label, list(spec.choices), key=name, label_visibility="collapsed")
+        st.selectbox(label, list(spec.choices), key=name, label_visibility="collapsed",
+                     format_func=lambda c: _shown(key, c))
     elif spec.kind == "timezone":
         zones = sorted(zoneinfo.available_timezones())
         st.selectbox(label, zones, key=name, label_visibility="collapsed")
     else:
         st.text_input(label, key=name, max_chars=40, label_visibility="collapsed")
+
+
+def _shown(key: str, value: object) -> str:
+    """A setting's value as the page shows it: a choice by its name in the page's language (the stored word is
+    what the command line takes)."""
+    return tr(f"scores_method_{value}") if SPECS[key].kind == "choice" else format_value(value)
 
 
 def _message(key: str) -> None:
@@ -121,7 +128,7 @@ def setting_row(key: str, current: Settings, default: Settings) -> None:
                 width="stretch")
     reset.button(tr("settings_ui_reset"), key=RESET.format(key), on_click=_reset, args=(key,), disabled=not changed,
                  width="stretch")
-    st.caption(tr("settings_ui_current", value=format_value(value), default=format_value(dflt)))
+    st.caption(tr("settings_ui_current", value=_shown(key, value), default=_shown(key, dflt)))
     _message(key)
 
 

@@ -118,13 +118,14 @@ def audit_log() -> None:
     """The log, newest first, filtered by action and person; downloadable as CSV."""
     left, right = st.columns(2)
     action = left.selectbox(tr("users_ui_action"), ["", *audit.ACTIONS], key="audit_action",
-                            format_func=lambda a: tr("users_ui_all") if not a else a)
+                            format_func=lambda a: tr(f"users_ui_action_{a}") if a else tr("users_ui_all"))
     actor = right.text_input(tr("users_ui_actor"), key="audit_actor")
     frame = audit.list_events(db.get_engine(), action=action or None, actor=actor.strip() or None, limit=5000)
     if frame.empty:
         st.info(tr("users_ui_audit_empty"), icon=":material/history:")
         return
-    st.dataframe(frame, hide_index=True, width="stretch", key="audit_table", column_config={
+    shown = frame.assign(action=frame["action"].map(lambda a: tr(f"users_ui_action_{a}") if a in audit.ACTIONS else a))
+    st.dataframe(shown, hide_index=True, width="stretch", key="audit_table", column_config={
         "occurred_at": st.column_config.DatetimeColumn(tr("users_ui_when"), format="YYYY-MM-DD HH:mm:ss"),
         "actor": tr("users_ui_actor"), "action": tr("users_ui_action"), "target": tr("users_ui_target"),
         "before": tr("users_ui_before"), "after": tr("users_ui_after"), "detail": tr("users_ui_detail")})

@@ -97,6 +97,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "analytics_at_model_time_decay": {"en": "Time decay (7-day half-life)", "zh": "时间衰减（半衰期 7 天）"},
     "analytics_at_model_position": {"en": "Position-based 40/20/40", "zh": "位置加权 40/20/40"},
     "analytics_at_wins": {"en": "Wins", "zh": "赢单"},
+    "analytics_at_model": {"en": "Model", "zh": "归因模型"},
     "analytics_at_leads": {"en": "Leads", "zh": "线索"},
     "analytics_at_spend": {"en": "Spend", "zh": "花费"},
     "analytics_at_cac": {"en": "CAC", "zh": "获客成本"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     # formula problems ({pos}: 1-based character)
     "cm_err_empty": {"en": "The formula is empty: write one, e.g. (revenue - spend) / spend.",
-                     "zh": "公式为空：请填写公式，例如 (revenue - spend) / spend。"},
+                     "zh": "公式为空：请填写公式，例如 `(revenue - spend) / spend`。"},
     "cm_err_too_long": {"en": "The formula is longer than {max} characters: split it into two metrics and combine them.",
                         "zh": "公式超过 {max} 个字符：请拆成两个指标再组合。"},
     "cm_err_too_deep": {"en": "Too many brackets inside each other (more than {max}) at position {pos}: simplify the formula.",
@@ -22,7 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cm_err_operator": {"en": "The operator '{name}' at position {pos} is not allowed: use + - * / only.",
                         "zh": "第 {pos} 个字符处的运算符 '{name}' 不被支持：只能使用 + - * /。"},
     "cm_err_call": {"en": "'{name}(...)' at position {pos} is not allowed: the only functions are min(a, b) and max(a, b).",
-                    "zh": "第 {pos} 个字符处的 '{name}(...)' 不被支持：只能使用 min(a, b) 和 max(a, b)。"},
+                    "zh": "第 {pos} 个字符处的 '{name}(...)' 不被支持：只能使用 `min(a, b)` 和 `max(a, b)`。"},
     "cm_err_arguments": {"en": "{name}(...) at position {pos} needs two or more values separated by commas, e.g. "
                                "{name}(cpl, 100).",
                          "zh": "第 {pos} 个字符处的 {name}(...) 需要两个或更多用逗号分隔的值，例如 {name}(cpl, 100)。"},
@@ -65,7 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "analytics_tab_custom": {"en": "Your metrics", "zh": "自定义指标"},
     "cm_intro": {"en": "Build a metric from the registry's metrics with a formula, e.g. (revenue - spend) / spend. "
                        "Saved metrics work everywhere: plans, scorecards, the metrics command.",
-                 "zh": "用公式由系统指标组合出自己的指标，例如 (revenue - spend) / spend。保存后可在各处使用：计划、评分卡、metrics 命令。"},
+                 "zh": "用公式由系统指标组合出自己的指标，例如 `(revenue - spend) / spend`。保存后可在各处使用：计划、评分卡、`metrics` 命令。"},
     "cm_none": {"en": "No custom metric yet.", "zh": "还没有自定义指标。"},
     "cm_col_id": {"en": "ID", "zh": "ID"},
     "cm_col_name": {"en": "Name", "zh": "名称"},
@@ -80,7 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cm_name_zh": {"en": "Name (Chinese)", "zh": "名称（中文）"},
     "cm_formula": {"en": "Formula", "zh": "公式"},
     "cm_formula_help": {"en": "Metric ids, numbers, + - * /, brackets, min(a, b), max(a, b). Division by zero gives no value.",
-                        "zh": "指标 ID、数字、+ - * /、括号、min(a, b)、max(a, b)。除以 0 时无值。"},
+                        "zh": "指标 ID、数字、+ - * /、括号、`min(a, b)`、`max(a, b)`。除以 0 时无值。"},
     "cm_unit": {"en": "Unit", "zh": "单位"},
     "cm_direction": {"en": "Better when", "zh": "何为更好"},
     "cm_desc_en": {"en": "Description (English, optional)", "zh": "说明（英文，可选）"},

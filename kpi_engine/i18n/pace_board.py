@@ -34,7 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "pace_col_target": {"en": "Target to date", "zh": "至今目标"},
     "pace_col_progress": {"en": "Progress", "zh": "进度"},
     "pace_col_pace": {"en": "Pace", "zh": "节奏"},
-    "pace_col_projected": {"en": "Projected end", "zh": "预计期末"},
+    "pace_col_projected": {"en": "Proj. end", "zh": "预计期末"},
     "pace_col_forecast": {"en": "Forecast (80%)", "zh": "预测（80%）"},
     "pace_col_forecast_help": {
         "en": "The forecast's value at the period end and, in brackets, its 80% range: 8 in 10 past projections "
@@ -52,7 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                "zh": "实际值与至今目标之比（100% 即恰好达到分摊目标）。"},
     "pace_col_pace_help": {"en": "Projected achievement at the period end, and its status.",
                            "zh": "推算到周期末的达成率及状态。"},
-    "pace_col_projected_help": {"en": "Where the KPI ends the period at the current run rate (a rate: as it is).",
+    "pace_col_projected_help": {"en": "Projected end: where the KPI ends the period at the current run rate (a rate: as it is).",
                                 "zh": "按当前速度推算的期末值（比率：当前值）。"},
     "pace_col_vs_help": {"en": "Against {start} to {end}: the same elapsed days of the {what} (all of it once the "
                                "period is over). Relative change; rates in percentage points (pp). Green: better, "

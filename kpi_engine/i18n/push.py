@@ -140,8 +140,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "push_ui_rule_threshold_help": {
         "en": "behind_pace and over_budget: X as a share (0.1 = 10%); leads_zero: the share of the 28 days before "
               "with leads (0.8); rate_drop: k robust standard deviations (3). See docs/alerts.md.",
-        "zh": "behind_pace 和 over_budget：X 为比例（0.1 = 10%）；leads_zero：前 28 天中有线索的天数占比（0.8）；"
-              "rate_drop：k 个稳健标准差（3）。见 docs/alerts.md。"},
+        "zh": "进度落后、花费超出预算进度：X 为比例（0.1 = 10%）；线索归零：前 28 天中有线索的天数占比（0.8）；"
+              "比率低于常态：k 个稳健标准差（3）。见 docs/alerts.md。"},
     "push_ui_rule_save": {"en": "Save rule", "zh": "保存规则"},
     "push_ui_rule_saved": {"en": "Rule {rule} saved: it is checked at the next push.",
                            "zh": "规则 {rule} 已保存：下次推送时检查。"},

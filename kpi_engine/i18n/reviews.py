@@ -12,7 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Additive vs target: each contributor with its own pro-rated target: actual − target; contributors "
               "without a target are grouped in \"(no target)\" against the rest of the team target, so the parts "
               "add up exactly to team actual − team target.",
-        "zh": "可加指标对比目标：有分项目标的贡献项 = 实际值 − 按天折算的目标；没有目标的归入“(no target)”，"
+        "zh": "可加指标对比目标：有分项目标的贡献项 = 实际值 − 按天折算的目标；没有目标的归入“（无目标）”，"
               "与团队目标的剩余部分比较，各部分之和恰好等于团队实际值 − 团队目标。",
     },
     "reviews_method_mix_rate": {
