@@ -130,7 +130,7 @@ def fit_curve(spend: Sequence[float], outcome: Sequence[float], *, channel: str 
     for name in candidates:
         try:
             params = _fit_one(name, x, y)
-        except (RuntimeError, ValueError):
+        except (RuntimeError, ValueError):  # this model does not fit the points: the next is tried; none raises below
             continue
         sse = float(((y - _FUNCS[name][0](x, *params)) ** 2).sum())
         aic = len(x) * np.log(max(sse, 1e-12) / len(x)) + 2 * len(params)
@@ -149,7 +149,7 @@ def fit_curve(spend: Sequence[float], outcome: Sequence[float], *, channel: str 
         y_star = np.maximum(fitted + rng.choice(resid, size=len(resid), replace=True), 0.0)
         try:
             sets.append(_fit_one(name, x, y_star, p0=params))
-        except (RuntimeError, ValueError):
+        except (RuntimeError, ValueError):  # a resample that does not fit adds nothing to the band (the rest do)
             continue
     return Curve(channel, name, params, (float(x.min()), float(x.max())), len(x), r2, win_rate, float(x.mean()),
                  np.array(sets) if sets else np.zeros((0, len(params))))

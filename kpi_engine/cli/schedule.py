@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, _interrupt)  # systemd / docker stop: like Ctrl-C
         print(f"push scheduler running ({tz.key}); Ctrl-C to stop", flush=True)
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM via _interrupt: how the scheduler is stopped
         pass
     finally:
         if scheduler.running:  # let a send in progress finish (and close its key) rather than cut it off

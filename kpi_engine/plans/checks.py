@@ -195,7 +195,7 @@ def _owners(plan: Plan, out: _Out, directory: Directory | None) -> None:
             continue
         try:
             who = directory.influencers(Scope.parse(k.scope))
-        except ValueError:
+        except ValueError:  # an unreadable scope: _structure reports it (unknown_scope, an error)
             continue
         if who is not None and who and k.owner not in who:  # people by name, never by id
             out.add("owner_influence", "warning", f"owner_influence:{key}", kpi=i, kpi_label=label,
@@ -213,7 +213,7 @@ def _vanity(plan: Plan, out: _Out, directory: Directory | None) -> None:
         covered = False
         try:
             scope = Scope.parse(scope_text)
-        except ValueError:
+        except ValueError:  # an unreadable scope: _structure reports it (unknown_scope, an error)
             continue
         if scope.type == "channel":
             owner = directory.channels.get(scope.id, "") if directory else ""
@@ -252,7 +252,7 @@ def _data_sources(plan: Plan, out: _Out, engine: Engine) -> None:
             continue
         try:
             scope = Scope.parse(k.scope)
-        except ValueError:
+        except ValueError:  # an unreadable scope: _structure reports it (unknown_scope, an error)
             continue
         manual = [m.source_id for m in registry.manual_closure([mid])]
         memo = (*manual, scope.type, scope.id) if manual else registry.METRICS[mid].facts

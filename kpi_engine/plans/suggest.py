@@ -74,7 +74,7 @@ def monthly_history(engine: Engine, refs: Sequence[Ref], start: dt.date, end: dt
         kind, mid = split_metric(metric)
         try:
             scope = Scope.parse(scope_text)
-        except ValueError:
+        except ValueError:  # a malformed scope is left out (see above); the plan checks report it (unknown_scope)
             continue
         if mid not in registry.METRICS or kind not in (None, "pop", "yoy"):
             continue
