@@ -70,3 +70,22 @@ def test_engine_never_imports_streamlit() -> None:
         "assert 'streamlit' not in sys.modules, 'kpi_engine imports streamlit'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_table_counts_follow_the_data_version(engine: sa.Engine) -> None:
+    """PostgreSQL keeps the counts per data version (schema_meta): a writer's bump makes them counted again;
+    the analyze after a bulk write runs inside the writer's transaction on either backend."""
+    assert store.table_counts(engine)["people"] == 0
+    with store.transaction(engine) as conn:
+        conn.execute(schema.people.insert(), [{"person_id": f"p{i}", "name": f"N{i}"} for i in range(3)])
+        store.analyze(conn, ["people"])
+        store.bump_data_version(conn)
+    assert store.table_counts(engine)["people"] == 3
+    assert store.table_counts(engine)["people"] == 3  # PostgreSQL: now from schema_meta
+    with engine.connect() as conn:
+        kept = conn.execute(sa.select(schema.schema_meta.c.value).where(schema.schema_meta.c.key == "row_counts")).scalar()
+    assert (kept is not None) == (engine.dialect.name == "postgresql")
+    with store.transaction(engine) as conn:
+        conn.execute(schema.people.delete().where(schema.people.c.person_id == "p0"))
+        store.bump_data_version(conn)
+    assert store.table_counts(engine)["people"] == 2

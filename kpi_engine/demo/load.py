@@ -122,5 +122,6 @@ def write_tables(conn: Connection, tables: dict[str, pa.Table],
             progress(0.6 + 0.38 * i / len(names), "demo_stage_write")
         if tables[name].num_rows:
             insert(conn, schema.UPLOAD_TABLES[name], tables[name])
+    store.analyze(conn, names)  # PostgreSQL: statistics of the new rows before the rollups are built from them
     store.bump_data_version(conn)
     rollups.rebuild(conn)

@@ -209,6 +209,7 @@ def _record(conn: Connection, upload_id: int, raw: RawFile, validated: Validated
         inserted=outcome.inserted, updated=outcome.updated, rejected=rejected, warnings=warnings, on_error=on_error,
         mapping_json=mapping.to_json(), user=who,
     )
+    store.analyze(conn, [validated.table], outcome.inserted + outcome.updated)  # PostgreSQL, after a bulk load
     store.bump_data_version(conn)
     rollups.after_upload(conn, upload_id, validated.table)  # the daily rollups of the days it touched
     pause_point("commit")
