@@ -23,14 +23,21 @@ if not drill.empty_database():
         st.info(tr("analytics_bw_none"), icon=":material/insights:")
     else:
         st.caption(tr("analytics_data_through", day=as_of.isoformat()))
+        ui.keep_choices()
+        # Only the open tab runs (a click on another reruns the page): the response curves' fitting and the
+        # attribution are not computed for a reader of the forecast (issue 11.9).
         forecast_tab, budget_tab, attribution_tab, custom_tab = st.tabs(
             [tr("analytics_tab_forecast"), tr("analytics_tab_budget"), tr("analytics_tab_attribution"),
-             tr("analytics_tab_custom")])
-        with forecast_tab:
-            ui.forecast_tab(as_of)
-        with budget_tab:
-            ui.budget_tab(as_of)
-        with attribution_tab:
-            ui.attribution_tab(as_of)
-        with custom_tab:
-            custom_metrics_tab()
+             tr("analytics_tab_custom")], key=ui.TAB_KEY, on_change="rerun")
+        if forecast_tab.open:
+            with forecast_tab:
+                ui.forecast_tab(as_of)
+        if budget_tab.open:
+            with budget_tab:
+                ui.budget_tab(as_of)
+        if attribution_tab.open:
+            with attribution_tab:
+                ui.attribution_tab(as_of)
+        if custom_tab.open:
+            with custom_tab:
+                custom_metrics_tab()

@@ -266,6 +266,8 @@ def test_the_tab_renders_previews_and_saves_a_metric(open_page, tmp_path) -> Non
     try:
         at = open_page(url, lang="en")
         assert [t.label for t in at.tabs][3] == "Your metrics"
+        at.session_state["an_tab"] = "Your metrics"  # only the open tab runs (ui.analytics.TAB_KEY)
+        at.run()
         assert any("No custom metric yet" in i.value for i in at.info)
         at.text_input(key="cm_formula").set_value("sqls / leads * 100").run()
         at.text_input(key="cm_id").set_value("sql_pct").run()

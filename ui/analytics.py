@@ -6,6 +6,7 @@ Numbers come from :mod:`kpi_engine.analytics` (cached until the data changes); t
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 import altair as alt
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_engine import fmt, periods, store, targets
-from kpi_engine.analytics import attribution, budget, forecast, response
+from kpi_engine.analytics import attribution, forecast
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import data_bounds
 from ui import charts, db
@@ -21,9 +22,34 @@ from ui import numbers as num
 from ui.charts import ACTUAL_COLOR, TARGET_COLOR
 from ui.i18n import lang, tr
 
+if TYPE_CHECKING:  # imported where the budget tab needs them: scipy takes about a second to import
+    from kpi_engine.analytics import budget, response
+
 FORECAST_METRICS = ("leads", "mqls", "sqls", "wins", "revenue", "spend", "cpl", "cac")
 FIT_WEEKS = 26
 ATTRIBUTION_DAYS = (30, 90, 180)
+TAB_KEY = "an_tab"  # the open tab (its label); only the open tab runs
+_KEPT = "an_kept"  # {widget key: value}: the tabs' choices, kept while their tab is closed
+
+
+def keep_choices() -> None:
+    """Call before the tabs. Only the open tab runs, and Streamlit forgets the state of a widget it did not draw:
+    the choices made in a tab (this page's ``an_*`` and ``cm_*`` widgets) are noted here and given back when the
+    tab opens again."""
+    kept = st.session_state.setdefault(_KEPT, {})
+    for key in list(st.session_state.keys()):
+        if str(key).startswith(("an_", "cm_")) and not str(key).endswith("_btn") and key not in (TAB_KEY, _KEPT):
+            kept[key] = st.session_state[key]
+    for key, value in kept.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _seed(key: str, default: object, options: list[str] | None = None) -> None:
+    """Start ``key``'s widget at ``default`` unless it holds a choice (one of ``options``): given through session
+    state, never as the widget's own default as well (:func:`keep_choices` may have given its value back)."""
+    if key not in st.session_state or (options is not None and st.session_state[key] not in options):
+        st.session_state[key] = default
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -99,6 +125,8 @@ def forecast_chart(fc: forecast.Forecast, target: float | None, name: str) -> al
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _curves(url: str, version: str, start: dt.date, end: dt.date) -> dict[str, response.Curve]:
+    from kpi_engine.analytics import response
+
     return response.fit_channels(store.get_engine(url), start=start, end=end)
 
 
@@ -113,6 +141,8 @@ def names() -> dict[str, str]:
 
 def budget_tab(as_of: dt.date) -> None:
     """Fitted curves, "move ¥X from A to B", and the optimiser's proposed split."""
+    from kpi_engine.analytics import budget
+
     end = periods.period_start(as_of + dt.timedelta(days=1), "week") - dt.timedelta(days=1)  # last full week
     start = end - dt.timedelta(weeks=FIT_WEEKS) + dt.timedelta(days=1)
     curves = _curves(db.db_url(), db.version(), start, end)
@@ -131,21 +161,23 @@ def budget_tab(as_of: dt.date) -> None:
     channels = sorted(curves)
     st.subheader(tr("analytics_bw_move"), anchor=False)
     c1, c2, c3 = st.columns(3)
+    _seed("an_bw_from", channels[0], channels)
+    _seed("an_bw_to", channels[min(1, len(channels) - 1)], channels)
     source = c1.selectbox(tr("analytics_bw_from"), channels, key="an_bw_from", format_func=lambda c: label.get(c, c))
-    target = c2.selectbox(tr("analytics_bw_to"), channels, index=min(1, len(channels) - 1), key="an_bw_to",
-                          format_func=lambda c: label.get(c, c))
-    amount = c3.number_input(tr("analytics_bw_amount"), min_value=0.0, value=float(round(now[source] * 0.2, -2)),
-                             step=100.0, key="an_bw_amount")
+    target = c2.selectbox(tr("analytics_bw_to"), channels, key="an_bw_to", format_func=lambda c: label.get(c, c))
+    _seed("an_bw_amount", float(round(now[source] * 0.2, -2)))
+    amount = c3.number_input(tr("analytics_bw_amount"), min_value=0.0, step=100.0, key="an_bw_amount")
     if source != target:
         before, after = budget.move(curves, now, amount, source, target)
         outcome_metrics(before, after)
     st.subheader(tr("analytics_bw_optimise"), anchor=False)
     o1, o2, o3 = st.columns(3)
-    total = o1.number_input(tr("analytics_bw_budget"), min_value=0.0, value=float(round(sum(now.values()), -2)),
-                            step=1000.0, key="an_bw_budget")
+    _seed("an_bw_budget", float(round(sum(now.values()), -2)))
+    total = o1.number_input(tr("analytics_bw_budget"), min_value=0.0, step=1000.0, key="an_bw_budget")
     objective = o2.radio(tr("analytics_bw_objective"), ("leads", "wins"), horizontal=True, key="an_bw_objective",
                          format_func=lambda o: tr(f"analytics_bw_obj_{o}"))
-    low, high = o3.slider(tr("analytics_bw_limits"), 0, 300, (50, 150), step=10, key="an_bw_limits")
+    _seed("an_bw_limits", (50, 150))
+    low, high = cast(tuple[int, int], o3.slider(tr("analytics_bw_limits"), 0, 300, step=10, key="an_bw_limits"))
     limits = budget.default_limits(now, low=low / 100, high=high / 100)
     try:
         proposed = budget.optimise(curves, total, limits, objective=objective)
@@ -206,7 +238,8 @@ def _credit(url: str, version: str, start: dt.date, end: dt.date) -> tuple[pd.Da
 
 def attribution_tab(as_of: dt.date) -> None:
     """Credited wins, spend and CAC per channel under each model; a grouped bar chart of CAC."""
-    days = st.radio(tr("analytics_at_window"), ATTRIBUTION_DAYS, index=1, horizontal=True, key="an_at_days",
+    _seed("an_at_days", ATTRIBUTION_DAYS[1])
+    days = st.radio(tr("analytics_at_window"), ATTRIBUTION_DAYS, horizontal=True, key="an_at_days",
                     format_func=lambda d: tr("analytics_at_days", days=d))
     start, end = as_of - dt.timedelta(days=days - 1), as_of
     credit, source = _credit(db.db_url(), db.version(), start, end)
