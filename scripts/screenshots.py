@@ -20,11 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kpi_engine import demo, store  # noqa: E402
+from kpi_engine.demo.plans import activate_demo_plans  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, Server, chromium_path  # noqa: E402
 from tests.browser.waits import DRAWN, idle, main_text_longer_than  # noqa: E402
 
 SPECS = re.findall(r'\("app_pages/([a-z_]+)\.py", "[a-z_]+", "[^"]+", "([a-z_]+)"\)', (ROOT / "app.py").read_text("utf-8"))
 SIZES = {1440: 900, 390: 844}
+MONTHS = 14  # a year and more: "vs last year" has numbers
 TALL = """() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer'].map(
   id => document.querySelector(`[data-testid="${id}"]`)?.scrollHeight || 0)) + 80"""
 
@@ -50,7 +52,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"duckdb:///{Path(tmp) / 'demo.duckdb'}"
-        demo.generate(store.get_engine(url), months=3, seed=7, end=dt.date(2026, 11, 22))
+        engine = store.get_engine(url)
+        summary = demo.generate(engine, months=MONTHS, seed=7, end=dt.date(2026, 11, 22))
+        activate_demo_plans(engine, summary.end)  # as `init-demo` does: the plans, scorecards and splits have data
         store.dispose_engine(url)
         server = Server(url, Path(tmp) / "streamlit.log")
         try:

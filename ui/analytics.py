@@ -86,7 +86,8 @@ def forecast_tab(as_of: dt.date) -> None:
     whole = (lambda v: round(v)) if unit == "count" else (lambda v: v)  # a band of counts in whole numbers
     band = (tr("analytics_bw_band", low=num.value(whole(fc.low), unit), high=num.value(whole(fc.high), unit))
             if fc.low is not None and fc.high is not None else None)
-    cols[1].metric(tr("analytics_fc_projected"), num.value(fc.projected, unit), help=tr("analytics_fc_how"))
+    cols[1].metric(tr("analytics_fc_projected"), num.value(None if fc.projected is None else whole(fc.projected), unit),
+                   help=tr("analytics_fc_how"))
     if band:
         cols[1].caption(band)
     cols[2].metric(tr("analytics_fc_target"), num.value(target, unit) if target is not None
@@ -105,7 +106,8 @@ def forecast_chart(fc: forecast.Forecast, target: float | None, name: str) -> al
     actual_name, proj_name = tr("analytics_series_actual"), tr("analytics_series_projected")
     lines = pd.concat([frame[["date", "actual"]].rename(columns={"actual": "value"}).assign(series=actual_name),
                        frame[["date", "projected"]].rename(columns={"projected": "value"}).assign(series=proj_name)])
-    x = alt.X("date:T", title=tr("analytics_axis_date"))
+    # dates written by us, not by Vega's English month and weekday names
+    x = alt.X("date:T", title=tr("analytics_axis_date"), axis=alt.Axis(format="%m-%d" if lang() == "zh" else "%b %d"))
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[actual_name, proj_name],
                                                               range=[ACTUAL_COLOR, ACTUAL_COLOR]))
     layers = [

@@ -176,8 +176,8 @@ def fmt(value: Any, unit: str) -> str:
 
 
 def fmt_gap(value: float, unit: str) -> str:
-    """A signed difference: "+12", "-¥2,075", "+2.9 pp" (``ui.numbers.delta``)."""
-    return numbers.delta(value, unit)
+    """A signed difference for a card's delta: "+12", "-¥2,075", "+2.9 pp" / "+2.9pp" (short points fit a card)."""
+    return numbers.delta(value, unit) if unit != "ratio" else numbers.points_short(value)
 
 
 def metric_name(metric_id: str) -> str:
@@ -259,7 +259,7 @@ def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
         out["budget"] = pd.to_numeric(frame["budget"], errors="coerce").to_numpy()
     cfg: dict[str, Any] = {
         "name": st.column_config.TextColumn(tr("drill_col_name")),
-        key: st.column_config.TextColumn(tr("drill_col_id")),
+        key: None,  # the id stays in the frame for the selection, never shown: names, never ids (issue 11.3)
         "owner_name": st.column_config.TextColumn(tr("drill_col_owner"), width="small"),
         "role": st.column_config.TextColumn(tr("drill_col_role")),
         "team": st.column_config.TextColumn(tr("drill_col_team")),

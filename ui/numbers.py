@@ -29,6 +29,14 @@ def delta(v: object, unit: str) -> str:
     return fmt.delta(v, unit, lang(), settings=db.settings())
 
 
+def points_short(difference: object) -> str:
+    """A difference of rates in short points, for a card or a narrow column: ``+3.2 pp`` / ``+3.2pp``."""
+    if fmt.no_value(difference):
+        return NO_VALUE
+    text = fmt.number(round(float(difference) * 100, 1), 1, lang(), signed=True)  # type: ignore[arg-type]
+    return f"{text}pp" if lang() == "zh" else f"{text} pp"
+
+
 def achievement(fraction: object) -> str:
     return fmt.achievement(fraction, lang())
 

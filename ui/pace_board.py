@@ -29,8 +29,8 @@ _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspen
 # Money of five digits or more is short in the target's parentheses and the forecast's range ("¥136k", "¥13.6万"),
 # so every column shows its whole text at 1440 px (the exact figures are on the cards and in Channels).
 WIDTHS = {
-    "en": {"kpi": 170, "actual": 70, "target": 110, "progress": 70, "pace": 135, "projected": 72, "forecast": 130,
-           "vs": 72, "vs_last_year": 85, "owner": 60},
+    "en": {"kpi": 175, "actual": 68, "target": 105, "progress": 68, "pace": 145, "projected": 70, "forecast": 122,
+           "vs": 78, "vs_last_year": 82, "owner": 55},
     "zh": {"kpi": 150, "actual": 70, "target": 110, "progress": 70, "pace": 115, "projected": 72, "forecast": 130,
            "vs": 85, "vs_last_year": 85, "owner": 60},
 }
@@ -65,10 +65,16 @@ def _short(value: float | None, unit: str) -> str:
 
 
 def _forecast(r: PaceRow) -> str:
-    if r.unit != "money" or any(x is None for x in (r.forecast, r.forecast_low, r.forecast_high)):
+    """The forecast with its range, the unit said once: "¥136k (134k–209k)", "¥13.6万 (13.4–20.9万)",
+    "72.5% (71.4–73.3%)"."""
+    if r.unit not in ("money", "ratio") or any(x is None for x in (r.forecast, r.forecast_low, r.forecast_high)):
         return fmt.band(r.forecast, r.forecast_low, r.forecast_high, r.unit, lang(), whole=True)
-    low, high = (_short(x, r.unit).lstrip(fmt.currency_symbol()) for x in (r.forecast_low, r.forecast_high))
-    return f"{_short(r.forecast, r.unit)} ({low}–{high})"
+    mid, low, high = (_short(x, r.unit) for x in (r.forecast, r.forecast_low, r.forecast_high))
+    low = low.lstrip(fmt.currency_symbol())
+    for suffix in ("万", "%"):
+        if low.endswith(suffix) and high.endswith(suffix):
+            low = low[: -len(suffix)]
+    return f"{mid} ({low}–{high.lstrip(fmt.currency_symbol())})"
 
 
 def _vs(change: float | None, unit: str) -> str:

@@ -107,7 +107,7 @@ def _editor_frame(raw: RawFile, table: str, saved: Mapping | None) -> pd.DataFra
     cols = canonical_columns(table)
     return pd.DataFrame({
         "column": cols,
-        "label": [column_label(c) for c in cols],
+        "label": [f"{column_label(c)} *" if c in required else column_label(c) for c in cols],
         "required": [c in required for c in cols],
         "source": [base.columns.get(c, NONE) for c in cols],
         "constant": [base.constants.get(c, "") for c in cols],
@@ -130,12 +130,15 @@ def edit_mapping(key: str, raw: RawFile, table: str, saved: Mapping | None) -> t
         height=35 * (len(frame) + 1) + 3,
         disabled=["column", "label", "required"],
         column_config={
-            "column": st.column_config.TextColumn(tr("ui_map_col_column"), width="small"),
-            "label": st.column_config.TextColumn(tr("ui_map_col_label")),
-            "required": st.column_config.CheckboxColumn(tr("ui_map_col_required"), width="small"),
+            # three columns fit a phone (390 px): the field's meaning (* required), the header, one value;
+            # the canonical name and the required flag stay in the frame, not on screen
+            "column": None, "required": None,
+            "label": st.column_config.TextColumn(tr("ui_map_col_label"), help=tr("ui_map_col_label_help"), width=130,
+                                                 pinned=True),
             "source": st.column_config.SelectboxColumn(tr("ui_map_col_source"), options=[NONE, *raw.headers],
-                                                       help=tr("ui_map_col_source_help")),
-            "constant": st.column_config.TextColumn(tr("ui_map_col_constant"), help=tr("ui_map_col_constant_help")),
+                                                       help=tr("ui_map_col_source_help"), width=130),
+            "constant": st.column_config.TextColumn(tr("ui_map_col_constant"), help=tr("ui_map_col_constant_help"),
+                                                    width=110),
         },
     )
     records = edited.to_dict("records")

@@ -106,7 +106,7 @@ STRINGS: dict[str, dict[str, str]] = {
                             "zh": "{start} 至 {end} 创建的 {total} 条线索中的第 {first}–{last} 条，最新在前。"},
     "drill_leads_none": {"en": "No leads were created in this period.", "zh": "该周期内没有新建线索。"},
     "drill_page": {"en": "Page (of {pages})", "zh": "页码（共 {pages} 页）"},
-    "drill_vs_target": {"en": "{gap} ({achievement})", "zh": "{gap}（达成 {achievement}）"},
+    "drill_vs_target": {"en": "{gap} ({achievement})", "zh": "{gap}（达成{achievement}）"},
     "drill_target_desc": {"en": "target {target}", "zh": "目标 {target}"},
     "drill_pp": {"en": "{value} pp", "zh": "{value} 个百分点"},
     "drill_definitions": {"en": "Definitions", "zh": "指标定义"},

@@ -10,7 +10,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "then save and activate. Scores use the active version.",
         "zh": "从模板创建本期 KPI 计划，在表格中编辑 KPI，按下方检查结果修正，然后保存并生效。评分使用生效版本。"},
     "plans_ui_pick": {"en": "Plan", "zh": "计划"},
-    "plans_ui_new": {"en": "➕ New plan", "zh": "➕ 新建计划"},
+    "plans_ui_new": {"en": "+ New plan", "zh": "+ 新建计划"},
     "plans_ui_source": {"en": "Start from", "zh": "起点"},
     "plans_ui_source_template": {"en": "a template", "zh": "模板"},
     "plans_ui_source_previous": {"en": "last period's plan", "zh": "上期计划"},
