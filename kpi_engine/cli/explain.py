@@ -9,7 +9,7 @@ import sys
 import sqlalchemy as sa
 
 from kpi_engine import clock, periods, store
-from kpi_engine.cli import add_db_option
+from kpi_engine.cli import add_db_option, database_error
 from kpi_engine.cli.metrics import FORMATS, _write
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES, explain_gap
 from kpi_engine.settings_store import load_settings
@@ -51,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
         breakdown = explain_gap(engine, args.metric, args.period, vs=args.vs, by=args.by,
                                 through=as_of - dt.timedelta(days=1))
     except sa.exc.SQLAlchemyError as exc:
-        print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+        return database_error(exc)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi_engine import exports, periods, store
-from kpi_engine.cli import add_db_option
+from kpi_engine.cli import add_db_option, database_error
 from kpi_engine.metrics import custom, registry
 from kpi_engine.metrics.compile import normalize_by
 from kpi_engine.metrics.growth import compute_any, parse_ref
@@ -112,8 +112,7 @@ def run(args: argparse.Namespace) -> int:
         engine = store.get_engine(args.db)
         frame = compute_any(engine, ids, by=args.by, grain=args.grain, start=start, end=end)
     except sa.exc.SQLAlchemyError as exc:
-        print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+        return database_error(exc)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

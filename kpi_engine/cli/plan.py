@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import store as db
-from kpi_engine.cli import add_db_option
+from kpi_engine.cli import add_db_option, database_error, plan_problems
 from kpi_engine.cli.metrics import _write as write_frame
 from kpi_engine.plans import checks, rationality, store, suggest, templates, yamlio
 from kpi_engine.plans.model import Plan, PlanError
@@ -233,10 +233,6 @@ def run(args: argparse.Namespace) -> int:
         engine = db.get_engine(args.db)
         return _run(args, engine)
     except (PlanError, ValueError, LookupError) as exc:
-        problems = exc.problems if isinstance(exc, PlanError) else [str(exc).strip("'\"")]
-        for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return plan_problems(exc)
     except sa.exc.SQLAlchemyError as exc:
-        print(f"error: cannot use the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+        return database_error(exc, "use")

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kpi_engine import clock, periods, store
-from kpi_engine.cli import add_db_option
+from kpi_engine.cli import add_db_option, database_error
 from kpi_engine.reviews.build import KINDS, build_review
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES
 from kpi_engine.settings_store import load_settings
@@ -60,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
         doc = build_review(engine, args.kind, args.period, as_of=as_of, lang=args.lang, gap_metric=args.gap_metric,
                            vs=args.vs, by=args.by)
     except sa.exc.SQLAlchemyError as exc:
-        print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+        return database_error(exc)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from kpi_engine import exports, fmt
 from kpi_engine import store as db
-from kpi_engine.cli import add_db_option
+from kpi_engine.cli import add_db_option, database_error, plan_problems
 from kpi_engine.cli.metrics import _write as write_frame
 from kpi_engine.cli.metrics import clean_number, format_cell
 from kpi_engine.cli.plan import add_as_of, resolve_plan
@@ -138,13 +138,9 @@ def run(args: argparse.Namespace) -> int:
         score = score_plan(engine, plan, as_of=args.as_of, settings=settings)
         card = score.card(args.card) if args.card else score.main
     except (PlanError, ValueError, KeyError, LookupError) as exc:
-        problems = exc.problems if isinstance(exc, PlanError) else [str(exc).strip("'\"")]
-        for problem in problems:
-            print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return plan_problems(exc)
     except sa.exc.SQLAlchemyError as exc:
-        print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+        return database_error(exc)
     writers: dict[str, Callable[[CardScore, PlanScore, str, TextIO], None]] = {
         "csv": _csv, "json": _json, "table": functools.partial(_table, symbol=settings.currency_symbol)}
     writers[args.format](card, score, args.lang, sys.stdout)

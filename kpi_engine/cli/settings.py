@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi_engine import store
-from kpi_engine.cli import add_db_option
+from kpi_engine.cli import add_db_option, database_error
 from kpi_engine.cli.metrics import _write as write_frame
 from kpi_engine.i18n import t
 from kpi_engine.settings import SecretsFileError
@@ -112,6 +112,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except sa.exc.SQLAlchemyError as exc:
-        print(f"error: cannot read the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+        return database_error(exc)
     return 0

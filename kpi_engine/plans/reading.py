@@ -57,6 +57,14 @@ def read_version(conn: Connection, plan_id: str, version: int) -> Plan:
                 extra=json.loads(head["extra_json"] or "{}"))
 
 
+def existing_plan_row(conn: Connection, plan_id: str) -> sa.RowMapping:
+    """The plan's row; :class:`PlanNotFound` (saying where the plans are listed) when there is none."""
+    row = plan_row(conn, plan_id)
+    if row is None:
+        raise PlanNotFound(f"no plan {plan_id!r}; `python -m kpi_engine plan list` shows the plans")
+    return row
+
+
 def plan_row(conn: Connection, plan_id: str) -> sa.RowMapping | None:
     return conn.execute(sa.select(P).where(P.c.plan_id == plan_id)).mappings().first()
 
@@ -64,9 +72,7 @@ def plan_row(conn: Connection, plan_id: str) -> sa.RowMapping | None:
 def load_plan(engine: Engine, plan_id: str, version: int | str | None = None) -> Plan:
     """A version of a plan: ``None``/"latest" (default), "active" (else the latest) or a number."""
     with engine.connect() as conn:
-        row = plan_row(conn, plan_id)
-        if row is None:
-            raise PlanNotFound(f"no plan {plan_id!r}; `python -m kpi_engine plan list` shows the plans")
+        row = existing_plan_row(conn, plan_id)
         if version in (None, "latest"):
             number = int(row["latest_version"])
         elif version == "active":

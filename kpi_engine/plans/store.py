@@ -36,6 +36,7 @@ from kpi_engine.plans.model import Plan, PlanError, Scope, split_metric
 from kpi_engine.plans.reading import (
     PlanNotFound,
     active_plans,
+    existing_plan_row,
     list_plans,
     list_versions,
     load_plan,
@@ -197,9 +198,7 @@ def close_plan(engine: Engine, plan_id: str) -> Plan:
     """Close a plan (its period is over): no more changes; its active version is kept as the one scored."""
     access.require("plans")
     with engine.begin() as conn:
-        row = plan_row(conn, plan_id)
-        if row is None:
-            raise PlanNotFound(f"no plan {plan_id!r}")
+        row = existing_plan_row(conn, plan_id)
         version = int(row["active_version"] or row["latest_version"])
         conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == version).values(status="closed"))
         conn.execute(sa.update(P).where(P.c.plan_id == plan_id).values(status="closed", active_version=version,
@@ -211,9 +210,7 @@ def delete_plan(engine: Engine, plan_id: str) -> None:
     """Remove a plan that was never activated (an abandoned draft), with its published targets."""
     access.require("plans")
     with engine.begin() as conn:
-        row = plan_row(conn, plan_id)
-        if row is None:
-            raise PlanNotFound(f"no plan {plan_id!r}")
+        row = existing_plan_row(conn, plan_id)
         if row["active_version"] is not None:
             raise PlanError([f"plan {plan_id} has been activated; close it instead of deleting it"])
         for table in (K, OKR, V, P):
