@@ -19,8 +19,13 @@ from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import compile_request, make_request
 from kpi_engine.rollups import refresh
 from kpi_engine.settings import Settings
+from kpi_engine.settings_store import load_settings, set_setting
 
 END = dt.date(2026, 6, 30)
+# usable rollups: both facts, and the settings-dependent columns (high-value leads, response SLA) as built
+TOKENS = frozenset(rollups.setting_token(m.id) for r in rollups.ROLLUPS.values() for m in r.metrics
+                   if rollups.setting_names(m))
+USABLE = frozenset(rollups.ROLLED_FACTS) | TOKENS
 
 
 def csv_bytes(rows: list[list[object]]) -> bytes:
@@ -36,11 +41,11 @@ def _norm(row: tuple) -> tuple:
 def assert_rollups_equal_facts(engine: Engine) -> None:
     """Every rollup row for row equal to a GROUP BY over the facts, and marked usable."""
     with engine.connect() as conn:
-        assert refresh.usable(conn) == frozenset(rollups.ROLLED_FACTS)
+        assert refresh.usable(conn) == USABLE
         for r in rollups.ROLLUPS.values():
             cols = [r.table.c[c] for c in ["day", *r.keys]]
             stored = sorted((_norm(tuple(x)) for x in conn.execute(sa.select(r.table))), key=repr)
-            expected = sorted((_norm(tuple(x)) for x in conn.execute(refresh._source_select(r, None))), key=repr)
+            expected = sorted((_norm(tuple(x)) for x in conn.execute(refresh._source_select(r, None, load_settings(conn)))), key=repr)
             assert stored == expected, f"{r.table.name}: rollup differs from the facts"
             assert len(stored) == len({tuple(x) for x in conn.execute(sa.select(*cols))})  # one row per day and keys
 
@@ -143,7 +148,7 @@ def test_every_metric_reads_the_same_through_rollups_and_facts(demo_store: Engin
                        where=spec.get("where"))
     with demo_store.connect() as conn:
         rolled = refresh.usable(conn)
-        assert rolled == frozenset(rollups.ROLLED_FACTS)
+        assert rolled == USABLE
         via_rollups = compile_request(req, Settings(), rolled)
         assert "rollup_leads_created_at" in str(via_rollups)
         got = {tuple(r[: len(r) - len(ids)]): r[len(r) - len(ids):] for r in conn.execute(via_rollups)}
@@ -161,3 +166,27 @@ def test_a_changed_declaration_rebuilds_the_rollups(demo_store: Engine, monkeypa
         assert refresh.usable(conn) == frozenset()
     store.ensure_schema(demo_store)
     assert_rollups_equal_facts(demo_store)
+
+
+def test_settings_dependent_columns_follow_the_settings(demo_store: Engine) -> None:
+    """High-value leads and the response SLA come from the rollup only while the settings are those it was built
+    with: after a change they are read from the facts (same numbers), and the next upload rebuilds the rollups."""
+    req = make_request(["high_value_leads", "leads_within_sla", "leads"], by="channel", grain="month", end=END)
+
+    def values(engine: Engine, rolled: frozenset[str]) -> list[tuple]:
+        with engine.connect() as conn:
+            return sorted(tuple(_norm(tuple(r))) for r in conn.execute(compile_request(req, load_settings(conn), rolled)))
+
+    set_setting(demo_store, "high_value_threshold", "1000")
+    set_setting(demo_store, "response_sla_hours", "8")
+    with demo_store.connect() as conn:
+        rolled = refresh.usable(conn)
+    assert rolled == frozenset(rollups.ROLLED_FACTS)  # built with the old values: those columns read the facts
+    assert values(demo_store, rolled) == values(demo_store, frozenset())
+    res = ingest(demo_store, csv_bytes([["lead_id", "created_at", "channel_id", "expected_value"],
+                                        ["S1", "2026-06-01 10:00", "baidu_search", "1500"]]), "s.csv", table="leads")
+    assert res.status == "loaded"
+    assert_rollups_equal_facts(demo_store)  # rebuilt under the new values: usable again, equal to the facts
+    with demo_store.connect() as conn:
+        assert refresh.usable(conn, Settings()) == frozenset(rollups.ROLLED_FACTS)  # a request with other values
+    assert values(demo_store, USABLE) == values(demo_store, frozenset())

@@ -70,7 +70,7 @@ from kpi_engine.metrics.registry import (
 )
 from kpi_engine.metrics.request import Request, make_request, normalize_by
 from kpi_engine.metrics.scopes import KEY_COLUMNS, MANUAL_PATHS, SCOPE_PATHS, SCOPES, ScopePath, manual_scope_type
-from kpi_engine.rollups.tables import rollup_for
+from kpi_engine.rollups.tables import rollup_for, setting_names, setting_token
 from kpi_engine.settings import Settings, get_settings
 
 __all__ = ["KEY_COLUMNS", "SCOPES", "SCOPE_PATHS", "Request", "ScopePath", "compile_event_bounds", "compile_request",
@@ -98,12 +98,11 @@ def _aggregate(group: Group, metrics: list[Metric], req: Request, settings: Sett
     return sa.select(*key_cols, *sums).group_by(*key_cols).cte(name)  # a CTE: computed once, read by keys and join
 
 
-
-
 def _group_of(m: Metric, rollups: frozenset[str]) -> Group:
     calc = m.calc
     assert isinstance(calc, Simple)
-    return (calc.fact, calc.event, calc.fact in rollups and rollup_for(m) is not None)
+    rolled = calc.fact in rollups and rollup_for(m) is not None  # settings-dependent: built with these settings?
+    return (calc.fact, calc.event, rolled and (not setting_names(m) or setting_token(m.id) in rollups))
 
 
 def _groups(req: Request, rollups: frozenset[str] = frozenset()) -> dict[Group, list[Metric]]:

@@ -65,7 +65,7 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
         dense = not req.by
     columns = [KEY_COLUMNS[s] for s in req.by] + (["period_start"] if grain else []) + list(req.metrics)
     with engine.connect() as conn:
-        rolled = rollups.usable_cached(engine, conn)  # daily rollups that hold what the facts hold
+        rolled = rollups.usable_cached(engine, conn, settings)  # daily rollups that hold what the facts hold
         if grain and dense:
             lo, hi = start_d, end_d
             if lo is None or hi is None:

@@ -10,10 +10,19 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from kpi_engine.rollups.refresh import after_undo, after_upload, rebuild, usable, usable_cached
-from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, rollup_for, routable, signature
+from kpi_engine.rollups.tables import (
+    ROLLED_FACTS,
+    ROLLUPS,
+    Rollup,
+    rollup_for,
+    routable,
+    setting_names,
+    setting_token,
+    signature,
+)
 
 __all__ = ["ROLLED_FACTS", "ROLLUPS", "Rollup", "after_undo", "after_upload", "ensure", "rebuild", "rollup_for",
-           "routable", "signature", "usable", "usable_cached"]
+           "routable", "setting_names", "setting_token", "signature", "usable", "usable_cached"]
 
 
 def ensure(conn: Connection) -> None:

@@ -22,10 +22,11 @@ from sqlalchemy.engine import Connection, Engine
 from kpi_engine import schema
 from kpi_engine.metrics import fact_sql
 from kpi_engine.metrics.registry import Simple
-from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, signature, touched
+from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, setting_names, setting_token, signature, touched
 from kpi_engine.settings import Settings
+from kpi_engine.settings_store import load_settings
 
-_SIG, _COUNTS = "rollups_signature", "rollups_counts"
+_SIG, _COUNTS, _SETTINGS = "rollups_signature", "rollups_counts", "rollups_settings"
 
 
 def _meta(conn: Connection, key: str) -> str | None:
@@ -44,14 +45,21 @@ def _counts(conn: Connection) -> dict[str, int]:
             for f in ROLLED_FACTS}
 
 
-def _source_select(r: Rollup, days: list[dt.date] | None) -> sa.Select:
-    """Per day and key columns, each metric's sum over the fact rows (``days``: only those)."""
+def _used(settings: Settings) -> dict[str, float]:
+    """The values of the settings that rollup columns depend on (high-value threshold, response SLA)."""
+    names = sorted({n for r in ROLLUPS.values() for m in r.metrics for n in setting_names(m)})
+    return {n: float(getattr(settings, n)) for n in names}
+
+
+def _source_select(r: Rollup, days: list[dt.date] | None, settings: Settings) -> sa.Select:
+    """Per day and key columns, each metric's sum over the fact rows (``days``: only those), a settings-dependent
+    count under ``settings``."""
     src = fact_sql.Source.fact(r.fact, "r")
     ev = src.table.c[r.event]
     day = sa.cast(ev, sa.Date)
     keys = [src.table.c[k] for k in r.keys]
     # every rollup metric is a Simple one (tables._build asserts it)
-    sums = [sa.func.sum(fact_sql.row_value(src, cast(Simple, m.calc), Settings())).label(m.id) for m in r.metrics]
+    sums = [sa.func.sum(fact_sql.row_value(src, cast(Simple, m.calc), settings)).label(m.id) for m in r.metrics]
     conds: list[sa.ColumnElement] = [ev.is_not(None)]
     if days is not None:
         conds += fact_sql.date_filter(ev, min(days), max(days))[1:]
@@ -59,60 +67,82 @@ def _source_select(r: Rollup, days: list[dt.date] | None) -> sa.Select:
     return sa.select(day.label("day"), *keys, *sums).select_from(src.from_).where(*conds).group_by(day, *keys)
 
 
-def _refill(conn: Connection, r: Rollup, days: list[dt.date] | None) -> None:
+def _refill(conn: Connection, r: Rollup, days: list[dt.date] | None, settings: Settings) -> None:
     if days is not None and not days:
         return
     delete = r.table.delete()
     conn.execute(delete if days is None else delete.where(r.table.c.day.in_(days)))
     names = ["day", *r.keys, *(m.id for m in r.metrics)]
-    conn.execute(r.table.insert().from_select(names, _source_select(r, days)))
+    conn.execute(r.table.insert().from_select(names, _source_select(r, days, settings)))
 
 
-def _record(conn: Connection) -> None:
+def _record(conn: Connection, settings: Settings) -> None:
     _set_meta(conn, _SIG, signature())
     _set_meta(conn, _COUNTS, json.dumps(_counts(conn), sort_keys=True))
+    _set_meta(conn, _SETTINGS, json.dumps(_used(settings), sort_keys=True))
+
+
+def _settings_changed(conn: Connection, settings: Settings) -> bool:
+    """Whether the store's settings differ from those the settings-dependent columns were built with."""
+    return json.loads(_meta(conn, _SETTINGS) or "null") != _used(settings)
 
 
 def rebuild(conn: Connection, facts: tuple[str, ...] = ROLLED_FACTS) -> None:
-    """Every rollup of ``facts`` from scratch (inside the caller's transaction)."""
+    """Every rollup of ``facts`` from scratch (inside the caller's transaction), under the store's settings."""
+    settings = load_settings(conn)
+    if _settings_changed(conn, settings):
+        facts = ROLLED_FACTS  # every settings-dependent column under the same values
     for r in ROLLUPS.values():
         if r.fact in facts:
-            _refill(conn, r, None)
+            _refill(conn, r, None, settings)
     if set(facts) >= set(ROLLED_FACTS):
         conn.execute(touched.delete())
-    _record(conn)
+    _record(conn, settings)
 
 
 def _state_ok(conn: Connection) -> bool:
     return _meta(conn, _SIG) == signature() and _meta(conn, _COUNTS) is not None
 
 
-def usable(conn: Connection) -> frozenset[str]:
-    """Facts whose rollups hold what the facts hold (declaration unchanged, row counts as at the last refresh)."""
+def usable(conn: Connection, settings: Settings | None = None) -> frozenset[str]:
+    """Facts whose rollups hold what the facts hold (declaration unchanged, row counts as at the last refresh),
+    and the :func:`~kpi_engine.rollups.tables.setting_token` of each settings-dependent metric whose column was
+    built with ``settings``' values (the store's when None)."""
     if not _state_ok(conn):
         return frozenset()
     recorded = json.loads(_meta(conn, _COUNTS) or "{}")
     now = _counts(conn)
-    return frozenset(f for f in ROLLED_FACTS if recorded.get(f) == now[f])
+    facts = frozenset(f for f in ROLLED_FACTS if recorded.get(f) == now[f])
+    return facts | _setting_tokens(facts, _meta(conn, _SETTINGS), settings or load_settings(conn))
+
+
+def _setting_tokens(facts: frozenset[str], recorded_json: str | None, settings: Settings) -> frozenset[str]:
+    recorded = json.loads(recorded_json or "{}")
+    return frozenset(setting_token(m.id) for r in ROLLUPS.values() if r.fact in facts for m in r.metrics
+                     if setting_names(m) and all(recorded.get(n) == float(getattr(settings, n))
+                                                 for n in setting_names(m)))
 
 
 # engine -> ((data version, recorded counts), usable facts): the counts are checked once per data version
 _CHECKED: weakref.WeakKeyDictionary[Engine, tuple[tuple[str | None, str], frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
-def usable_cached(engine: Engine, conn: Connection) -> frozenset[str]:
-    """:func:`usable`, counting the facts only once per data version and refresh (one small query otherwise)."""
+def usable_cached(engine: Engine, conn: Connection, settings: Settings | None = None) -> frozenset[str]:
+    """:func:`usable`, counting the facts only once per data version and refresh (one small query otherwise);
+    ``settings``: those of the request (the store's when None)."""
     t = schema.schema_meta
-    meta = dict(conn.execute(sa.select(t.c.key, t.c.value).where(t.c.key.in_(("data_version", _SIG, _COUNTS)))).all())
+    keys = ("data_version", _SIG, _COUNTS, _SETTINGS)
+    meta = dict(conn.execute(sa.select(t.c.key, t.c.value).where(t.c.key.in_(keys))).all())
     if meta.get(_SIG) != signature() or meta.get(_COUNTS) is None:
         return frozenset()
     token = (meta.get("data_version"), meta[_COUNTS])
     hit = _CHECKED.get(engine)
     if hit is not None and hit[0] == token:
-        return hit[1]
-    found = usable(conn)
-    _CHECKED[engine] = (token, found)
-    return found
+        facts = hit[1]
+    else:
+        facts = frozenset(f for f in usable(conn, Settings()) if f in ROLLED_FACTS)
+        _CHECKED[engine] = (token, facts)
+    return facts | _setting_tokens(facts, meta.get(_SETTINGS), settings or load_settings(conn))
 
 
 def _touched_days(conn: Connection, fact: str, upload_id: int) -> tuple[set[dt.date], int]:
@@ -140,8 +170,9 @@ def after_upload(conn: Connection, upload_id: int, table: str | None) -> None:
     """Bring the rollups up to date with upload ``upload_id`` of ``table`` (inside its transaction)."""
     if table not in ROLLED_FACTS:
         return  # people, channels and campaigns are joined at query time
-    if not _state_ok(conn):
-        rebuild(conn)
+    settings = load_settings(conn)
+    if not _state_ok(conn) or _settings_changed(conn, settings):
+        rebuild(conn)  # no rollups yet, or settings changed since they were built: every day under today's values
         return
     days, inserted = _touched_days(conn, table, upload_id)
     recorded = json.loads(_meta(conn, _COUNTS) or "{}")
@@ -154,8 +185,8 @@ def after_upload(conn: Connection, upload_id: int, table: str | None) -> None:
         conn.execute(touched.insert(), [{"upload_id": upload_id, "fact": table, "day": d} for d in sorted(days)])
     for r in ROLLUPS.values():
         if r.fact == table:
-            _refill(conn, r, sorted(days))
-    _record(conn)
+            _refill(conn, r, sorted(days), settings)
+    _record(conn, settings)
 
 
 def after_undo(conn: Connection, upload_id: int) -> None:
@@ -166,10 +197,11 @@ def after_undo(conn: Connection, upload_id: int) -> None:
         return
     rows = conn.execute(sa.select(touched.c.day).where(touched.c.upload_id == upload_id, touched.c.fact == table))
     days = sorted({d for (d,) in rows})
-    if not _state_ok(conn) or not days:
-        rebuild(conn, (table,))  # an upload from before the rollups (or none kept): all of that fact's days
+    settings = load_settings(conn)
+    if not _state_ok(conn) or not days or _settings_changed(conn, settings):
+        rebuild(conn, (table,))  # an upload from before the rollups (or none kept), or new settings: all days
         return
     for r in ROLLUPS.values():
         if r.fact == table:
-            _refill(conn, r, days)
-    _record(conn)
+            _refill(conn, r, days, settings)
+    _record(conn, settings)

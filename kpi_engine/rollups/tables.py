@@ -43,9 +43,22 @@ def routable(metric: Metric) -> bool:
         return False
     measures = [calc.measure] if calc.measure is not None else []
     measures += [c.measure for c in calc.where]
-    if any(c.setting for c in calc.where):  # the store's settings decide: read the facts
-        return False
     return all(isinstance(m, Col | HoursBetween | DaysBetween) for m in measures)
+
+
+def setting_names(metric: Metric) -> tuple[str, ...]:
+    """The settings a simple metric's conditions compare with (``high_value_threshold``, ``response_sla_hours``).
+
+    Its rollup column holds the counts under the values the rollup was built with (recorded with the rollups); the
+    compiler reads it only while the settings asked for are those (:func:`setting_token`), the facts otherwise.
+    """
+    calc = metric.calc
+    return tuple(sorted({c.setting for c in calc.where if c.setting})) if isinstance(calc, Simple) else ()
+
+
+def setting_token(metric_id: str) -> str:
+    """The mark, among the facts whose rollups may be read, that a settings-dependent metric's column may be too."""
+    return f"metric:{metric_id}"
 
 
 def _path_columns(path: ScopePath | None) -> list[str]:

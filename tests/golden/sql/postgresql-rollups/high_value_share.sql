@@ -1,23 +1,14 @@
 -- high_value_share by channel, month, 2026-01-01..2026-03-31 (postgresql, daily rollups)
 WITH agg0 AS 
-(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.leads) AS leads 
-FROM (SELECT coalesce(rollup_leads_created_at.channel_id, '') AS k0, CAST(date_trunc('month', CAST(rollup_leads_created_at.day AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, rollup_leads_created_at.leads AS leads 
+(SELECT agg0_rows.k0 AS k0, agg0_rows.period_start AS period_start, sum(agg0_rows.leads) AS leads, sum(agg0_rows.high_value_leads) AS high_value_leads 
+FROM (SELECT coalesce(rollup_leads_created_at.channel_id, '') AS k0, CAST(date_trunc('month', CAST(rollup_leads_created_at.day AS TIMESTAMP WITHOUT TIME ZONE)) AS DATE) AS period_start, rollup_leads_created_at.leads AS leads, rollup_leads_created_at.high_value_leads AS high_value_leads 
 FROM rollup_leads_created_at 
 WHERE rollup_leads_created_at.day IS NOT NULL AND rollup_leads_created_at.day >= %(param_1)s::DATE AND rollup_leads_created_at.day <= %(param_2)s::DATE) AS agg0_rows GROUP BY agg0_rows.k0, agg0_rows.period_start), 
-agg1 AS 
-(SELECT agg1_rows.k0 AS k0, agg1_rows.period_start AS period_start, sum(agg1_rows.high_value_leads) AS high_value_leads 
-FROM (SELECT coalesce(leads.channel_id, '') AS k0, CAST(date_trunc('month', leads.created_at) AS DATE) AS period_start, CASE WHEN (leads.expected_value IS NOT NULL AND leads.expected_value >= %(param_3)s) THEN 1 ELSE 0 END AS high_value_leads 
-FROM leads 
-WHERE leads.created_at IS NOT NULL AND leads.created_at >= %(param_4)s::TIMESTAMP WITHOUT TIME ZONE AND leads.created_at < %(param_5)s::TIMESTAMP WITHOUT TIME ZONE) AS agg1_rows GROUP BY agg1_rows.k0, agg1_rows.period_start), 
 key_rows AS 
 (SELECT found_keys.k0 AS k0, found_keys.period_start AS period_start 
-FROM (SELECT agg0.k0 AS k0, agg0.period_start AS period_start 
-FROM agg0 UNION SELECT agg1.k0 AS k0, agg1.period_start AS period_start 
-FROM agg1) AS found_keys)
- SELECT key_rows.k0 AS channel_id, key_rows.period_start AS period_start, CAST(coalesce(agg1.high_value_leads, 0) AS DOUBLE PRECISION) / CAST(nullif(CAST(coalesce(agg0.leads, 0) AS DOUBLE PRECISION), 0) AS NUMERIC) AS high_value_share 
-FROM key_rows LEFT OUTER JOIN agg0 ON agg0.k0 = key_rows.k0 AND agg0.period_start = key_rows.period_start LEFT OUTER JOIN agg1 ON agg1.k0 = key_rows.k0 AND agg1.period_start = key_rows.period_start
+FROM (SELECT DISTINCT agg0.k0 AS k0, agg0.period_start AS period_start 
+FROM agg0) AS found_keys)
+ SELECT key_rows.k0 AS channel_id, key_rows.period_start AS period_start, CAST(coalesce(agg0.high_value_leads, 0) AS DOUBLE PRECISION) / CAST(nullif(CAST(coalesce(agg0.leads, 0) AS DOUBLE PRECISION), 0) AS NUMERIC) AS high_value_share 
+FROM key_rows LEFT OUTER JOIN agg0 ON agg0.k0 = key_rows.k0 AND agg0.period_start = key_rows.period_start
 -- :param_1 = datetime.date(2026, 1, 1)
 -- :param_2 = datetime.date(2026, 3, 31)
--- :param_3 = 5000.0
--- :param_4 = datetime.datetime(2026, 1, 1, 0, 0)
--- :param_5 = datetime.datetime(2026, 4, 1, 0, 0)
