@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine
 from kpi_engine import periods
 from kpi_engine.plans import checks, editing, store, suggest, templates, yamlio
 from kpi_engine.plans.model import Plan, PlanError
+from kpi_engine.store import get_engine
+from ui.db import db_url, version
 from ui.i18n import lang, tr
 
 PLAN, LOADED, EDITOR_REV, PICK, NEXT_PICK, FLASH = ("plan_ui_plan", "plan_ui_loaded", "plan_ui_rev", "plan_ui_pick",
@@ -121,10 +123,25 @@ def kpi_editor(plan: Plan) -> tuple[Plan, list[str]]:
         return plan, exc.problems
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _checks(url: str, data_version: str, plan: Plan, previous: Plan | None, as_of: dt.date) -> checks.CheckReport:
+    """``checks.check_plan``: kept until the data, the plan being edited or the plan it continues changes (the
+    stored plans are read outside, for ``previous``: saving a plan does not change the data version)."""
+    return checks.check_plan(plan, get_engine(url), previous=previous, as_of=as_of, find_previous=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _suggestions(url: str, data_version: str, plan: Plan, growth: float, resources: float, as_of: dt.date,
+                 benchmarks: dict[int, float]) -> list[suggest.Suggestion]:
+    """``suggest.suggest_targets`` (history of the facts): kept until the data or the plan's KPIs change."""
+    return suggest.suggest_targets(get_engine(url), plan, growth=growth, resources=resources, as_of=as_of,
+                                   benchmarks=benchmarks)
+
+
 def checks_section(plan: Plan, engine: Engine, as_of: dt.date) -> checks.CheckReport:
     """Errors (with fixes) and warnings (with fixes and a checkbox each to acknowledge them)."""
     st.subheader(tr("plans_ui_checks"), anchor=False)
-    report = checks.check_plan(plan, engine, as_of=as_of)
+    report = _checks(db_url(), version(), plan, store.previous_plan(engine, plan), as_of)
     acked = set()
     ack_all = bool(report.warnings) and st.checkbox(tr("plans_ui_ack_all"), key="plan_ui_ack_all",
                                                     help=tr("plans_ui_ack_all_help"))
@@ -157,8 +174,7 @@ def suggestions_section(plan: Plan, engine: Engine, as_of: dt.date) -> None:
         growth = cols[0].number_input(tr("plans_ui_growth"), value=0.0, step=5.0, key="plan_ui_growth")
         resources = cols[1].number_input(tr("plans_ui_resources"), value=0.0, step=5.0, key="plan_ui_resources")
         marks: dict[int, float] = st.session_state.setdefault(BENCHMARKS, {})
-        found = suggest.suggest_targets(engine, plan, growth=growth / 100, resources=resources / 100, as_of=as_of,
-                                        benchmarks=marks)
+        found = _suggestions(db_url(), version(), plan, growth / 100, resources / 100, as_of, dict(marks))
         frame = suggest.suggestions_frame(found, lang())
         frame["benchmark"] = pd.to_numeric(frame["benchmark"], errors="coerce")
         config = {c: st.column_config.NumberColumn(tr(f"plans_ui_col_{k}"), format="%g")
