@@ -16,6 +16,9 @@
 seconds and as a ratio to a minimal page (one st.write) timed the same way in the same run; PASS when cold
 <= --cold-limit and warm <= --warm-limit seconds (issue 11.9: 2 s and 0.5 s).
 
+--sql: after the table, per page and store, the statements its last cold run sent (SQLAlchemy's cursor events),
+their seconds in all and the slowest one: where a page's time goes on a large store (issue 14.5).
+
 Every line of figures carries the load average, as the machine is shared. Exit status 0 when every page passes,
 1 otherwise (also when a page raises).
 """
@@ -114,12 +117,46 @@ def _app(url: str, as_of: dt.date) -> AppTest:
 Timing = tuple[float | None, float | None, str]  # best cold seconds, best warm seconds, error
 
 
+class SqlLog:
+    """Every statement any engine sends while ``on``, with its seconds (SQLAlchemy's cursor events): --sql."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.rows: list[tuple[float, str]] = []
+        self.pages: dict[tuple[str, str], tuple[int, float, float, str]] = {}  # (store, page) -> n, s, slowest
+        import sqlalchemy as sa
+
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", self._before)
+        sa.event.listen(sa.engine.Engine, "after_cursor_execute", self._after)
+
+    def _before(self, conn, _cursor, _statement, _parameters, _context, _many) -> None:
+        conn.info.setdefault("bench_t0", []).append(time.perf_counter())
+
+    def _after(self, conn, _cursor, statement, _parameters, _context, _many) -> None:
+        seconds = time.perf_counter() - conn.info["bench_t0"].pop()
+        if self.on:
+            self.rows.append((seconds, " ".join(statement.split())))
+
+    def keep(self, label: str, page: str) -> None:
+        slow = max(self.rows, default=(0.0, ""))
+        self.pages[(label, page)] = (len(self.rows), sum(t for t, _ in self.rows), slow[0], slow[1])
+        self.rows.clear()
+
+    def report(self, pages: list[str], labels: list[str]) -> None:
+        print("\nSQL of each page's last cold run: statements, seconds in SQL, the slowest statement")
+        for page in pages:
+            for label in labels:
+                if (label, page) in self.pages:
+                    n, total, slow, text = self.pages[(label, page)]
+                    print(f"{page:<22} {label:>6}: {n:>4} statements {total:>7.3f} s; slowest {slow:.3f} s {text[:150]}")
+
+
 def _best(a: float | None, b: float) -> float:
     return b if a is None else min(a, b)
 
 
 def time_pages(urls: dict[str, str], pages: list[str], *, as_of: dt.date,
-               repeat: int) -> dict[str, dict[str, Timing]]:
+               repeat: int, sql: SqlLog | None = None) -> dict[str, dict[str, Timing]]:
     """{store label: {page: (best cold seconds, best warm seconds, error)}}.
 
     Cold: Streamlit's data cache cleared, then one run of the page; warm: the same page run again at once.
@@ -139,9 +176,14 @@ def time_pages(urls: dict[str, str], pages: list[str], *, as_of: dt.date,
                 st.cache_data.clear()
                 at.switch_page(page)
                 for kind in ("cold", "warm"):
+                    if sql is not None:
+                        sql.on = kind == "cold"
                     t0 = time.perf_counter()
                     at.run()
                     seconds = time.perf_counter() - t0
+                    if sql is not None and kind == "cold":
+                        sql.on = False
+                        sql.keep(label, page)
                     if at.exception:
                         errors[label] = str(at.exception[0].value).splitlines()[0][:120]
                         break
@@ -277,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm-limit", type=float, default=0.5, help="--demo-only: warm seconds (0.5)")
     parser.add_argument("--memory", action="store_true", help="issue 14.4: peak RSS visiting every page, large store")
     parser.add_argument("--rss-limit-mb", type=float, default=1536.0, help="--memory: limit in MB (1536 = 1.5 GB)")
+    parser.add_argument("--sql", action="store_true", help="per page: statements, seconds in SQL, the slowest")
     args = parser.parse_args(argv)
     os.environ["KPI_DEMO_LOGIN"] = "1"  # signed in as the demo admin, as the page tests are (else: the sign-in form)
     os.environ["KPI_RAISE_ERRORS"] = "1"  # a failing page raises (counted as an error), never an error id
@@ -291,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     pages = page_scripts()
     as_of = end + dt.timedelta(days=1)
     print(f"pages: {', '.join(pages)}; as of {as_of} (data through {end}); best of {args.repeat}, cold cache")
-    results = time_pages(stores, pages, as_of=as_of, repeat=args.repeat)
+    sql = SqlLog() if args.sql else None
+    results = time_pages(stores, pages, as_of=as_of, repeat=args.repeat, sql=sql)
 
     ok = True
     backend = "PostgreSQL" if args.pg else "DuckDB"
@@ -306,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
         passed = ratio <= args.limit
         ok &= passed
         print(f"{page:<22} {normal:>9.3f} {large:>9.3f} {ratio:>7.2f}  {_verdict(passed)} ({load()})")
+    if sql is not None:
+        sql.report(pages, list(stores))
     for url in stores.values():
         store.dispose_engine(url)
     return 0 if ok else 1
