@@ -6,6 +6,10 @@ in session state); afterwards session state is the source of truth and
 ``sync_url()`` writes it back after the widgets ran, so the address bar always
 shows the current view (also after a page switch, which clears the query string).
 Widgets use the state name as their ``key``, so they read and write it directly.
+
+The browser's back and forward buttons put an earlier address back and rerun the page: a value in the URL that
+differs from the one this session last wrote there came from the browser, and the view follows it (a value the
+URL lacks, as after a page switch, leaves the view as it is).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ Dump = Callable[[Any], "str | None"]
 
 # name -> how to write the value into the URL. Module-level: the same for every session.
 _REGISTRY: dict[str, Dump] = {}
+_WRITTEN = "_url_written"  # session state: name -> the text this session last saw or wrote in the URL
 
 
 def url_state(name: str, default: Any, parse: Callable[[str], Any] = str, dump: Dump = str) -> Any:
@@ -29,15 +34,23 @@ def url_state(name: str, default: Any, parse: Callable[[str], Any] = str, dump: 
     does not accept (the default is used then).
     """
     _REGISTRY[name] = dump
+    written = st.session_state.setdefault(_WRITTEN, {})
+    raw = st.query_params.get(name)
     if name not in st.session_state:
         value = default
-        raw = st.query_params.get(name)
         if raw is not None:
             try:
                 value = parse(raw)
             except (TypeError, ValueError):
                 value = default
         st.session_state[name] = value
+        written[name] = raw
+    elif raw is not None and raw != written.get(name, raw):  # back or forward: the browser's address wins
+        try:
+            st.session_state[name] = parse(raw)
+        except (TypeError, ValueError):
+            pass  # an address this session never wrote and cannot read: the view stays
+        written[name] = raw
     return st.session_state[name]
 
 
@@ -46,6 +59,7 @@ def sync_url(names: Sequence[str] | None = None, *, omit: Sequence[str] = ()) ->
 
     ``omit``: state that does not apply to the current view (kept in the session, left out of the URL).
     """
+    written = st.session_state.setdefault(_WRITTEN, {})
     for name in names or list(_REGISTRY):
         if name not in omit and name not in st.session_state:
             continue  # registered by another session's page, not read from this session's URL yet: leave it
@@ -55,8 +69,11 @@ def sync_url(names: Sequence[str] | None = None, *, omit: Sequence[str] = ()) ->
         if text in (None, ""):
             if name in st.query_params:
                 del st.query_params[name]
-        elif st.query_params.get(name) != text:
-            st.query_params[name] = text
+            written[name] = None
+        else:
+            if st.query_params.get(name) != text:
+                st.query_params[name] = text
+            written[name] = text
 
 
 def choice(options: Sequence[str]) -> Callable[[str], str]:
