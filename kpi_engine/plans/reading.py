@@ -3,7 +3,7 @@ in force on a day, the plan a new one continues (SQLAlchemy Core, bound paramete
 
 The read side of :mod:`kpi_engine.plans.store`, apart so that the plan checks (which compare a plan with the one
 it continues) read plans without importing the store, which runs those checks on activation: store -> checks ->
-reading, one way. The store re-exports every name here.
+reading, one way. The store re-exports the public names (store.load_plan, store.PlanNotFound ...).
 """
 
 from __future__ import annotations
