@@ -6,7 +6,10 @@
 - :func:`after_undo`: the same days rebuilt after the upload's rows were reverted.
 - :func:`usable`: the facts whose rollups may be read (declaration unchanged, row count as recorded).
 
-The state (declaration signature, fact row counts at the last refresh) lives in ``schema_meta``.
+The state (declaration signature, fact row counts at the last refresh, the settings values the
+settings-dependent columns were built with) lives in ``schema_meta``. Those columns are rebuilt under the new
+values by the first upload or undo after a settings change; until then the compiler reads those metrics from the
+facts (:func:`usable` leaves their tokens out).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ One table per (fact, event date) of the facts that grow with the business (leads
 ``rollup_leads_created_at``: ``day`` (the event's date), the fact columns every scope path starts from
 (``channel_id``, ``campaign_id``, ``owner_id``; teams and campaign owners are joined at query time, so a
 change to people or campaigns never makes a rollup stale) and one column per metric that can be read from
-it (:func:`routable`): a count or a sum over the fact whose conditions do not depend on settings.
+it (:func:`routable`): a count or a sum over the fact. A count whose condition compares with a setting (high-value
+leads, leads within the response SLA) is built under the store's settings (:func:`setting_names`).
 
 The tables are declared on :data:`kpi_engine.schema.metadata` (``create_all`` makes them);
 ``rollup_touched`` remembers the days each upload changed, so that undoing it rebuilds exactly those.
