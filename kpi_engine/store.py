@@ -8,6 +8,7 @@ in-memory DuckDB keeps one connection (each new one would be a new database).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import threading
@@ -79,6 +80,13 @@ def _make_engine(url: str) -> Engine:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, poolclass=NullPool)
         sa.event.listen(engine, "do_connect", _connect_when_free)
+        sa.event.listen(engine, "commit", _wrote)
+
+        def written(dbapi_connection: Any, record: Any) -> None:  # the pool's "checkin": the commit is done by now
+            if record is not None and record.info.pop("kpi_wrote", False):
+                _count_write(engine)
+
+        sa.event.listen(engine.pool, "checkin", written)
         return engine
     if parsed.drivername in ("postgresql", "postgres"):
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
@@ -99,6 +107,31 @@ def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
 
 
 _open: dict[Engine, tuple[int, Any]] = {}  # engine -> (holders, the connection keeping its file open)
+_marks: dict[Engine, list[int]] = {}  # engine -> [which opening, writes since] while its file is kept open
+_openings = itertools.count(1)
+_open_lock = threading.Lock()  # not _lock: get_engine holds that while it migrates a store (a commit: see _wrote)
+
+
+def _wrote(conn: Connection) -> None:  # "commit" event of a DuckDB file's engine
+    conn.connection.info["kpi_wrote"] = True
+    _count_write(conn.engine)
+
+
+def _count_write(engine: Engine) -> None:
+    with _open_lock:
+        mark = _marks.get(engine)
+        if mark is not None:
+            mark[1] += 1
+
+
+def unchanged_mark(engine: Engine) -> tuple[int, int] | None:
+    """While a DuckDB file is kept open (:func:`kept_open`) no other process can write to it: a mark that moves
+    with every write made in this process (when its transaction commits and again when its connection is given
+    back), so whatever was read from the store under an equal mark is still current. None when the file is not
+    kept open (another process may write at any moment) or on another database: read again."""
+    with _open_lock:
+        mark = _marks.get(engine)
+        return None if mark is None else (mark[0], mark[1])
 
 
 @contextmanager
@@ -114,26 +147,29 @@ def kept_open(engine: Engine) -> Iterator[None]:
     if not (is_duckdb(engine) and isinstance(engine.pool, NullPool)):
         yield
         return
-    with _lock:
+    with _open_lock:
         holders, raw = _open.get(engine, (0, None))
         if raw is not None:
             _open[engine] = (holders + 1, raw)
     if raw is None:
         mine = engine.raw_connection()  # through the connect hook: waits while another process holds the file
-        with _lock:
+        with _open_lock:
             holders, raw = _open.get(engine, (0, mine))
             _open[engine] = (holders + 1, raw)
+            if raw is mine:
+                _marks[engine] = [next(_openings), 0]
         if raw is not mine:  # another thread opened it meanwhile: share theirs
             mine.close()
     try:
         yield
     finally:
-        with _lock:
+        with _open_lock:
             holders, raw = _open[engine]
             if holders > 1:
                 _open[engine] = (holders - 1, raw)
             else:
                 del _open[engine]
+                _marks.pop(engine, None)
         if holders == 1:
             raw.close()
 

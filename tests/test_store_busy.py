@@ -96,3 +96,29 @@ def test_a_page_run_keeps_the_file_open_and_lets_it_go_after(tmp_path: Path) -> 
             raise RuntimeError("a failing page")
     assert _other_process_opens(path) == "opened"  # let go after an error too
     store.dispose_engine(url)
+
+
+def test_the_unchanged_mark_moves_with_every_write_while_the_file_is_kept_open(tmp_path: Path) -> None:
+    """What the app read under an equal ``store.unchanged_mark`` is still current (``ui.db.version`` relies on it):
+    reads leave it, every committed write moves it, and without the file kept open there is no mark."""
+    url = f"duckdb:///{tmp_path / 'kpi.duckdb'}"
+    engine = store.get_engine(url)
+    assert store.unchanged_mark(engine) is None  # not kept open: another process may write at any moment
+    with store.kept_open(engine):
+        first = store.unchanged_mark(engine)
+        assert first is not None
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        assert store.unchanged_mark(engine) == first  # a read changes nothing
+        with engine.begin() as conn:
+            store.bump_data_version(conn)
+        after_write = store.unchanged_mark(engine)
+        assert after_write is not None and after_write != first
+        with engine.connect() as conn:
+            conn.execute(sa.text("CREATE TABLE t (x INTEGER)"))
+            conn.commit()
+        assert store.unchanged_mark(engine) != after_write
+    with store.kept_open(engine):  # opened again: another process may have written in between
+        assert store.unchanged_mark(engine) not in (None, first, after_write)
+    assert store.unchanged_mark(engine) is None
+    store.dispose_engine(url)

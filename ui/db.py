@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from kpi_engine import access, clock, settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
-from kpi_engine.metrics import custom
+from kpi_engine.metrics import custom, registry
 from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_url, safe_url
 from ui.i18n import tr
 
@@ -74,8 +74,25 @@ def get_engine() -> Engine:
         st.error(tr("ui_db_error", error=_without_url(str(exc), url)))
         st.stop()
         raise  # unreachable: st.stop() raises
-    custom.activate(engine)  # the store's own metrics (issue 16.5) are in the registry for this run
+    _activate(engine)  # the store's own metrics (issue 16.5) are in the registry for this run
     return engine
+
+
+# While a page run keeps the DuckDB file open nothing but this process can change the store, and every write here
+# moves ``store.unchanged_mark``: what was read under an equal mark is still current. A page asks for the version
+# and the engine dozens of times a run; each answer was a query.
+_versions: dict[Engine, tuple[tuple[int, int], str]] = {}
+_activated: dict[Engine, tuple[tuple[int, int], object]] = {}
+
+
+def _activate(engine: Engine) -> None:
+    mark = store.unchanged_mark(engine)
+    hit = _activated.get(engine)
+    if mark is not None and hit is not None and hit[0] == mark and registry.METRICS._all is hit[1]:
+        return  # this store's metrics are the ones in force, and the store has not changed since
+    custom.activate(engine)
+    if mark is not None:
+        _activated[engine] = (mark, registry.METRICS._all)
 
 
 def kept_open(fn: Callable[[], T]) -> T:
@@ -90,7 +107,16 @@ def version() -> str:
 
     A result the engine filtered for one principal (a member's own numbers) is never served to another.
     """
-    return f"{settings_store.store_version(get_engine())}|{access.current().cache_key}"
+    engine = get_engine()
+    mark = store.unchanged_mark(engine)
+    hit = _versions.get(engine)
+    if mark is not None and hit is not None and hit[0] == mark:
+        token = hit[1]
+    else:
+        token = settings_store.store_version(engine)
+        if mark is not None:
+            _versions[engine] = (mark, token)
+    return f"{token}|{access.current().cache_key}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
