@@ -26,7 +26,7 @@ from tests.browser.waits import DRAWN, idle, main_text_longer_than  # noqa: E402
 
 SPECS = re.findall(r'\("app_pages/([a-z_]+)\.py", "[a-z_]+", "[^"]+", "([a-z_]+)"\)', (ROOT / "app.py").read_text("utf-8"))
 SIZES = {1440: 900, 390: 844}
-MONTHS = 14  # a year and more: "vs last year" has numbers
+MONTHS = 13  # a year and more: "vs last year" has numbers
 TALL = """() => Math.max(...['stMain', 'stAppViewContainer', 'stMainBlockContainer'].map(
   id => document.querySelector(`[data-testid="${id}"]`)?.scrollHeight || 0)) + 80"""
 

@@ -52,7 +52,8 @@ def _strings(value: Any, keys: set[str], under: str = "") -> Iterator[str]:
 def _spec_strings(spec: Any, under: str = "") -> Iterator[str]:
     """Titles, texts and tooltip titles of a Vega-Lite spec (field names are not shown when a title is set)."""
     if isinstance(spec, dict):
-        if "field" in spec and "title" not in spec and under in {"tooltip", "color", "x", "y", "theta", "size"}:
+        if ("field" in spec and "title" not in spec and under in {"tooltip", "color", "x", "y", "theta", "size"}
+                and not ("legend" in spec and spec["legend"] is None)):  # a channel without a legend says nothing
             yield f"<untitled field {spec['field']}>"
         for k, v in spec.items():
             if k in {"datasets", "data", "config", "$schema", "usermeta"}:

@@ -29,10 +29,10 @@ _STATUS_STYLE = {"on_track": GOOD, "achieved": GOOD, "at_risk": WARN, "underspen
 # Money of five digits or more is short in the target's parentheses and the forecast's range ("¥136k", "¥13.6万"),
 # so every column shows its whole text at 1440 px (the exact figures are on the cards and in Channels).
 WIDTHS = {
-    "en": {"kpi": 175, "actual": 68, "target": 105, "progress": 68, "pace": 145, "projected": 70, "forecast": 122,
-           "vs": 78, "vs_last_year": 82, "owner": 55},
-    "zh": {"kpi": 150, "actual": 70, "target": 110, "progress": 70, "pace": 115, "projected": 72, "forecast": 130,
-           "vs": 85, "vs_last_year": 85, "owner": 60},
+    "en": {"kpi": 165, "actual": 66, "target": 105, "progress": 62, "pace": 145, "projected": 66, "forecast": 135,
+           "vs": 76, "vs_last_year": 82, "owner": 62},
+    "zh": {"kpi": 150, "actual": 70, "target": 110, "progress": 62, "pace": 115, "projected": 70, "forecast": 135,
+           "vs": 80, "vs_last_year": 85, "owner": 62},
 }
 # Pace right after the actual: on a phone the pinned KPI column leaves room for about two more.
 COLUMNS = ("kpi", "actual", "pace", "target", "progress", "projected", "forecast", "vs_previous", "vs_last_year",

@@ -133,8 +133,9 @@ def dimension_chart(score: PlanScore, card: CardScore) -> None:
         tooltip=[alt.Tooltip("name:N", title=" "), alt.Tooltip("text:N", title=tr("plans_ui_sc_col_score")),
                  alt.Tooltip("weight:Q", title=tr("plans_ui_col_weight"))])
     text = base.mark_text(align="left", dx=4, fontSize=charts.FONT_SIZE, invalid=charts.GAPS).encode(
-        x="score:Q", text="text:N")
-    rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
+        x=alt.X("score:Q", title=tr("plans_ui_sc_axis_score")), text="text:N")
+    rule = alt.Chart(pd.DataFrame({"x": [100.0]})).mark_rule(color="#24292f", strokeDash=[4, 3], strokeWidth=2).encode(
+        x=alt.X("x:Q", title=tr("plans_ui_sc_axis_score")))
     chart = alt.layer(bars, text, rule).properties(height=alt.Step(44))
     charts.show(chart.configure_axis(labelFontSize=charts.FONT_SIZE, titleFontSize=charts.FONT_SIZE),
                 f"sc_dims_{card.card}", f"{tr('plans_ui_sc_dimensions')}-{card.label}")

@@ -29,9 +29,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_kpis": {"en": "KPIs", "zh": "KPI 指标"},
     "plans_ui_kpis_help": {
         "en": "Edit cells directly; add a row at the bottom, delete with the row checkbox. Weights are percent points; "
-              "floor is an achievement (0.5 = 50%). Scope: team, person:ID, channel:ID or campaign:ID.",
+              "floor is an achievement (0.5 = 50%). Scope: `team`, `person:ID`, `channel:ID` or `campaign:ID`.",
         "zh": "直接编辑单元格；在底部添加行，勾选行后删除。权重为百分点；保底线为达成率（0.5 = 50%）。"
-              "范围：team、person:ID、channel:ID 或 campaign:ID。"},
+              "范围：`team`、`person:ID`、`channel:ID` 或 `campaign:ID`。"},
     "plans_ui_row_errors": {"en": "Some rows cannot be used yet:", "zh": "部分行暂时无法使用："},
     "plans_ui_checks": {"en": "Plan checks", "zh": "计划检查"},
     "plans_ui_checks_ok": {"en": "No problems found.", "zh": "未发现问题。"},
