@@ -32,7 +32,7 @@ else:
     ui.notes(score)
     ui.totals(card)
     ui.dimension_chart(score, card)
-    ui.kpi_table(card)
+    ui.kpi_table(card, score.plan.framework)
     ui.calculations(card)
     ui.export(score, card)
 drill.sync()

@@ -19,6 +19,7 @@ from kpi_engine import store as kstore
 from kpi_engine.plans import scorecard_tables, store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD
+from kpi_engine.plans.templates import FRAMEWORKS
 from kpi_engine.scoring import explain, format_score
 from ui import charts, names, numbers, state
 from ui.db import db_url, settings, version
@@ -146,10 +147,14 @@ def shown_value(value: float | None, unit: str) -> str:
     return numbers.value(value, unit)
 
 
-def kpi_display(card: CardScore) -> pd.DataFrame:
+def kpi_display(card: CardScore, framework: str | None = None) -> pd.DataFrame:
     """The card's KPIs for the table: actual, target and projection written in the metric's unit (12.3%, ¥3,000,
-    1,092; — for none), achievement in percent (for the progress bar), pace as words."""
+    1,092; — for none), achievement in percent (for the progress bar), pace as words, scopes and dimensions by name."""
     frame = scorecard_tables.kpi_frame(card, lang())
+    scopes = names.scope_labels(frame["scope"])
+    frame["scope"] = [scopes.get(s, s) for s in frame["scope"]]
+    fw = FRAMEWORKS.get(framework or "")
+    frame["dimension"] = [(dim.name(lang()) if fw and (dim := fw.dimension(d)) else d) for d in frame["dimension"]]
     for col in ("actual", "base", "projected"):
         frame[col] = [shown_value(v, u) for v, u in zip(frame[col], frame["unit"], strict=True)]
     frame["achievement"] = [numfmt.percent_value(a) for a in pd.to_numeric(frame["achievement"], errors="coerce")]
@@ -161,10 +166,10 @@ def kpi_display(card: CardScore) -> pd.DataFrame:
                   "projected", "explanation"]]
 
 
-def kpi_table(card: CardScore) -> None:
+def kpi_table(card: CardScore, framework: str | None = None) -> None:
     st.subheader(tr("plans_ui_sc_kpis"), anchor=False)
     num = st.column_config.NumberColumn
-    st.dataframe(kpi_display(card), hide_index=True, width="stretch", column_config={
+    st.dataframe(kpi_display(card, framework), hide_index=True, width="stretch", column_config={
         "name": tr("plans_ui_sc_col_name"), "scope": tr("plans_ui_col_scope"), "dimension": tr("plans_ui_col_dimension"),
         "weight": num(tr("plans_ui_col_weight"), format="%g"),
         "actual": st.column_config.TextColumn(tr("plans_ui_sc_col_actual")),
@@ -172,7 +177,7 @@ def kpi_table(card: CardScore) -> None:
         "achievement": st.column_config.ProgressColumn(tr("plans_ui_sc_col_achievement"),
                                                        format=numfmt.column_format("achievement"), min_value=0,
                                                        max_value=120),
-        "score": st.column_config.TextColumn(tr("plans_ui_sc_col_score")), "tier": " ",
+        "score": st.column_config.TextColumn(tr("plans_ui_sc_col_score")), "tier": st.column_config.TextColumn(tr("plans_ui_sc_col_tier")),
         "pace": tr("plans_ui_sc_col_pace"), "projected": st.column_config.TextColumn(tr("plans_ui_sc_col_projected")),
         "explanation": None})
 

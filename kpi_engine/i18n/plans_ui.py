@@ -110,6 +110,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_sc_col_target": {"en": "Target", "zh": "目标"},
     "plans_ui_sc_col_achievement": {"en": "Achievement", "zh": "达成率"},
     "plans_ui_sc_col_score": {"en": "Score", "zh": "得分"},
+    "plans_ui_sc_col_tier": {"en": "Band", "zh": "区间"},
     "plans_ui_sc_col_pace": {"en": "Pace", "zh": "进度"},
     "plans_ui_sc_col_projected": {"en": "Projected", "zh": "预计期末"},
     "plans_ui_sc_axis_score": {"en": "Score (100 = on target)", "zh": "得分（100 = 达标）"},
