@@ -18,8 +18,6 @@ from kpi_engine.metrics import registry
 from kpi_engine.plans.model import Plan, split_metric
 from kpi_engine.reviews import build, gap, notes
 from kpi_engine.reviews.document import ReviewDocument, Section
-from kpi_engine.reviews.export_excel import review_to_xlsx
-from kpi_engine.reviews.export_html import review_to_html
 from ui import names, review_doc, sidebar, state
 from ui.i18n import lang, tr
 
@@ -107,17 +105,29 @@ def explain(label: str, plan: Plan | None, through: dt.date) -> tuple[str, Secti
     return metric, section
 
 
+def _xlsx(doc: ReviewDocument) -> bytes:
+    from kpi_engine.reviews.export_excel import review_to_xlsx  # openpyxl: imported when a download is asked for
+
+    return review_to_xlsx(doc)
+
+
+def _html(doc: ReviewDocument) -> str:
+    from kpi_engine.reviews.export_html import review_to_html  # Jinja2: imported when a download is asked for
+
+    return review_to_html(doc)
+
+
 def downloads(doc: ReviewDocument, gap_section: Section | None) -> None:
     """Excel and printable HTML of the review as shown (with the notes as they are now)."""
     stem = f"review-{doc.period}-{doc.lang}"
     cols = st.columns(2)
     cols[0].download_button(
-        tr("reviews_ui_download_xlsx"), lambda: review_to_xlsx(review_doc.full_document(doc, gap_section)),
+        tr("reviews_ui_download_xlsx"), lambda: _xlsx(review_doc.full_document(doc, gap_section)),
         file_name=f"{stem}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:", key="dl_xlsx", width="stretch")
     cols[1].download_button(
         tr("reviews_ui_download_html"),
-        lambda: review_to_html(review_doc.full_document(doc, gap_section)).encode("utf-8"),
+        lambda: _html(review_doc.full_document(doc, gap_section)).encode("utf-8"),
         file_name=f"{stem}.html", mime="text/html", icon=":material/print:", key="dl_html", width="stretch",
         help=tr("reviews_ui_download_html_help"))
 
