@@ -125,7 +125,7 @@ def plan_scores(day: dt.date) -> None:
                           "bonus": [fmt(b, "money") for b in scores["bonus"]]})
     num = st.column_config.NumberColumn
     st.dataframe(shown, hide_index=True, width="stretch", key="team_plan_scores", column_config={
-        "card": tr("drill_scores_card"), "label": tr("drill_scores_name"), "period": tr("drill_scores_period"),
+        "card": None, "label": tr("drill_scores_name"), "period": tr("drill_scores_period"),  # names, not card ids
         "final_score": num(tr("drill_scores_final"), format=numfmt.column_format("score")), "grade": tr("drill_scores_grade"),
         "bonus": tr("drill_scores_bonus")})
     running = bool(scores["running"].any())

@@ -116,7 +116,7 @@ def kpi_editor(plan: Plan) -> tuple[Plan, list[str]]:
     st.subheader(tr("plans_ui_kpis"), anchor=False, help=tr("plans_ui_kpis_help"))
     key = f"plan_ui_editor_{st.session_state.get(EDITOR_REV, 0)}"
     edited = st.data_editor(editing.kpi_table(plan), key=key, num_rows="dynamic", width="stretch", hide_index=False,
-                            column_config=_editor_columns())
+                            column_config=_editor_columns(), placeholder="—")
     try:
         return editing.apply_kpi_table(plan, edited), []
     except PlanError as exc:
