@@ -98,8 +98,28 @@ def list_plans(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
 
+# engine -> (store.unchanged_mark, {day: active plans}): a page asks for the active plans several times a run, and
+# while the mark stands nothing has been written to the store (kpi_engine.store.unchanged_mark)
+_active: dict[Engine, tuple[tuple[int, int], dict[dt.date, list[Plan]]]] = {}
+
+
 def active_plans(engine: Engine, day: dt.date) -> list[Plan]:
     """The active version of every plan whose period contains ``day`` (newest plan first)."""
+    from kpi_engine.store import unchanged_mark  # local: kpi_engine.store imports the schema this module builds on
+
+    mark = unchanged_mark(engine)
+    kept = _active.get(engine) if mark is not None else None
+    if kept is not None and kept[0] == mark and day in kept[1]:
+        return list(kept[1][day])
+    found = _active_plans(engine, day)
+    if mark is not None:
+        days = kept[1] if kept is not None and kept[0] == mark else {}
+        days[day] = found
+        _active[engine] = (mark, days)
+    return list(found)
+
+
+def _active_plans(engine: Engine, day: dt.date) -> list[Plan]:
     found = []
     for row in list_plans(engine).itertuples(index=False):  # a handful of plans
         if row.active_version is None or pd.isna(row.active_version):
