@@ -30,8 +30,11 @@ def freshness_table() -> None:
     """Rows, latest date and last upload per table."""
     frame = freshness_frame(db.freshness())
     rows = frame.columns[1]
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={rows: st.column_config.NumberColumn(rows, format="localized")})
+    table, latest, upload = frame.columns[0], frame.columns[2], frame.columns[3]
+    cc = st.column_config  # every row shown (no inner scroll); four columns within a phone's 390 px
+    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3, column_config={
+        table: cc.TextColumn(table, width=140, pinned=True), rows: cc.NumberColumn(rows, format="localized", width=58),
+        latest: cc.TextColumn(latest, width=80), upload: cc.TextColumn(upload, width=80)})
 
 
 def load_demo() -> bool:
