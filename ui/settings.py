@@ -84,8 +84,8 @@ def _widget(key: str) -> None:
         st.number_input(label, step=0.01 if spec.share else 1.0, format="%g", key=name, help=helptext,
                         label_visibility="collapsed")
     elif spec.kind == "choice":
-        st.selectbox(label, list(spec.choices), key=name, label_visibility="collapsed",
-                     format_func=lambda c: _shown(key, c))
+        shown = {c: _shown(key, c) for c in spec.choices}  # written now, in the page's language
+        st.selectbox(label, list(spec.choices), key=name, label_visibility="collapsed", format_func=shown.__getitem__)
     elif spec.kind == "timezone":
         zones = sorted(zoneinfo.available_timezones())
         st.selectbox(label, zones, key=name, label_visibility="collapsed")
