@@ -142,8 +142,8 @@ def off_track_section(kpis: pd.DataFrame, lang: str) -> Section:
     """KPIs below target, largest weighted gap first."""
     behind = kpis[kpis["weighted_gap"] > 0].sort_values("weighted_gap", ascending=False, kind="stable")
     table = _points(_doc_units(_named(behind).assign(pace=_pace_text(behind, lang))), "deviation_pct", "deviation")
-    table = table.reset_index(drop=True)
-    formats = {"kpi": "text", "scope": "text", "card": "text", "weight": "score", "target": "row", "actual": "row",
+    table = table.reset_index(drop=True).drop(columns=["card"], errors="ignore")  # the scope names whose KPI it is
+    formats = {"kpi": "text", "scope": "text", "weight": "score", "target": "row", "actual": "row",
                "deviation": "row", "deviation_pct": "pct", "achievement": "ratio", "weighted_gap": "score", "pace": "text"}
     chart = Chart("bars", t("reviews_ui_col_ach", lang),
                   pd.DataFrame({"label": [f"{k} @ {s}" for k, s in zip(table["kpi"], table["scope"], strict=True)],
