@@ -16,9 +16,8 @@ import threading
 import time
 import weakref
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -36,6 +35,9 @@ from kpi_engine.settings_rules import (
     require_key,
     to_json,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 VERSION_KEY = "settings_version"
 NOTHING_STORED = "0"  # the settings version of a store where no setting was ever changed
@@ -177,6 +179,8 @@ def reset_setting(engine: Engine, key: str, user: str | None = None) -> bool:
 
 def setting_history(engine: Engine, key: str | None = None) -> pd.DataFrame:
     """Every change, newest first: changed_at, changed_by, key, old, new (values as text)."""
+    import pandas as pd  # here, not at the top: every upload reads the settings (a cron upload need not load pandas)
+
     h = schema.settings_history
     query = sa.select(h.c.changed_at, h.c.changed_by, h.c.key, h.c.old, h.c.new).order_by(h.c.change_id.desc())
     if key:
@@ -192,6 +196,8 @@ def setting_history(engine: Engine, key: str | None = None) -> pd.DataFrame:
 
 def overview(engine: Engine, lang: str = "en") -> pd.DataFrame:
     """One row per setting: key, value, default, changed (bool), description, last change (when, who)."""
+    import pandas as pd
+
     current, default = load_settings(engine), Settings()
     s = schema.settings
     with engine.connect() as conn:

@@ -95,23 +95,23 @@ def render(res: IngestResult, lang: str, shown: int = SHOWN) -> str:
         if res.table:
             out.append(t("ingest_summary_table", lang, table=res.table))
     out.append(t("ingest_summary_counts", lang, rows_read=res.rows_read, inserted=res.inserted, updated=res.updated,
-                 rejected=res.rejected, warnings=len(res.warnings)))
+                 rejected=res.rejected, warnings=len(res.warning_rows)))
     for kind, names in res.created.items():
         listed = ", ".join(_cell(n) for n in names[:shown]) + (" …" if len(names) > shown else "")
         out.append(t("ingest_summary_created", lang, kind=t(f"ingest_kind_{kind}", lang), names=listed))
     headers = [t("ingest_col_row", lang), t("ingest_col_column", lang), t("ingest_col_value", lang), t("ingest_col_reason", lang)]
-    errors, warnings = res.errors, res.warnings
-    for title, frame in (("ingest_summary_errors", errors), ("ingest_summary_warnings", warnings)):
-        if not len(frame):
+    errors, warnings = res.error_rows, res.warning_rows  # records: a clean upload never imports pandas
+    for title, found in (("ingest_summary_errors", errors), ("ingest_summary_warnings", warnings)):
+        if not found:
             continue
-        out += ["", t(title, lang, shown=min(shown, len(frame)), total=len(frame))]
-        records = issue_records(frame.head(shown), lang)
+        out += ["", t(title, lang, shown=min(shown, len(found)), total=len(found))]
+        records = issue_records(found[:shown], lang)
         whole = [r for r in records if r["row"] is None]  # about the whole file: the full sentence and the fix
         out += [f"- {r['reason']} {r['fix']}" for r in whole]
         rows = [r for r in records if r["row"] is not None]
         if rows:
             out.append(text_table(headers, _issue_rows(rows), last_limit=REASON_CHARS))
-    if res.status == "refused" and len(errors) and errors["row"].notna().any():
+    if res.status == "refused" and any(r["row"] is not None for r in errors):
         out += ["", t("ingest_hint_skip", lang)]
     out += _dates_block(res, lang) + _history_block(res, lang, shown)
     return "\n".join(out)
@@ -159,7 +159,7 @@ def exit_status(res: IngestResult, on_error: str, accept_changes: bool = False) 
     if res.status == "loaded":
         return 0
     if res.status == "dry_run":
-        blocked = len(res.errors) > 0 and on_error == "abort"
+        blocked = len(res.error_rows) > 0 and on_error == "abort"
         unconfirmed = res.history is not None and not accept_changes
         return 1 if blocked or unconfirmed or res.rejected >= res.rows_read else 0
     return 1

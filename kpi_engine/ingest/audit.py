@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import access, clock, schema, store
 from kpi_engine.access import audit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The event date of each table (what "latest data" means for freshness).
 EVENT_DATE: dict[str, str | None] = {
@@ -57,6 +61,8 @@ def record_upload(conn: Connection, *, upload_id: int, file_name: str, sha256: s
 
 
 def list_uploads(engine: Engine) -> pd.DataFrame:
+    import pandas as pd  # here, not at the top: an upload itself never needs pandas
+
     """Every upload, newest first: upload_id, file, table, uploaded_at, uploaded_by, counts, undone, undone_at."""
     u = schema.uploads
     query = sa.select(
@@ -73,7 +79,7 @@ def list_uploads(engine: Engine) -> pd.DataFrame:
 
 
 def _iso(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
@@ -83,6 +89,8 @@ def _iso(value: object) -> str | None:
 
 
 def data_freshness(engine: Engine) -> pd.DataFrame:
+    import pandas as pd
+
     """Per uploadable table: rows, latest_date (ISO date of the newest event, None when empty), last_upload_at."""
     u = schema.uploads
     out = []

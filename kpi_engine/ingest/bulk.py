@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateTable
 
 from kpi_engine import schema, store
-from kpi_engine.ingest.load import STAGE, duck, q
+from kpi_engine.ingest.staging import STAGE, duck, q
 
 _SUFFIX = "__kpi_bulk"
 _COLUMNS = ("SELECT column_name, data_type, is_nullable, column_default FROM duckdb_columns() "

@@ -24,7 +24,6 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -32,21 +31,30 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import schema, store
+from kpi_engine.ingest import bulk
+from kpi_engine.ingest.history import ChangesNotAccepted, HistoryChanges, find_history_changes
 from kpi_engine.ingest.model import ROW_COL, Validated
+from kpi_engine.ingest.refs import references, resolve_references
+from kpi_engine.ingest.staging import (
+    STAGE,
+    drop_stage,
+    drop_temp,
+    duck,
+    fill_only_columns,
+    materialize_stage,
+    q,
+    stage_arrow,
+    stage_columns,
+    temp_table,
+)
 
-if TYPE_CHECKING:
-    from kpi_engine.ingest.history import HistoryChanges
+__all__ = ["STAGE", "LoadOutcome", "RowsCollide", "drop_stage", "drop_temp", "duck", "fetch_existing", "fill_only_columns",
+           "load", "materialize_stage", "merge", "pause_point", "preview_collisions", "q", "stage_arrow", "stage_columns",
+           "temp_table"]
 
-STAGE = "_kpi_stage"
 PAUSE_ENV = "KPI_INGEST_TEST_PAUSE_AT"  # test hook: stage | merge | commit (sleep inside the transaction)
 PAUSE_FILE_ENV = "KPI_INGEST_TEST_PAUSE_FILE"  # written when the pause starts
 PAUSE_SECONDS_ENV = "KPI_INGEST_TEST_PAUSE_SECONDS"
-_COPY_CHUNK = 1 << 20
-
-
-def q(name: str) -> str:
-    """Quote an identifier taken from kpi_engine.schema."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -72,8 +80,6 @@ def _collisions(conn: Connection, table: sa.Table, names: list[str]) -> list[dic
     Only a table whose key holds a reference (spend: channel_id) can collide: validation saw the file's
     own text (a name in one row, the id in another) as two keys.
     """
-    from kpi_engine.ingest.refs import references
-
     keys = schema.key_columns(table)
     if not any(col in keys for col, _ in references(table.name, names)):
         return []
@@ -96,98 +102,6 @@ def pause_point(point: str) -> None:
     if marker:
         Path(marker).write_text(f"{os.getpid()} {point}\n", encoding="utf-8")
     time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "60")))
-
-
-def duck(conn: Connection):
-    """The raw DuckDB connection under ``conn``, with any half-read result of an earlier statement finished."""
-    raw = store.raw_duckdb(conn)
-    if hasattr(raw, "complete"):  # DuckDB >= 2: register/sql refuse to run over an unfinished result
-        raw.complete()
-    return raw
-
-
-def _sql_type(conn: Connection, column: sa.Column) -> str:
-    return column.type.compile(dialect=conn.dialect)
-
-
-def temp_table(conn: Connection, name: str, select_sql: str, params: dict | None = None) -> None:
-    """(Re)create temporary table ``name`` from a SELECT (dropped at commit on PostgreSQL)."""
-    if store.is_postgres(conn):
-        conn.execute(sa.text(f"DROP TABLE IF EXISTS {q(name)}"))
-        conn.execute(sa.text(f"CREATE TEMP TABLE {q(name)} ON COMMIT DROP AS {select_sql}"), params or {})
-    else:
-        conn.execute(sa.text(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS {select_sql}"), params or {})
-
-
-def drop_temp(conn: Connection, name: str) -> None:
-    conn.execute(sa.text(f"DROP TABLE IF EXISTS {q(name)}"))
-
-
-def stage_arrow(conn: Connection, name: str, data: pa.Table, columns: list[sa.Column], *, as_view: bool = False) -> None:
-    """A temporary table ``name`` holding ``data``'s ``columns`` with the database types of ``columns``.
-
-    On DuckDB with ``as_view`` it is a view over the registered arrow table instead (no copy);
-    ``materialize_stage`` turns it into a table when rows must be changed.
-    """
-    names = [c.name for c in columns]
-    data = data.select(names)
-    if store.is_duckdb(conn):
-        # One chunk: DuckDB then appends in order (with many chunks the commit of a big upload got 4x slower).
-        data = data.combine_chunks()
-        raw = duck(conn)
-        view = f"{name}__arrow"
-        raw.register(view, data)
-        cols = ", ".join(f"CAST({q(c.name)} AS {_sql_type(conn, c)}) AS {q(c.name)}" for c in columns)
-        if as_view:
-            raw.execute(f"CREATE OR REPLACE TEMP VIEW {q(name)} AS SELECT {cols} FROM {q(view)}")  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
-            return
-        try:
-            raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(name)} AS SELECT {cols} FROM {q(view)}")  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
-        finally:
-            raw.unregister(view)
-        return
-    cols = ", ".join(f"{q(c.name)} {_sql_type(conn, c)}" for c in columns)
-    conn.execute(sa.text(f"DROP TABLE IF EXISTS {q(name)}"))
-    conn.execute(sa.text(f"CREATE TEMP TABLE {q(name)} ({cols}) ON COMMIT DROP"))
-    if data.num_rows == 0:
-        return
-    buf = io.BytesIO()
-    pacsv.write_csv(data, buf, pacsv.WriteOptions(include_header=False))
-    payload = buf.getbuffer()
-    dbapi = store.driver_connection(conn)
-    col_list = ", ".join(q(n) for n in names)
-    with dbapi.cursor() as cur, cur.copy(f"COPY {q(name)} ({col_list}) FROM STDIN WITH (FORMAT csv)") as copy:
-        for start in range(0, len(payload), _COPY_CHUNK):
-            copy.write(payload[start:start + _COPY_CHUNK])
-
-
-def _stage_is_view(conn: Connection) -> bool:
-    if not store.is_duckdb(conn):
-        return False
-    found = duck(conn).execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND temporary", [STAGE]
-    ).fetchall()  # fetchall: DuckDB refuses further work while a result is left unfinished
-    return bool(found and found[0][0])
-
-
-def materialize_stage(conn: Connection) -> None:
-    """Make the staging view a table (before an UPDATE of staged rows); no-op when it is one."""
-    if not _stage_is_view(conn):
-        return
-    raw = duck(conn)
-    raw.execute(f"CREATE OR REPLACE TEMP TABLE {q(STAGE + '__t')} AS SELECT * FROM {q(STAGE)}")  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
-    raw.execute(f"DROP VIEW {q(STAGE)}")
-    raw.execute(f"ALTER TABLE {q(STAGE + '__t')} RENAME TO {q(STAGE)}")
-
-
-def drop_stage(conn: Connection) -> None:
-    """Drop the staging table or view (and the arrow table under it on DuckDB)."""
-    if store.is_duckdb(conn):
-        raw = duck(conn)
-        raw.execute(f"DROP {'VIEW' if _stage_is_view(conn) else 'TABLE'} IF EXISTS {q(STAGE)}")
-        raw.unregister(f"{STAGE}__arrow")  # no-op when not registered
-        return
-    drop_temp(conn, STAGE)
 
 
 def fetch_existing(engine: Engine, table_name: str, keys: pa.Table, columns: list[str]) -> pa.Table:
@@ -236,18 +150,6 @@ def _read_csv(payload: bytes, table: sa.Table, names: list[str]) -> pa.Table:
 # --- the merge ---------------------------------------------------------------------------------------
 
 
-def stage_columns(validated: Validated, table: sa.Table) -> list[sa.Column]:
-    return [table.c[n] for n in validated.clean.column_names if n != ROW_COL and n in table.c]
-
-
-def fill_only_columns(validated: Validated) -> set[str]:
-    from kpi_engine.ingest.validate import FILL_ONLY_META
-
-    meta = validated.clean.schema.metadata or {}
-    raw = meta.get(FILL_ONLY_META, b"")
-    return {c for c in raw.decode().split(",") if c}
-
-
 def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str], fill_only: set[str],
           stage_cols: list[str]) -> tuple[int, int]:
     """Upsert the staged rows into ``table`` by key, writing undo twins first. Returns (inserted, updated).
@@ -285,9 +187,7 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
         )).rowcount
         drop_temp(conn, "_kpi_changed")
     if empty:  # DuckDB: the rows first, the key's index after (bulk.py); None when that can't be done
-        from kpi_engine.ingest.bulk import insert_into_empty
-
-        inserted = insert_into_empty(conn, table, stage_cols, upload_id)
+        inserted = bulk.insert_into_empty(conn, table, stage_cols, upload_id)
         if inserted is not None:
             return inserted, updated
     new_rows = "TRUE" if empty else f"NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {join})"  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
@@ -306,8 +206,6 @@ class _Rollback(Exception):
 
 def preview_collisions(engine: Engine, validated: Validated, lang: str = "en") -> list[dict]:
     """For a dry run: the rows ``load`` would find colliding once names are ids (staged, resolved, rolled back)."""
-    from kpi_engine.ingest.refs import references, resolve_references
-
     table = schema.UPLOAD_TABLES.get(validated.table)
     if table is None or validated.clean.num_rows == 0 or ROW_COL not in validated.clean.column_names:
         return []
@@ -335,9 +233,6 @@ def load(conn: Connection, validated: Validated, upload_id: int, *, lang: str = 
     Raises ``history.ChangesNotAccepted`` (before anything is merged; the caller's transaction then rolls
     back) when the upload changes existing leads' owner, channel or created date and ``accept_changes`` is false.
     """
-    from kpi_engine.ingest.history import ChangesNotAccepted, find_history_changes
-    from kpi_engine.ingest.refs import resolve_references
-
     table = schema.UPLOAD_TABLES[validated.table]
     columns = stage_columns(validated, table)
     row_col = [sa.Column(ROW_COL, sa.BigInteger)] if ROW_COL in validated.clean.column_names else []

@@ -11,30 +11,24 @@ facts as ``key=value;key=value`` (``min=0``, ``choices=a|b``,
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from kpi_engine.i18n import catalog, normalize_lang, t
-from kpi_engine.ingest.model import ISSUE_COLUMNS
+from kpi_engine.ingest.issues import blank, to_records
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _MAX_VALUE_CHARS = 200
 SURFACES = ("cli", "page")  # where a fix is read: the command line (and HTTP/inbox answers) or the Data page
 
 
-def _blank(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def _row(value: Any) -> int | None:  # a pandas cell: an int, a numpy int or float, or NaN / None
-    return None if _blank(value) else int(value)
+    return None if blank(value) else int(value)
 
 
 def _text(value: object) -> str | None:
-    return None if _blank(value) else str(value)
+    return None if blank(value) else str(value)
 
 
 def _short(value: str | None) -> str:
@@ -113,12 +107,13 @@ def issue_text(code: str, lang: str, *, row: int | None = None, column: str | No
     return t(reason_key, lang, **params), t(fix_key, lang, **params)
 
 
-def issue_records(issues: pd.DataFrame, lang: str, surface: str = "cli") -> list[dict]:
-    """Each issue as {severity, code, row, column, value, reason, fix, source, detail} with plain JSON types."""
-    if issues is None or len(issues) == 0:
-        return []
+def issue_records(issues: pd.DataFrame | list[dict] | None, lang: str, surface: str = "cli") -> list[dict]:
+    """Each issue as {severity, code, row, column, value, reason, fix, source, detail} with plain JSON types.
+
+    ``issues`` is a DataFrame of ISSUE_COLUMNS or the same as records (``IngestResult.issue_rows``).
+    """
     out = []
-    for rec in issues[ISSUE_COLUMNS].to_dict("records"):
+    for rec in to_records(issues):
         row, column, source = _row(rec["row"]), _text(rec["column"]), _text(rec["source"])
         value, detail = _text(rec["value"]), _text(rec["detail"])
         reason, fix = issue_text(str(rec["code"]), lang, row=row, column=column, source=source, value=value, detail=detail,
@@ -130,6 +125,8 @@ def issue_records(issues: pd.DataFrame, lang: str, surface: str = "cli") -> list
 
 def issues_table(issues: pd.DataFrame, lang: str, surface: str = "cli") -> pd.DataFrame:
     """The report for display or download: localized headers, one row per issue."""
+    import pandas as pd
+
     records = issue_records(issues, lang, surface)
     keys = ["severity", "row", "column", "source", "value", "reason", "fix", "code"]
     headers = {k: t(f"ingest_col_{k}", lang) for k in keys}

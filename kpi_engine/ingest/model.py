@@ -11,23 +11,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 
-if TYPE_CHECKING:
-    from kpi_engine.ingest.history import HistoryChanges
+from kpi_engine.ingest.issues import ISSUE_COLUMNS, IssuesField, Record, empty_issues, object_frame, of_severity, typed_frame
 
-# Columns of an issues DataFrame (validation report), in order.
-ISSUE_COLUMNS = ["severity", "code", "row", "column", "source", "value", "detail"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kpi_engine.ingest.changes import HistoryChanges
+
+__all__ = ["DATE_ORDERS", "FILL_ONLY_META", "ISSUE_COLUMNS", "ROW_COL", "AmbiguousDates", "IngestResult", "Mapping",
+           "Progress", "RawFile", "Validated", "empty_issues"]
+
 ROW_COL = "__row"  # spreadsheet row number carried through read/validate
 
 Progress = Callable[[float, str], None]  # (fraction 0..1, stage key) -> None
 # Orders of numeric dates: day/month/year, month/day/year, year/month/day.
 DATE_ORDERS = ("dmy", "mdy", "ymd")
-
-
-def empty_issues() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in ISSUE_COLUMNS})
+FILL_ONLY_META = b"kpi_fill_only"  # clean-table metadata: columns that only fill blanks on update
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,17 @@ class RawFile:
     sheet: str | None
     headers: list[str]
     data: pa.Table
-    issues: pd.DataFrame = field(default_factory=empty_issues)
+    issues: IssuesField = IssuesField(object_frame)  # a DataFrame when read; given as one, as records, or None
     sheets: list[str] = field(default_factory=list)  # every sheet of a workbook (to choose another)
 
     @property
     def rows(self) -> int:
         return self.data.num_rows
+
+    @property
+    def issue_rows(self) -> list[Record]:
+        """``issues`` as records, without pandas."""
+        return type(self).__dict__["issues"].records(self)
 
 
 @dataclass(frozen=True)
@@ -103,8 +109,8 @@ class Validated:
     rows_read: int
     clean: pa.Table  # canonical columns (typed) of the valid rows, plus __row
     present: list[str]  # canonical columns the upload sets (partial update when not all)
-    issues: pd.DataFrame  # ISSUE_COLUMNS; severity "error" rows are rejected
-    rejected_rows: int  # distinct rows with at least one error
+    issues: IssuesField = IssuesField(typed_frame)  # ISSUE_COLUMNS; severity "error" rows are rejected
+    rejected_rows: int = 0  # distinct rows with at least one error
     ambiguous_dates: list[AmbiguousDates] = field(default_factory=list)  # asked for, or read with the given order
     date_order: str | None = None  # the order the upload was read with (given, or from the saved mapping)
 
@@ -115,6 +121,11 @@ class Validated:
     @property
     def warnings(self) -> pd.DataFrame:
         return self.issues[self.issues["severity"] == "warning"]
+
+    @property
+    def issue_rows(self) -> list[Record]:
+        """``issues`` as records, without pandas."""
+        return type(self).__dict__["issues"].records(self)
 
 
 @dataclass(frozen=True)
@@ -129,7 +140,7 @@ class IngestResult:
     updated: int = 0
     rejected: int = 0
     upload_id: int | None = None
-    issues: pd.DataFrame = field(default_factory=empty_issues)
+    issues: IssuesField = IssuesField(typed_frame)  # a DataFrame when read; given as one, as records, or None
     mapping: Mapping | None = None
     created: dict[str, list[str]] = field(default_factory=dict)  # {"people": [...], "channels": [...]} made on the fly
     ambiguous_dates: list[AmbiguousDates] = field(default_factory=list)
@@ -153,11 +164,24 @@ class IngestResult:
     def warnings(self) -> pd.DataFrame:
         return self.issues[self.issues["severity"] == "warning"]
 
+    @property
+    def issue_rows(self) -> list[Record]:
+        """``issues`` as records, without pandas."""
+        return type(self).__dict__["issues"].records(self)
+
+    @property
+    def error_rows(self) -> list[Record]:
+        return of_severity(self.issue_rows, "error")
+
+    @property
+    def warning_rows(self) -> list[Record]:
+        return of_severity(self.issue_rows, "warning")
+
     def to_dict(self, lang: str = "en", max_errors: int | None = None) -> dict[str, Any]:
         """JSON form of the CLI: upload_id, table, rows_read, inserted, updated, rejected, warnings, errors."""
         from kpi_engine.ingest.messages import issue_records
 
-        errors = self.errors if max_errors is None else self.errors.head(max_errors)
+        errors = self.error_rows if max_errors is None else self.error_rows[:max_errors]
         return {
             "upload_id": self.upload_id,
             "status": self.status,
@@ -168,7 +192,7 @@ class IngestResult:
             "updated": self.updated,
             "rejected": self.rejected,
             "created": self.created,
-            "warnings": issue_records(self.warnings, lang),
+            "warnings": issue_records(self.warning_rows, lang),
             "errors": issue_records(errors, lang),
             "date_order": self.date_order,
             "ambiguous_dates": [{"column": a.column, "source": a.source, "examples": a.examples, "readings": a.readings}

@@ -26,12 +26,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import pandas as pd
 from sqlalchemy.engine import Connection
 
 from kpi_engine import access, rollups, schema, store
 from kpi_engine.ingest import audit
 from kpi_engine.ingest.history import ChangesNotAccepted, preview_history
+from kpi_engine.ingest.issues import Record, sort_by_row
 from kpi_engine.ingest.load import LoadOutcome, RowsCollide, fetch_existing, load, pause_point, preview_collisions
 from kpi_engine.ingest.mapping import build_mapping, find_saved_mapping, remember_date_order
 from kpi_engine.ingest.mapping import save_mapping as store_mapping
@@ -43,7 +43,6 @@ from kpi_engine.ingest.model import (
     Progress,
     RawFile,
     Validated,
-    empty_issues,
 )
 from kpi_engine.ingest.read import read_upload
 from kpi_engine.ingest.validate import existing_columns_needed, key_table, validate
@@ -62,32 +61,16 @@ def _progress(progress: Progress | None, fraction: float, stage: str) -> None:
         progress(fraction, stage)
 
 
-def _norm_issues(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame is None or len(frame) == 0:
-        return empty_issues()
-    out = frame[ISSUE_COLUMNS].copy()
-    out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
-    return out
-
-
-def merge_issues(*frames: pd.DataFrame) -> pd.DataFrame:
-    """File and validation issues together, sorted by row (file-level ones first)."""
-    parts = [_norm_issues(f) for f in frames if f is not None and len(f)]
-    if not parts:
-        return empty_issues()
-    issues = pd.concat(parts, ignore_index=True)
-    return issues.sort_values("row", na_position="first", kind="stable").reset_index(drop=True)
-
-
-def _frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records, columns=ISSUE_COLUMNS)
+def merge_issues(*parts: list[Record] | None) -> list[Record]:
+    """File and validation issue records together, sorted by row (file-level ones first); no pandas."""
+    merged = [{c: r.get(c) for c in ISSUE_COLUMNS} for part in parts if part for r in part]
+    return sort_by_row(merged)
 
 
 def _file_error_rows(raw: RawFile) -> set[int]:
     """Rows the reader rejected (e.g. wrong number of fields): reported and counted, never loaded."""
-    issues = _norm_issues(raw.issues)
-    errs = issues[(issues["severity"] == "error") & issues["row"].notna() & ~issues["code"].isin(NOTHING_IN_IT)]
-    return {int(r) for r in errs["row"]}
+    return {int(r["row"]) for r in raw.issue_rows
+            if r["severity"] == "error" and r["row"] is not None and r["code"] not in NOTHING_IN_IT}
 
 
 def _map(engine, raw: RawFile, table: str | None, overrides: dict[str, str], constants: dict[str, str],
@@ -132,30 +115,29 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
     raw = read_upload(source, file_name, sheet=sheet)
     bad_rows = _file_error_rows(raw)
     rows_read = raw.rows + len(bad_rows)
-    codes = set(_norm_issues(raw.issues)["code"])
+    codes = {r["code"] for r in raw.issue_rows}
 
-    def result(status: str, issues: pd.DataFrame, *, tbl: str | None = table, mapping: Mapping | None = None,
+    def result(status: str, issues: list[Record], *, tbl: str | None = table, mapping: Mapping | None = None,
                rejected: int = 0, **counts: object) -> IngestResult:
         _progress(progress, 1.0, "done")
         return IngestResult(status=status, table=tbl or None, file_name=raw.name, rows_read=rows_read, rejected=rejected,
                             issues=issues, mapping=mapping, **counts)  # type: ignore[arg-type]
 
     if codes & UNREADABLE:
-        return result("refused", merge_issues(raw.issues))
+        return result("refused", merge_issues(raw.issue_rows))
     if raw.rows == 0:
         status = "refused" if bad_rows or not (codes & NOTHING_IN_IT) else "empty"
-        return result(status, merge_issues(raw.issues), rejected=len(bad_rows))
+        return result(status, merge_issues(raw.issue_rows), rejected=len(bad_rows))
 
     _progress(progress, 0.1, "map")
     mapping = _map(engine, raw, table, overrides, consts, use_saved_mapping, date_order)
     _progress(progress, 0.2, "validate")
     validated = _validate(engine, raw, mapping, lang)
-    issues = merge_issues(raw.issues, validated.issues)
+    issues = merge_issues(raw.issue_rows, validated.issue_rows)
     rejected = validated.rejected_rows + len(bad_rows)
     tbl = mapping.table or table
     dates = {"ambiguous_dates": validated.ambiguous_dates, "date_order": validated.date_order}
-    file_level = validated.errors[validated.errors["row"].isna()]
-    if len(file_level):
+    if any(r["severity"] == "error" and r["row"] is None for r in validated.issue_rows):  # about the whole file
         return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected, **dates)
     if dry_run:
         if save_mapping:
@@ -164,16 +146,16 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
         history = preview_history(engine, validated, lang)
         collide = preview_collisions(engine, validated, lang)  # rows that repeat a key once names are ids
         if collide:
-            issues, rejected = merge_issues(issues, _frame(collide)), rejected + len(collide)
+            issues, rejected = merge_issues(issues, collide), rejected + len(collide)
         return result("dry_run", issues, tbl=tbl, mapping=mapping, rejected=rejected, history=history, **dates)
-    has_errors = bool((issues["severity"] == "error").any())
+    has_errors = any(r["severity"] == "error" for r in issues)
     if has_errors and on_error == "abort":
         return result("refused", issues, tbl=tbl, mapping=mapping, rejected=rejected, **dates)
     if validated.clean.num_rows == 0:
         return result("empty", issues, tbl=tbl, mapping=mapping, rejected=rejected, **dates)
 
     _progress(progress, 0.6, "load")
-    warnings = int((issues["severity"] == "warning").sum())
+    warnings = sum(1 for r in issues if r["severity"] == "warning")
     try:
         with store.transaction(engine) as conn:
             audit.lock_uploads(conn)
@@ -187,10 +169,10 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
         return result("unconfirmed", issues, tbl=validated.table, mapping=mapping, rejected=rejected,
                       history=refused.history, **dates)
     except RowsCollide as collide:  # rolled back: nothing written; reported like any duplicate key
-        return result("refused", merge_issues(issues, _frame(collide.issues)), tbl=validated.table, mapping=mapping,
+        return result("refused", merge_issues(issues, collide.issues), tbl=validated.table, mapping=mapping,
                       rejected=rejected + len(collide.issues), **dates)
     if outcome.collisions:
-        issues = merge_issues(issues, _frame(outcome.collisions))
+        issues = merge_issues(issues, outcome.collisions)
     if save_mapping:
         store_mapping(engine, raw.headers, mapping)
     elif date_order:

@@ -14,17 +14,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kpi_engine.ingest.encoding import (
@@ -36,39 +32,29 @@ from kpi_engine.ingest.encoding import (
     looks_binary,
     utf8_sample,
 )
-from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, RawFile
+from kpi_engine.ingest.model import RawFile
+from kpi_engine.ingest.rawfile import (
+    HEADER_SCAN_ROWS,
+    MAX_VALUE_CHARS,
+    column_letter,
+    find_header,
+    issue,
+)
+from kpi_engine.ingest.rawfile import failure as _failure
+from kpi_engine.ingest.rawfile import finish_table as _finish
+from kpi_engine.ingest.rawfile import raw_file as _raw
+
+__all__ = ["DELIMITERS", "HEADER_SCAN_ROWS", "column_letter", "find_header", "issue", "read_upload", "sniff_delimiter"]
 
 DELIMITERS = (",", ";", "\t", "|")
-HEADER_SCAN_ROWS = 30
 BLOCK_SIZE = 1 << 24  # pyarrow parse block; grown automatically when one quoted value is longer
-MAX_VALUE_CHARS = 500
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an encrypted (password-protected) .xlsx
 _RECORD_SPLIT = re.compile(r'"[^"]*"|\r\n|\n|\r')
 _QUOTED = re.compile(r'"[^"]*"')
 _SEP_HINT = re.compile(r"sep=([,;\t|])[ ]*(?:\r\n|\n|\r)")
-_NOT_TEXT_CELL = re.compile(r"[\d\s.,:;/%+\-¥$€£年月日时分秒]*")
 _BLANK = b" \t\r\n\x1a"
 Sampler = Callable[[int], tuple[str, bool]]  # size -> (decoded sample, whether it is the whole file)
-
-
-def issue(code: str, severity: str = "error", row: int | None = None, value: str | None = None,
-          detail: str | None = None, source: str | None = None) -> dict[str, object]:
-    """One file-level issue record (``column`` is None at this stage)."""
-    return {"severity": severity, "code": code, "row": row, "column": None, "source": source,
-            "value": value, "detail": detail}
-
-
-def _raw(base: dict, kind: str, issues: list[dict], *, table: pa.Table | None = None, encoding: str | None = None,
-         delimiter: str | None = None, sheet: str | None = None, sheets: list[str] | None = None) -> RawFile:
-    data = table if table is not None else pa.table({ROW_COL: pa.array([], pa.int64())})
-    headers = [c for c in data.column_names if c != ROW_COL]
-    return RawFile(**base, kind=kind, encoding=encoding, delimiter=delimiter, sheet=sheet, headers=headers,
-                   data=data, issues=pd.DataFrame(issues, columns=ISSUE_COLUMNS, dtype=object), sheets=sheets or [])
-
-
-def _failure(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {exc}"[:MAX_VALUE_CHARS]
 
 
 def read_upload(source: bytes | str | Path, file_name: str | None = None, *, sheet: str | None = None) -> RawFile:
@@ -167,32 +153,6 @@ def _fields(record: str, delimiter: str) -> list[str]:
         return record.split(delimiter)
 
 
-def _is_text_cell(value: str | None) -> bool:
-    return value is not None and bool(value) and not _NOT_TEXT_CELL.fullmatch(value)
-
-
-def find_header(rows: list[list[str | None]]) -> int:
-    """Index of the header row among the first rows of a sheet.
-
-    The first row with >= 2 text (not number or date) cells and at least half as wide as the widest row,
-    unless the next non-empty row looks like a header too (text only) and is clearly wider: this skips title
-    rows, export notes ("导出人, 张三, 导出时间, 2026-11-01") and blank rows. Falls back to the first non-empty row.
-    """
-    filled = [sum(1 for v in r if v and v.strip()) for r in rows]
-    texts = [sum(1 for v in r if v and _is_text_cell(v.strip())) for r in rows]
-    widest = max(filled, default=0)
-    for i in range(len(rows)):
-        if texts[i] < 2 or filled[i] * 2 < widest:
-            continue
-        nxt = next((j for j in range(i + 1, len(rows)) if filled[j]), None)
-        if nxt is None:
-            break
-        if texts[nxt] == filled[nxt] and filled[i] < 0.8 * filled[nxt]:
-            continue
-        return i
-    return next((i for i, n in enumerate(filled) if n), 0)
-
-
 def _parse(base: dict, buf: bytes, offset: int, sampler: Sampler, encoding: str, issues: list[dict]) -> RawFile:
     """Detect delimiter and header on a sample, then parse every data record with pyarrow."""
     size = SAMPLE_CHARS
@@ -225,6 +185,12 @@ def _parse(base: dict, buf: bytes, offset: int, sampler: Sampler, encoding: str,
     return _raw(base, "csv", issues, table=table, encoding=encoding, delimiter=delimiter)
 
 
+def _int64(values: np.ndarray) -> pa.Array:
+    """A numpy integer array as an arrow int64 array (``pa.array`` on a numpy array would import pandas)."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
 def _parse_records(buf: pa.Buffer, width: int, delimiter: str, header_row: int,
                    quoted: bool = True) -> tuple[list[pa.ChunkedArray], pa.Array, list[dict]]:
     """Data records as string columns, their sheet row numbers, and a file_bad_row issue per ragged record.
@@ -237,7 +203,7 @@ def _parse_records(buf: pa.Buffer, width: int, delimiter: str, header_row: int,
     fast = _parse_threaded(buf, names, delimiter, quoted)
     if fast is not None:  # no ragged record: record i is sheet row header_row + i
         numbers = np.arange(1, fast.num_rows + 1, dtype=np.int64) + header_row
-        return [fast.column(i) for i in range(width)], pa.array(numbers, pa.int64()), []
+        return [fast.column(i) for i in range(width)], _int64(numbers), []
     block = BLOCK_SIZE
     while True:
         skipped: list[int] = []
@@ -284,7 +250,7 @@ def _parse_records(buf: pa.Buffer, width: int, delimiter: str, header_row: int,
         order = np.argsort(numbers, kind="stable")
         numbers = numbers[order]
         columns = [col.take(pa.array(order)) for col in columns]
-    return columns, pa.array(numbers + header_row, pa.int64()), bad
+    return columns, _int64(numbers + header_row), bad
 
 
 def _parse_threaded(buf: pa.Buffer, names: list[str], delimiter: str, quoted: bool = True) -> pa.Table | None:
@@ -317,62 +283,3 @@ def _parse_threaded(buf: pa.Buffer, names: list[str], delimiter: str, quoted: bo
             raise NotUtf8(message) from exc
         return None
     return None if ragged else table
-
-
-# --- shared -------------------------------------------------------------------------------------------------
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _clean(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Strip values; blank and whitespace-only cells become null."""
-    trimmed = pc.utf8_trim_whitespace(col)
-    blank = pc.equal(trimmed, "")
-    return pc.if_else(blank, pa.scalar(None, pa.string()), trimmed) if pc.any(blank).as_py() else trimmed
-
-
-def _finish(header: Sequence[str | None], columns: list[pa.Array | pa.ChunkedArray], numbers: pa.Array, header_row: int,
-            issues: list[dict]) -> pa.Table:
-    """Unique stripped names, headerless columns dropped, clean values, fully empty rows dropped, ``__row``."""
-    names: list[str] = []
-    kept: list[pa.Array] = []
-    seen = {ROW_COL.casefold()}
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # pyarrow compute releases the GIL
-        cleaned = list(pool.map(_clean, columns))
-    for j, (raw, col) in enumerate(zip(header, cleaned, strict=True)):
-        name = (raw or "").replace("\ufeff", "").strip()
-        if not name:
-            if col.null_count < len(col):
-                issues.append(issue("file_blank_header", "warning", row=header_row, value=column_letter(j),
-                                    detail=f"column {column_letter(j)} has values but no header; ignored"))
-            continue
-        unique, k = name, 1
-        while unique.casefold() in seen:  # case-insensitive: SQL engines fold column names
-            k += 1
-            unique = f"{name} ({k})"
-        if unique != name:
-            issues.append(issue("file_duplicate_header", "warning", row=header_row, source=name, value=unique,
-                                detail=f"column {column_letter(j)} renamed to {unique!r}"))
-        seen.add(unique.casefold())
-        names.append(unique)
-        kept.append(col)
-    table = pa.table([*kept, numbers], names=[*names, ROW_COL])
-    if kept:
-        keep = pc.is_valid(kept[0])
-        for col in kept[1:]:
-            keep = pc.or_(keep, pc.is_valid(col))
-        if not pc.all(keep).as_py():
-            table = table.filter(keep)
-    else:
-        table = table.slice(0, 0)
-    if table.num_rows == 0 and not any(i["code"] == "file_bad_row" for i in issues):
-        issues.append(issue("file_header_only", row=header_row))
-    return table

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from kpi_engine import schema
 from kpi_engine.i18n import t
-from kpi_engine.ingest.load import STAGE, drop_temp, materialize_stage, q, temp_table
+from kpi_engine.ingest.staging import STAGE, drop_temp, materialize_stage, q, temp_table
 from kpi_engine.settings_store import load_settings
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from kpi_engine import access, clock, rollups, schema, store
 from kpi_engine.access import audit
 from kpi_engine.ingest.audit import lock_uploads
-from kpi_engine.ingest.load import q
+from kpi_engine.ingest.staging import q
 from kpi_engine.settings import get_settings
 
 

@@ -22,11 +22,8 @@ bound parameters.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import duckdb
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -34,10 +31,17 @@ from kpi_engine import schema
 from kpi_engine.ingest import parse
 from kpi_engine.ingest.checks import Plan, build_plan, issue_selects
 from kpi_engine.ingest.dates import DEFAULT_ORDER, first_orders, flag_name, order_flag, orders_from_flags, raw_expr
-from kpi_engine.ingest.model import ISSUE_COLUMNS, ROW_COL, AmbiguousDates, Mapping, RawFile, Validated, empty_issues
+from kpi_engine.ingest.model import (
+    FILL_ONLY_META,
+    ISSUE_COLUMNS,
+    ROW_COL,
+    AmbiguousDates,
+    Mapping,
+    RawFile,
+    Validated,
+)
 from kpi_engine.settings import Settings, get_settings
 
-FILL_ONLY_META = b"kpi_fill_only"  # clean-table metadata: columns that only fill blanks on update
 UNUSED_SHOWN = 10  # unused headers named in the report (the count says how many in all)
 
 
@@ -55,7 +59,7 @@ def _file_issue(code: str, column: str | None = None, detail: str | None = None,
     return {"severity": severity, "code": code, "row": None, "column": column, "source": None, "value": None, "detail": detail}
 
 
-def _result(raw: RawFile, table: str, issues: pd.DataFrame, clean: pa.Table | None = None, present: list[str] | None = None,
+def _result(raw: RawFile, table: str, issues: list[dict], clean: pa.Table | None = None, present: list[str] | None = None,
             rejected: int | None = None) -> Validated:
     if clean is None:
         clean = pa.table({ROW_COL: pa.array([], pa.int64())})
@@ -64,12 +68,9 @@ def _result(raw: RawFile, table: str, issues: pd.DataFrame, clean: pa.Table | No
                      rejected_rows=errors_rows)
 
 
-def _issues_frame(records: list[dict]) -> pd.DataFrame:
-    if not records:
-        return empty_issues()
-    frame = pd.DataFrame.from_records(records, columns=ISSUE_COLUMNS)
-    frame["row"] = frame["row"].astype("Int64")
-    return frame
+def _issues_frame(records: list[dict]) -> list[dict]:
+    """The issue records in ISSUE_COLUMNS order (``Validated.issues`` becomes a DataFrame when read)."""
+    return [{c: r[c] for c in ISSUE_COLUMNS} for r in records]
 
 
 def _source_table(raw: RawFile, plan: Plan) -> pa.Table:
@@ -204,7 +205,7 @@ def _existing_table(existing: pa.Table, plan: Plan) -> pa.Table:
     """Existing rows renamed for the join: keys as-is, other columns ``<c>__ex``, plus ``__exists``."""
     names = [n if n in plan.keys else f"{n}__ex" for n in existing.column_names]
     table = existing.rename_columns(names)
-    return table.append_column("__exists", pa.array(np.ones(table.num_rows, dtype=bool)))
+    return table.append_column("__exists", pa.repeat(True, table.num_rows))
 
 
 def existing_columns_needed(mapping: Mapping) -> list[str] | None:
@@ -238,8 +239,7 @@ def key_table(raw: RawFile, mapping: Mapping) -> pa.Table:
 def unused_headers(raw: RawFile, plan: Plan) -> list[str]:
     """The file's headers no canonical column reads (renamed repeats of a header are reported on their own)."""
     used = {c.source for c in plan.columns if c.source is not None}
-    issues = raw.issues
-    repeats = set(issues.loc[issues["code"] == "file_duplicate_header", "value"]) if len(issues) else set()
+    repeats = {r["value"] for r in raw.issue_rows if r["code"] == "file_duplicate_header"}
     return [h for h in raw.headers if h not in used and h not in repeats]
 
 
@@ -290,9 +290,10 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
                             {"c": amb.column, "s": amb.source, "v": ", ".join(amb.examples)})
         rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchall()[0][0]
         cap = (settings or get_settings()).max_reported_issues
-        issues = con.execute(
+        found = con.execute(
             f"SELECT {', '.join(_q(c) for c in ISSUE_COLUMNS)} FROM iss ORDER BY row NULLS FIRST, ord, code LIMIT {int(cap)}"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
-        ).df()
+        ).fetchall()
+        issues = [dict(zip(ISSUE_COLUMNS, r, strict=True)) for r in found]
         out_cols = plan.output_columns()
         select_out = ", ".join(f"CAST({_q(c)} AS {plan.duck_type(c)}) AS {_q(c)}" for c in out_cols)
         where = "" if rejected == 0 else "WHERE row_ NOT IN (SELECT row FROM iss WHERE severity = 'error' AND row IS NOT NULL)"
@@ -301,9 +302,5 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
         con.close()
     if plan.fill_only:
         clean = clean.replace_schema_metadata({FILL_ONLY_META: ",".join(plan.fill_only).encode()})
-    if len(issues):
-        issues["row"] = issues["row"].astype("Int64")
-    else:
-        issues = empty_issues()
-    out = _result(raw, table.name, issues, clean, plan.present(), int(rejected))
-    return replace(out, ambiguous_dates=ambiguous, date_order=plan.date_order)
+    return Validated(table=table.name, rows_read=raw.rows, clean=clean, present=plan.present(), issues=issues,
+                     rejected_rows=int(rejected), ambiguous_dates=ambiguous, date_order=plan.date_order)

@@ -27,7 +27,7 @@ import zipfile
 import pyarrow as pa
 
 from kpi_engine.ingest.model import RawFile
-from kpi_engine.ingest.read import HEADER_SCAN_ROWS, _failure, _finish, _raw, column_letter, find_header, issue
+from kpi_engine.ingest.rawfile import HEADER_SCAN_ROWS, column_letter, failure, find_header, finish_table, issue, raw_file
 
 SHOWN = 10  # merged ranges / sheets named in one message
 _CHUNK = 1 << 22
@@ -206,23 +206,23 @@ def read_xlsx(data: bytes, base: dict, sheet: str | None) -> RawFile:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # any failure to open it means a bad (or password-protected) workbook
-        return _raw(base, "xlsx", [issue("file_bad_xlsx", detail=_failure(exc))])
+        return raw_file(base, "xlsx", [issue("file_bad_xlsx", detail=failure(exc))])
     try:
         names = list(wb.sheet_names)
         opened: dict[str, object] = {}
         name, issues = _choose(wb, sheet, opened)
         if name is None:
-            return _raw(base, "xlsx", issues or [issue("file_empty")], sheets=names)
+            return raw_file(base, "xlsx", issues or [issue("file_empty")], sheets=names)
         ws = opened[name] if name in opened else _sheet(wb, name)
         rows = _rows(ws) if ws is not None else []
         merged = _merged(ws) if rows else []
         formulas = _formulas(data, name) if rows else []
     except Exception as exc:
-        return _raw(base, "xlsx", [issue("file_bad_xlsx", detail=_failure(exc))], sheets=names)
+        return raw_file(base, "xlsx", [issue("file_bad_xlsx", detail=failure(exc))], sheets=names)
     finally:
         wb.close()
     if not rows:
-        return _raw(base, "xlsx", issues + [issue("file_empty")], sheet=name, sheets=names)
+        return raw_file(base, "xlsx", issues + [issue("file_empty")], sheet=name, sheets=names)
     h = find_header([r for _, r in rows[:HEADER_SCAN_ROWS]])
     header_row, header = rows[h]
     in_data = [ref for ref, first, last in merged if last > header_row]
@@ -239,6 +239,6 @@ def read_xlsx(data: bytes, base: dict, sheet: str | None) -> RawFile:
     body = [(n, r) for n, r in rows[h + 1:] if n not in skipped]
     width = max([len(header)] + [len(r) for _, r in body])
     columns = [pa.array([r[j] if j < len(r) else None for _, r in body], pa.string()) for j in range(width)]
-    table = _finish(header + [None] * (width - len(header)), columns, pa.array([n for n, _ in body], pa.int64()),
+    table = finish_table(header + [None] * (width - len(header)), columns, pa.array([n for n, _ in body], pa.int64()),
                     header_row, issues)
-    return _raw(base, "xlsx", issues, table=table, sheet=name, sheets=names)
+    return raw_file(base, "xlsx", issues, table=table, sheet=name, sheets=names)
