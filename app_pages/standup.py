@@ -20,9 +20,10 @@ if not view.has_data:
     st.caption(tr("ui_home_db", kind=db.backend_label()))
 else:
     standup.freshness(view, tr("ui_home_db", kind=db.backend_label()))
-    pace_board.render(pace_board.load(day))  # the team KPIs of the active plan, one row each: the first screen
+    board = pace_board.load(day)
+    pace_board.render(board)  # the team KPIs of the active plan, one row each: the first screen
     standup.alerts(view)
     with st.expander(tr("standup_more_title"), icon=":material/insights:"):
-        standup.board(view)
+        standup.board(view, board)  # the cards' forecasts: the board's where it projects the same month
     with st.expander(tr("standup_changes"), icon=":material/compare_arrows:"):
         standup.changes(view, title=False)

@@ -112,17 +112,22 @@ def _bands(url: str, version: str, metrics: tuple[str, ...], start: dt.date, end
 
 
 def forecast_lines(metrics: Sequence[str], start: dt.date, end: dt.date, grain: str, *,
-                   where: Mapping[str, str] | None = None, through: dt.date | None = None) -> dict[str, str]:
+                   where: Mapping[str, str] | None = None, through: dt.date | None = None,
+                   known: Mapping[str, Band] | None = None) -> dict[str, str]:
     """metric -> "Forecast end of month: 1,085 (993–1,284)" for the period ``[start, end]`` of ``grain`` seen from
     today (data through yesterday; ``through`` sets another last day of data), narrowed by ``where`` ({"channel": ...}, {"person": ...}); "—" in place of the
     value without enough history, before the period begins or once it is over. Metrics that cannot be projected
-    (not a count, a sum or a ratio of them) get no line."""
+    (not a count, a sum or a ratio of them) get no line. ``known``: bands already projected by the engine for this
+    very scope, period and last day (the Standup passes its pacing board's), not computed again."""
     through = min(end, through or clock.data_through(db.today(), db.settings()))
     able = [m for m in dict.fromkeys(metrics) if m in registry.METRICS and forecast_.forecastable(m)]
     bands: dict[str, Band] = {}
     if able and start <= through < end:
-        bands = _bands(db.db_url(), db.version(), tuple(able), start, end, through,
-                       tuple(sorted((k, str(v)) for k, v in (where or {}).items())))
+        bands = {m: known[m] for m in able if known and m in known}
+        rest = tuple(m for m in able if m not in bands)
+        if rest:
+            bands.update(_bands(db.db_url(), db.version(), rest, start, end, through,
+                                tuple(sorted((k, str(v)) for k, v in (where or {}).items()))))
     key = f"cards_forecast_{grain}" if grain in ("day", "week", "month", "quarter", "year") else "cards_forecast_custom"
     out = {}
     for m in able:

@@ -16,8 +16,9 @@ import streamlit as st
 from kpi_engine import compare, fmt, periods, standup, store
 from kpi_engine.metrics import registry
 from kpi_engine.standup import Alert, Card, Standup
+from kpi_engine.standup.pace_board import PaceBoard
 from ui import auth, sidebar
-from ui.cards import Figure, forecast_lines, kpi_card, status_badge
+from ui.cards import Band, Figure, forecast_lines, kpi_card, status_badge
 from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 
@@ -128,14 +129,24 @@ def _status_label(status: str | None) -> str:
     return tr(f"standup_status_{status}") if status else tr("standup_status_none")
 
 
-def board(s: Standup) -> None:
-    """The KPI cards, four then three to a row, under the windows they cover."""
+def _board_bands(pb: PaceBoard | None, start: dt.date, end: dt.date, through: dt.date) -> dict[str, Band]:
+    """The pacing board's team forecasts when its period is ``[start, end]`` seen through ``through``: the same
+    engine forecast (one history, the same days) the cards would compute again."""
+    if pb is None or (pb.start, pb.end, pb.through) != (start, end, min(end, through)):
+        return {}
+    return {r.metric: (r.forecast, r.forecast_low, r.forecast_high) for r in pb.rows if r.metric in registry.METRICS}
+
+
+def board(s: Standup, pb: PaceBoard | None = None) -> None:
+    """The KPI cards, four then three to a row, under the windows they cover; their forecasts are the pacing
+    board's (``pb``) where it projects the same month."""
     w = s.windows
     st.caption(tr("standup_windows", yesterday=_date(w.yesterday), week=w.week[0].isoformat(),
                   month=w.month[0].isoformat(), end=w.yesterday.isoformat()))
     month_end = periods.period_range(w.month[0], "month")[1]
     forecasts = forecast_lines([m for row in BOARD_ROWS for m in row], w.month[0], month_end, "month",
-                               where={}, through=w.yesterday)
+                               where={}, through=w.yesterday,
+                               known=_board_bands(pb, w.month[0], month_end, w.yesterday))
     for row in BOARD_ROWS:
         for col, metric in zip(st.columns(4), row, strict=False):
             c = s.card(metric)
