@@ -23,7 +23,7 @@ from kpi_engine.metrics.growth import compute_growth, ref_text
 from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.metrics.scopes import KEY_COLUMNS
 from kpi_engine.plans import catalog
-from kpi_engine.plans.evaluate import kpi_actuals
+from kpi_engine.plans.evaluate import Actual, kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
 from kpi_engine.push.names import scope_labels
 from kpi_engine.scoring import Rules, score_kpi
@@ -124,11 +124,17 @@ def kpi_rows(engine: Engine, plan: Plan, start: dt.date, end: dt.date, pace_day:
     settings = load_settings(engine)
     rules = Rules.from_settings(settings)
     kpis = plan.kpis
-    none = [(None, None, None)] * len(kpis)
+    none: list[Actual] = [(None, None, None)] * len(kpis)
     stored = stored_targets(engine, kpis, start, max(end, to_date[1]) if to_date else end)
     period = kpi_actuals(engine, kpis, start, end, plan.grain)
-    wtd = kpi_actuals(engine, kpis, to_date[0], to_date[1], plan.grain) if to_date else none
-    so_far = kpi_actuals(engine, kpis, plan.start, pace_day, plan.grain) if pace_day >= plan.start else none
+    wtd = (none if not to_date else period if to_date == (start, end)  # a complete week: its days, read once
+           else kpi_actuals(engine, kpis, to_date[0], to_date[1], plan.grain))
+    if pace_day < plan.start:
+        so_far = none
+    elif (plan.start, pace_day) == (start, end):  # a month's review of a monthly plan: the same days, read once
+        so_far = period
+    else:
+        so_far = kpi_actuals(engine, kpis, plan.start, pace_day, plan.grain)
     spreads = _spreads(engine, plan, settings)
     scope_names = scope_labels(engine, [k.scope for k in kpis], lang)
     rows = []
