@@ -65,7 +65,7 @@ def decode_fallback(data: bytes) -> tuple[str, str, str | None]:
         if first is None or plausible_chinese(text[first.start():first.start() + SAMPLE_CHARS]):
             return text, "gb18030", None
     except UnicodeDecodeError:
-        pass
+        pass  # not GB18030 either: the Western code pages below always decode, and their warning tells the user
     try:
         return data.decode("cp1252"), "cp1252", "decoded as cp1252 (Western European)"
     except UnicodeDecodeError:
@@ -81,5 +81,5 @@ def plausible_chinese(text: str) -> bool:
             c.encode("gb2312")
             common += 1
         except UnicodeEncodeError:
-            continue
+            continue  # a rare character: it counts against plausibility, which is the point of this loop
     return common >= 0.7 * len(odd)

@@ -105,7 +105,7 @@ def _read_csv(data: bytes, base: dict) -> RawFile:
             utf8_sample(data, offset, SAMPLE_CHARS)
             return _parse(base, data, offset, lambda n: utf8_sample(data, offset, n), encoding or "utf-8", issues)
         except NotUtf8:
-            pass
+            pass  # not UTF-8: decoded by the fallback below, which adds a file_encoding_guess warning
         text, encoding, warning = decode_fallback(data[offset:])
         if warning:
             issues.append(issue("file_encoding_guess", "warning", value=encoding, detail=warning))
