@@ -95,10 +95,14 @@ def format_score(score: float | None) -> str:
 
 
 def explain(steps: Iterable[Step], lang: str = "en") -> list[str]:
-    """The calculation steps written out in ``lang`` (a parameter ``NAME_key`` is an i18n key, filled in as ``NAME``)."""
+    """The calculation steps written out in ``lang`` (a parameter ``NAME_key`` is an i18n key, filled in as ``NAME``;
+    ``NAME__en`` / ``NAME__zh`` are the text of ``NAME`` in each language, e.g. KPIs by name)."""
     out = []
+    suffix = f"__{'zh' if (lang or '').startswith('zh') else 'en'}"
     for key, params in steps:
-        filled = {(k[:-4] if k.endswith("_key") else k): (t(v, lang) if k.endswith("_key") else v) for k, v in params.items()}
+        filled = {(k[:-4] if k.endswith("_key") else k): (t(v, lang) if k.endswith("_key") else v) for k, v in params.items()
+                  if k[-4:] not in ("__en", "__zh")}
+        filled.update({k[:-4]: v for k, v in params.items() if k.endswith(suffix)})
         out.append(t(key, lang, **filled))
     return out
 
@@ -217,6 +221,11 @@ class Entry:
     guardrail: bool = False
     penalty: float = 0.0
     achievement: float | None = None
+    shown: tuple[tuple[str, str], ...] = ()  # (lang, the KPI by name) for the calculation steps; else ``label``
+
+    def names(self, param: str) -> dict[str, str]:
+        """A step parameter naming this KPI: by name in each language when known (``param__en`` ...)."""
+        return {f"{param}__{lang}": text for lang, text in self.shown} if self.shown else {param: self.label}
 
     @property
     def breached(self) -> bool:
@@ -316,13 +325,15 @@ def totals(entries: Sequence[Entry], *, qualitative: float | None, share: float 
         steps.append(("plans_calc_weighted", {"numerator": f"{num:,.1f}", "weights": f"{sum(e.weight for e in used):g}",
                                               "weighted": format_score(before)}))
     if missing:
-        steps.append(("plans_calc_weighted_excluded", {"kpis": ", ".join(missing),
+        unmeasured = [e for e in scored if e.score is None]
+        named = {k: ", ".join(e.names("kpis").get(k, e.label) for e in unmeasured) for k in unmeasured[0].names("kpis")}
+        steps.append(("plans_calc_weighted_excluded", {**named,
                                                        "weight": f"{sum(e.weight for e in scored if e.score is None):g}"}))
     deductions = 0.0
     for e in entries:
         if e.breached and e.penalty:
             deductions += e.penalty
-            steps.append(("plans_calc_guardrail", {"kpi": e.label, "achievement": format_pct(e.achievement),
+            steps.append(("plans_calc_guardrail", {**e.names("kpi"), "achievement": format_pct(e.achievement),
                                                    "penalty": f"{e.penalty:g}"}))
     weighted = before
     if before is not None and deductions:

@@ -8,13 +8,15 @@ activation.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from kpi_engine import demo, store
+from kpi_engine import demo, schema, store
 from kpi_engine.i18n import t
 from kpi_engine.plans import checks, templates
 from kpi_engine.plans import store as plans
@@ -116,3 +118,29 @@ def test_chinese(open_page, demo_url) -> None:
     at = open_page(demo_url, lang="zh", **ASOF)
     assert at.title[0].value == t("plans_ui_plan_title", "zh")
     assert t("plans_ui_checks", "zh") in [h.value for h in at.subheader]
+
+
+def test_editor_shows_names_and_percents_and_saving_unchanged_stores_the_same_plan(open_page, demo_url) -> None:
+    at = open_page(demo_url, lang="zh", **ASOF)
+    engine = store.get_engine(demo_url)
+    plan_id = plans.list_plans(engine)["plan_id"].iloc[0]
+    plan = plans.load_plan(engine, plan_id)
+    editor = next(e for e in at.data_editor if e.key.startswith("plan_ui_editor"))
+    config = json.loads(editor.proto.columns)
+    labels = {c: {o["value"]: o["label"] for o in config[c]["type_config"]["options"]}
+              for c in ("metric", "scope", "dimension", "owner")}
+    assert labels["metric"]["leads"] == "线索数" and "同比" in labels["metric"]["yoy:brand_search_volume"]
+    assert labels["scope"]["team"] == "团队" and labels["dimension"]["lead_generation"] == "线索获取"
+    with engine.connect() as conn:
+        people = dict(conn.execute(sa.select(schema.people.c.person_id, schema.people.c.name)).all())
+    assert labels["owner"]["p01"] == people["p01"] and labels["scope"]["person:p02"] == people["p02"]
+    table = editor.value
+    assert list(table["metric"]) == [k.metric for k in plan.kpis]  # the cells keep ids
+    rate = list(table["metric"]).index("lead_to_sql")
+    assert table["base"].iloc[rate] == "12.0%" and table["challenge"].iloc[rate] == "14.4%"
+    checks_shown = " ".join(c.label for c in at.checkbox)
+    assert "p04" not in checks_shown and "leads " not in checks_shown  # people and metrics by name
+    button(at, "plan_ui_save").click().run()
+    assert_ok(at)
+    assert [m.value for m in at.success if "plans_ui" not in m.value]  # "saved as version n"
+    assert plans.load_plan(engine, plan_id).kpis == plan.kpis  # opened and saved unchanged: the same KPIs

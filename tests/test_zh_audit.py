@@ -67,7 +67,7 @@ def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
 
 # The scorecard's calculation steps name a KPI that could not be measured by its key ("yoy:brand_search_volume @
 # team", kpi_engine.scoring.Totals): to be named in the engine; strict, so the fix turns this into a failure to remove.
-KNOWN = {"app_pages/scorecards.py": "calculation steps name KPIs by metric @ scope"}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWN[p])) if p in KNOWN

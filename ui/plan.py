@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kpi_engine import periods
-from kpi_engine.plans import checks, editing, store, suggest, templates, yamlio
+from kpi_engine.plans import checks, editing, editor_view, store, suggest, templates, yamlio
 from kpi_engine.plans.model import Plan, PlanError
 from kpi_engine.store import get_engine
 from ui.db import db_url, version
@@ -104,21 +104,37 @@ def header(plan: Plan) -> None:
                     version=version), anchor=False)
 
 
-def _editor_columns() -> dict[str, object]:
-    text = {c: st.column_config.TextColumn(tr(f"plans_ui_col_{c}")) for c in ("metric", "scope", "dimension", "owner", "note")}
-    nums = {c: st.column_config.NumberColumn(tr(f"plans_ui_col_{c}"), format="%g") for c in NUMBER_COLUMNS}
+@st.cache_data(show_spinner=False, max_entries=32)
+def _choices(url: str, data_version: str, plan: Plan, language: str) -> dict[str, dict[str, str]]:
+    """``editor_view.choices``: the names offered in the editor, kept until the data or the plan changes."""
+    return editor_view.choices(get_engine(url), plan, language)
+
+
+def _editor_columns(choices: dict[str, dict[str, str]]) -> dict[str, object]:
+    """Ids stay the cells' values; the select boxes show names (``format_func``, Streamlit ≥ 1.45)."""
+    picks = {c: st.column_config.SelectboxColumn(tr(f"plans_ui_col_{c}"), options=list(labels),
+                                                 width="medium" if c == "metric" else None,
+                                                 format_func=lambda v, labels=labels: labels.get(v, str(v)))
+             for c, labels in choices.items()}
+    text = {c: st.column_config.TextColumn(tr(f"plans_ui_col_{c}")) for c in ("note",)}
+    targets = {c: st.column_config.TextColumn(tr(f"plans_ui_col_{c}"), help=tr("plans_ui_target_help"), alignment="right")
+               for c in editor_view.TARGETS}
+    nums = {c: st.column_config.NumberColumn(tr(f"plans_ui_col_{c}"), format="%g") for c in NUMBER_COLUMNS
+            if c not in editor_view.TARGETS}
     flags = {c: st.column_config.CheckboxColumn(tr(f"plans_ui_col_{c}")) for c in ("core", "guardrail")}
-    return {**text, **nums, **flags}
+    return {**picks, **text, **targets, **nums, **flags}
 
 
 def kpi_editor(plan: Plan) -> tuple[Plan, list[str]]:
-    """The KPI table in ``st.data_editor``; returns the edited plan (the unedited one on row errors) and the errors."""
+    """The KPI table in ``st.data_editor`` (names for ids, ratio targets as percents); returns the edited plan (the
+    unedited one on row errors) and the errors."""
     st.subheader(tr("plans_ui_kpis"), anchor=False, help=tr("plans_ui_kpis_help"))
     key = f"plan_ui_editor_{st.session_state.get(EDITOR_REV, 0)}"
-    edited = st.data_editor(editing.kpi_table(plan), key=key, num_rows="dynamic", width="stretch", hide_index=False,
-                            column_config=_editor_columns(), placeholder="—")
+    choices = _choices(db_url(), version(), plan, lang())
+    edited = st.data_editor(editor_view.display_table(plan), key=key, num_rows="dynamic", width="stretch",
+                            hide_index=False, column_config=_editor_columns(choices), placeholder="—")
     try:
-        return editing.apply_kpi_table(plan, edited), []
+        return editing.apply_kpi_table(plan, editor_view.from_display(plan, edited, lang())), []
     except PlanError as exc:
         return plan, exc.problems
 

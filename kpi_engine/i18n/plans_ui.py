@@ -28,10 +28,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_unsaved": {"en": "not saved yet", "zh": "尚未保存"},
     "plans_ui_kpis": {"en": "KPIs", "zh": "KPI 指标"},
     "plans_ui_kpis_help": {
-        "en": "Edit cells directly; add a row at the bottom, delete with the row checkbox. Weights are percent points; "
-              "floor is an achievement (0.5 = 50%). Scope: `team`, `person:ID`, `channel:ID` or `campaign:ID`.",
-        "zh": "直接编辑单元格；在底部添加行，勾选行后删除。权重为百分点；保底线为达成率（0.5 = 50%）。"
-              "范围：`team`、`person:ID`、`channel:ID` 或 `campaign:ID`。"},
+        "en": "Edit cells directly; add a row at the bottom, delete with the row checkbox. Pick the metric, scope "
+              "(the team, a person, a channel or a campaign), dimension and owner from the lists. Weights are percent "
+              "points; a rate's targets are percents (type 12 for 12%); floor is an achievement (0.5 = 50%).",
+        "zh": "直接编辑单元格；在底部添加行，勾选行后删除。指标、范围（团队、成员、渠道或活动）、维度和负责人从列表中选择。"
+              "权重为百分点；比率类指标的目标为百分比（输入 12 表示 12%）；保底线为达成率（0.5 = 50%）。"},
+    "plans_ui_target_help": {"en": "A rate's target is a percent: type 12 for 12%.", "zh": "比率类指标的目标为百分比：输入 12 表示 12%。"},
+    "plans_edit_not_number": {"en": "row {row}: {column} “{value}” is not a number", "zh": "第 {row} 行：{column}“{value}”不是数字"},
     "plans_ui_row_errors": {"en": "Some rows cannot be used yet:", "zh": "部分行暂时无法使用："},
     "plans_ui_checks": {"en": "Plan checks", "zh": "计划检查"},
     "plans_ui_checks_ok": {"en": "No problems found.", "zh": "未发现问题。"},

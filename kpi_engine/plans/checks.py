@@ -31,12 +31,15 @@ engine is given. The quarterly rationality review lives in :mod:`kpi_engine.plan
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 from typing import TypedDict
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi_engine import clock, schema
+from kpi_engine.i18n import LANGS, t
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import data_bounds
 from kpi_engine.plans import catalog, suggest
@@ -66,6 +69,19 @@ class ScopeParams(TypedDict, total=False):
     scope: str  # any other scope, by name
 
 
+def in_langs(name: str, text: Callable[[str], str]) -> dict[str, str]:
+    """A message parameter in every language (``NAME__en``, ``NAME__zh``: see :func:`kpi_engine.scoring.explain`)."""
+    return {f"{name}__{lang}": text(lang) for lang in LANGS}
+
+
+def _metric_names(refs: tuple[str, ...], lang: str) -> str:
+    return ", ".join(catalog.kpi_name(ref, lang) for ref in refs)
+
+
+def _dimension_names(dims: tuple[str, ...], lang: str) -> str:
+    return ", ".join(t(f"plans_dim_{d}", lang) for d in dims)
+
+
 def card_params(card: str) -> CardParams:
     return {"card_key": "plans_card_team"} if card == TEAM_CARD else {"card": card}
 
@@ -79,6 +95,8 @@ class _Out:
             **params: object) -> None:
         if "kpi_label" in params and kpi is not None and self.plan is not None and kpi < len(self.plan.kpis):
             params = {**params, **kpi_params(self.plan.kpis[kpi], self.names)}
+        if "card" in params:  # a person's card by their name, never their id
+            params["card"] = self.names.get(f"person:{params['card']}") or params["card"]
         self.items.append(Issue(code, severity, key, {k: str(v) for k, v in params.items()}, kpi, card_id))
 
 
@@ -117,7 +135,7 @@ def _structure(plan: Plan, out: _Out, directory: Directory | None) -> None:
                         challenge=f"{k.challenge:g}", direction_key=f"plans_direction_{'lower' if lower else 'higher'}")
         if k.dimension not in fw.dimension_ids:
             out.add("dimension_unknown", "warning", f"dimension_unknown:{key}", kpi=i, kpi_label=label,
-                    dimension=k.dimension or "—", valid=", ".join(fw.dimension_ids))
+                    dimension=k.dimension or "—", **in_langs("valid", partial(_dimension_names, fw.dimension_ids)))
         if k.guardrail and k.weight > 0:
             out.add("guardrail_weight", "warning", f"guardrail_weight:{key}", kpi=i, kpi_label=label, weight=f"{k.weight:g}")
         if k.guardrail and k.penalty <= 0:
@@ -224,7 +242,8 @@ def _vanity(plan: Plan, out: _Out, directory: Directory | None) -> None:
         if not covered:  # the scope by name ("小红书笔记", the team in the reader's language), never its key
             shown: ScopeParams = ({"scope_key": "push_scope_team"} if scope.type == "team" and not scope.id else
                                   {"scope": (directory.names if directory else {}).get(scope_text) or scope_text})
-            out.add("vanity_only", "warning", f"vanity_only:{scope_text}", metrics=", ".join(exposure), **shown)
+            out.add("vanity_only", "warning", f"vanity_only:{scope_text}", kpi=None, **shown,
+                    **in_langs("metrics", partial(_metric_names, tuple(exposure))))
 
 
 def _cascade(plan: Plan, out: _Out) -> None:
@@ -238,7 +257,8 @@ def _cascade(plan: Plan, out: _Out) -> None:
             parts = [k.base for k in plan.kpis if k.metric == team_kpi.metric and k.scope.startswith(f"{level}:")
                      and k.base is not None]
             if parts and sum(parts) < team_kpi.base * 0.999:
-                out.add("cascade_coverage", "warning", f"cascade_coverage:{team_kpi.metric}:{level}", metric=team_kpi.metric,
+                out.add("cascade_coverage", "warning", f"cascade_coverage:{team_kpi.metric}:{level}", kpi=None,
+                        **in_langs("metric", partial(_metric_names, (team_kpi.metric,))),
                         level_key=f"plans_level_{level}", covered=format_value(sum(parts), m.unit),
                         team=format_value(team_kpi.base, m.unit), share=format_pct(sum(parts) / team_kpi.base))
 
@@ -302,9 +322,13 @@ def _continuity(plan: Plan, out: _Out, previous: Plan | None) -> None:
     now = {(k.metric, k.scope) for k in plan.kpis}
     carried = len(before & now) / len(before)
     if carried < MIN_CARRIED:
-        dropped = sorted(catalog.kpi_label(m, s, "en", out.names) for m, s in before - now)
-        out.add("continuity", "warning", "continuity", previous=previous.plan_id or previous.name, share=format_pct(carried),
-                dropped=", ".join(dropped[:8]) + (" …" if len(dropped) > 8 else ""))
+
+        def dropped(lang: str) -> str:
+            shown = sorted(catalog.kpi_label(m, s, lang, out.names) for m, s in before - now)
+            return ", ".join(shown[:8]) + (" …" if len(shown) > 8 else "")
+
+        out.add("continuity", "warning", "continuity", kpi=None, previous=previous.name or previous.plan_id, share=format_pct(carried),
+                **in_langs("dropped", dropped))
 
 
 def check_plan(plan: Plan, engine: Engine | None = None, *, previous: Plan | None = None, as_of: dt.date | None = None,

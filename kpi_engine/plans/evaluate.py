@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import access, clock, pacing, periods, schema
 from kpi_engine.feedback360 import Feedback, feedback_score, team_feedback
+from kpi_engine.i18n import LANGS
 from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import KEY_COLUMNS
 from kpi_engine.metrics.growth import compute_growth
@@ -273,7 +274,7 @@ class PlanScore:
     def notes(self, lang: str = "en") -> list[str]:
         """What a reader must know: running or not started, the version scored, KPIs not measurable."""
         p = self.plan
-        steps: list[Step] = [("plans_note_version", {"plan": p.plan_id or p.name, "version": str(p.version or "—"),
+        steps: list[Step] = [("plans_note_version", {"plan": p.name or p.plan_id, "version": str(p.version or "—"),
                                                      "status_key": f"plans_status_{p.status}"})]
         if self.not_started:
             steps.append(("plans_note_not_started", {"start": p.start.isoformat(), "as_of": self.as_of.isoformat()}))
@@ -373,6 +374,11 @@ def _score_all(engine: Engine, plan: Plan, *, as_of: dt.date | str | None, setti
     labels = [] if not_started else period_labels(plan.start, plan.end, end)
     feedback = feedback_by_person(engine, labels, rules)
     names = _person_names(engine)
+    by_type: dict[str, set[str]] = {}
+    for k in plan.kpis:
+        kind, _, sid = k.scope.partition(":")
+        by_type.setdefault(kind, set()).add(sid)
+    named = {f"{kind}:{i}": n for kind, ids in by_type.items() for i, n in scope_names(engine, kind, ids).items()}
     cards: list[CardScore] = []
     for card in plan.cards():
         mine = tuple(r for r in results if r.card == card)
@@ -383,15 +389,11 @@ def _score_all(engine: Engine, plan: Plan, *, as_of: dt.date | str | None, setti
         else:
             fb = feedback.get(card) or Feedback(None, (), (("plans_calc_360_none", {}),))
         entries = [Entry(f"{r.kpi.metric} @ {r.kpi.scope}", r.kpi.weight, r.score.score, r.kpi.dimension,
-                         r.kpi.guardrail, r.kpi.penalty, r.score.achievement) for r in mine]
+                         r.kpi.guardrail, r.kpi.penalty, r.score.achievement,
+                         tuple((lg, catalog.kpi_label(r.kpi.metric, r.kpi.scope, lg, named)) for lg in LANGS)) for r in mine]
         tot = totals(entries, qualitative=fb.score, share=plan.quantitative_share, base_bonus=plan.base_bonus, rules=rules,
                      provisional=running, closes=plan.end.isoformat())
         cards.append(CardScore(card, names.get(card, "") if card != TEAM_CARD else "", mine, fb, tot))
     okrs = score_okrs(engine, plan, plan.start, end, s) if plan.okrs and not not_started else ()
     bounds = None if not_started else data_bounds(engine, ["leads", "spend"], start=plan.start, end=end)
-    by_type: dict[str, set[str]] = {}
-    for k in plan.kpis:
-        kind, _, sid = k.scope.partition(":")
-        by_type.setdefault(kind, set()).add(sid)
-    named = {f"{kind}:{i}": n for kind, ids in by_type.items() for i, n in scope_names(engine, kind, ids).items()}
     return PlanScore(plan, as_of_d, end, running, not_started, tuple(cards), okrs, bounds[1] if bounds else None, named)
