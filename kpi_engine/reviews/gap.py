@@ -151,14 +151,26 @@ def _values(engine: Engine, ids: list[str], by: str, start: dt.date, end: dt.dat
     return frame.set_index(KEY_COLUMNS[by])[ids].astype("float64").fillna(0.0)
 
 
+def _number(value: object) -> float:
+    return float("nan") if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _finish(rows: list[dict[str, object]], key: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=[key, *columns])
-    for col in columns:
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-    frame[key] = frame[key].replace({"": UNASSIGNED}).astype(str)
-    order = frame["contribution"].abs().fillna(-1.0)
-    frame = frame.assign(_o=order).sort_values(["_o", key], ascending=[False, True], kind="stable")
-    return frame.drop(columns="_o").reset_index(drop=True)
+    """The rows as a frame, the largest contribution (by size) first, no contribution last, then by key.
+    Sorted and typed in plain Python: a review builds about 30 of these (pandas per frame cost ~10 ms each)."""
+    keyed = [(UNASSIGNED if r[key] == "" else str(r[key]),
+              [_number(r.get(c)) for c in columns]) for r in rows]
+    contribution = columns.index("contribution")
+
+    def size(row: tuple[str, list[float]]) -> float:
+        c = row[1][contribution]
+        return -1.0 if c != c else abs(c)
+
+    keyed.sort(key=lambda row: (-size(row), row[0]))
+    data: dict[str, object] = {key: pd.Series([k for k, _ in keyed], dtype="object").astype(str)}
+    for i, col in enumerate(columns):
+        data[col] = pd.Series([v[i] for _, v in keyed], dtype="float64")
+    return pd.DataFrame(data, columns=[key, *columns])
 
 
 def can_explain(metric: str) -> bool:

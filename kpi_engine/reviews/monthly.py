@@ -147,9 +147,8 @@ def _driver(engine: Engine, metric: str, start: dt.date, end: dt.date, c_start: 
     if not change or not gap.can_explain(metric):
         return None, None
     breakdown = gap.explain_range(engine, metric, start, end, c_start, c_end, by=by, cache=cache)
-    rows = breakdown.rows.dropna(subset=["contribution"])
-    rows = rows[rows["contribution"] > 0] if change > 0 else rows[rows["contribution"] < 0]
-    if rows.empty:
-        return None, None
-    top = rows.iloc[0]
-    return str(top[breakdown.key_column]), float(top["contribution"])
+    rows = breakdown.rows  # largest contribution first: the first one in the direction of the change
+    for key, contribution in zip(rows[breakdown.key_column].tolist(), rows["contribution"].tolist(), strict=True):
+        if contribution == contribution and (contribution > 0 if change > 0 else contribution < 0):  # not NaN
+            return str(key), float(contribution)
+    return None, None
