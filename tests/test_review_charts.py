@@ -109,3 +109,20 @@ def test_every_spec_is_valid_vega_lite_and_renders_offline(kind: str) -> None:
     assert charts.has_data(chart)
     assert not charts.has_data(Chart(chart.kind, "x", chart.data.assign(**{
         "actual" if kind == "trend" else "value": NAN})))
+
+
+def test_achievement_bars_keep_every_name_and_draw_a_negative_as_zero_with_its_value() -> None:
+    # seven KPIs, one with a negative achievement (a year-over-year growth that fell): the bar is drawn from 0 to 0
+    # inside the axis, never over the names, and its text keeps "-45.1%"; a row per KPI, no label dropped
+    names = ["Leads", "SQL rate", "High-value share", "Customer rate", "First-order value", "Brand growth", "UGC"]
+    values = [1.184, 1.2, 0.925, 1.022, 0.884, -0.451, 1.004]
+    spec = charts.chart_spec(Chart("bars", "Achievement", pd.DataFrame({"label": names, "value": values}),
+                                   unit="ratio", reference=1.0), "en")
+    rows = next(iter(spec["datasets"].values()))
+    brand = next(r for r in rows if r["label"] == "Brand growth")
+    assert brand["shown"] == 0.0 and brand["text"] == "-45.1%"
+    assert min(r["shown"] for r in rows) >= 0.0
+    assert spec["height"] == {"step": 34}
+    bars = spec["layer"][0]
+    assert bars["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert len(charts.to_png(spec, scale=1)) > 1000

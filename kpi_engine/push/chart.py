@@ -61,13 +61,14 @@ def achievement_layers(frame: pd.DataFrame, *, lang: str, axis_title: str | None
     data = pd.DataFrame({
         "label": data["label"].astype(str),
         "achievement": pd.Series(values, dtype="float64"),
-        "shown": pd.Series([min(v, cap) for v in values], dtype="float64"),
+        # drawn between 0 and the cap; the text keeps the real value (a negative growth reads "-45.1%")
+        "shown": pd.Series([min(max(v, 0.0), cap) for v in values], dtype="float64"),
         "text": [fmt.achievement(None if math.isnan(v) else v, lang) for v in values],
         "tone": [_tone(s, v) for s, v in zip(statuses, values, strict=True)],
     })
     shown = data["shown"].dropna()
     domain = [0, max(1.2, float(shown.max()) if len(shown) else 1.2)]
-    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
     x = alt.X("shown:Q", title=axis_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=domain))
     color = alt.Color("tone:N", scale=alt.Scale(domain=["good", "bad", "neutral"], range=[GOOD, BAD, NEUTRAL]),
                       legend=None)
@@ -78,7 +79,7 @@ def achievement_layers(frame: pd.DataFrame, *, lang: str, axis_title: str | None
     rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color=RULE, strokeDash=[4, 3], strokeWidth=2).encode(x="x:Q")
     chart = alt.layer(bars, text, rule)
     assert isinstance(chart, alt.LayerChart)  # layer() only returns a FacetChart when given facet arguments
-    return chart.properties(height=max(height_per_row * len(data), 60))
+    return chart.properties(height=alt.Step(height_per_row))  # a row per KPI: never squeezed, labels never dropped
 
 
 def message_chart(bars: Sequence[Bar], title: str, lang: str, *, width: int = 560) -> alt.LayerChart | None:
