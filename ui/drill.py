@@ -258,7 +258,7 @@ def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
         out["runs"] = [_runs(s, e) for s, e in zip(frame["start_date"], frame["end_date"], strict=True)]
         out["budget"] = pd.to_numeric(frame["budget"], errors="coerce").to_numpy()
     cfg: dict[str, Any] = {
-        "name": st.column_config.TextColumn(tr("drill_col_name")),
+        "name": st.column_config.TextColumn(tr("drill_col_name"), pinned=True),  # stays while the metrics scroll
         key: None,  # the id stays in the frame for the selection, never shown: names, never ids (issue 11.3)
         "owner_name": st.column_config.TextColumn(tr("drill_col_owner"), width="small"),
         "role": st.column_config.TextColumn(tr("drill_col_role")),
