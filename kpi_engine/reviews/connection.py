@@ -6,6 +6,10 @@ for each cost most of the Reviews page's time (0.07 s a query on the demo). :fun
 hands out an engine bound to that one connection for the build, and closes it afterwards, so the lock is held
 for the build only. Other databases (PostgreSQL, an in-memory DuckDB) already pool their connections and are
 returned as they are. The build only reads, so the one connection is never left inside a write.
+
+While a page run keeps the file open (``kpi_engine.store.kept_open``) every connection already attaches to the open
+database (about 2 ms): the engine is returned as it is, so what is known to be unchanged while the file stays open
+(``store.unchanged_mark``: ``metrics.query.data_bounds``, asked about 30 times a monthly review) is asked once.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from sqlalchemy.pool import NullPool, StaticPool
 @contextmanager
 def held(engine: Engine) -> Iterator[Engine]:
     """``engine``, or for an unpooled DuckDB file an engine on one connection held open for the ``with`` block."""
-    if not isinstance(engine.pool, NullPool):
+    from kpi_engine.store import unchanged_mark  # local: the store opens the schema the reviews are built on
+
+    if not isinstance(engine.pool, NullPool) or unchanged_mark(engine) is not None:
         yield engine
         return
     raw = engine.raw_connection()  # through the store's connect hook: waits while another process holds the file
