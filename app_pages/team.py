@@ -30,7 +30,7 @@ def team_section(v: ui.View) -> None:
     st.header(tr("drill_team_kpis"), anchor=False)
     kpis = kpis.sort_values("achievement", kind="stable")
     bars = pd.DataFrame({
-        "label": [f"{ui.metric_name(k.metric_id)}: {ui.fmt(k.actual, k.unit)} / {ui.fmt(k.target, k.unit)}"
+        "label": [f"{ui.metric_name(k.metric_id)}\n{ui.fmt(k.actual, k.unit)} / {ui.fmt(k.target, k.unit)}"  # two lines
                   for k in kpis.itertuples()],
         "achievement": kpis["achievement"].to_numpy(),
     })

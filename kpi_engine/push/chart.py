@@ -68,7 +68,8 @@ def achievement_layers(frame: pd.DataFrame, *, lang: str, axis_title: str | None
     })
     shown = data["shown"].dropna()
     domain = [0, max(1.2, float(shown.max()) if len(shown) else 1.2)]
-    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False))
+    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=200, labelOverlap=False,
+                                                                         labelExpr="split(datum.label, '\\n')"))
     x = alt.X("shown:Q", title=axis_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=domain))
     color = alt.Color("tone:N", scale=alt.Scale(domain=["good", "bad", "neutral"], range=[GOOD, BAD, NEUTRAL]),
                       legend=None)
