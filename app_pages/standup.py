@@ -23,7 +23,14 @@ else:
     board = pace_board.load(day)
     pace_board.render(board)  # the team KPIs of the active plan, one row each: the first screen
     standup.alerts(view)
-    with st.expander(tr("standup_more_title"), icon=":material/insights:"):
-        standup.board(view, board)  # the cards' forecasts: the board's where it projects the same month
-    with st.expander(tr("standup_changes"), icon=":material/compare_arrows:"):
-        standup.changes(view, title=False)
+    # folded below the first screen, and run only when opened (on_change="rerun": the expander keeps its state)
+    cards_box = st.expander(tr("standup_more_title"), icon=":material/insights:", key=standup.CARDS_KEY,
+                            on_change="rerun")
+    with cards_box:
+        if cards_box.open:
+            standup.board(view, board)  # the cards' forecasts: the board's where it projects the same month
+    changes_box = st.expander(tr("standup_changes"), icon=":material/compare_arrows:", key=standup.CHANGES_KEY,
+                              on_change="rerun")
+    with changes_box:
+        if changes_box.open:
+            standup.changes(view, title=False)

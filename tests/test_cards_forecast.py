@@ -19,6 +19,7 @@ from kpi_engine import demo, fmt, schema, store
 from kpi_engine.analytics import forecast as forecast_
 from kpi_engine.metrics import registry
 from tests.apptest_support import opener
+from ui.standup import CARDS_KEY
 
 END = dt.date(2026, 11, 22)
 NOV = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
@@ -63,7 +64,8 @@ def test_person_cards_and_chinese(monkeypatch, demo_url) -> None:
 
 def test_standup_cards_show_the_team_forecast(monkeypatch, demo_url) -> None:
     at = page(monkeypatch, "app_pages/standup.py")(demo_url, lang="en", **VIEW)
-    lines = captions(at)
+    at.session_state[CARDS_KEY] = True  # open the folded cards (they run only when open)
+    lines = captions(at.run())
     for metric in ("leads", "wins", "spend", "cpl"):
         assert expected(demo_url, metric, None) in lines, (metric, [c for c in lines if "Forecast" in c])
     assert not any(c.startswith("Forecast end of month: ") and "response" in c for c in lines)

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi_engine import demo, schema, store
 from tests.apptest_support import opener
+from ui.standup import CARDS_KEY, CHANGES_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -28,9 +29,27 @@ CARD_TITLES_EN = ["Leads", "MQLs", "SQLs", "New customers (won deals)", "Marketi
 
 
 
+def unfold(at: AppTest) -> AppTest:
+    """Open the cards and the changes as a click does (folded, they do not run: ``on_change="rerun"``)."""
+    at.session_state[CARDS_KEY] = True
+    at.session_state[CHANGES_KEY] = True
+    return at.run()
+
+
 @pytest.fixture
 def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    return opener(monkeypatch, None, TIMEOUT)
+    """The Standup opened with its folded parts open."""
+    run = opener(monkeypatch, None, TIMEOUT)
+    return lambda url, **query: unfold(run(url, **query))
+
+
+def test_the_folded_parts_run_only_when_opened(monkeypatch: pytest.MonkeyPatch, demo_url) -> None:
+    at = opener(monkeypatch, None, TIMEOUT)(demo_url, asof=AS_OF, lang="en")
+    assert [e.label for e in at.expander][-2:] == ["Yesterday and week to date, per metric",
+                                                 "What changed since yesterday"]
+    assert not at.metric and len(at.dataframe) == 1  # only the pacing board: the cards and changes are folded
+    unfold(at)
+    assert not at.exception and len(at.metric) == 14 and len(at.dataframe) == 2
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from ui.i18n import lang, tr
 ROOT = Path(__file__).resolve().parent.parent
 CHANNELS_PAGE, TEAM_PAGE, DATA_PAGE = "app_pages/channels.py", "app_pages/team.py", "app_pages/data.py"
 BOARD_ROWS = (("leads", "mqls", "sqls", "wins"), ("spend", "cpl", "response_sla"))
+CARDS_KEY, CHANGES_KEY = "standup_cards_open", "standup_changes_open"  # the folded parts: they run only when open
 
 
 def as_of() -> dt.date:
