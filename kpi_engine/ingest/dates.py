@@ -7,10 +7,10 @@ different dates (03/04/2026: 3 April or 4 March), is ambiguous: the upload asks 
 guessing. ISO and other year-first dates, compact, serial and month-name forms read the same in every order.
 A given order (``Mapping.date_order``, from the user or a saved mapping) is applied to every date column.
 
-All of it is SQL in the validation pass (see validate.py): the parsed table ``p`` carries per date column a
-small flag (``order_flag``: which order each numeric value allows) and one aggregate over the flags settles
-every column at once (``orders_from_flags``); for an ambiguous column only, a look at its first few examples
-in the file's arrow table ``src``.
+All of it is SQL before the validation pass (see validate.py): one aggregate over the file's arrow table
+``src`` computes per date column a small flag (``order_flag``: which order each numeric value allows) and
+settles every column at once (``settle_orders``), so the parsed table ``p`` is then built once, in the
+right orders; for an ambiguous column only, a look at its first few examples in ``src``.
 """
 
 from __future__ import annotations
@@ -68,34 +68,24 @@ def _ambiguity(con: duckdb.DuckDBPyConnection, col: PlanColumn, timezone: str) -
     return AmbiguousDates(column=col.name, source=col.source, examples=examples, readings=readings)
 
 
-def flag_name(col: PlanColumn) -> str:
-    return col.name + "__ord"
-
-
 def order_flag(raw_sql: str) -> str:
     """SQL per value of a date column: 1 only day-first, 2 only month-first, 3 both (different dates), else NULL.
 
-    One cheap separator test per value; only numeric ``nn/nn/yyyy`` values get past it to the regex, so an
-    ISO date costs two substr calls.
+    One anchored regex test per value (one or two digits then a separator: a year-first date fails at its third
+    character); only numeric ``nn/nn/yyyy`` values get past it to the extracting regex.
     """
     x = raw_sql
     a, b = (f"TRY_CAST(NULLIF(regexp_extract({x}, '{parse.NUMERIC_DMY_RE}', {i}), '') AS INTEGER)" for i in (1, 2))
     return (
-        f"CASE WHEN (substr({x}, 2, 1) IN ('/', '-', '.') OR substr({x}, 3, 1) IN ('/', '-', '.')) THEN CASE "
+        f"CASE WHEN regexp_matches({x}, '^\\d{{1,2}}[-/.]') THEN CASE "
         f"WHEN {a} BETWEEN 13 AND 31 AND {b} BETWEEN 1 AND 12 THEN 1 "
         f"WHEN {b} BETWEEN 13 AND 31 AND {a} BETWEEN 1 AND 12 THEN 2 "
         f"WHEN {a} BETWEEN 1 AND 12 AND {b} BETWEEN 1 AND 12 AND {a} <> {b} THEN 3 END END"
     )
 
 
-def first_orders(plan: Plan) -> dict[str, str]:
-    """The order each date column is read in before its values are seen: the given one, else the default."""
-    return {c.name: plan.date_order or DEFAULT_ORDER for c in _date_columns(plan)}
-
-
-def orders_from_flags(con: duckdb.DuckDBPyConnection, plan: Plan,
-                      flagged: str = "p") -> tuple[dict[str, str], list[AmbiguousDates]]:
-    """(order to read each date column in, the ambiguous columns), from the ``order_flag`` columns of ``flagged``.
+def settle_orders(con: duckdb.DuckDBPyConnection, plan: Plan) -> tuple[dict[str, str], list[AmbiguousDates]]:
+    """(order to read each date column in, the ambiguous columns), from one aggregate of ``order_flag`` over ``src``.
 
     With ``plan.date_order`` every date column is read in that order; ambiguous columns are still listed,
     so a page can show the choice that was applied.
@@ -103,8 +93,9 @@ def orders_from_flags(con: duckdb.DuckDBPyConnection, plan: Plan,
     cols = _date_columns(plan)
     if not cols:
         return {}, []
-    aggs = [f"bool_or({_q(flag_name(c))} = {k})" for c in cols for k in (1, 2, 3)]
-    found = con.execute(f"SELECT {', '.join(aggs)} FROM {flagged}").fetchall()[0]  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
+    flags = ", ".join(f"{order_flag(raw_expr(c))} AS f{i}" for i, c in enumerate(cols))
+    aggs = ", ".join(f"bool_or(f{i} = {k})" for i in range(len(cols)) for k in (1, 2, 3))
+    found = con.execute(f"SELECT {aggs} FROM (SELECT {flags} FROM src)").fetchall()[0]  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
     orders: dict[str, str] = {}
     ambiguous: list[AmbiguousDates] = []
     for i, col in enumerate(cols):

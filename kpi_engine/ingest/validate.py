@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from kpi_engine import schema
 from kpi_engine.ingest import parse
 from kpi_engine.ingest.checks import Plan, build_plan, issue_selects
-from kpi_engine.ingest.dates import DEFAULT_ORDER, first_orders, flag_name, order_flag, orders_from_flags, raw_expr
+from kpi_engine.ingest.dates import DEFAULT_ORDER, raw_expr, settle_orders
 from kpi_engine.ingest.model import (
     FILL_ONLY_META,
     ISSUE_COLUMNS,
@@ -103,16 +103,11 @@ def _build_p(con: duckdb.DuckDBPyConnection, plan: Plan, any_problem: str | None
     Returns whether any row has a cell problem, and the ambiguous date columns. Numeric dates like
     01/10/2026 are read in the order the user gave, else in the order the column's own values settle
     (dates.py); an ambiguous column is read month-first here, and the caller refuses the upload.
-    One pass in the usual case: ``p`` is built with the given (or default) order and carries the flags that
-    settle each column; only a column settled day-first without a given order makes a second pass.
+    The orders are settled first by one aggregate over ``src`` (no table written), so ``p`` is built once.
     """
-    first = first_orders(plan)
-    sql, view, params = _layer_sql(plan, first, any_problem, flags=True)
+    orders, ambiguous = settle_orders(con, plan)
+    sql, view, params = _layer_sql(plan, orders, any_problem)
     con.execute(f"CREATE OR REPLACE TABLE p AS {sql}", bound(sql, params))
-    orders, ambiguous = orders_from_flags(con, plan)
-    if orders != first:
-        sql, view, params = _layer_sql(plan, orders, any_problem)
-        con.execute(f"CREATE OR REPLACE TABLE p AS {sql}", bound(sql, params))
     con.execute(f"CREATE OR REPLACE VIEW pv AS {view}")
     flagged = bool(any_problem) and bool(con.execute("SELECT bool_or(__any) FROM p").fetchall()[0][0])
     con.execute(f"CREATE OR REPLACE TABLE bad AS SELECT * FROM pv {'WHERE __any' if flagged else 'LIMIT 0'}")  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
@@ -142,16 +137,14 @@ def _value(kind: str, parsed: str) -> str:
     return parsed
 
 
-def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = None,
-               flags: bool = False) -> tuple[str, str, dict[str, object]]:
+def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = None) -> tuple[str, str, dict[str, object]]:
     """(SELECT for the materialised table ``p``, SELECT for the view ``pv``, bound parameters of ``p``).
 
     ``p`` holds only what costs something to compute: ``__row``, parsed values of non-text columns
     (``<c>__v``) and final values that differ from those. ``pv`` puts the file's text next to it with a
     ``POSITIONAL JOIN`` (``p`` keeps the order of ``src``), so no text is copied, and adds the free aliases:
     ``<c>__v`` of text columns and final ``<c>`` values that are just the parsed ones. With ``any_problem``
-    (the OR of every cell check), ``p`` also flags in ``__any`` the rows that have some cell problem; with
-    ``flags``, each date column's ``order_flag`` (dates.py) too.
+    (the OR of every cell check), ``p`` also flags in ``__any`` the rows that have some cell problem.
     """
     params: dict[str, object] = {"tz": plan.timezone or get_settings().timezone, "unattributed": plan.unattributed}
     raw_parts, parsed_parts, value_parts, oor_parts = [], [], [], []
@@ -168,9 +161,6 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
             parsed_parts.append(f"{parsed} AS {_q(col.name + '__p')}")
             value_parts.append(f"{_value(col.kind, _q(col.name + '__p'))} AS {_q(v_name)}")
             keep.append(v_name)
-            if col.kind in ("date", "datetime") and flags:  # which order its numeric values allow (dates.py)
-                parsed_parts.append(f"{order_flag(_q(raw_name))} AS {_q(flag_name(col))}")
-                keep.append(flag_name(col))
             if col.kind in ("date", "datetime"):  # a real date outside the years allowed: said with the range
                 oor_parts.append(f"{parse.out_of_range_year(_q(col.name + '__p'), _q(v_name))} AS {_q(col.name + '__oor')}")
                 keep.append(col.name + "__oor")
