@@ -37,6 +37,7 @@ def _outside(url: str) -> bool:
 def _grid_rows(page) -> list[str]:  # the first column of the Standup's first table (glide's accessible grid)
     grid = page.locator("[data-testid='stDataFrame']").first
     cells = grid.locator("[role='gridcell'][aria-colindex='1']")
+    cells.first.wait_for(state="attached")  # the grid fills its accessible table after the frame is drawn
     return [c.text_content().strip() for c in cells.all() if (c.text_content() or "").strip()]
 
 
