@@ -170,7 +170,7 @@ def kpi_table(card: CardScore, framework: str | None = None) -> None:
     st.subheader(tr("plans_ui_sc_kpis"), anchor=False)
     num = st.column_config.NumberColumn
     st.dataframe(kpi_display(card, framework), hide_index=True, width="stretch", column_config={
-        "name": tr("plans_ui_sc_col_name"), "scope": tr("plans_ui_col_scope"), "dimension": tr("plans_ui_col_dimension"),
+        "name": st.column_config.TextColumn(tr("plans_ui_sc_col_name"), pinned=True), "scope": tr("plans_ui_col_scope"), "dimension": tr("plans_ui_col_dimension"),
         "weight": num(tr("plans_ui_col_weight"), format="%g"),
         "actual": st.column_config.TextColumn(tr("plans_ui_sc_col_actual")),
         "base": st.column_config.TextColumn(tr("plans_ui_sc_col_target"), help=tr("plans_ui_sc_target_help")),
