@@ -13,10 +13,10 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -106,6 +106,7 @@ def get_engine(url: str | None = None, *, create: bool = True) -> Engine:
     return engine
 
 
+T = TypeVar("T")
 _open: dict[Engine, tuple[int, Any]] = {}  # engine -> (holders, the connection keeping its file open)
 _marks: dict[Engine, list[int]] = {}  # engine -> [which opening, writes since] while its file is kept open
 _openings = itertools.count(1)
@@ -132,6 +133,23 @@ def unchanged_mark(engine: Engine) -> tuple[int, int] | None:
     with _open_lock:
         mark = _marks.get(engine)
         return None if mark is None else (mark[0], mark[1])
+
+
+_memos: dict[tuple[Engine, str], tuple[tuple[int, int], dict[Any, Any]]] = {}  # (engine, name) -> (mark, answers)
+
+
+def while_unchanged(engine: Engine, name: str, key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``'s answer for ``key``, computed once while :func:`unchanged_mark` stands (nothing written since),
+    every time when there is no mark (another process may write at any moment)."""
+    mark = unchanged_mark(engine)
+    if mark is None:
+        return compute()
+    kept = _memos.get((engine, name))
+    if kept is None or kept[0] != mark:
+        kept = _memos[(engine, name)] = (mark, {})
+    if key not in kept[1]:
+        kept[1][key] = compute()
+    return kept[1][key]
 
 
 @contextmanager

@@ -90,32 +90,23 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
 
 
 Bounds = tuple[dt.date, dt.date] | None
-# engine -> (store.unchanged_mark, {question: bounds}): a review asks about 30 times a run, often the same question;
-# while the mark stands nothing has been written to the store (kpi_engine.store.unchanged_mark)
-_bounds: dict[Engine, tuple[tuple[int, int], dict[tuple, Bounds]]] = {}
-
 
 def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None = None, end: dt.date | None = None,
                 where: Mapping[str, str | Sequence[str]] | None = None) -> tuple[dt.date, dt.date] | None:
     """First and last day with facts that ``metrics`` read (within the range and filters), None without any."""
-    from kpi_engine.store import unchanged_mark  # local: the store opens the schema this package is built on
+    from kpi_engine.store import while_unchanged  # local: the store opens the schema this package is built on
 
     custom.activate(engine)
-    mark = unchanged_mark(engine)
     question = (tuple(metrics), start, end,
                 tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in (where or {}).items())))
-    kept = _bounds.get(engine) if mark is not None else None
-    if kept is not None and kept[0] == mark and question in kept[1]:
-        return kept[1][question]
-    req = make_request(metrics, start=start, end=end, where=where)
-    with engine.connect() as conn:
-        lo, hi = conn.execute(compile_event_bounds(req, rollups.usable_cached(engine, conn))).one()
-    found = None if lo is None or hi is None else (periods.to_date(lo), periods.to_date(hi))
-    if mark is not None:
-        answers = kept[1] if kept is not None and kept[0] == mark else {}
-        answers[question] = found
-        _bounds[engine] = (mark, answers)
-    return found
+
+    def ask() -> Bounds:
+        req = make_request(metrics, start=start, end=end, where=where)
+        with engine.connect() as conn:
+            lo, hi = conn.execute(compile_event_bounds(req, rollups.usable_cached(engine, conn))).one()
+        return None if lo is None or hi is None else (periods.to_date(lo), periods.to_date(hi))
+
+    return while_unchanged(engine, "data_bounds", question, ask)  # a review asks ~30 times a run
 
 
 def _event_signature(metric: str) -> tuple[tuple[str, ...], ...]:

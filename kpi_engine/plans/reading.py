@@ -98,25 +98,12 @@ def list_plans(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
 
-# engine -> (store.unchanged_mark, {day: active plans}): a page asks for the active plans several times a run, and
-# while the mark stands nothing has been written to the store (kpi_engine.store.unchanged_mark)
-_active: dict[Engine, tuple[tuple[int, int], dict[dt.date, list[Plan]]]] = {}
-
-
 def active_plans(engine: Engine, day: dt.date) -> list[Plan]:
-    """The active version of every plan whose period contains ``day`` (newest plan first)."""
-    from kpi_engine.store import unchanged_mark  # local: kpi_engine.store imports the schema this module builds on
+    """The active version of every plan whose period contains ``day`` (newest plan first); asked several times a
+    page run, read once while nothing has been written (``store.while_unchanged``)."""
+    from kpi_engine.store import while_unchanged  # local: kpi_engine.store imports the schema this module builds on
 
-    mark = unchanged_mark(engine)
-    kept = _active.get(engine) if mark is not None else None
-    if kept is not None and kept[0] == mark and day in kept[1]:
-        return list(kept[1][day])
-    found = _active_plans(engine, day)
-    if mark is not None:
-        days = kept[1] if kept is not None and kept[0] == mark else {}
-        days[day] = found
-        _active[engine] = (mark, days)
-    return list(found)
+    return list(while_unchanged(engine, "active_plans", day, lambda: _active_plans(engine, day)))
 
 
 def _active_plans(engine: Engine, day: dt.date) -> list[Plan]:
