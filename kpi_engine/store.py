@@ -217,9 +217,10 @@ def ensure_schema(engine: Engine) -> None:
     """Bring the store to today's schema: pending migrations in order (kpi_engine.migrations), then the rollups."""
     from kpi_engine import rollups  # declares the rollup tables on the metadata (it imports the metric registry)
 
-    migrations.migrate(engine)
-    with engine.begin() as conn:
-        rollups.ensure(conn)  # rebuilt when missing or declared differently (a store with facts)
+    with kept_open(engine):  # one opening of a DuckDB file for the few transactions below, not one each
+        migrations.migrate(engine)
+        with engine.begin() as conn:
+            rollups.ensure(conn)  # rebuilt when missing or declared differently (a store with facts)
 
 
 @contextmanager

@@ -179,6 +179,22 @@ def test_fresh_store_runs_every_step_once(empty_engine: Engine) -> None:
         assert ops.column_types(conn, "orders")["amount"] == ("NUMERIC", 18, 2)
 
 
+def test_a_fresh_store_is_created_in_one_transaction(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new store gets today's tables and every step in one go: a step that fails leaves no table behind."""
+    def broken(conn: Connection) -> None:
+        raise RuntimeError("step failed on a fresh store")
+
+    step = migrations.Step(migrations.LATEST + 1, "broken", broken)
+    monkeypatch.setattr(migrations, "STEPS", (*migrations.STEPS, step))
+    with pytest.raises(RuntimeError, match="fresh store"):
+        migrations.migrate(empty_engine)
+    with empty_engine.connect() as conn:
+        assert not set(sa.inspect(conn).get_table_names()) & set(schema.metadata.tables)
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:-1])
+    assert len(migrations.migrate(empty_engine)) == migrations.LATEST
+    assert store.schema_version(empty_engine) == migrations.LATEST
+
+
 def test_a_failing_step_changes_nothing(empty_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     migrations.migrate(empty_engine)
 

@@ -204,10 +204,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         overrides, constants = parse_pairs(args.map), parse_pairs(args.constants)
         engine = store.get_engine(args.db)
-        res = ingest(engine, path, path.name, table=args.table, map_overrides=overrides, constants=constants,
-                     on_error=args.on_error, dry_run=args.dry_run, use_saved_mapping=not args.no_saved_mapping,
-                     save_mapping=args.save_mapping, user=args.user, lang=lang, sheet=args.sheet,
-                     date_order=args.date_order, accept_changes=args.accept_changes)
+        with store.kept_open(engine):  # a DuckDB file opened once for the upload's dozen connections
+            res = ingest(engine, path, path.name, table=args.table, map_overrides=overrides, constants=constants,
+                         on_error=args.on_error, dry_run=args.dry_run, use_saved_mapping=not args.no_saved_mapping,
+                         save_mapping=args.save_mapping, user=args.user, lang=lang, sheet=args.sheet,
+                         date_order=args.date_order, accept_changes=args.accept_changes)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

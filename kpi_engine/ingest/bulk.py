@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateTable
 
 from kpi_engine import schema, store
-from kpi_engine.ingest.staging import STAGE, duck, q
+from kpi_engine.ingest.staging import STAGE, duck, q, unordered_insert
 
 _SUFFIX = "__kpi_bulk"
 _COLUMNS = ("SELECT column_name, data_type, is_nullable, column_default FROM duckdb_columns() "
@@ -67,10 +67,11 @@ def insert_into_empty(conn: Connection, table: sa.Table, stage_cols: list[str], 
         raw.execute(f"DROP TABLE {q(new)}")
         return None
     cols = ", ".join(q(c) for c in [*stage_cols, "inserted_by"])
-    inserted = raw.execute(
-        f"INSERT INTO {q(new)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, $uid FROM {q(STAGE)} s",  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
-        {"uid": upload_id},
-    ).fetchall()[0][0]
+    with unordered_insert(conn):
+        inserted = raw.execute(
+            f"INSERT INTO {q(new)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, $uid FROM {q(STAGE)} s",  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
+            {"uid": upload_id},
+        ).fetchall()[0][0]
     raw.execute(f"DROP TABLE {q(table.name)}")
     raw.execute(f"ALTER TABLE {q(new)} RENAME TO {q(table.name)}")
     raw.execute(f"ALTER TABLE {q(table.name)} ADD PRIMARY KEY ({', '.join(q(k) for k in keys)})")

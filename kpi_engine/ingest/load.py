@@ -46,6 +46,7 @@ from kpi_engine.ingest.staging import (
     stage_arrow,
     stage_columns,
     temp_table,
+    unordered_insert,
 )
 
 __all__ = ["STAGE", "LoadOutcome", "RowsCollide", "drop_stage", "drop_temp", "duck", "fetch_existing", "fill_only_columns",
@@ -193,10 +194,11 @@ def merge(conn: Connection, table: sa.Table, upload_id: int, present: list[str],
     new_rows = "TRUE" if empty else f"NOT EXISTS (SELECT 1 FROM {q(table.name)} t WHERE {join})"  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
     # New rows carry the upload's id in ``inserted_by``: that is their undo record.
     cols = ", ".join(q(c) for c in [*stage_cols, "inserted_by"])
-    inserted = conn.execute(sa.text(
-        f"INSERT INTO {q(table.name)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, :uid "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
-        f"FROM {q(STAGE)} s WHERE {new_rows}"
-    ), params).rowcount
+    with unordered_insert(conn):
+        inserted = conn.execute(sa.text(
+            f"INSERT INTO {q(table.name)} ({cols}) SELECT {', '.join(f's.{q(c)}' for c in stage_cols)}, :uid "  # noqa: S608 - identifiers from kpi_engine.schema, quoted by q(); values bound
+            f"FROM {q(STAGE)} s WHERE {new_rows}"
+        ), params).rowcount
     return int(inserted or 0), int(updated or 0)
 
 

@@ -102,6 +102,24 @@ def pending(bind: Engine | Connection) -> list[Step]:
     return [s for s in STEPS if s.version not in done]
 
 
+def _fresh(conn: Connection) -> bool:
+    """A store without any of the declared tables (a new file or an empty database)."""
+    present = set(sa.inspect(conn).get_table_names())
+    return not present & set(schema.metadata.tables)
+
+
+def _create_fresh(conn: Connection) -> list[Step]:
+    """A new store in one transaction: today's tables at once (0001 with ``checkfirst`` off), then every step,
+    which finds today's shape already there and adds only what a declaration does not hold (0005's PostgreSQL
+    indexes), each recorded as applied."""
+    schema.metadata.create_all(conn, checkfirst=False)
+    now = dt.datetime.now().replace(microsecond=0)
+    for step in STEPS:
+        step.up(conn)
+        conn.execute(sa.insert(schema.schema_version).values(version=step.version, name=step.name, applied_at=now))
+    return list(STEPS)
+
+
 def migrate(engine: Engine) -> list[Step]:
     """Apply the pending steps in order, one transaction each; then create declared tables still missing.
 
@@ -110,6 +128,8 @@ def migrate(engine: Engine) -> list[Step]:
     """
     with engine.begin() as conn:
         _lock(conn)
+        if _fresh(conn):
+            return _create_fresh(conn)
         schema.schema_version.create(conn, checkfirst=True)
     done: list[Step] = []
     for step in pending(engine):
