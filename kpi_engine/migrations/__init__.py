@@ -8,7 +8,8 @@ pending ones; the store calls it on every open (``kpi_engine.store.ensure_schema
 
 - ``0001_initial`` creates every declared table that is missing (what each release before migrations did on
   every open), so a fresh store gets today's tables at once and an older store gets the tables its release did
-  not have yet.
+  not have yet. A store without any declared table is made in one transaction instead (:func:`_create_fresh`:
+  today's tables, then every step, each recorded): all of it or nothing, and one commit rather than one per step.
 - Every later step brings a table of an earlier release to today's declaration. Because a fresh store already
   has today's shape from 0001, a step leaves alone what is already right: use :mod:`kpi_engine.migrations.ops`
   (``add_column`` adds only a missing column, ``set_decimal`` changes only a column of another type).
