@@ -6,6 +6,10 @@ every change is appended to ``settings_history`` (key, old, new, when, who). Eac
 is cheap: the overlay is rebuilt only when the token moved, and the token itself is read at most once a
 second per engine (opening an embedded DuckDB file costs milliseconds). A change made in this process is
 seen at once; one made by another process (say the CLI, while the app runs) within a second.
+
+What is built from the settings subscribes with :func:`on_change` and is brought up to date in the change's own
+transaction (``kpi_engine.rollups``: the counts that compare with the high-value threshold or the response SLA), so
+this module needs to know nothing of it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import datetime as dt
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +51,17 @@ HISTORY_COLUMNS = ("changed_at", "changed_by", "key", "old", "new")
 RECHECK_SECONDS = 1.0  # how long a read token is trusted before it is read again
 _cache: weakref.WeakKeyDictionary[Engine, tuple[str, float, Settings]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+
+Listener = Callable[[Connection, str, Settings], None]
+_listeners: list[Listener] = []
+
+
+def on_change(listener: Listener) -> None:
+    """Call ``listener(conn, key, settings)`` in the transaction of every change of a setting, after the change is
+    written (``settings``: the values in force once it commits); an exception rolls the change back. Registered
+    once however often this is called (a module imported again registers nothing new)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def _token(conn: Connection) -> str:
@@ -149,7 +165,8 @@ def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
         old = _overlay(_stored(conn))
         before = getattr(old, key)
         changes: dict[str, Any] = {key: new}  # ``new`` has the field's type (parsed per key)
-        check(dataclasses.replace(old, **changes))  # raises: the transaction rolls back, nothing changed
+        after = dataclasses.replace(old, **changes)
+        check(after)  # raises: the transaction rolls back, nothing changed
         conn.execute(sa.delete(s).where(s.c.key == key))
         if new != default:
             conn.execute(sa.insert(s).values(key=key, value=to_json(new), updated_at=now, updated_by=who))
@@ -157,6 +174,8 @@ def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
         conn.execute(sa.insert(h).values(change_id=change_id, key=key, old=to_json(before), new=to_json(new),
                                          changed_at=now, changed_by=who))
         audit.record(conn, "settings_change", target=key, before=before, after=new, actor=who)
+        for listener in list(_listeners):
+            listener(conn, key, after)
     forget_cached()
     return True
 

@@ -19,7 +19,7 @@ from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import compile_request, make_request
 from kpi_engine.rollups import refresh
 from kpi_engine.settings import Settings
-from kpi_engine.settings_store import load_settings, set_setting
+from kpi_engine.settings_store import load_settings, reset_setting, set_setting
 
 END = dt.date(2026, 6, 30)
 # usable rollups: both facts, and the settings-dependent columns (high-value leads, response SLA) as built
@@ -168,25 +168,59 @@ def test_a_changed_declaration_rebuilds_the_rollups(demo_store: Engine, monkeypa
     assert_rollups_equal_facts(demo_store)
 
 
-def test_settings_dependent_columns_follow_the_settings(demo_store: Engine) -> None:
-    """High-value leads and the response SLA come from the rollup only while the settings are those it was built
-    with: after a change they are read from the facts (same numbers), and the next upload rebuilds the rollups."""
+def _settings_values(engine: Engine, rolled: frozenset[str]) -> list[tuple]:
     req = make_request(["high_value_leads", "leads_within_sla", "leads"], by="channel", grain="month", end=END)
+    with engine.connect() as conn:
+        return sorted(tuple(_norm(tuple(r))) for r in conn.execute(compile_request(req, load_settings(conn), rolled)))
 
-    def values(engine: Engine, rolled: frozenset[str]) -> list[tuple]:
-        with engine.connect() as conn:
-            return sorted(tuple(_norm(tuple(r))) for r in conn.execute(compile_request(req, load_settings(conn), rolled)))
 
+def test_a_settings_change_rebuilds_the_columns_that_compare_with_it(demo_store: Engine,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changing the high-value threshold or the response SLA (set or reset) rebuilds, in the same transaction, the
+    rollup columns that compare with it: the compiler reads them again at once, equal to the facts under the new
+    value. Any other setting rebuilds nothing."""
+    refills: list[str] = []
+    real = refresh._refill
+    monkeypatch.setattr(refresh, "_refill", lambda conn, r, days, settings: (refills.append(r.table.name),
+                                                                               real(conn, r, days, settings)))
+    before = _settings_values(demo_store, frozenset())
+    for key, value in (("high_value_threshold", "1000"), ("response_sla_hours", "8"), ("high_value_threshold", None)):
+        if value is None:
+            assert reset_setting(demo_store, key)
+        else:
+            assert set_setting(demo_store, key, value)
+        assert refills == ["rollup_leads_created_at"]  # the one rollup with such columns, every day of it
+        refills.clear()
+        assert_rollups_equal_facts(demo_store)  # usable again (their tokens too), equal to the facts
+        req = make_request(["high_value_leads", "leads_within_sla"], by="channel", grain="month", end=END)
+        with demo_store.connect() as conn:
+            sql = str(compile_request(req, load_settings(conn), refresh.usable(conn)))
+        assert "rollup_leads_created_at" in sql and "FROM leads" not in sql  # read from the rollup, not the facts
+        assert _settings_values(demo_store, USABLE) == _settings_values(demo_store, frozenset())
+    assert _settings_values(demo_store, USABLE) != before  # the SLA is still 8 hours: other counts
+    assert set_setting(demo_store, "gross_margin", "0.5")  # not compared with by any rollup column
+    assert refills == []
+    with demo_store.connect() as conn:
+        assert refresh.usable(conn) == USABLE
+
+
+def test_settings_dependent_columns_follow_the_settings(demo_store: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changed without the hook (a process that never imported the rollups), high-value leads and the response SLA
+    come from the rollup only while the settings are those it was built with: after a change they are read from
+    the facts (same numbers), and the next upload rebuilds the rollups."""
+    from kpi_engine import settings_store
+
+    monkeypatch.setattr(settings_store, "_listeners", [])
     set_setting(demo_store, "high_value_threshold", "1000")
     set_setting(demo_store, "response_sla_hours", "8")
     with demo_store.connect() as conn:
         rolled = refresh.usable(conn)
     assert rolled == frozenset(rollups.ROLLED_FACTS)  # built with the old values: those columns read the facts
-    assert values(demo_store, rolled) == values(demo_store, frozenset())
+    assert _settings_values(demo_store, rolled) == _settings_values(demo_store, frozenset())
     res = ingest(demo_store, csv_bytes([["lead_id", "created_at", "channel_id", "expected_value"],
                                         ["S1", "2026-06-01 10:00", "baidu_search", "1500"]]), "s.csv", table="leads")
     assert res.status == "loaded"
     assert_rollups_equal_facts(demo_store)  # rebuilt under the new values: usable again, equal to the facts
     with demo_store.connect() as conn:
         assert refresh.usable(conn, Settings()) == frozenset(rollups.ROLLED_FACTS)  # a request with other values
-    assert values(demo_store, USABLE) == values(demo_store, frozenset())
+    assert _settings_values(demo_store, USABLE) == _settings_values(demo_store, frozenset())

@@ -15,7 +15,9 @@ over its touches (wins and revenue: the same shares):
   equally by the touches in between; a path of one touch gives it 100%, of two touches 50% each.
 
 Ties in time are ordered by channel and campaign, so the answer never depends on the database's row order. The
-credit is computed in SQL (window functions; DuckDB and PostgreSQL). Leads count by ``created_at``, wins and
+credit is computed in SQL (window functions; DuckDB and PostgreSQL; :mod:`kpi_engine.analytics.credit_sql`); the
+channel totals are read from the daily credit rollup (``kpi_engine.rollups.credit``: per day, channel and campaign,
+kept by every upload and undo) when it holds what the facts hold and the half-life is the default one. Leads count by ``created_at``, wins and
 revenue by ``won_at`` in the range, as the metrics do; a channel's CAC under a model is its spend in the range
 (the metric layer) over the wins it is credited with, its CPL spend over credited leads.
 """
@@ -28,70 +30,27 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema
+from kpi_engine import schema, store
+from kpi_engine.analytics.credit_sql import FIRST_LAST_SHARE, HALF_LIFE_DAYS, MODELS, credit_rows
+from kpi_engine.rollups import credit as credit_rollup
 
-MODELS: tuple[str, ...] = ("first_touch", "last_touch", "linear", "time_decay", "position")
-HALF_LIFE_DAYS = 7.0
-FIRST_LAST_SHARE = 0.4  # position-based: to each of the first and the last touch
-
-
-def _epoch(col: sa.ColumnElement) -> sa.ColumnElement:
-    return sa.cast(sa.extract("epoch", col), sa.Double)
-
-
-def _paths(start: dt.date, end: dt.date, event: str) -> sa.Subquery:
-    """Every touch of the leads whose ``event`` (created_at or won_at) falls in [start, end]: one row per touch."""
-    leads, touches = schema.leads, schema.touches
-    lo = dt.datetime.combine(start, dt.time())
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-    when = leads.c[event]
-    deal = sa.cast(leads.c.deal_value, sa.Double).label("deal_value")  # money is DECIMAL(18,2): shares of it stay exact
-    scope = (sa.select(leads.c.lead_id, leads.c.channel_id, leads.c.campaign_id, leads.c.created_at,
-                       leads.c.won_at, deal)
-             .where(when >= lo, when < hi).subquery("scope"))
-    counted = sa.or_(scope.c.won_at.is_(None), touches.c.touched_at <= scope.c.won_at)
-    explicit = (sa.select(scope.c.lead_id, touches.c.channel_id, sa.func.coalesce(touches.c.campaign_id, "")
-                          .label("campaign_id"), touches.c.touched_at, scope.c.deal_value)
-                .join(touches, touches.c.lead_id == scope.c.lead_id).where(counted))
-    has_touch = (sa.select(sa.literal(1)).select_from(touches)
-                 .where(touches.c.lead_id == scope.c.lead_id, counted).exists())
-    derived = (sa.select(scope.c.lead_id, scope.c.channel_id, sa.func.coalesce(scope.c.campaign_id, "")
-                         .label("campaign_id"), scope.c.created_at.label("touched_at"), scope.c.deal_value)
-               .where(~has_touch))
-    return sa.union_all(explicit, derived).subquery("path")
+__all__ = ["FIRST_LAST_SHARE", "HALF_LIFE_DAYS", "MODELS", "channel_credit", "channel_names", "credit_query",
+           "reads_rollup", "touch_credits", "touches_source"]
 
 
 def credit_query(start: dt.date, end: dt.date, *, event: str = "created_at",
                  half_life_days: float = HALF_LIFE_DAYS) -> sa.Select:
-    """One row per touch: lead_id, channel_id, campaign_id, touched_at, deal_value, and a credit per model."""
+    """One row per touch of the leads whose ``event`` (created_at or won_at) falls in [start, end]: lead_id,
+    channel_id, campaign_id, touched_at, deal_value, pos, n, and a credit per model."""
     if event not in ("created_at", "won_at"):
         raise ValueError("event must be created_at (leads) or won_at (wins)")
-    if half_life_days <= 0:
-        raise ValueError("the half-life must be more than 0 days")
-    p = _paths(start, end, event)
-    lead = p.c.lead_id
-    order = (p.c.touched_at, p.c.channel_id, p.c.campaign_id)
-    numbered = sa.select(
-        p, sa.func.row_number().over(partition_by=lead, order_by=order).label("pos"),
-        sa.func.count().over(partition_by=lead).label("n"),
-        sa.func.max(p.c.touched_at).over(partition_by=lead).label("last_at"),
-    ).subquery("numbered")
-    days_before = (_epoch(numbered.c.last_at) - _epoch(numbered.c.touched_at)) / 86400.0
-    weighted = sa.select(
-        numbered, sa.func.power(sa.literal(0.5, sa.Double), days_before / float(half_life_days)).label("w"),
-    ).subquery("weighted")
-    c = weighted.c
-    n = sa.cast(c.n, sa.Double)
-    middle = (1.0 - 2 * FIRST_LAST_SHARE) / sa.func.nullif(n - 2.0, 0.0)
-    return sa.select(
-        c.lead_id, c.channel_id, c.campaign_id, c.touched_at, c.deal_value, c.pos, c.n,
-        sa.case((c.pos == 1, 1.0), else_=0.0).label("first_touch"),
-        sa.case((c.pos == c.n, 1.0), else_=0.0).label("last_touch"),
-        (1.0 / n).label("linear"),
-        (c.w / sa.func.sum(c.w).over(partition_by=c.lead_id)).label("time_decay"),
-        sa.case((c.n == 1, 1.0), (c.n == 2, 0.5), (sa.or_(c.pos == 1, c.pos == c.n), FIRST_LAST_SHARE),
-                else_=middle).label("position"),
-    ).order_by(c.lead_id, c.pos)
+    lo = dt.datetime.combine(start, dt.time())
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+    when = schema.leads.c[event]
+    rows = credit_rows([when >= lo, when < hi], half_life_days).subquery("credit")
+    c = rows.c
+    return sa.select(c.lead_id, c.channel_id, c.campaign_id, c.touched_at, c.deal_value, c.pos, c.n,
+                     *(c[m] for m in MODELS)).order_by(c.lead_id, c.pos)
 
 
 def touch_credits(engine: Engine, start: dt.date, end: dt.date, *, event: str = "created_at",
@@ -126,21 +85,53 @@ def touches_source(engine: Engine) -> str:
     return "touches" if found is not None else "derived"
 
 
-def channel_credit(engine: Engine, start: dt.date, end: dt.date, *,
-                   half_life_days: float = HALF_LIFE_DAYS) -> pd.DataFrame:
-    """Per channel and model: credited ``leads``, ``wins``, ``revenue``; ``spend`` (metric layer), ``cpl``, ``cac``.
+def reads_rollup(engine: Engine, half_life_days: float = HALF_LIFE_DAYS) -> bool:
+    """Whether :func:`channel_credit` reads the daily credit rollup (``kpi_engine.rollups.credit``) for this
+    half-life: built for it, and leads and touches as many rows as at its last refresh (the counts of
+    ``store.table_counts``, kept per data version on PostgreSQL). Otherwise it computes from the facts."""
+    counts = store.table_counts(engine)
+    with engine.connect() as conn:
+        return credit_rollup.readable(conn, counts, half_life_days)
 
-    One row per (channel_id, model) for every channel with credit or spend; NaN where a ratio has no value
-    (no credited wins, no spend).
-    """
-    from kpi_engine.metrics.query import compute
 
+def _rollup_totals(engine: Engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Per (channel_id, model): leads, wins and revenue summed from the credit rollup's days in the range."""
+    with engine.connect() as conn:
+        rows = credit_rollup.channel_totals(conn, start, end)
+    parts = []
+    for name, event, prefix in (("leads", "created_at", ""), ("wins", "won_at", ""), ("revenue", "won_at", "revenue_")):
+        frame = pd.DataFrame([[r.channel_id, *(r._mapping[prefix + m] for m in MODELS)] for r in rows
+                              if r.event == event], columns=["channel_id", *MODELS])
+        for m in MODELS:
+            frame[m] = frame[m].astype("float64")
+        part = frame.melt(id_vars="channel_id", var_name="model", value_name=name)
+        parts.append(part.set_index(["channel_id", "model"]))
+    return pd.concat(parts, axis=1)
+
+
+def _facts_totals(engine: Engine, start: dt.date, end: dt.date, half_life_days: float) -> pd.DataFrame:
     parts = []
     for name, event, weight in (("leads", "created_at", None), ("wins", "won_at", None),
                                 ("revenue", "won_at", "deal_value")):
         part = _channel_totals(engine, start, end, event, half_life_days, weight).rename(columns={"value": name})
         parts.append(part.set_index(["channel_id", "model"]))
-    credit = pd.concat(parts, axis=1).fillna(0.0)
+    return pd.concat(parts, axis=1)
+
+
+def channel_credit(engine: Engine, start: dt.date, end: dt.date, *,
+                   half_life_days: float = HALF_LIFE_DAYS, rollup: bool = True) -> pd.DataFrame:
+    """Per channel and model: credited ``leads``, ``wins``, ``revenue``; ``spend`` (metric layer), ``cpl``, ``cac``.
+
+    One row per (channel_id, model) for every channel with credit or spend; NaN where a ratio has no value
+    (no credited wins, no spend). Read from the daily credit rollup when :func:`reads_rollup` (the same numbers,
+    summed per day first), from the facts otherwise or when ``rollup`` is False.
+    """
+    from kpi_engine.metrics.query import compute
+
+    if rollup and reads_rollup(engine, half_life_days):
+        credit = _rollup_totals(engine, start, end).fillna(0.0)
+    else:
+        credit = _facts_totals(engine, start, end, half_life_days).fillna(0.0)
     spend = compute(engine, ["spend"], by="channel", start=start, end=end)
     spend = spend[spend["spend"] > 0].set_index("channel_id")["spend"]
     channels = sorted(set(credit.index.get_level_values(0)) | set(spend.index))

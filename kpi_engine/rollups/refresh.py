@@ -8,8 +8,9 @@
 
 The state (declaration signature, fact row counts at the last refresh, the settings values the
 settings-dependent columns were built with) lives in ``schema_meta``. Those columns are rebuilt under the new
-values by the first upload or undo after a settings change; until then the compiler reads those metrics from the
-facts (:func:`usable` leaves their tokens out).
+values in the transaction that changes the setting (:func:`after_setting_change`), or, when the change was made
+without the hook (a process that never imported this package), by the first upload or undo after it; until then
+the compiler reads those metrics from the facts (:func:`usable` leaves their tokens out).
 """
 
 from __future__ import annotations
@@ -25,22 +26,13 @@ from sqlalchemy.engine import Connection, Engine
 from kpi_engine import schema
 from kpi_engine.metrics import fact_sql
 from kpi_engine.metrics.registry import Simple
+from kpi_engine.rollups.meta import get as _meta
+from kpi_engine.rollups.meta import put as _set_meta
 from kpi_engine.rollups.tables import ROLLED_FACTS, ROLLUPS, Rollup, setting_names, setting_token, signature, touched
 from kpi_engine.settings import Settings
 from kpi_engine.settings_store import load_settings
 
 _SIG, _COUNTS, _SETTINGS = "rollups_signature", "rollups_counts", "rollups_settings"
-
-
-def _meta(conn: Connection, key: str) -> str | None:
-    t = schema.schema_meta
-    return conn.execute(sa.select(t.c.value).where(t.c.key == key)).scalar()
-
-
-def _set_meta(conn: Connection, key: str, value: str) -> None:
-    t = schema.schema_meta
-    if not conn.execute(sa.update(t).where(t.c.key == key).values(value=value)).rowcount:
-        conn.execute(sa.insert(t).values(key=key, value=value))
 
 
 def _counts(conn: Connection) -> dict[str, int]:
@@ -99,8 +91,23 @@ def rebuild(conn: Connection, facts: tuple[str, ...] = ROLLED_FACTS) -> None:
         if r.fact in facts:
             _refill(conn, r, None, settings)
     if set(facts) >= set(ROLLED_FACTS):
-        conn.execute(touched.delete())
+        conn.execute(touched.delete().where(touched.c.fact.in_(ROLLED_FACTS)))  # the credit rollup keeps its own
     _record(conn, settings)
+
+
+def after_setting_change(conn: Connection, key: str, settings: Settings) -> None:
+    """``key`` changed, ``settings`` in force once the change commits (inside its transaction; hooked into
+    :func:`kpi_engine.settings_store.on_change`): when a rollup column compares with ``key``, every rollup holding
+    such columns is built again under ``settings`` and those values recorded, so the compiler reads the columns
+    again at once. Any other key, or a store without rollups yet: nothing to do."""
+    if key not in _used(settings) or not _state_ok(conn):
+        return
+    if not _settings_changed(conn, settings):
+        return  # built with these values already (a value changed back)
+    for r in ROLLUPS.values():
+        if any(setting_names(m) for m in r.metrics):
+            _refill(conn, r, None, settings)
+    _set_meta(conn, _SETTINGS, json.dumps(_used(settings), sort_keys=True))
 
 
 def _state_ok(conn: Connection) -> bool:
