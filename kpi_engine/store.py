@@ -13,7 +13,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -150,6 +150,24 @@ def while_unchanged(engine: Engine, name: str, key: Any, compute: Callable[[], T
     if key not in kept[1]:
         kept[1][key] = compute()
     return kept[1][key]
+
+
+def while_unchanged_many(engine: Engine, name: str, keys: Sequence[Any],
+                         compute: Callable[[list[Any]], Sequence[T]]) -> list[T]:
+    """:func:`while_unchanged` for many keys at once: ``compute(missing)`` answers the keys not known yet (in their
+    order, in one go: one query for many questions), the answers are kept like :func:`while_unchanged`'s."""
+    mark = unchanged_mark(engine)
+    if mark is None:
+        asked = list(dict.fromkeys(keys))
+        answers = dict(zip(asked, compute(asked), strict=True))
+        return [answers[k] for k in keys]
+    kept = _memos.get((engine, name))
+    if kept is None or kept[0] != mark:
+        kept = _memos[(engine, name)] = (mark, {})
+    missing = [k for k in dict.fromkeys(keys) if k not in kept[1]]
+    if missing:
+        kept[1].update(zip(missing, compute(missing), strict=True))
+    return [kept[1][k] for k in keys]
 
 
 @contextmanager

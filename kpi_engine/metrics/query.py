@@ -30,10 +30,12 @@ without a grain and without ``end`` are as of the last day with data.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-from sqlalchemy.engine import Engine
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 from kpi_engine import periods, rollups
 from kpi_engine.access.principal import guard_query
@@ -60,12 +62,27 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
     end_d = periods.to_date(end) if end is not None else None
     if grain == "range":
         return _compute_range(engine, metrics, by=by, start=start_d, end=end_d, where=where, settings=settings)
+    from kpi_engine.store import while_unchanged  # local: the store opens the schema this package is built on
+
+    # The same question twice in a page run (a review scores the plan, then lists the same KPIs) is read once.
+    # The key holds the ``where`` access left (so who asks does not matter beyond it); callers get a copy.
+    key = (tuple(metrics), normalize_by(by), grain, start_d, end_d, _question((), None, None, where)[3], dense,
+           settings)
+    return while_unchanged(engine, "compute", key, lambda: _compute(engine, metrics, by=by, grain=grain,
+                                                                    start=start_d, end=end_d, where=where,
+                                                                    dense=dense, settings=settings)).copy()
+
+
+def _compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] | None, grain: str | None,
+             start: dt.date | None, end: dt.date | None, where: Mapping[str, str | Sequence[str]] | None,
+             dense: bool | None, settings: Settings) -> pd.DataFrame:
+    start_d, end_d = start, end
     req = make_request(metrics, by=by, grain=grain, start=start_d, end=end_d, where=where)
     if dense is None:
         dense = not req.by
     columns = [KEY_COLUMNS[s] for s in req.by] + (["period_start"] if grain else []) + list(req.metrics)
     with engine.connect() as conn:
-        rolled = rollups.usable_cached(engine, conn, settings)  # daily rollups that hold what the facts hold
+        rolled = _usable(engine, conn, settings)  # daily rollups that hold what the facts hold
         if grain and dense:
             lo, hi = start_d, end_d
             if lo is None or hi is None:
@@ -89,7 +106,41 @@ def compute(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] |
     return frame
 
 
+def _usable(engine: Engine, conn: Connection, settings: Settings | None = None) -> frozenset[str]:
+    """:func:`rollups.usable_cached` (one small query), asked once while nothing is written (a page run asks it
+    before each of its ~40 statements; what it reads changes only with a write: ``store.while_unchanged``)."""
+    from kpi_engine.store import while_unchanged  # local: the store opens the schema this package is built on
+
+    return while_unchanged(engine, "rollups_usable", settings, lambda: rollups.usable_cached(engine, conn, settings))
+
+
 Bounds = tuple[dt.date, dt.date] | None
+Question = tuple[tuple[str, ...], dt.date | None, dt.date | None, tuple[tuple[str, object], ...]]
+
+
+def _question(metrics: Sequence[str], start: dt.date | None, end: dt.date | None,
+              where: Mapping[str, str | Sequence[str]] | None) -> Question:
+    return (tuple(metrics), start, end,
+            tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in (where or {}).items())))
+
+
+def _ask_bounds(engine: Engine, questions: list[Question]) -> list[Bounds]:
+    """The answers to many :func:`data_bounds` questions, in one statement (a UNION ALL, one row per question)."""
+    with engine.connect() as conn:
+        rolled = _usable(engine, conn)
+        selects = []
+        for i, (metrics, start, end, where) in enumerate(questions):
+            req = make_request(metrics, start=start, end=end, where=dict(where))  # type: ignore[arg-type]
+            one = compile_event_bounds(req, rolled).subquery(f"q{i}")
+            selects.append(sa.select(sa.literal(i, sa.Integer).label("q"), one.c.lo, one.c.hi))
+        rows = conn.execute(selects[0] if len(selects) == 1 else sa.union_all(*selects)).all()
+    found: dict[int, tuple[object, object]] = {int(r[0]): (r[1], r[2]) for r in rows}
+    out: list[Bounds] = []
+    for i in range(len(questions)):
+        lo, hi = found.get(i, (None, None))
+        out.append(None if lo is None or hi is None else (periods.to_date(lo), periods.to_date(hi)))  # type: ignore[arg-type]
+    return out
+
 
 def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None = None, end: dt.date | None = None,
                 where: Mapping[str, str | Sequence[str]] | None = None) -> tuple[dt.date, dt.date] | None:
@@ -97,16 +148,9 @@ def data_bounds(engine: Engine, metrics: Sequence[str], *, start: dt.date | None
     from kpi_engine.store import while_unchanged  # local: the store opens the schema this package is built on
 
     custom.activate(engine)
-    question = (tuple(metrics), start, end,
-                tuple(sorted((k, v if isinstance(v, str) else tuple(v)) for k, v in (where or {}).items())))
-
-    def ask() -> Bounds:
-        req = make_request(metrics, start=start, end=end, where=where)
-        with engine.connect() as conn:
-            lo, hi = conn.execute(compile_event_bounds(req, rollups.usable_cached(engine, conn))).one()
-        return None if lo is None or hi is None else (periods.to_date(lo), periods.to_date(hi))
-
-    return while_unchanged(engine, "data_bounds", question, ask)  # a review asks ~30 times a run
+    question = _question(metrics, start, end, where)
+    # a review asks ~30 times a run
+    return while_unchanged(engine, "data_bounds", question, lambda: _ask_bounds(engine, [question])[0])
 
 
 def _event_signature(metric: str) -> tuple[tuple[str, ...], ...]:
@@ -121,17 +165,32 @@ def with_facts(engine: Engine, metrics: Sequence[str], *, start: dt.date | None 
     """The metrics among ``metrics`` that read at least one fact dated within [start, end].
 
     Each metric is judged on its own event dates (wins by ``won_at``, leads by ``created_at``),
-    one query per distinct set of them, so the answer for a metric never depends on which other
-    metrics are asked with it or in what order.
+    one question per distinct set of them (asked together, :func:`with_facts_in`), so the answer for a
+    metric never depends on which other metrics are asked with it or in what order.
     """
+    return with_facts_in(engine, metrics, [(start, end)])[0]
+
+
+def with_facts_in(engine: Engine, metrics: Sequence[str],
+                  ranges: Sequence[tuple[dt.date | None, dt.date | None]]) -> list[frozenset[str]]:
+    """:func:`with_facts` for each of ``ranges``: every question the memo of :func:`data_bounds` does not
+    already hold asked in one statement."""
+    from kpi_engine.store import while_unchanged_many  # local: the store opens the schema this package is built on
+
+    custom.activate(engine)
     signatures: dict[tuple[tuple[str, ...], ...], list[str]] = {}
     for mid in dict.fromkeys(metrics):
         signatures.setdefault(_event_signature(mid), []).append(mid)
-    found: set[str] = set()
-    for signature, ids in signatures.items():
-        if signature and data_bounds(engine, ids[:1], start=start, end=end) is not None:
-            found.update(ids)
-    return frozenset(found)
+    asked = [(ids, _question(ids[:1], start, end, None)) for start, end in ranges
+             for signature, ids in signatures.items() if signature]
+    answers = (while_unchanged_many(engine, "data_bounds", [q for _, q in asked],
+                                    lambda missing: _ask_bounds(engine, missing)) if asked else [])
+    found: list[set[str]] = [set() for _ in ranges]
+    per_range = len(asked) // len(ranges) if ranges else 0
+    for n, ((ids, _), bounds) in enumerate(zip(asked, answers, strict=True)):
+        if bounds is not None:
+            found[n // per_range].update(ids)
+    return [frozenset(f) for f in found]
 
 
 def _compute_range(engine: Engine, metrics: Sequence[str], *, by: str | Sequence[str] | None, start: dt.date | None,
@@ -151,20 +210,38 @@ def _compute_range(engine: Engine, metrics: Sequence[str], *, by: str | Sequence
 
 
 def _frame(rows: list[tuple], columns: list[str], metric_ids: Sequence[str]) -> pd.DataFrame:
-    """Rows -> DataFrame with stable dtypes: str keys, date periods, int64 counts, float64 otherwise."""
-    frame = pd.DataFrame(rows, columns=columns)
-    for col in columns:
+    """Rows -> DataFrame with stable dtypes: str keys, date periods, int64 counts, float64 otherwise.
+
+    Built column by column from plain lists (a page makes ~20 of these; converting a whole frame column by
+    column in pandas cost ~2 ms each); a period column that is not all dates and timestamps takes pandas' path."""
+    data: dict[str, pd.Series] = {}
+    for i, col in enumerate(columns):
+        values = [r[i] for r in rows]
         if col in metric_ids:
             calc = registry.METRICS[col].calc
             if isinstance(calc, Simple) and calc.agg == "count":
-                frame[col] = pd.to_numeric(frame[col]).astype("int64")
+                data[col] = pd.Series([int(v) for v in values], dtype="int64")
             else:
-                frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+                data[col] = pd.Series([_float(v) for v in values], dtype="float64")
         elif col == "period_start":
-            frame[col] = pd.Series(pd.to_datetime(frame[col]).dt.date, dtype="object", index=frame.index)
+            if all(isinstance(v, dt.date) for v in values):
+                data[col] = pd.Series([v.date() if isinstance(v, dt.datetime) else v for v in values], dtype="object")
+            else:
+                data[col] = pd.Series(pd.to_datetime(pd.Series(values, dtype="object")).dt.date, dtype="object")
         else:
-            frame[col] = frame[col].astype(str)
-    return frame
+            data[col] = pd.Series(["None" if v is None else str(v) for v in values], dtype=str)
+    return pd.DataFrame(data, columns=columns)
+
+
+def _float(value: object) -> float:
+    """A value as float64 the way ``pd.to_numeric(errors="coerce")`` reads it: None and text that is not a number
+    are NaN."""
+    if value is None:
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # not a number: no value, as pd.to_numeric(errors="coerce") gives
+        return math.nan
 
 
 def total(engine: Engine, metric_id: str, *, start: dt.date | str | None = None, end: dt.date | str | None = None,

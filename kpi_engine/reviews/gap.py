@@ -127,11 +127,12 @@ def parts(metric: str) -> list[str]:
 
 
 def prefetch(engine: Engine, metrics: list[str], by: str, ranges: list[tuple[dt.date, dt.date]]) -> ValuesCache:
-    """Read every breakdown input of ``metrics`` for each range in one query per range (for many breakdowns)."""
+    """Read every breakdown input of ``metrics`` for every range: one query for which ranges have facts, then one
+    per range with facts for the values (for many breakdowns)."""
     ids = list(dict.fromkeys(p for m in metrics if can_explain(m) for p in parts(m)))
+    unique = list(dict.fromkeys(ranges))
     cache: ValuesCache = {}
-    for start, end in dict.fromkeys(ranges):
-        with_data = query.with_facts(engine, ids, start=start, end=end)
+    for (start, end), with_data in zip(unique, query.with_facts_in(engine, ids, unique), strict=True):
         frame = query.compute(engine, ids, by=by, start=start, end=end) if ids and with_data else None
         values = (frame.set_index(KEY_COLUMNS[by])[ids].astype("float64").fillna(0.0) if frame is not None
                   else pd.DataFrame(columns=ids, dtype="float64"))
