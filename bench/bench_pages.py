@@ -76,6 +76,20 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.1f}"
 
 
+def _stem(scale: float, *, seed: int, months: int, end: dt.date) -> str:
+    return f"demo_scale{scale:.6g}_seed{seed}_m{months}_end{end.isoformat()}"
+
+
+def cached_duckdb(scale: float, *, seed: int, months: int, end: dt.date) -> Path:
+    """Where :func:`demo_store` keeps the DuckDB file for these parameters (it may not exist yet)."""
+    return CACHE_DIR / f"{_stem(scale, seed=seed, months=months, end=end)}_{_generator_hash()}.duckdb"
+
+
+def pg_schema(scale: float, *, seed: int, months: int, end: dt.date) -> str:
+    """The schema :func:`pg_store` makes for these parameters (a hex digest, never user text)."""
+    return f"bench_{hashlib.sha256(f'{scale:.6g}-{seed}-{months}-{end}'.encode()).hexdigest()[:10]}"
+
+
 def demo_store(scale: float, *, seed: int, months: int, end: dt.date, fresh: bool,
                reuse_stale: bool = False) -> tuple[str, float, bool]:
     """(URL, seconds, reused) of a cached demo DuckDB file for these parameters, generated when missing.
@@ -84,8 +98,8 @@ def demo_store(scale: float, *, seed: int, months: int, end: dt.date, fresh: boo
     regenerated (a 10M store takes minutes); its rollups are rebuilt on opening if their declaration changed.
     """
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    stem = f"demo_scale{scale:.6g}_seed{seed}_m{months}_end{end.isoformat()}"
-    path = CACHE_DIR / f"{stem}_{_generator_hash()}.duckdb"
+    stem = _stem(scale, seed=seed, months=months, end=end)
+    path = cached_duckdb(scale, seed=seed, months=months, end=end)
     if path.exists() and not fresh:
         return f"duckdb:///{path}", 0.0, True
     older = sorted(CACHE_DIR.glob(f"{stem}_*.duckdb"), key=lambda p: p.stat().st_mtime)
@@ -223,7 +237,7 @@ def pg_store(base: str, scale: float, *, seed: int, months: int, end: dt.date, f
     """(URL, seconds, reused) of the same demo in its own schema of the PostgreSQL database at ``base``."""
     import sqlalchemy as sa
 
-    name = f"bench_{hashlib.sha256(f'{scale:.6g}-{seed}-{months}-{end}'.encode()).hexdigest()[:10]}"
+    name = pg_schema(scale, seed=seed, months=months, end=end)
     url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{name}"
     admin = sa.create_engine(base)
     with admin.begin() as conn:

@@ -5,8 +5,9 @@
 Runs, as separate processes so that each starts cold and one's memory never counts for another:
 ingest (bench_ingest.py, 1M-row CSV vs read_csv), pages (bench_pages.py: the demo vs --leads leads),
 pages-demo (bench_pages.py --demo-only: cold and warm seconds, issue 11.9), scorecard (bench_scorecard.py),
-memory (bench_pages.py --memory: peak RSS visiting every page at --leads leads), and with --pg the pages and
-scorecard benchmarks again on PostgreSQL. Each line the benchmarks print is passed through; a summary with
+memory (bench_pages.py --memory: peak RSS visiting every page at --leads leads), attribution
+(bench_attribution.py: the Analytics page's channel credit, facts path and rollup path), and with --pg the pages,
+scorecard and attribution benchmarks again on PostgreSQL. Each line the benchmarks print is passed through; a summary with
 each benchmark's PASS/FAIL and the load average before and after it ends the run. Exit status 0 when all pass.
 """
 
@@ -33,10 +34,13 @@ def plan(args: argparse.Namespace) -> list[tuple[str, list[str]]]:
             ("pages", ["bench_pages.py", *leads, *stale, "--repeat", str(args.repeat)]),
             ("pages-demo", ["bench_pages.py", "--demo-only", *stale, "--repeat", str(args.repeat)]),
             ("scorecard", ["bench_scorecard.py", *leads, *stale, "--repeat", str(args.repeat)]),
-            ("memory", ["bench_pages.py", "--memory", *leads, *stale])]
+            ("memory", ["bench_pages.py", "--memory", *leads, *stale]),
+            ("attribution", ["bench_attribution.py", *leads, *stale, "--repeat", str(args.repeat)])]
     if args.pg:
         runs += [("pages-pg", ["bench_pages.py", *leads, "--pg", args.pg, "--repeat", str(args.repeat)]),
-                 ("scorecard-pg", ["bench_scorecard.py", *leads, "--pg", args.pg, "--repeat", str(args.repeat)])]
+                 ("scorecard-pg", ["bench_scorecard.py", *leads, "--pg", args.pg, "--repeat", str(args.repeat)]),
+                 ("attribution-pg", ["bench_attribution.py", *leads, "--pg", args.pg, "--pg-only",
+                                     "--repeat", str(args.repeat)])]
     return [r for r in runs if not args.only or r[0] in args.only]
 
 
