@@ -73,7 +73,7 @@ def _demo_leads(engine: Engine, n: int, *, won: bool) -> list[tuple]:
     cond = "won_at IS NOT NULL" if won else "won_at IS NULL"
     with engine.connect() as conn:
         return [tuple(r) for r in conn.execute(sa.text(
-            f"SELECT lead_id, created_at, won_at FROM leads WHERE {cond} AND lead_id LIKE 'L%' AND created_at >= '2026-04-01' "  # noqa: S608 - a fixed condition of this test
+            f"SELECT lead_id, created_at, won_at FROM leads WHERE {cond} AND lead_id LIKE 'L%' AND created_at >= '2026-04-01' "
             "ORDER BY lead_id LIMIT :n"), {"n": n})]
 
 

@@ -14,10 +14,10 @@ again only the days of the leads a write changed:
 - an upload of leads: the creation and win day of each row it inserted and of the old and new version of each row
   it updated;
 - an upload of touches: the creation and win day of each lead whose touches it inserted or changed;
-- its undo: the days recorded for it in ``rollup_touched`` (facts ``credit:created_at`` and ``credit:won_at``, always
-  with the marker day 1970-01-01, so an upload that changed nothing is known as recorded); the undo of a touches
+- its undo: the days recorded for it in ``rollup_touched`` (facts ``credit:created_at`` and ``credit:won_at``, and
+  one row ``credit:recorded`` so that an upload that changed nothing is known as recorded); the undo of a touches
   upload adds the days recorded by the later uploads of leads still in force (they may have moved or added a lead
-  those touches belong to).
+  those touches belong to). An upload without a record (made before the rollup) is undone by a full rebuild.
 
 Time decay is stored for the default half-life (``HALF_LIFE_DAYS``, recorded with the rollup); any other half-life
 is read from the facts. The state in ``schema_meta``: the declaration's signature (columns, models, the credit SQL,
@@ -43,7 +43,7 @@ from kpi_engine.rollups.tables import touched
 
 FACTS = ("leads", "touches")  # the facts a lead's credit depends on
 EVENTS = ("created_at", "won_at")
-MARK = dt.date(1970, 1, 1)  # recorded with every upload's days: "this upload was recorded" (refilling it is harmless)
+RECORDED, MARK = "credit:recorded", dt.date(1970, 1, 1)  # one row per recorded upload (its day means nothing)
 REVENUE = tuple(f"revenue_{m}" for m in MODELS)
 _SIG, _COUNTS, _HALF = "credit_signature", "credit_counts", "credit_half_life"
 
@@ -73,6 +73,9 @@ _SIGNATURE = signature()
 
 def _fact_name(event: str) -> str:
     return f"credit:{event}"
+
+
+_KEPT = [_fact_name(e) for e in EVENTS] + [RECORDED]  # this rollup's rows in rollup_touched
 
 
 def _counts(conn: Connection, facts: Iterable[str] = FACTS) -> dict[str, int]:
@@ -151,7 +154,7 @@ def rebuild(conn: Connection, *, forget: bool = False) -> None:
     assert source is not None
     conn.execute(table.insert().from_select(_NAMES, source))
     if forget:
-        conn.execute(touched.delete().where(touched.c.fact.in_([_fact_name(e) for e in EVENTS])))
+        conn.execute(touched.delete().where(touched.c.fact.in_(_KEPT)))
     _record(conn, _counts(conn))
 
 
@@ -188,10 +191,10 @@ def _upload_days(conn: Connection, upload_id: int, fact: str) -> tuple[set[dt.da
 
 
 def _remember(conn: Connection, upload_id: int, created: set[dt.date], won: set[dt.date]) -> None:
-    names = [_fact_name(e) for e in EVENTS]
-    conn.execute(touched.delete().where(touched.c.upload_id == upload_id, touched.c.fact.in_(names)))
-    rows = [{"upload_id": upload_id, "fact": _fact_name(e), "day": d}
-            for e, days in (("created_at", created), ("won_at", won)) for d in sorted(days | {MARK})]
+    conn.execute(touched.delete().where(touched.c.upload_id == upload_id, touched.c.fact.in_(_KEPT)))
+    rows = [{"upload_id": upload_id, "fact": RECORDED, "day": MARK}]
+    rows += [{"upload_id": upload_id, "fact": _fact_name(e), "day": d}
+             for e, days in (("created_at", created), ("won_at", won)) for d in sorted(days)]
     conn.execute(touched.insert(), rows)
 
 
@@ -219,12 +222,14 @@ def after_upload(conn: Connection, upload_id: int, fact: str | None) -> None:
 def _recorded_days(conn: Connection, upload_ids: sa.ColumnElement) -> tuple[dict[str, set[dt.date]], set[int]]:
     """({event: days} recorded for the uploads matching ``upload_ids``, the uploads with a record)."""
     rows = conn.execute(sa.select(touched.c.upload_id, touched.c.fact, touched.c.day)
-                        .where(upload_ids, touched.c.fact.in_([_fact_name(e) for e in EVENTS])))
+                        .where(upload_ids, touched.c.fact.in_(_KEPT)))
     days: dict[str, set[dt.date]] = {e: set() for e in EVENTS}
     seen: set[int] = set()
     for uid, fact, day in rows:
-        days[fact.split(":", 1)[1]].add(day)
-        seen.add(int(uid))
+        if fact == RECORDED:
+            seen.add(int(uid))
+        else:
+            days[fact.split(":", 1)[1]].add(day)
     return days, seen
 
 
