@@ -24,6 +24,7 @@ import streamlit as st
 
 from kpi_engine import drill, store
 from kpi_engine import fmt as numfmt
+from kpi_engine.i18n import catalog
 from kpi_engine.metrics import funnel, registry
 from kpi_engine.plans import scorecard_tables as plan_report
 from ui import auth, db, numbers, state
@@ -32,7 +33,15 @@ from ui.i18n import lang, tr
 from ui.sidebar import current_period
 
 CHANNEL, CAMPAIGN, PERSON, ASOF, GRAIN, METRIC = "channel", "campaign", "person", "asof", "grain", "metric"
-URL_KEYS = (CHANNEL, CAMPAIGN, PERSON, ASOF, GRAIN, METRIC)
+# A ranked table's secondary columns (each kind's "More columns" toggle, kept in the URL as ``channel_cols=1``): the
+# table without them fits a 1440 px screen in both languages, its name column pinned.
+SECONDARY: dict[str, tuple[str, ...]] = {
+    "channel": ("owner_name", "mqls", "sqls", "wins", "revenue"),
+    "campaign": ("mqls", "sqls", "wins", "revenue"),
+    "person": ("role", "team", "mqls", "sqls"),
+}
+MORE = {kind: f"{kind}_cols" for kind in SECONDARY}
+URL_KEYS = (CHANNEL, CAMPAIGN, PERSON, ASOF, GRAIN, METRIC, *MORE.values())
 CHILDREN = {CHANNEL: (CAMPAIGN,)}
 NONE_ID = "-"  # UI id of facts without the key (engine: ""), e.g. a channel's leads without a campaign
 LEADS_PER_PAGE = 50
@@ -77,6 +86,18 @@ def init_state() -> None:
     state.url_state(ASOF, None, state.parse_date, state.dump_date)
     state.url_state(GRAIN, "week", state.choice(drill.TREND_GRAINS))
     state.url_state(METRIC, "leads", state.choice(drill.TREND_METRICS))
+    for key in MORE.values():
+        state.url_state(key, False, _parse_flag, _dump_flag)
+
+
+def _parse_flag(raw: str) -> bool:
+    if raw not in ("1", "0"):
+        raise ValueError(f"not a flag: {raw!r}")
+    return raw == "1"
+
+
+def _dump_flag(value: Any) -> str | None:
+    return "1" if value is True else None
 
 
 def sync() -> None:
@@ -191,6 +212,17 @@ def metric_help(metric_id: str) -> str:
     return tr("drill_help_formula", description=m.description(lang(), s), formula=m.formula(lang(), s))
 
 
+def short_name(metric_id: str) -> str:
+    """A table column's label for the metric ("CPL", "线索成本"); its full name where it has no short one."""
+    key = f"drill_short_{metric_id}"
+    return tr(key) if key in catalog() else metric_name(metric_id)
+
+
+def column_help(metric_id: str) -> str:
+    """A metric column's help: the full name, the definition and the formula."""
+    return tr("drill_col_help", name=metric_name(metric_id), help=metric_help(metric_id))
+
+
 # --- ranked tables with selection ------------------------------------------------------------------------------
 
 
@@ -216,8 +248,9 @@ def labels(frame: pd.DataFrame, key: str, none_key: str) -> dict[str, str]:
 
 
 def _metric_columns(metrics: Sequence[str]) -> dict[str, Any]:
-    """Metric columns: numbers for sorting, written by the table's styler (:func:`ui.numbers.styled`)."""
-    return {m: st.column_config.NumberColumn(metric_name(m), help=metric_help(m)) for m in metrics}
+    """Metric columns: numbers for sorting, written by the table's styler (:func:`ui.numbers.styled`); a short label,
+    the full name and the definition in the help."""
+    return {m: st.column_config.NumberColumn(short_name(m), help=column_help(m)) for m in metrics}
 
 
 def _units(table: pd.DataFrame, metrics: Sequence[str]) -> dict[str, str]:
@@ -265,10 +298,10 @@ def _display(frame: pd.DataFrame, key: str, kind: str, metrics: Sequence[str],
         "team": st.column_config.TextColumn(tr("drill_col_team")),
         "achievement": st.column_config.ProgressColumn(tr("drill_col_achievement"), help=tr("drill_help_achievement"),
                                                        format=numfmt.column_format("achievement"), min_value=0,
-                                                       max_value=PROGRESS_MAX, color="auto"),
+                                                       max_value=PROGRESS_MAX, color="auto", width=118),
         "gap": st.column_config.NumberColumn(tr("drill_col_gap"), help=tr("drill_help_gap")),
         "target": st.column_config.NumberColumn(tr("drill_col_target"), help=tr("drill_help_target")),
-        "trend": st.column_config.LineChartColumn(tr("drill_col_trend"), y_min=0, color="auto",
+        "trend": st.column_config.LineChartColumn(tr("drill_col_trend"), y_min=0, color="auto", width=104,
                                                   help=tr("drill_help_trend", end=end.isoformat())),
         "targets_met": st.column_config.TextColumn(tr("drill_col_targets_met"), help=tr("drill_help_targets_met")),
         "runs": st.column_config.TextColumn(tr("drill_col_runs")),
@@ -308,9 +341,10 @@ def ranked_table(frame: pd.DataFrame, *, kind: str, metrics: Sequence[str], stat
     key = f"{kind}_id"
     table, cfg = _display(frame, key, kind, metrics, end)
     height = min(38 + 35 * max(len(table), 1), 560)
+    order = shown_columns(table, kind, cfg)
     if state_key is None:
         st.dataframe(numbers.styled(table, _units(table, metrics), signed=("gap",)), hide_index=True,
-                     column_config=cfg, height=height, placeholder="—")
+                     column_config=cfg, height=height, placeholder="—", column_order=order)
         return None
     ids = list(table[key])
     current = st.session_state.get(state_key, "")
@@ -318,7 +352,7 @@ def ranked_table(frame: pd.DataFrame, *, kind: str, metrics: Sequence[str], stat
     table_key = f"drill_tbl_{state_key}_{digest}"
     default = {"selection": {"rows": [ids.index(current)]}} if current in ids else None
     event = st.dataframe(numbers.styled(table, _units(table, metrics), signed=("gap",)), hide_index=True,
-                         column_config=cfg, height=height, placeholder="—", key=table_key,
+                         column_config=cfg, height=height, placeholder="—", key=table_key, column_order=order,
                          on_select=functools.partial(_on_row, table_key, state_key, ids), selection_mode="single-row",
                          selection_default=default)
     rows = list((event.get("selection") or {}).get("rows") or []) if event is not None else []
@@ -326,6 +360,17 @@ def ranked_table(frame: pd.DataFrame, *, kind: str, metrics: Sequence[str], stat
     if picked == current or (not picked and current not in ids):  # in step, or an unknown id the picker reports
         return None
     return picked
+
+
+def shown_columns(table: pd.DataFrame, kind: str, cfg: Mapping[str, Any]) -> list[str]:
+    """The table's columns to show: without its secondary ones unless its "More columns" toggle (drawn here, above
+    the table, when there are any) is on. The frame keeps every column (sorting, tests); only the view changes."""
+    secondary = [c for c in SECONDARY.get(kind, ()) if c in table.columns]
+    if secondary:
+        names = [cfg[c]["label"] if isinstance(cfg.get(c), dict) and cfg[c].get("label") else c for c in secondary]
+        st.toggle(tr("drill_more_columns"), key=MORE[kind], help=tr("drill_more_columns_help", names=", ".join(names)))
+    more = bool(st.session_state.get(MORE.get(kind, ""), False))
+    return [c for c in table.columns if cfg.get(c, True) is not None and (more or c not in secondary)]
 
 
 def select_table(frame: pd.DataFrame, *, kind: str, metrics: Sequence[str], state_key: str, label_key: str,

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import clock
 from kpi_engine import fmt as numfmt
 from kpi_engine import store as kstore
+from kpi_engine.i18n import catalog
 from kpi_engine.plans import scorecard_tables, store
 from kpi_engine.plans.evaluate import CardScore, PlanScore, score_plan
 from kpi_engine.plans.model import TEAM_CARD
@@ -26,14 +27,16 @@ from ui.db import db_url, settings, version
 from ui.i18n import lang, tr
 from ui.tables import to_excel_bytes
 
-PLAN, CARD = "plan", "card"
+PLAN, CARD, MORE = "plan", "card", "sc_cols"
 BEHIND_COLOR = "#d4650a"  # orange: a dimension subtotal below 100
-URL_KEYS = (PLAN, CARD)
+URL_KEYS = (PLAN, CARD, MORE)
+SECONDARY = ("dimension",)  # the KPI table's columns behind its "More columns" toggle (the chart above has them)
 
 
 def init_state() -> None:
     state.url_state(PLAN, "")
     state.url_state(CARD, "")
+    state.url_state(MORE, False, lambda raw: {"1": True, "0": False}[raw], lambda v: "1" if v is True else None)
 
 
 def default_plan(plans: pd.DataFrame, day: dt.date) -> str:
@@ -149,8 +152,10 @@ def shown_value(value: float | None, unit: str) -> str:
 
 def kpi_display(card: CardScore, framework: str | None = None) -> pd.DataFrame:
     """The card's KPIs for the table: actual, target and projection written in the metric's unit (12.3%, ¥3,000,
-    1,092; — for none), achievement in percent (for the progress bar), pace as words, scopes and dimensions by name."""
+    1,092; — for none), achievement in percent (for the progress bar), pace as words, the band in a few words,
+    scopes and dimensions by name."""
     frame = scorecard_tables.kpi_frame(card, lang())
+    frame["own_scope"] = [s == (TEAM_CARD if card.card == TEAM_CARD else f"person:{card.card}") for s in frame["scope"]]
     scopes = names.scope_labels(frame["scope"])
     frame["scope"] = [scopes.get(s, s) for s in frame["scope"]]
     fw = FRAMEWORKS.get(framework or "")
@@ -161,25 +166,53 @@ def kpi_display(card: CardScore, framework: str | None = None) -> pd.DataFrame:
     frame["achievement"] = frame["achievement"].astype("float64")
     frame["score"] = [format_score(v) if v is not None and not pd.isna(v) else "—" for v in frame["score"]]
     frame["pace"] = [tr(f"plans_pace_{p}") if isinstance(p, str) else "" for p in frame["pace"]]
-    frame["tier"] = [tr(f"plans_tier_{t}") if isinstance(t, str) else "" for t in frame["tier"]]
+    frame["tier"] = [tier_text(t) for t in frame["tier"]]
     return frame[["name", "scope", "dimension", "weight", "actual", "base", "achievement", "score", "tier", "pace",
-                  "projected", "explanation"]]
+                  "projected", "explanation", "own_scope"]]
+
+
+def tier_text(tier: object) -> str:
+    """A band in a few words for the table ("base–challenge"); the column's help says what each one means."""
+    if not isinstance(tier, str):
+        return ""
+    key = f"plans_tier_short_{tier}"
+    return tr(key) if key in catalog() else tr(f"plans_tier_{tier}")
+
+
+def kpi_columns(frame: pd.DataFrame) -> list[str]:
+    """The KPI table's columns to show (fits a 1440 px screen): no scope column when every KPI is the card's own
+    (the team's on the team card, the person's on theirs: the card picker says it), no pace or projection when the
+    period is over (all empty), the secondary columns only with the "More columns" toggle (drawn here)."""
+    hidden = {"explanation", "own_scope"}
+    if len(frame) and frame["own_scope"].all():
+        hidden.add("scope")
+    if not (frame["pace"].astype(str) != "").any():
+        hidden |= {"pace", "projected"}
+    names = {"dimension": tr("plans_ui_col_dimension")}
+    st.toggle(tr("drill_more_columns"), key=MORE,
+              help=tr("drill_more_columns_help", names=", ".join(names[c] for c in SECONDARY)))
+    if not st.session_state.get(MORE):
+        hidden |= set(SECONDARY)
+    return [c for c in frame.columns if c not in hidden]
 
 
 def kpi_table(card: CardScore, framework: str | None = None) -> None:
     st.subheader(tr("plans_ui_sc_kpis"), anchor=False)
     num = st.column_config.NumberColumn
-    st.dataframe(kpi_display(card, framework), hide_index=True, width="stretch", column_config={
-        "name": st.column_config.TextColumn(tr("plans_ui_sc_col_name"), pinned=True), "scope": tr("plans_ui_col_scope"), "dimension": tr("plans_ui_col_dimension"),
+    frame = kpi_display(card, framework)
+    st.dataframe(frame, hide_index=True, width="stretch", column_order=kpi_columns(frame), column_config={
+        "name": st.column_config.TextColumn(tr("plans_ui_sc_col_name"), pinned=True), "scope": tr("plans_ui_col_scope"),
+        "dimension": tr("plans_ui_col_dimension"),
         "weight": num(tr("plans_ui_col_weight"), format="%g"),
         "actual": st.column_config.TextColumn(tr("plans_ui_sc_col_actual")),
         "base": st.column_config.TextColumn(tr("plans_ui_sc_col_target"), help=tr("plans_ui_sc_target_help")),
         "achievement": st.column_config.ProgressColumn(tr("plans_ui_sc_col_achievement"),
                                                        format=numfmt.column_format("achievement"), min_value=0,
-                                                       max_value=120),
-        "score": st.column_config.TextColumn(tr("plans_ui_sc_col_score")), "tier": st.column_config.TextColumn(tr("plans_ui_sc_col_tier")),
+                                                       max_value=120, width=118),
+        "score": st.column_config.TextColumn(tr("plans_ui_sc_col_score")),
+        "tier": st.column_config.TextColumn(tr("plans_ui_sc_col_tier"), help=tr("plans_ui_sc_tier_help")),
         "pace": tr("plans_ui_sc_col_pace"), "projected": st.column_config.TextColumn(tr("plans_ui_sc_col_projected")),
-        "explanation": None})
+        "explanation": None, "own_scope": None})
 
 
 def calculations(card: CardScore) -> None:

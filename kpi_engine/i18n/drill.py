@@ -56,21 +56,38 @@ STRINGS: dict[str, dict[str, str]] = {
     "drill_col_runs": {"en": "Runs", "zh": "起止日期"},
     "drill_col_budget": {"en": "Budget", "zh": "预算"},
     "drill_col_achievement": {"en": "Achievement", "zh": "达成率"},
-    "drill_col_gap": {"en": "Gap to target", "zh": "与目标差距"},
-    "drill_col_target": {"en": "Lead target", "zh": "线索目标"},
-    "drill_col_trend": {"en": "Leads, 12 weeks", "zh": "近 12 周线索"},
+    "drill_col_gap": {"en": "Gap", "zh": "差距"},
+    "drill_col_target": {"en": "Target", "zh": "目标"},
+    "drill_col_trend": {"en": "12-week trend", "zh": "近 12 周趋势"},
+    # short column labels of the ranked tables (the full name and the definition are in the column's help)
+    "drill_short_leads": {"en": "Leads", "zh": "线索"},
+    "drill_short_spend": {"en": "Spend", "zh": "花费"},
+    "drill_short_cpl": {"en": "CPL", "zh": "线索成本"},
+    "drill_short_mql_to_sql": {"en": "MQL→SQL", "zh": "MQL→SQL"},
+    "drill_short_cac": {"en": "CAC", "zh": "获客成本"},
+    "drill_short_roi": {"en": "ROI", "zh": "ROI"},
+    "drill_short_mqls": {"en": "MQLs", "zh": "MQL"},
+    "drill_short_sqls": {"en": "SQLs", "zh": "SQL"},
+    "drill_short_wins": {"en": "Wins", "zh": "赢单"},
+    "drill_short_revenue": {"en": "Revenue", "zh": "赢单额"},
+    "drill_short_response_sla": {"en": "In SLA", "zh": "及时响应"},
+    "drill_col_help": {"en": "**{name}**. {help}", "zh": "**{name}**。{help}"},
+    "drill_more_columns": {"en": "More columns", "zh": "更多列"},
+    "drill_more_columns_help": {"en": "Also show: {names}. The choice is kept in the page's link.",
+                                "zh": "同时显示：{names}。选择会保存在页面链接中。"},
     "drill_col_targets_met": {"en": "Targets met", "zh": "达标目标数"},
     "drill_help_achievement": {
         "en": "Leads ÷ lead target for the same days (each month's target pro-rated by calendar days). "
               "100% = on target; the bar is green from 100%.",
         "zh": "线索数 ÷ 同期线索目标（每月目标按日历天数折算）。100% 即达标；达到 100% 起进度条为绿色。"},
     "drill_help_gap": {
-        "en": "Leads − lead target for the same days. Negative = behind. The table is sorted by it, the biggest "
-              "shortfall first; rows without a target come last.",
-        "zh": "线索数 − 同期线索目标。负数表示落后。表格按此排序，差距最大者在前；无目标的行排在最后。"},
+        "en": "Gap to the lead target: leads − lead target for the same days. Negative = behind. The table is sorted "
+              "by it, the biggest shortfall first; rows without a target come last.",
+        "zh": "与线索目标的差距：线索数 − 同期线索目标。负数表示落后。表格按此排序，差距最大者在前；无目标的行排在最后。"},
     "drill_help_target": {
-        "en": "The monthly lead target pro-rated by calendar days to the selected period (up to the as-of date).",
-        "zh": "月度线索目标按日历天数折算到所选周期（截至基准日期）。"},
+        "en": "Lead target: the monthly lead target pro-rated by calendar days to the selected period (up to the "
+              "as-of date).",
+        "zh": "线索目标：月度线索目标按日历天数折算到所选周期（截至基准日期）。"},
     "drill_help_trend": {
         "en": "Leads per 7 days over the last 12 weeks, up to {end}. Green when rising, red when falling.",
         "zh": "截至 {end} 的近 12 周每 7 天线索数。上升为绿色，下降为红色。"},

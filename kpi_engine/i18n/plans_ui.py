@@ -119,6 +119,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_sc_axis_score": {"en": "Score (100 = on target)", "zh": "得分（100 = 达标）"},
     "plans_ui_sc_target_help": {"en": "Base target for the whole period (challenge in the calculation)",
                                 "zh": "整个周期的基础目标（挑战目标见计算过程）"},
+    "plans_ui_sc_tier_help": {
+        "en": "Where the actual falls: below floor (score 0), below base, base met, base–challenge (between the base "
+              "and the challenge target), challenge met (the cap). Each KPI's calculation below says it in full.",
+        "zh": "实际值所处的区间：低于保底线（得 0 分）、未达基础目标、达到基础目标、基础~挑战之间（介于基础目标与挑战目标之间）、"
+              "达到挑战目标（封顶）。下方每个 KPI 的计算过程有完整说明。"},
+    # the KPI table's band in a few words (the calculations and the exports keep plans_tier_*)
+    "plans_tier_short_between": {"en": "base–challenge", "zh": "基础~挑战之间"},
+    "plans_tier_short_at_challenge": {"en": "challenge met", "zh": "达到挑战目标"},
+    "plans_tier_short_above_base": {"en": "base met", "zh": "达到基础目标"},
+    "plans_tier_short_no_data": {"en": "no data", "zh": "无数据"},
     "plans_ui_benchmark_hint": {
         "en": "Type an industry benchmark into the Benchmark column to weigh it into the suggestion.",
         "zh": "在“基准”列填入行业基准值，建议值会把它考虑进去。",
