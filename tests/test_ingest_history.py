@@ -82,7 +82,7 @@ def test_reupload_lists_changes_grouped_with_names_and_writes_nothing(engine: En
         ("owner_id", "p_ann", "p_bo", "Ann Lee", "王博", 1),
         ("created_at", None, None, None, None, 1)]
     assert hist.lines("en") == EN_LINES
-    assert hist.lines("zh") == ["3 条线索的渠道将从 百度搜索 改为 抖音短视频", "1 条线索的负责人将从 Ann Lee 改为 王博",
+    assert hist.lines("zh") == ["3 条线索的渠道将从百度搜索改为抖音短视频", "1 条线索的负责人将从 Ann Lee 改为王博",
                                 "1 条线索的创建时间将改变"]
     listed = hist.leads.set_index("lead_id")
     assert list(listed.index) == ["B1", "B2", "B3", "B4", "B5"]  # B6 (a blank owner filled) and N1 (new) are not
@@ -179,7 +179,7 @@ def test_cli_refuses_without_accept_changes(tmp_path: Path, capsys: pytest.Captu
         assert main(["ingest", str(path), "--db", url, "--lang", "zh", "--format", "json"]) == 1
         doc = json.loads(capsys.readouterr().out)
         assert (doc["status"], doc["history_changes"]["leads"]) == ("unconfirmed", 5)
-        assert doc["history_changes"]["summary"][0] == "3 条线索的渠道将从 百度搜索 改为 抖音短视频"
+        assert doc["history_changes"]["summary"][0] == "3 条线索的渠道将从百度搜索改为抖音短视频"
         assert main(["ingest", str(path), "--db", url, "--dry-run"]) == 1  # a dry run says it would be refused
         assert db.dump(engine) == before
 

@@ -189,7 +189,7 @@ def test_vanity_only(db: sa.Engine) -> None:
     assert "channel:" not in vanity.message("zh") and vanity.message("zh").startswith("B 只用曝光类指标")
     only_team = with_kpis(CLEAN, K("impressions", "team", "brand_awareness", 0, 1, "p1"))
     team_issue = next(i for i in checks.check_plan(only_team, db, as_of=AS_OF).issues if i.code == "vanity_only")
-    assert team_issue.message("zh").startswith("团队 只用曝光类指标") and team_issue.message().startswith("Team is")
+    assert team_issue.message("zh").startswith("团队只用曝光类指标") and team_issue.message().startswith("Team is")
 
 
 def test_targets_against_history(db: sa.Engine) -> None:

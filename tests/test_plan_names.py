@@ -85,7 +85,7 @@ def test_check_messages_name_people_and_metrics_keys_stay_ids(db: sa.Engine) -> 
     assert core.key == "core_count:p2" and core.message().startswith("Bob has") and "p2" not in core.message("zh")
     cascade = next(i for i in report.issues if i.code == "cascade_coverage")
     assert cascade.key == "cascade_coverage:leads:person"
-    assert "of Leads add up" in cascade.message() and cascade.message("zh").startswith("线索数 的")
+    assert "of Leads add up" in cascade.message() and cascade.message("zh").startswith("线索数的个人目标")
     acked = report.acknowledge([core.key, cascade.key])  # acknowledgements still match the keys
     assert {i.key for i in acked.warnings if i.acknowledged} == {core.key, cascade.key}
 

@@ -118,7 +118,7 @@ def test_a_whole_morning(morning_url, tmp_path) -> None:
     assert link["href"] == "http://localhost:8501/standup?asof=2026-10-20&lang=zh"
     alert_post = alert["content"]["post"]["zh_cn"]
     assert alert_post["title"].startswith("1 条新提醒")
-    assert "新客户数（赢单） 进度落后" in alert_post["content"][0][0]["text"]
+    assert "新客户数（赢单）进度落后" in alert_post["content"][0][0]["text"]
     log = alerts.events(engine)
     assert list(log["status"]) == ["sent"]
     assert alerts.acknowledge(engine, log["alert_key"].iloc[0], "marketing lead")

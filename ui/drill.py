@@ -219,8 +219,8 @@ def short_name(metric_id: str) -> str:
 
 
 def column_help(metric_id: str) -> str:
-    """A metric column's help: the full name, the definition and the formula."""
-    return tr("drill_col_help", name=metric_name(metric_id), help=metric_help(metric_id))
+    """A metric column's help: the full name (the label may be short), the definition and the formula."""
+    return f"**{metric_name(metric_id)}**\n\n{metric_help(metric_id)}"
 
 
 # --- ranked tables with selection ------------------------------------------------------------------------------

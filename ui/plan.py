@@ -131,7 +131,7 @@ def kpi_editor(plan: Plan) -> tuple[Plan, list[str]]:
     st.subheader(tr("plans_ui_kpis"), anchor=False, help=tr("plans_ui_kpis_help"))
     key = f"plan_ui_editor_{st.session_state.get(EDITOR_REV, 0)}"
     choices = _choices(db_url(), version(), plan, lang())
-    edited = st.data_editor(editor_view.display_table(plan), key=key, num_rows="dynamic", width="stretch",
+    edited = st.data_editor(editor_view.display_table(plan, lang()), key=key, num_rows="dynamic", width="stretch",
                             hide_index=False, column_config=_editor_columns(choices), placeholder="—")
     try:
         return editing.apply_kpi_table(plan, editor_view.from_display(plan, edited, lang())), []

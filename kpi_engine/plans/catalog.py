@@ -8,6 +8,7 @@ facts from the funnel are short-term results, manual values are process indicato
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -160,6 +161,24 @@ def kpi_name(metric_ref: str, lang: str = "en") -> str:
     if m.direction == "lower":
         return t(f"scores_reduction_name_{kind}", lang, name=m.name(lang))
     return ref_text(metric_ref, lang)[0]
+
+
+def note_text(note: str, lang: str = "en") -> str:
+    """A KPI's or plan's note in ``lang``: a note of the example plans (stored as the English of a
+    ``plans_note_*`` string, see :mod:`kpi_engine.plans.examples`) in the reader's language; any other note, one
+    someone wrote or edited, as it is."""
+    from kpi_engine.i18n import t
+
+    key = _example_notes().get(note.strip()) if note else None
+    return t(key, lang) if key else note
+
+
+@functools.lru_cache(maxsize=1)
+def _example_notes() -> dict[str, str]:
+    """English text -> key of every ``plans_note_*`` string."""
+    from kpi_engine.i18n import catalog
+
+    return {v["en"]: k for k, v in catalog().items() if k.startswith("plans_note_")}
 
 
 def cumulative(metric_ref: str) -> bool:

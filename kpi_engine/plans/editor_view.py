@@ -4,8 +4,8 @@ name in the reader's language, ratio targets as percents ("12.0%", typed as 12),
 - :func:`choices`: per column, ``{id: label}`` for the editor's select boxes (labels unique: two people with one
   name get their id as a suffix); ids the plan holds that the store does not know are offered as they are.
 - :func:`display_table` / :func:`from_display`: the table of :func:`kpi_engine.plans.editing.kpi_table` with the
-  targets as text and back. A target cell left as it was shown keeps the plan's exact value, so opening a plan
-  and saving it stores what was there.
+  targets as text and the example plans' notes in the reader's language, and back. A target or note cell left as
+  it was shown keeps the plan's exact value, so opening a plan and saving it stores what was there.
 """
 
 from __future__ import annotations
@@ -77,12 +77,14 @@ def target_text(value: object, unit: str) -> str | None:
     return f"{number:.0f}" if number.is_integer() and abs(number) < 1e15 else f"{number:.10g}"
 
 
-def display_table(plan: Plan) -> pd.DataFrame:
-    """:func:`kpi_table` with base and challenge as text in their unit (ratios as percents)."""
+def display_table(plan: Plan, lang: str = "en") -> pd.DataFrame:
+    """:func:`kpi_table` with base and challenge as text in their unit (ratios as percents) and the example plans'
+    notes in ``lang`` (:func:`kpi_engine.plans.catalog.note_text`)."""
     frame = kpi_table(plan)
     for col in TARGETS:
         frame[col] = pd.Series([target_text(v, target_unit(m)) for v, m in zip(frame[col], frame["metric"], strict=True)],
                                index=frame.index, dtype="object")
+    frame["note"] = pd.Series([catalog.note_text(n, lang) for n in frame["note"]], index=frame.index, dtype="object")
     return frame
 
 
@@ -110,4 +112,11 @@ def from_display(plan: Plan, frame: pd.DataFrame, lang: str = "en") -> pd.DataFr
         out[col] = pd.Series(values, index=frame.index, dtype="float64")
     if problems:
         raise PlanError(problems)
+    notes: list[object] = []
+    for idx, text in zip(frame.index, frame["note"] if "note" in frame else [None] * len(frame), strict=True):
+        old = plan.kpis[int(idx)] if isinstance(idx, numbers.Integral) and 0 <= int(idx) < len(plan.kpis) else None
+        # a note left as it was shown keeps the plan's own text (an example's note stays stored in English)
+        notes.append(old.note if old is not None and text == catalog.note_text(old.note, lang) else text)
+    if "note" in frame:
+        out["note"] = pd.Series(notes, index=frame.index, dtype="object")
     return out

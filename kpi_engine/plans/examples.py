@@ -20,6 +20,7 @@ lead capture rate = ``click_to_lead`` (leads / clicks), else the channel's leads
 
 from __future__ import annotations
 
+from kpi_engine.i18n import t
 from kpi_engine.metrics import registry
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import Kpi, Plan
@@ -39,6 +40,12 @@ def _pick(*candidates: tuple[str, float]) -> tuple[str, float]:
     return candidates[-1]
 
 
+def _note(key: str) -> str:
+    """An example's note as stored: the English of ``plans_note_<key>`` (shown in the reader's language by
+    :func:`kpi_engine.plans.catalog.note_text`)."""
+    return t(f"plans_note_{key}", "en")
+
+
 def _k(metric: str, scope: str, dimension: str, weight: float, base: float, *, owner: str, core: bool = True,
        note: str = "") -> Kpi:
     return Kpi(metric=metric, scope=scope, dimension=dimension, weight=weight, base=base,
@@ -53,42 +60,42 @@ def team_plan(period: str, *, name: str = "") -> Plan:
     capture, capture_base = _pick(("click_to_lead", 0.03), ("leads", 150.0))
     kpis = (
         # Team card (owner: the marketing lead); 70% short-term results, 30% long-term brand.
-        _k("leads", "team", "lead_generation", 25, 1000, owner=LEAD, note="Team lead volume: 1,000 a month."),
-        _k(conversion, "team", "conversion_support", 10, conversion_base, owner=LEAD, note="Lead conversion rate."),
+        _k("leads", "team", "lead_generation", 25, 1000, owner=LEAD, note=_note("team_leads")),
+        _k(conversion, "team", "conversion_support", 10, conversion_base, owner=LEAD, note=_note("conversion")),
         _k("high_value_share", "team", "lead_generation", 10, 0.30, owner=LEAD,
-           note="Lead quality: expected value at or above the high-value threshold."),
+           note=_note("high_value")),
         _k("lead_to_customer", "team", "conversion_support", 15, 0.08, owner=LEAD),
-        _k("aov_new", "team", "conversion_support", 10, 3000, owner=LEAD, core=False, note="First-order value."),
+        _k("aov_new", "team", "conversion_support", 10, 3000, owner=LEAD, core=False, note=_note("aov")),
         _k("yoy:brand_search_volume", "team", "brand_awareness", 20, 0.20, owner=LEAD,
-           note="Brand search growth, year over year."),
+           note=_note("brand_search")),
         _k("ugc_count", "team", "brand_awareness", 10, 500, owner=LEAD, core=False),
         # New-media lead: 40% of the team's leads, engagement, and the two Douyin channels they run.
         _k("leads", f"person:{NEW_MEDIA}", "lead_generation", 40, 400, owner=NEW_MEDIA,
-           note="Short-video and live-stream leads: 40% of the team target."),
+           note=_note("new_media_leads")),
         _k("engagement_rate", "channel:douyin_video", "brand_awareness", 20, 0.05, owner=NEW_MEDIA,
-           note="Follower engagement rate."),
+           note=_note("engagement")),
         _k("video_completion_rate", "channel:douyin_video", "brand_awareness", 20, 0.35, owner=NEW_MEDIA),
         _k("cpl", "channel:douyin_live", "marketing_productivity", 20, 200, owner=NEW_MEDIA,
-           note="Cost per live-stream lead at most ¥200."),
+           note=_note("live_cpl")),
         # Events planner: event leads, their conversion, and the month's trade show.
-        _k("leads", f"person:{EVENTS}", "lead_generation", 40, 200, owner=EVENTS, note="Offline event leads."),
+        _k("leads", f"person:{EVENTS}", "lead_generation", 40, 200, owner=EVENTS, note=_note("event_leads")),
         _k("lead_to_customer", "channel:trade_show", "conversion_support", 20, 0.10, owner=EVENTS,
-           note="Event lead conversion."),
-        _k("spend", show, "marketing_productivity", 20, 10000, owner=EVENTS, note="The trade show costs at most ¥10,000."),
-        _k("leads", show, "lead_generation", 20, 50, owner=EVENTS, note="50 registrations at the trade show."),
+           note=_note("event_conversion")),
+        _k("spend", show, "marketing_productivity", 20, 10000, owner=EVENTS, note=_note("show_cost")),
+        _k("leads", show, "lead_generation", 20, 50, owner=EVENTS, note=_note("show_leads")),
         # Sales-support lead: lead quality and speed of response.
         _k("high_value_share", f"person:{SALES_SUPPORT}", "lead_generation", 50, 0.30, owner=SALES_SUPPORT),
         _k("response_sla", f"person:{SALES_SUPPORT}", "conversion_support", 50, 0.85, owner=SALES_SUPPORT,
-           note="Leads answered within 2 hours (the response SLA setting)."),
+           note=_note("response_sla")),
         # Xiaohongshu (run by the content lead): exposure with its conversion beside it.
         _k("impressions", "channel:xiaohongshu", "brand_awareness", 50, 500000, owner=CONTENT,
-           note="Note impressions."),
+           note=_note("impressions")),
         _k(capture, "channel:xiaohongshu", "lead_generation", 50, capture_base, owner=CONTENT,
-           note="Lead capture rate of the notes."),
+           note=_note("capture")),
     )
     return Plan(name=name or f"Team plan {probe.period}", period=probe.period, framework="directions",
                 quantitative_share=0.8, kpis=kpis, base_bonus=TEAM_BASE_BONUS,
-                note="SPEC section 5 example: team plan with person and channel cascade.")
+                note=_note("team_plan"))
 
 
 def manager_plan(period: str, *, name: str = "", subject: str = MANAGER) -> Plan:
@@ -97,17 +104,17 @@ def manager_plan(period: str, *, name: str = "", subject: str = MANAGER) -> Plan
     months = catalog.months_in(probe.grain)
     content_leads = catalog.nice(500 * months / 3)
     kpis = (
-        _k("yoy:revenue", "team", "business_results", 20, 0.15, owner=subject, note="Revenue growth, year over year."),
-        _k("expense_ratio", "team", "business_results", 10, 0.08, owner=subject, note="Marketing expense ratio at most 8%."),
-        _k("lead_to_customer", "team", "business_results", 10, 0.05, owner=subject, note="Lead conversion rate."),
+        _k("yoy:revenue", "team", "business_results", 20, 0.15, owner=subject, note=_note("revenue_growth")),
+        _k("expense_ratio", "team", "business_results", 10, 0.08, owner=subject, note=_note("expense_ratio")),
+        _k("lead_to_customer", "team", "business_results", 10, 0.05, owner=subject, note=_note("conversion")),
         _k("leads", f"person:{CONTENT}", "business_results", 10, content_leads, owner=CONTENT,
-           note="Content-marketing leads: 500 a quarter."),
+           note=_note("content_leads")),
         _k("innovation_roi", "team", "operations_innovation", 8, 3.0, owner=subject, core=False,
-           note="Innovation project ROI at least 1:3."),
+           note=_note("innovation_roi")),
         _k("new_product_penetration", "team", "strategic_alignment", 10, 0.20, owner=subject),
         _k("core_talent_retention", "team", "team_management", 8, 0.90, owner=subject, core=False),
         _k("cross_dept_satisfaction", "team", "team_management", 7, 85, owner=subject, core=False),
     )
     return Plan(name=name or f"Marketing manager appraisal {probe.period}", period=probe.period, framework="manager",
                 quantitative_share=0.83, kpis=kpis, subject=subject, base_bonus=MANAGER_BASE_BONUS,
-                note="SPEC section 5 example: the remaining 17% is the qualitative 360-degree part.")
+                note=_note("manager_plan"))
