@@ -68,3 +68,17 @@ def credit_rows(lead_filter: list[sa.ColumnElement], half_life_days: float = HAL
         sa.case((c.n == 1, 1.0), (c.n == 2, 0.5), (sa.or_(c.pos == 1, c.pos == c.n), FIRST_LAST_SHARE),
                 else_=middle).label("position"),
     )
+
+
+def own_channel_rows(lead_filter: list[sa.ColumnElement]) -> sa.Select:
+    """:func:`credit_rows` when the touches table is empty, without its window functions: each lead one touch on its
+    own channel and campaign at its creation, every model's credit exactly 1 (what :func:`credit_rows` gives a
+    path of one touch). The credit rollup builds from this while there are no touches (an import of leads alone)."""
+    leads = schema.leads
+    one = sa.literal(1.0, sa.Double)
+    return sa.select(
+        leads.c.lead_id, leads.c.channel_id, sa.func.coalesce(leads.c.campaign_id, "").label("campaign_id"),
+        leads.c.created_at.label("touched_at"), sa.cast(leads.c.deal_value, sa.Double).label("deal_value"),
+        sa.literal(1).label("pos"), sa.literal(1).label("n"), leads.c.created_at.label("lead_created_at"),
+        leads.c.won_at.label("lead_won_at"), *(one.label(m) for m in MODELS),
+    ).where(*lead_filter)

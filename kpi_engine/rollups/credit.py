@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from kpi_engine import schema
-from kpi_engine.analytics.credit_sql import FIRST_LAST_SHARE, HALF_LIFE_DAYS, MODELS, credit_rows
+from kpi_engine.analytics.credit_sql import FIRST_LAST_SHARE, HALF_LIFE_DAYS, MODELS, credit_rows, own_channel_rows
 from kpi_engine.rollups import meta
 from kpi_engine.rollups.tables import touched
 
@@ -104,8 +104,14 @@ def _on_days(col: sa.ColumnElement, days: list[dt.date]) -> sa.ColumnElement:
     return sa.and_(col >= lo, col < hi, sa.cast(col, sa.Date).in_(days))
 
 
-def _source(created: list[dt.date] | None, won: list[dt.date] | None) -> sa.Select | sa.CompoundSelect | None:
-    """The rollup's rows from the facts: every day (None, None), or the ``created`` and ``won`` days only."""
+def _has_touches(conn: Connection) -> bool:
+    return conn.execute(sa.select(schema.touches.c.lead_id).limit(1)).first() is not None
+
+
+def _source(created: list[dt.date] | None, won: list[dt.date] | None, *,
+            touches: bool = True) -> sa.Select | sa.CompoundSelect | None:
+    """The rollup's rows from the facts: every day (None, None), or the ``created`` and ``won`` days only;
+    ``touches`` False (the touches table is empty): from :func:`own_channel_rows`, the same credit without windows."""
     leads = schema.leads
     if created is None and won is None:
         lead_filter: list[sa.ColumnElement] = []
@@ -115,7 +121,7 @@ def _source(created: list[dt.date] | None, won: list[dt.date] | None) -> sa.Sele
         if not parts:
             return None
         lead_filter = [sa.or_(*parts)]
-    credit = credit_rows(lead_filter).cte("credit")
+    credit = (credit_rows(lead_filter) if touches else own_channel_rows(lead_filter)).cte("credit")
     c = credit.c
     out = []
     for event, days in (("created_at", created), ("won_at", won)):
@@ -138,7 +144,7 @@ _NAMES = ["event", "day", "channel_id", "campaign_id", *MODELS, *REVENUE]
 
 def _refill(conn: Connection, created: list[dt.date], won: list[dt.date]) -> None:
     """The rows of the ``created`` and ``won`` days computed again from the facts."""
-    source = _source(created, won)
+    source = _source(created, won, touches=_has_touches(conn))
     if source is None:
         return
     gone = [sa.and_(table.c.event == e, table.c.day.in_(d)) for e, d in (("created_at", created), ("won_at", won)) if d]
@@ -150,7 +156,7 @@ def rebuild(conn: Connection, *, forget: bool = False) -> None:
     """Every row from the facts (inside the caller's transaction); ``forget``: also the days kept per upload
     (the facts were replaced, as by the demo)."""
     conn.execute(table.delete())
-    source = _source(None, None)
+    source = _source(None, None, touches=_has_touches(conn))
     assert source is not None
     conn.execute(table.insert().from_select(_NAMES, source))
     if forget:
@@ -207,13 +213,16 @@ def after_upload(conn: Connection, upload_id: int, fact: str | None) -> None:
     """Bring the rollup up to date with upload ``upload_id`` of ``fact`` (inside its transaction)."""
     if fact not in FACTS:
         return  # channels, campaigns and people are not part of a lead's credit
+    if not state_ok(conn):
+        rebuild(conn)  # no rollup yet (the first upload): every day; its undo rebuilds every day too
+        return
     created, won = _upload_days(conn, upload_id, fact)
     _remember(conn, upload_id, created, won)
     row = _uploaded(conn, upload_id)
-    recorded = _recorded_counts(conn) if state_ok(conn) else {}
+    recorded = _recorded_counts(conn)
     now = _counts(conn, (fact,))[fact]
     if row is None or fact not in recorded or recorded[fact] + int(row.inserted) != now:
-        rebuild(conn)  # no rollup yet, or the facts changed outside an upload: every day
+        rebuild(conn)  # the facts changed outside an upload: every day
         return
     _refill(conn, sorted(created), sorted(won))
     _record(conn, {**recorded, fact: now})
