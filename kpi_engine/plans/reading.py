@@ -107,14 +107,20 @@ def active_plans(engine: Engine, day: dt.date) -> list[Plan]:
 
 
 def _active_plans(engine: Engine, day: dt.date) -> list[Plan]:
+    from kpi_engine.store import while_unchanged  # local: kpi_engine.store imports the schema this module builds on
+
+    # every active version read once a page run, whichever days are asked (a review asks for its first and last day)
+    every = while_unchanged(engine, "every_active_plan", None, lambda: _every_active_plan(engine))
+    return [plan for plan in every if plan.start <= day <= plan.end]
+
+
+def _every_active_plan(engine: Engine) -> tuple[Plan, ...]:
     found = []
-    for row in list_plans(engine).itertuples(index=False):  # a handful of plans
+    for row in list_plans(engine).itertuples(index=False):  # a handful of plans, newest first
         if row.active_version is None or pd.isna(row.active_version):
             continue
-        plan = load_plan(engine, row.plan_id, "active")
-        if plan.start <= day <= plan.end:
-            found.append(plan)
-    return found
+        found.append(load_plan(engine, row.plan_id, "active"))
+    return tuple(found)
 
 
 def list_versions(engine: Engine, plan_id: str) -> pd.DataFrame:
