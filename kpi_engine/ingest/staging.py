@@ -101,12 +101,15 @@ def unordered_insert(conn: Connection) -> Iterator[None]:
     if not store.is_duckdb(conn):
         yield
         return
-    raw = duck(conn)
-    raw.execute("SET SESSION preserve_insertion_order = false")
+    duck(conn).execute("SET SESSION preserve_insertion_order = false")
     try:
         yield
-    finally:
-        duck(conn).execute("RESET SESSION preserve_insertion_order")
+    except BaseException:
+        # Not reset: a failed statement leaves the transaction aborted, where DuckDB refuses even a RESET (which
+        # would hide the error the user must hear, a full disk say). The session ends with the connection, which
+        # the rollback gives back (a file store opens a connection per transaction).
+        raise
+    duck(conn).execute("RESET SESSION preserve_insertion_order")
 
 
 def _stage_is_view(conn: Connection) -> bool:
