@@ -19,6 +19,10 @@ again only the days of the leads a write changed:
   upload adds the days recorded by the later uploads of leads still in force (they may have moved or added a lead
   those touches belong to). An upload without a record (made before the rollup) is undone by a full rebuild.
 
+A full build (a new or differently declared rollup on opening a store, ``rebuild``, a fallback) and a refill of
+many days run in batches of days of one event (:data:`BATCH_LEADS` leads each, DuckDB), one statement each in the
+caller's transaction, so that the memory of the window functions is that of a batch, not of every touch.
+
 Time decay is stored for the default half-life (``HALF_LIFE_DAYS``, recorded with the rollup); any other half-life
 is read from the facts. The state in ``schema_meta``: the declaration's signature (columns, models, the credit SQL,
 the half-life), the half-life, and the row counts of leads and touches at the last refresh. :func:`readable` is
