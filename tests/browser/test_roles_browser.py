@@ -21,6 +21,7 @@ from kpi_engine import store
 from kpi_engine.access import users
 from kpi_engine.plans import store as plans
 from kpi_engine.plans import yamlio
+from tests.browser.forwarding_proxy import ForwardingProxy
 from tests.browser.waits import settle
 from tests.plans_fixture import PLAN_YAML, seed
 
@@ -138,13 +139,13 @@ def test_the_demo_admin_is_off_behind_a_reverse_proxy(team, start_server, browse
     from playwright.sync_api import expect
 
     server = start_server(team[0])  # KPI_DEMO_LOGIN=1, bound to 127.0.0.1
-    contexts = [browser.new_context(locale="en-US"),
-                browser.new_context(locale="en-US", extra_http_headers={"X-Forwarded-For": "203.0.113.9"})]
+    proxy = ForwardingProxy(server.url)  # as nginx on the same computer: from 127.0.0.1, with X-Forwarded-For
+    contexts = [browser.new_context(locale="en-US"), browser.new_context(locale="en-US")]
     try:
         direct, through_proxy = (c.new_page() for c in contexts)
         direct.goto(f"{server.url}/?lang=en")
         expect(direct.get_by_text(re.compile("Demo: signed in as an admin"))).to_be_visible()
-        through_proxy.goto(f"{server.url}/?lang=en")
+        through_proxy.goto(f"{proxy.url}/?lang=en")
         expect(through_proxy.get_by_role("heading", name="Sign in")).to_be_visible()
         expect(through_proxy.get_by_text(re.compile(r"demo sign-in without a password is off .*X-Forwarded-For"))
                ).to_be_visible()
@@ -152,3 +153,4 @@ def test_the_demo_admin_is_off_behind_a_reverse_proxy(team, start_server, browse
     finally:
         for c in contexts:
             c.close()
+        proxy.stop()
