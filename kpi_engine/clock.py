@@ -8,17 +8,23 @@
   before. Yesterday is complete; today is not, so a score never depends on the hour it is read.
 
 Pages, reports and commands call these two functions instead of ``date.today()``; a test pins
-the clock with the environment variable ``KPI_TODAY`` (``YYYY-MM-DD``).
+the clock with the environment variable ``KPI_TODAY`` (``YYYY-MM-DD``). What is written to the store
+(uploads, changes, sign-ins, sends) is stamped with :func:`stamp`, in the zone the store's settings name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kpi_engine import periods
 from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings_read import load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 TODAY_ENV = "KPI_TODAY"
 
@@ -35,6 +41,12 @@ def zone(settings: Settings | None = None) -> ZoneInfo:
 def business_now(settings: Settings | None = None) -> dt.datetime:
     """Now in the business time zone, as a naive local datetime (how timestamps are stored)."""
     return dt.datetime.now(zone(settings)).replace(tzinfo=None, microsecond=0)
+
+
+def stamp(bind: Engine | Connection) -> dt.datetime:
+    """The time to record on ``bind``'s store (an upload, a change, a sign-in): now in the time zone that
+    store's settings name, to the second. Give the open ``Connection`` inside a transaction."""
+    return business_now(load_settings(bind))
 
 
 def business_today(settings: Settings | None = None) -> dt.date:

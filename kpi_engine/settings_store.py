@@ -3,9 +3,9 @@
 Only keys whose value differs from the default have a row in ``settings`` (value as JSON text);
 every change is appended to ``settings_history`` (key, old, new, when, who). Each change bumps the
 ``settings_version`` token in ``schema_meta`` inside the same transaction, so :func:`load_settings`
-is cheap: the overlay is rebuilt only when the token moved, and the token itself is read at most once a
-second per engine (opening an embedded DuckDB file costs milliseconds). A change made in this process is
-seen at once; one made by another process (say the CLI, while the app runs) within a second.
+(in :mod:`kpi_engine.settings_read`, re-exported here) is cheap: the overlay is rebuilt only when the token
+moved, and the token itself is read at most once a second per engine. A change made in this process is seen
+at once; one made by another process (say the CLI, while the app runs) within a second.
 
 What is built from the settings subscribes with :func:`on_change` and is brought up to date in the change's own
 transaction (``kpi_engine.rollups``: the counts that compare with the high-value threshold or the response SLA), so
@@ -15,20 +15,24 @@ this module needs to know nothing of it.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import threading
-import time
-import weakref
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi_engine import access, schema
+from kpi_engine import access, clock, schema
 from kpi_engine.access import audit
 from kpi_engine.settings import SETTING_DOCS, Settings, env_config
+from kpi_engine.settings_read import (
+    VERSION_KEY,
+    forget_cached,
+    load_settings,
+    overlay,
+    read_stored,
+    settings_version,
+    store_version,
+)
 from kpi_engine.settings_rules import (
     GROUPS,
     SettingError,
@@ -44,13 +48,7 @@ from kpi_engine.settings_rules import (
 if TYPE_CHECKING:
     import pandas as pd
 
-VERSION_KEY = "settings_version"
-NOTHING_STORED = "0"  # the settings version of a store where no setting was ever changed
 HISTORY_COLUMNS = ("changed_at", "changed_by", "key", "old", "new")
-
-RECHECK_SECONDS = 1.0  # how long a read token is trusted before it is read again
-_cache: weakref.WeakKeyDictionary[Engine, tuple[str, float, Settings]] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
 
 Listener = Callable[[Connection, str, Settings], None]
 _listeners: list[Listener] = []
@@ -64,74 +62,10 @@ def on_change(listener: Listener) -> None:
         _listeners.append(listener)
 
 
-def _token(conn: Connection) -> str:
-    t = schema.schema_meta
-    try:
-        value = conn.execute(sa.select(t.c.value).where(t.c.key == VERSION_KEY)).scalar()
-    except sa.exc.DBAPIError:
-        if sa.inspect(conn).has_table(t.name):
-            raise
-        return NOTHING_STORED  # a database without our schema
-    return str(value or NOTHING_STORED)
-
-
-def settings_version(engine: Engine) -> str:
-    """A token that changes whenever a setting changes (use it as a cache key)."""
-    with engine.connect() as conn:
-        return _token(conn)
-
-
-def store_version(engine: Engine) -> str:
-    """One token for the data and the settings (``<data_version>.<settings_version>``), read in one query:
-    the cache key of anything computed from facts with the settings in force."""
-    t = schema.schema_meta
-    with engine.connect() as conn:
-        found = dict(conn.execute(sa.select(t.c.key, t.c.value).where(t.c.key.in_(("data_version", VERSION_KEY)))).all())
-    return f"{found.get('data_version') or '0'}.{found.get(VERSION_KEY) or NOTHING_STORED}"
-
-
-def _stored(conn: Connection) -> dict[str, object]:
-    t = schema.settings
-    keys = set(editable_keys())
-    return {k: from_json(k, v) for k, v in conn.execute(sa.select(t.c.key, t.c.value)) if k in keys}
-
-
-def _overlay(stored: dict[str, Any]) -> Settings:  # values of each field's type (validated when stored)
-    return dataclasses.replace(Settings(), **stored) if stored else Settings()
-
-
-def load_settings(bind: Engine | Connection) -> Settings:
-    """The settings in force on ``bind``: the defaults overlaid with the stored values (cached by the token).
-
-    Give the open ``Connection`` when inside a transaction (an in-memory DuckDB has only one connection).
-    """
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    with _lock:
-        hit = _cache.get(engine)
-    now = time.monotonic()
-    if hit is not None and now - hit[1] < RECHECK_SECONDS:
-        return hit[2]
-    with (nullcontext(bind) if isinstance(bind, Connection) else engine.connect()) as conn:
-        version = _token(conn)
-        if hit is not None and hit[0] == version:
-            settings = hit[2]
-        else:
-            settings = Settings() if version == NOTHING_STORED else _overlay(_stored(conn))
-    with _lock:
-        _cache[engine] = (version, now, settings)
-    return settings
-
-
-def forget_cached() -> None:
-    """Drop every cached overlay (after a change; tests that edit the tables by hand)."""
-    with _lock:
-        _cache.clear()
-
-
 def stored_values(engine: Engine) -> dict[str, object]:
     """The keys that differ from their default, with their stored values."""
     with engine.connect() as conn:
-        return _stored(conn)
+        return read_stored(conn)
 
 
 def _user(user: str | None) -> str:
@@ -155,14 +89,14 @@ def _write(engine: Engine, key: str, new: object, user: str | None) -> bool:
     access.require("settings")
     default = getattr(Settings(), key)
     who = _user(user or access.actor_name())
-    now = dt.datetime.now().replace(microsecond=0)
+    now = clock.stamp(engine)  # in the time zone in force when the change is made
     s, h = schema.settings, schema.settings_history
     with engine.connect() as conn:
-        if getattr(_overlay(_stored(conn)), key) == new:
+        if getattr(overlay(read_stored(conn)), key) == new:
             return False  # already in force: nothing to record
     with engine.begin() as conn:
         _bump(conn)  # first: on PostgreSQL it locks the token row until the change commits
-        old = _overlay(_stored(conn))
+        old = overlay(read_stored(conn))
         before = getattr(old, key)
         changes: dict[str, Any] = {key: new}  # ``new`` has the field's type (parsed per key)
         after = dataclasses.replace(old, **changes)
@@ -232,5 +166,5 @@ def overview(engine: Engine, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["SettingError", "load_settings", "overview", "reset_setting", "set_setting", "setting_history",
-           "settings_version", "stored_values"]
+__all__ = ["VERSION_KEY", "SettingError", "forget_cached", "load_settings", "on_change", "overview", "reset_setting",
+           "set_setting", "setting_history", "settings_version", "store_version", "stored_values"]

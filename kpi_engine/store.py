@@ -7,7 +7,6 @@ in-memory DuckDB keeps one connection (each new one would be a new database).
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import os
@@ -22,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, StaticPool
 
-from kpi_engine import migrations, schema
+from kpi_engine import clock, migrations, schema
 from kpi_engine.settings import redact, resolve_db_url
 
 _engines: dict[str, Engine] = {}
@@ -254,7 +253,7 @@ def bump_data_version(conn: Connection) -> None:
     current = conn.execute(sa.select(t.c.value).where(t.c.key == "data_version")).scalar()
     nxt = str(int(current or 0) + 1)
     _set_meta(conn, "data_version", nxt)
-    _set_meta(conn, "data_changed_at", dt.datetime.now().isoformat(timespec="seconds"))
+    _set_meta(conn, "data_changed_at", clock.stamp(conn).isoformat(timespec="seconds"))
 
 
 def data_version(engine: Engine) -> str:

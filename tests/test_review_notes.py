@@ -10,14 +10,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema
+from kpi_engine import clock, schema
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.undo import undo_upload
 from kpi_engine.reviews.notes import add_note, notes_for, open_carried_over, review_notes, set_status, update_note
 
 
 def test_notes_are_recorded_with_author_and_time(engine: Engine) -> None:
-    before = dt.datetime.now().replace(microsecond=0)
+    before = clock.business_now()  # notes are stamped in the business time zone
     nid = add_note(engine, period="2026-10", metric_id="leads", scope_type="channel", scope_id="xiaohongshu",
                    cause="fewer notes published", action="double KOL posts", owner_id="p06", due_date="2026-11-15",
                    created_by="ann")

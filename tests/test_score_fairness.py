@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -99,9 +100,21 @@ def test_business_today_is_the_date_in_the_business_time_zone(monkeypatch: pytes
         got = clock.business_today(s)
         after = dt.datetime.now(ZoneInfo(zone)).date()
         assert got in (before, after)
-    # Kiritimati (UTC+14) and Los Angeles (UTC-8/-7) are always on different dates
-    assert clock.business_today(Settings(timezone="Pacific/Kiritimati")) != clock.business_today(
-        Settings(timezone="America/Los_Angeles"))
+    # At a pinned instant the server's own zone plays no part: 11:00 UTC is already the next day
+    # in Kiritimati (UTC+14), still the same day in Los Angeles (UTC-8) and Shanghai (UTC+8).
+    # (Kiritimati and Los Angeles share a date from 08:00 to 10:00 UTC, so the live clock can't show this.)
+    instant = dt.datetime(2026, 12, 7, 11, 0, tzinfo=dt.UTC)
+
+    class _Pinned(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            return instant.astimezone(tz)
+
+    with monkeypatch.context() as m:
+        m.setattr(clock, "dt", types.SimpleNamespace(datetime=_Pinned))
+        assert clock.business_today(Settings(timezone="Pacific/Kiritimati")) == dt.date(2026, 12, 8)
+        assert clock.business_today(Settings(timezone="America/Los_Angeles")) == dt.date(2026, 12, 7)
+        assert clock.business_today(Settings(timezone="Asia/Shanghai")) == dt.date(2026, 12, 7)
     with pytest.raises(ValueError, match="timezone"):
         clock.business_today(Settings(timezone="Mars/Olympus"))
     monkeypatch.setenv(clock.TODAY_ENV, "2026-10-11")

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema, settings_rules, settings_store
+from kpi_engine import schema, settings_read, settings_rules
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.metrics.query import compute
 from kpi_engine.settings import Settings
@@ -144,7 +144,7 @@ def test_stored_thresholds_are_used_by_metric_queries(engine: Engine) -> None:
 
 def test_a_change_by_another_process_is_seen_once_the_token_is_read_again(engine: Engine,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings_store, "RECHECK_SECONDS", 0.0)  # read the token on every call
+    monkeypatch.setattr(settings_read, "RECHECK_SECONDS", 0.0)  # read the token on every call
     assert load_settings(engine).gross_margin == 0.6
     h = schema.settings
     with engine.begin() as conn:  # as another process would: a row and a new token

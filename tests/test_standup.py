@@ -265,3 +265,29 @@ def test_changes_of_rates_are_in_points(loaded: Engine) -> None:
     assert (sla.vs_day_before, sla.vs_last_week) == pytest.approx((0.5, -0.5))
     assert (fmt.points(sla.vs_day_before, "en"), fmt.points(sla.vs_last_week, "zh")) == ("+50.0 pp", "-50.0 个百分点")
     assert changes["cpl"].vs_day_before == pytest.approx(175 / 150 - 1)  # money: a relative change
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "America/Los_Angeles"])
+def test_what_is_written_is_stamped_in_the_stores_time_zone(engine: Engine, zone: str) -> None:
+    """The setting ``timezone`` decides every stamp written to the store: the board's "last upload" and
+    "data changed", the settings history, review notes (they once used the server's or the default zone)."""
+    from zoneinfo import ZoneInfo
+
+    from kpi_engine.ingest.pipeline import ingest
+    from kpi_engine.reviews.notes import add_note, notes_for
+    from kpi_engine.settings_store import set_setting, setting_history
+
+    def now() -> dt.datetime:
+        return dt.datetime.now(ZoneInfo(zone)).replace(tzinfo=None)
+
+    assert set_setting(engine, "timezone", zone)
+    before = now().replace(microsecond=0)
+    assert ingest(engine, b"channel_id,name,kind\nch_z,Zeta,paid\n", "channels.csv", table="channels").ok
+    add_note(engine, period="2026-11", cause="stamp check", created_by="ann")
+    assert set_setting(engine, "currency_symbol", "$")
+    after = now()
+    f = standup.build(engine, AS_OF).freshness
+    stamps = [f.last_upload_at, f.changed_at, notes_for(engine, "2026-11")["created_at"].iloc[0],
+              setting_history(engine, "currency_symbol")["changed_at"].iloc[0]]
+    for stamp in stamps:
+        assert stamp is not None and before <= stamp <= after, (stamp, before, after)

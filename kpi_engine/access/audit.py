@@ -41,7 +41,7 @@ def record(conn: Connection, action: str, *, target: str = "", before: object = 
         raise ValueError(f"unknown audit action {action!r}; use one of: {', '.join(ACTIONS)}")
     a = schema.audit_log
     event_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(a.c.event_id), 0))).scalar() or 0) + 1
-    conn.execute(a.insert().values(event_id=event_id, occurred_at=clock.business_now(),
+    conn.execute(a.insert().values(event_id=event_id, occurred_at=clock.stamp(conn),
                                    actor=actor or current().username, action=action, target=target or None,
                                    before_json=_json(before), after_json=_json(after), detail=detail or None))
     return event_id

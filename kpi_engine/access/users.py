@@ -127,7 +127,7 @@ def add_user(engine: Engine, username: str, *, role: str, name: str = "", email:
         raise AccountError(why, minimum=passwords.MIN_LENGTH)
     if password is None and not (email or "@" in key):
         raise AccountError("access_sso_needs_email")
-    now = clock.business_now()
+    now = clock.stamp(engine)
     u = schema.users
     with engine.begin() as conn:
         if conn.execute(sa.select(u.c.username).where(u.c.username == key)).first() is not None:
@@ -154,7 +154,7 @@ def _change(engine: Engine, username: str, detail: str, **values: object) -> Non
         before = conn.execute(sa.select(u.c.active, u.c.role).where(u.c.username == key)).first()
         if before is None:
             raise AccountError("access_user_unknown", username=key)
-        conn.execute(u.update().where(u.c.username == key).values(updated_at=clock.business_now(), **values))
+        conn.execute(u.update().where(u.c.username == key).values(updated_at=clock.stamp(conn), **values))
         audit.record(conn, "user_change", target=key, before={"active": bool(before.active), "role": before.role},
                      after={k: v for k, v in values.items() if k != "password_hash"}, detail=detail)
 
@@ -194,7 +194,7 @@ def authenticate(engine: Engine, username: str, password: str, *, now: dt.dateti
     which user names exist.
     """
     key = _norm(username)
-    at = now or clock.business_now()
+    at = now or clock.stamp(engine)
     u = schema.users
     refusal: AccountError | None = None
     with engine.begin() as conn:  # the failure count and the audit row are committed before refusing
@@ -236,7 +236,7 @@ def principal_for_identity(engine: Engine, email: str, *, provider: str = "oidc"
             audit.record(conn, "sign_in_failed", target=address, detail=f"{provider}: no active account",
                          actor=address or "?")
         else:
-            conn.execute(u.update().where(u.c.username == row.username).values(last_login_at=clock.business_now()))
+            conn.execute(u.update().where(u.c.username == row.username).values(last_login_at=clock.stamp(conn)))
             audit.record(conn, "sign_in", target=row.username, detail=provider, actor=row.username)
     if row is None:
         raise AccountError("access_sso_no_account", email=address or "—")

@@ -16,7 +16,6 @@ the database. Every processed file is recorded in ``inbox_files`` and reported t
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema, store
+from kpi_engine import clock, schema, store
 from kpi_engine.arrivals.failure_report import write_report
 from kpi_engine.arrivals.limits import DB_UNAVAILABLE
 from kpi_engine.arrivals.messages import Compose, Notify, both_languages, default_notify, result_message, safe_notify
@@ -122,7 +121,7 @@ def _unique(dest_dir: Path, name: str) -> Path:
     if not target.exists():
         return target
     stem, suffix = Path(name).stem, Path(name).suffix
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.business_now().strftime("%Y%m%d-%H%M%S")
     n = 1
     while (target := dest_dir / f"{stem}.{stamp}{'-' + str(n) if n > 1 else ''}{suffix}").exists():
         n += 1
@@ -156,7 +155,7 @@ def _record(engine: Engine, arrival: Arrival, size: int) -> int:
             outcome=arrival.outcome, table_name=arrival.table, upload_id=arrival.upload_id,
             moved_to=str(arrival.moved_to) if arrival.moved_to else None,
             detail="\n".join([arrival.title, *arrival.lines]),
-            processed_at=dt.datetime.now().replace(microsecond=0),
+            processed_at=clock.stamp(conn),
         ))
     return record_id
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema, store
+from kpi_engine import clock, schema, store
 
 PREFIX = "kpi_"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
@@ -56,10 +56,6 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
 def _info(row: sa.Row) -> TokenInfo:
     return TokenInfo(name=row.name, table=row.table_name, created_at=row.created_at, created_by=row.created_by,
                      last_used_at=row.last_used_at, revoked_at=row.revoked_at)
@@ -81,7 +77,7 @@ def add_token(engine: Engine, name: str, table: str | None = None, *, user: str 
         raise TokenError("bad_table", table=table, tables=", ".join(schema.UPLOAD_TABLES))
     token = PREFIX + secrets.token_urlsafe(32)
     t = schema.ingest_tokens
-    values = {"token_sha256": hash_token(token), "table_name": table, "created_at": _now(), "created_by": user,
+    values = {"token_sha256": hash_token(token), "table_name": table, "created_at": clock.stamp(engine), "created_by": user,
               "last_used_at": None, "revoked_at": None}
     with store.transaction(engine) as conn:
         current = conn.execute(sa.select(t.c.revoked_at).where(t.c.name == name)).first()
@@ -111,7 +107,7 @@ def revoke_token(engine: Engine, name: str) -> TokenInfo:
             raise TokenError("unknown", name=name)
         if row.revoked_at is not None:
             raise TokenError("already_revoked", name=name)
-        conn.execute(sa.update(t).where(t.c.name == name).values(revoked_at=_now()))
+        conn.execute(sa.update(t).where(t.c.name == name).values(revoked_at=clock.stamp(conn)))
         row = conn.execute(sa.select(*_columns()).where(t.c.name == name)).one()
     return _info(row)
 
@@ -135,6 +131,6 @@ def check_token(engine: Engine, token: str | None, *, touch: bool = True) -> Tok
         return None
     with store.transaction(engine) as conn:
         if touch:
-            conn.execute(sa.update(t).where(t.c.name == match).values(last_used_at=_now()))
+            conn.execute(sa.update(t).where(t.c.name == match).values(last_used_at=clock.stamp(conn)))
         row = conn.execute(sa.select(*_columns()).where(t.c.name == match)).one()
     return _info(row) if row.revoked_at is None else None

@@ -53,7 +53,7 @@ def record_upload(conn: Connection, *, upload_id: int, file_name: str, sha256: s
     conn.execute(schema.uploads.insert().values(
         upload_id=upload_id, file_name=file_name, sha256=sha256, table_name=table, rows_read=rows_read,
         inserted=inserted, updated=updated, rejected=rejected, warnings=warnings, on_error=on_error,
-        mapping_json=mapping_json, uploaded_by=user, uploaded_at=clock.business_now(),
+        mapping_json=mapping_json, uploaded_by=user, uploaded_at=clock.stamp(conn),
     ))
     audit.record(conn, "upload", target=f"{table}:{upload_id}", detail=file_name,
                  after={"rows_read": rows_read, "inserted": inserted, "updated": updated, "rejected": rejected,

@@ -11,7 +11,6 @@ found again for next month's export from the same source.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -21,7 +20,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema, store
+from kpi_engine import clock, schema, store
 from kpi_engine.ingest.model import DATE_ORDERS, Mapping
 from kpi_engine.ingest.synonyms import COLUMN_SYNONYMS, FALLBACK_SYNONYMS, TABLE_SYNONYMS
 
@@ -256,7 +255,7 @@ def save_mapping(engine: Engine, headers: list[str], mapping: Mapping, name: str
         "table_name": mapping.table,
         "mapping_json": json.dumps(columns, ensure_ascii=False, sort_keys=True),
         "constants_json": json.dumps(mapping.constants, ensure_ascii=False, sort_keys=True),
-        "saved_at": dt.datetime.now().replace(microsecond=0),
+        "saved_at": clock.stamp(engine),
     }
     if name is not None:
         values["name"] = name

@@ -105,7 +105,7 @@ def undo_upload(engine: Engine, upload_id: int, user: str | None = None) -> Undo
             deleted += d
             restored += r
         who = user or access.actor_name() or get_settings().upload_user
-        conn.execute(u.update().where(u.c.upload_id == upload_id).values(undone_at=clock.business_now(), undone_by=who))
+        conn.execute(u.update().where(u.c.upload_id == upload_id).values(undone_at=clock.stamp(conn), undone_by=who))
         audit.record(conn, "undo", target=str(upload_id), after={"deleted": deleted, "restored": restored}, actor=who)
         store.bump_data_version(conn)
         rollups.after_undo(conn, upload_id)  # the days the upload touched, rebuilt from the reverted facts

@@ -268,7 +268,7 @@ def save(engine: Engine, decl: UserMetric, *, new: bool = True, user: str | None
     :class:`~kpi_engine.access.NotAllowed` for anyone but an admin. Returns the metric now in force."""
     access.require("settings")
     who = (user or access.actor_name() or "").strip()
-    now = clock.business_now().replace(microsecond=0)
+    now = clock.stamp(engine)
     c = schema.custom_metrics
     with engine.begin() as conn:
         existing = _read(conn)

@@ -61,10 +61,6 @@ class ActivationBlocked(PlanError):
         self.report = report
 
 
-def _now() -> dt.datetime:
-    return clock.business_now()
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
 
@@ -84,13 +80,13 @@ def new_plan_id(conn: Connection, plan: Plan) -> str:
 # --- rows <-> values --------------------------------------------------------------------
 
 
-def _version_row(plan: Plan, version: int, status: str, user: str | None) -> dict[str, object]:
+def _version_row(plan: Plan, version: int, status: str, user: str | None, now: dt.datetime) -> dict[str, object]:
     return {"plan_id": plan.plan_id, "version": version, "status": status, "name": plan.name, "period": plan.period,
             "framework": plan.framework, "quantitative_share": plan.quantitative_share, "subject": plan.subject,
             "preset": plan.preset, "industry": plan.industry, "base_bonus": plan.base_bonus, "prorate": plan.prorate,
             "previous_plan_id": plan.previous, "deliberate_change": plan.deliberate_change, "note": plan.note,
             "acknowledged_json": json.dumps(list(plan.acknowledged)), "extra_json": json.dumps(plan.extra, default=str),
-            "saved_at": _now(), "saved_by": user}
+            "saved_at": now, "saved_by": user}
 
 
 def _kpi_rows(plan: Plan, version: int) -> list[dict[str, object]]:
@@ -119,7 +115,7 @@ def _okr_rows(plan: Plan, version: int) -> list[dict[str, object]]:
 
 
 def _write_version(conn: Connection, plan: Plan, version: int, status: str, user: str | None) -> None:
-    conn.execute(sa.insert(V), [_version_row(plan, version, status, user)])
+    conn.execute(sa.insert(V), [_version_row(plan, version, status, user, clock.stamp(conn))])
     if plan.kpis:
         conn.execute(sa.insert(K), _kpi_rows(plan, version))
     if plan.okrs:
@@ -142,7 +138,7 @@ def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
         plan_id = plan.plan_id or new_plan_id(conn, plan)
         plan = dataclasses.replace(plan, plan_id=plan_id)
         row = plan_row(conn, plan_id)
-        now = _now()
+        now = clock.stamp(conn)
         head = {"name": plan.name, "period": plan.period, "grain": plan.grain, "period_start": plan.start,
                 "period_end": plan.end, "framework": plan.framework, "subject": plan.subject, "updated_at": now}
         if row is None:
@@ -179,8 +175,8 @@ def activate_plan(engine: Engine, plan_id: str, *, acknowledge: Iterable[str] | 
     report = report.acknowledge(acked)
     if report.blocking:
         raise ActivationBlocked(report, [f"{i.severity} {i.key}: {i.message('en')}" for i in report.blocking])
-    now = _now()
     with engine.begin() as conn:
+        now = clock.stamp(conn)
         conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.status == "active").values(status="superseded"))
         conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == plan.version)
                      .values(status="active", activated_at=now, activated_by=user,
@@ -202,7 +198,7 @@ def close_plan(engine: Engine, plan_id: str) -> Plan:
         version = int(row["active_version"] or row["latest_version"])
         conn.execute(sa.update(V).where(V.c.plan_id == plan_id, V.c.version == version).values(status="closed"))
         conn.execute(sa.update(P).where(P.c.plan_id == plan_id).values(status="closed", active_version=version,
-                                                                        updated_at=_now()))
+                                                                        updated_at=clock.stamp(conn)))
         return read_version(conn, plan_id, version)
 
 

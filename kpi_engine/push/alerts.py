@@ -46,7 +46,7 @@ def _muted(conn: sa.Connection, found: rules.Found) -> bool:
 def record(engine: Engine, found: Sequence[rules.Found]) -> list[str]:
     """Log the alerts not logged yet (by key); the keys of those that are new."""
     new = []
-    now = clock.business_now()
+    now = clock.stamp(engine)
     with engine.begin() as conn:
         known = {r[0] for r in conn.execute(sa.select(_E.c.alert_key).where(_E.c.alert_key.in_([f.key for f in found])))}
         for f in found:
@@ -89,7 +89,7 @@ def acknowledge(engine: Engine, alert_key: str, user: str | None = None) -> bool
         if before is None or before == "acknowledged":
             return False
         if not conn.execute(sa.update(_E).where(_E.c.alert_key == alert_key, _E.c.status == before)
-                            .values(status="acknowledged", acknowledged_at=clock.business_now(),
+                            .values(status="acknowledged", acknowledged_at=clock.stamp(conn),
                                     acknowledged_by=who)).rowcount:
             return False  # changed by someone else meanwhile
         audit.record(conn, "alert_ack", target=alert_key, before={"status": before},
@@ -111,7 +111,7 @@ def mute(engine: Engine, rule_id: str, until: dt.date, scope: str = "", user: st
         before = _mute_of(conn, rule_id, scope)
         conn.execute(sa.delete(_M).where(_M.c.rule_id == rule_id, _M.c.scope == scope))
         conn.execute(sa.insert(_M).values(rule_id=rule_id, scope=scope, until=until, muted_by=who,
-                                          muted_at=clock.business_now()))
+                                          muted_at=clock.stamp(conn)))
         # what is open now and covered by the mute is not sent either
         covered = [_E.c.rule_id == rule_id, _E.c.status == "open", _E.c.day <= until]
         if scope:
@@ -163,5 +163,5 @@ def run_alerts(engine: Engine, as_of: dt.date, *, to: Sequence[str] | None = Non
     if any(o.status == "sent" or (o.status == "skipped" and o.previous == "sent") for o in outcomes):
         with engine.begin() as conn:
             conn.execute(sa.update(_E).where(_E.c.alert_key.in_(keys), _E.c.status == "open")
-                         .values(status="sent", sent_at=clock.business_now()))
+                         .values(status="sent", sent_at=clock.stamp(conn)))
     return outcomes

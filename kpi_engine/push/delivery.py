@@ -66,7 +66,7 @@ def send_key(kind: str, period: str, destination: str) -> str:
 
 def _claim(engine: Engine, key: str, kind: str, period: str, dest: str, force: bool) -> str | None:
     """None when this process now owns ``key`` (status ``sending``); else the status that stops it."""
-    now = clock.business_now()
+    now = clock.stamp(engine)
     try:
         with engine.begin() as conn:
             found = conn.execute(sa.select(_S.c.status).where(_S.c.send_key == key)).scalar()
@@ -94,14 +94,14 @@ def _next_log_id(conn: Connection) -> int:
 def _log_attempt(engine: Engine, key: str, attempt: int, ok: bool, detail: str) -> None:
     with engine.begin() as conn:
         conn.execute(sa.insert(_L).values(log_id=_next_log_id(conn), send_key=key, attempt=attempt, ok=ok,
-                                          detail=detail, occurred_at=clock.business_now()))
+                                          detail=detail, occurred_at=clock.stamp(conn)))
     (log.info if ok else log.warning)("push %s attempt %d: %s", key, attempt, detail)
 
 
 def _finish(engine: Engine, key: str, status: str, attempts: int, error: str, title: str) -> None:
     with engine.begin() as conn:
         conn.execute(sa.update(_S).where(_S.c.send_key == key).values(
-            status=status, attempts=attempts, error=error or None, title=title, finished_at=clock.business_now()))
+            status=status, attempts=attempts, error=error or None, title=title, finished_at=clock.stamp(conn)))
 
 
 def _send_one(engine: Engine, dest: Destination, msg: Message, key: str, retry: Retry,

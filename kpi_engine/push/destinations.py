@@ -113,7 +113,7 @@ def save(engine: Engine, dest: Destination) -> None:
     with engine.begin() as conn:
         done = conn.execute(sa.update(_T).where(_T.c.name == dest.name).values(**values)).rowcount
         if not done:
-            conn.execute(sa.insert(_T).values(name=dest.name, created_at=clock.business_now(), **values))
+            conn.execute(sa.insert(_T).values(name=dest.name, created_at=clock.stamp(conn), **values))
 
 
 def remove(engine: Engine, name: str) -> bool:

@@ -48,7 +48,7 @@ def test_destination(engine: Engine, name: str, retry: Retry | None = None) -> O
     """Send a short test message to the destination ``name`` now (always a new send; admins)."""
     access.require("push")
     (dest,) = destinations.load(engine, names=[name])
-    period = clock.business_now().isoformat()
+    period = clock.stamp(engine).isoformat()
 
     def build(lang: str) -> Message:
         return Message("test", period, t("push_test_title", lang), (t("push_test_line", lang, name=dest.name),),

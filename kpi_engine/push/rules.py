@@ -191,7 +191,7 @@ def save(engine: Engine, rule: Rule, user: str | None = None) -> None:
     with engine.begin() as conn:
         before = _audited(conn, rule.rule_id)
         if before is None:
-            conn.execute(sa.insert(_T).values(rule_id=rule.rule_id, created_at=clock.business_now(), created_by=who,
+            conn.execute(sa.insert(_T).values(rule_id=rule.rule_id, created_at=clock.stamp(conn), created_by=who,
                                               **values))
         else:
             conn.execute(sa.update(_T).where(_T.c.rule_id == rule.rule_id).values(**values))

@@ -96,7 +96,7 @@ def _body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None, lang
     if gap_metric and start <= through:
         sections.append(gap_section(engine, gap_metric, label, vs, by, through, lang))
     title = t(f"reviewdoc_title_{kind}", lang, period=label, start=start.isoformat(), end=end.isoformat())
-    return ReviewDocument(kind, label, lang, title, tuple(subtitle), tuple(sections))
+    return ReviewDocument(kind, label, lang, title, tuple(subtitle), tuple(sections), generated_at=clock.stamp(engine))
 
 
 def with_notes(engine: Engine, doc: ReviewDocument) -> ReviewDocument:

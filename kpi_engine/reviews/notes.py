@@ -24,10 +24,6 @@ NOTE_COLUMNS: list[str] = [c.name for c in schema.review_notes.columns]
 _T = schema.review_notes
 
 
-def _now() -> dt.datetime:
-    return clock.business_now()
-
-
 def _check_status(status: str) -> str:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
@@ -82,7 +78,7 @@ def add_note(engine: Engine, *, period: str, metric_id: str | None = None, scope
               "due_date": periods.to_date(due_date) if due_date else None, "status": status,
               "created_by": created_by}
     for attempt in range(_ATTEMPTS):
-        now = _now()
+        now = clock.stamp(engine)
         try:
             with engine.begin() as conn:  # a new transaction on every attempt
                 next_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_T.c.note_id), 0))).scalar() or 0)
@@ -110,7 +106,7 @@ def update_note(engine: Engine, note_id: int, **changes: object) -> bool:
         _check_status(str(values["status"]))
     if values.get("due_date"):
         values["due_date"] = periods.to_date(values["due_date"])  # type: ignore[arg-type]
-    values["updated_at"] = _now()
+    values["updated_at"] = clock.stamp(engine)
     with engine.begin() as conn:
         result = conn.execute(_T.update().where(_T.c.note_id == int(note_id)).values(**values))
     return bool(result.rowcount)
