@@ -16,9 +16,15 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine
 
 from kpi_engine import store
+
+# Property tests check behaviour, not speed: no per-example deadline, so a busy 2-core CI machine cannot fail one
+# with DeadlineExceeded (tests that set their own settings keep them).
+hypothesis_settings.register_profile("kpi", deadline=None)
+hypothesis_settings.load_profile("kpi")
 
 # Pages open signed in as the demo admin (the config binds 127.0.0.1; tests of the sign-in gate unset it), and a
 # bug fails its test instead of becoming an error id on the page.

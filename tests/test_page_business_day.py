@@ -68,3 +68,17 @@ def test_pages_ask_the_clock_only_through_the_stores_settings() -> None:
     from ui import db
 
     assert "clock.business_today(settings())" in Path(db.__file__).read_text(encoding="utf-8")
+
+
+def test_the_engine_stamps_writes_through_the_stores_settings() -> None:
+    """What the engine writes (uploads, changes, sign-ins, sends) is stamped by clock.stamp(bind), in the store's
+    zone; a bare business_now() or datetime.now() would use the default zone or the server's."""
+    root = Path(__file__).resolve().parent.parent / "kpi_engine"
+    # the clock itself; a log line; a file-name suffix; a review document built without a store (build.py gives
+    # the stamp); migration records, written before a store's settings may exist
+    allowed = {"clock.py", "faults.py", "inbox.py", "document.py", "__init__.py"}
+    offenders = [f"{path.relative_to(root)}:{n}" for path in sorted(root.rglob("*.py"))
+                 if path.name not in allowed or (path.name == "__init__.py" and path.parent.name != "migrations")
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if any(bare in line.replace(" ", "") for bare in ("business_now()", "datetime.now()"))]
+    assert offenders == [], offenders
