@@ -8,6 +8,7 @@
        imports and the schema of a fresh store included), into a fresh DuckDB file;
    best of --repeat runs each, (a) and (b) alternating; prints the seconds, the ratio b/a and PASS/FAIL against --limit (issue 2: 3.0).
 3. Times a re-upload of the same file into the loaded store (the idempotent path: 0 inserted, 0 updated).
+4. Times the next month's export (other leads, later days) into a copy of the loaded store, as a process.
 
 Exit status 0 on PASS, 1 on FAIL (or when the importer did not load every row).
 """
@@ -40,17 +41,19 @@ CHANNELS = ["douyin_video", "douyin_live", "xiaohongshu_notes", "baidu_search", 
             "trade_show", "email", "partner_referral"]
 
 
-def make_leads_csv(path: Path, rows: int) -> None:
-    """A realistic CRM lead export: funnel dates on a share of the rows, blanks elsewhere (vectorised in DuckDB)."""
+def make_leads_csv(path: Path, rows: int, *, prefix: str = "L", days_later: int = 0) -> None:
+    """A realistic CRM lead export: funnel dates on a share of the rows, blanks elsewhere (vectorised in DuckDB).
+
+    ``prefix`` and ``days_later`` make a later export: other lead ids, created ``days_later`` days later."""
     channels = "[" + ", ".join(f"'{c}'" for c in CHANNELS) + "]"
     sql = f"""
     COPY (
       WITH base AS (
         SELECT i,
-               TIMESTAMP '2025-01-01 08:00:00' + to_days((i % 540)::INT) + to_seconds(((i * 7919) % 36000)::BIGINT) AS created
+               TIMESTAMP '2025-01-01 08:00:00' + to_days((i % 540 + {int(days_later)})::INT) + to_seconds(((i * 7919) % 36000)::BIGINT) AS created
         FROM range({int(rows)}) t(i)
       )
-      SELECT printf('L%08d', i)                                              AS lead_id,
+      SELECT printf('{prefix[:1]}%08d', i)                                              AS lead_id,
              strftime(created, '%Y-%m-%d %H:%M:%S')                          AS created_at,
              {channels}[(i % {len(CHANNELS)}) + 1]                           AS channel_id,
              CASE WHEN i % 4 = 0 THEN NULL ELSE printf('CMP%03d', i % 150) END AS campaign_id,
@@ -121,13 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kpi_engine")], check=True)
         results = []
 
-        def run_ingest(k: int) -> float:
-            nonlocal loaded_url
-            target = work / f"store_{k}.duckdb"
-            for leftover in (target, target.with_name(target.name + ".wal")):  # a --workdir used before: start fresh
-                leftover.unlink(missing_ok=True)
-            url = f"duckdb:///{target.as_posix()}"
-            command = [sys.executable, "-m", "kpi_engine", "ingest", str(csv_path), "--db", url, "--format", "json"]
+        def cli(source: Path, url: str) -> tuple[float, SimpleNamespace | None]:
+            command = [sys.executable, "-m", "kpi_engine", "ingest", str(source), "--db", url, "--format", "json"]
             if args.table:
                 command += ["--table", args.table]
             t = time.perf_counter()
@@ -135,7 +133,16 @@ def main(argv: list[str] | None = None) -> int:
             seconds = time.perf_counter() - t
             if done.returncode != 0:
                 print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
-            results.append(SimpleNamespace(**json.loads(done.stdout)) if done.returncode == 0 else None)
+            return seconds, SimpleNamespace(**json.loads(done.stdout)) if done.returncode == 0 else None
+
+        def run_ingest(k: int) -> float:
+            nonlocal loaded_url
+            target = work / f"store_{k}.duckdb"
+            for leftover in (target, target.with_name(target.name + ".wal")):  # a --workdir used before: start fresh
+                leftover.unlink(missing_ok=True)
+            url = f"duckdb:///{target.as_posix()}"
+            seconds, result = cli(csv_path, url)
+            results.append(result)
             if loaded_url is not None:
                 store.dispose_engine(loaded_url)
                 Path(loaded_url.removeprefix("duckdb:///")).unlink(missing_ok=True)
@@ -158,6 +165,29 @@ def main(argv: list[str] | None = None) -> int:
 
         (again,) = interleaved(args.repeat, run_reupload)
 
+        # The next month's export (other leads, later days) into the loaded store, as a process: the usual upload
+        # once a team has history (an insert next to a million stored keys, the touched days' rollups rebuilt).
+        store.dispose_engine(loaded_url)
+        next_csv = work / "leads_next.csv"
+        make_leads_csv(next_csv, args.rows, prefix="N", days_later=540)
+        loaded_file = Path(loaded_url.removeprefix("duckdb:///"))
+        later: list[SimpleNamespace | None] = []
+
+        def run_next(k: int) -> float:
+            target = work / f"store_next_{k}.duckdb"
+            wal, loaded_wal = target.with_name(target.name + ".wal"), loaded_file.with_name(loaded_file.name + ".wal")
+            wal.unlink(missing_ok=True)
+            shutil.copyfile(loaded_file, target)
+            if loaded_wal.exists():
+                shutil.copyfile(loaded_wal, wal)
+            seconds, result = cli(next_csv, f"duckdb:///{target.as_posix()}")
+            later.append(result)
+            target.unlink(missing_ok=True)
+            wal.unlink(missing_ok=True)
+            return seconds
+
+        (nxt,) = interleaved(args.repeat, run_next)
+
         b, a, r = min(ing), min(base), min(again)
         ratio = b / a
         ok_rows = last.status == "loaded" and last.inserted == args.rows and counts["leads"] == args.rows
@@ -173,10 +203,15 @@ def main(argv: list[str] | None = None) -> int:
               f"rejected {last.rejected:,}, leads in store {counts['leads']:,}")
         print(f"re-upload of the same file   : best {r:6.2f} s   runs [{fmt(again)}]  inserted "
               f"{[x.inserted for x in reup]}, updated {[x.updated for x in reup]}  ratio to (a) {r / a:.2f}")
+        n_ok = all(x is not None and x.inserted == args.rows for x in later)
+        print(f"(c) next month, into it    : best {min(nxt):6.2f} s   runs [{fmt(nxt)}]  median {statistics.median(nxt):.2f}"
+              f"   inserted {[x.inserted if x else None for x in later]}  ratio to (a) {min(nxt) / a:.2f}")
         print(f"ratio b/a = {ratio:.2f}  (limit {args.limit:.1f}); median ratio {statistics.median(ing) / statistics.median(base):.2f}; "
               f"load average at end {os.getloadavg()[0]:.2f}")
         if not ok_rows:
             print("importer did not load every row: see the line above")
+        if not n_ok:
+            print("warning: the next month's file did not insert every row")
         if not ok_idem:
             print("warning: the re-upload inserted or updated rows (should be 0 and 0)")
         print(f"{verdict}: ingest of {args.rows:,} lead rows takes {ratio:.2f}x DuckDB's read_csv (limit {args.limit:.1f}x)")
