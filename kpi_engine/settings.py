@@ -182,7 +182,9 @@ class Settings:
 SETTING_DOCS: dict[str, dict[str, str]] = {
     "currency": {"en": "Currency code of all money amounts.", "zh": "所有金额使用的货币代码。"},
     "currency_symbol": {"en": "Symbol shown before money amounts.", "zh": "金额前显示的货币符号。"},
-    "timezone": {"en": "Business timezone; timestamps are stored as naive local time.", "zh": "业务时区；时间以本地时间存储（不含时区）。"},
+    "timezone": {"en": "The team's time zone: it decides what \"today\" and \"yesterday\" are on every page, report and push, "
+                       "and the time recorded on uploads, changes, sign-ins and sends (stored as local time in this zone).",
+                 "zh": "团队所在时区：决定各页面、报告和推送中的“今天”“昨天”，以及上传、修改、登录和发送记录的时间（按该时区的本地时间存储）。"},
     "high_value_threshold": {"en": "Expected value at or above which a lead counts as high-value.", "zh": "预计价值达到该金额的线索计为高价值线索。"},
     "response_sla_hours": {"en": "Hours within which a lead must get a first response.", "zh": "线索首次响应的时限（小时）。"},
     "unattributed_channel_id": {"en": "Channel id given to leads and costs without a channel.", "zh": "没有渠道的线索和花费归入的渠道 ID。"},

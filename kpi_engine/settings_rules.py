@@ -16,7 +16,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from kpi_engine.i18n import t
+from kpi_engine.i18n import catalog, t
 from kpi_engine.settings import Settings
 
 PRORATE_METHODS = ("calendar", "working", "seasonal")
@@ -103,8 +103,14 @@ class SettingError(ValueError):
         self.key = str(params.get("setting", ""))
         super().__init__(self.message("en"))
 
-    def message(self, lang: str = "en") -> str:
-        return t(f"settings_err_{self.code}", lang, **self.params)
+    def message(self, lang: str = "en", *, named: bool = False) -> str:
+        """The reason in ``lang``; ``named`` calls the setting by its name with the key after it (the Settings
+        page), else by its key alone (the command line, where the key is what one types)."""
+        params = dict(self.params)
+        if named and f"setting_name_{self.key}" in catalog():
+            name = t(f"setting_name_{self.key}", lang)
+            params["setting"] = f"{name}（{self.key}）" if lang == "zh" else f"{name} ({self.key})"
+        return t(f"settings_err_{self.code}", lang, **params)
 
 
 def editable_keys() -> tuple[str, ...]:

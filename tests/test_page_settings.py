@@ -43,17 +43,18 @@ def test_edit_save_history_and_reset(open_page, url: str, monkeypatch: pytest.Mo
     at.number_input(key="set_grade_a_from").set_value(104.0)
     at.button(key="save_grade_a_from").click().run()
     assert_ok(at)
-    assert texts(at.success) == [t("settings_ui_saved", setting="grade_a_from", value="104")]
+    assert texts(at.success) == [t("settings_ui_saved", setting=t("setting_name_grade_a_from"), value="104")]
+    assert "**Grade A from** · `grade_a_from` · :orange[changed]" in texts(at.markdown)  # the name, then the key
     engine = store.get_engine(url)
     assert load_settings(engine).grade_a_from == 104.0
     history = at.dataframe[0].value
     assert history.iloc[0][[t("settings_ui_col_who"), t("settings_ui_col_key"), t("settings_ui_col_old"),
-                            t("settings_ui_col_new")]].tolist() == ["ann", "grade_a_from", "100", "104"]
+                            t("settings_ui_col_new")]].tolist() == ["ann", "Grade A from (grade_a_from)", "100", "104"]
     assert t("settings_ui_current", value="104", default="100") in texts(at.caption)
 
     at.button(key="reset_grade_a_from").click().run()
     assert_ok(at)
-    assert texts(at.success) == [t("settings_ui_was_reset", setting="grade_a_from", value="100")]
+    assert texts(at.success) == [t("settings_ui_was_reset", setting=t("setting_name_grade_a_from"), value="100")]
     assert at.number_input(key="set_grade_a_from").value == 100.0
     assert load_settings(engine).grade_a_from == 100.0 and len(at.dataframe[0].value) == 2
 
@@ -63,7 +64,7 @@ def test_refused_values_show_why_in_the_users_language_and_change_nothing(open_p
     at.number_input(key="set_gross_margin").set_value(1.5)
     at.button(key="save_gross_margin").click().run()
     assert_ok(at)
-    assert texts(at.error) == ["gross_margin 必须介于 0 与 1 之间（输入为 1.5）。"]
+    assert texts(at.error) == ["毛利率（gross_margin）必须介于 0 与 1 之间（输入为 1.5）。"]
 
     at.number_input(key="set_grade_b_from").set_value(100.0)  # not below A (100)
     at.button(key="save_grade_b_from").click().run()
@@ -84,3 +85,13 @@ def test_inputs_follow_a_change_made_elsewhere(open_page, url: str) -> None:
     assert_ok(at)
     assert at.selectbox(key="set_default_prorate").value == "working"
     assert setting_history(store.get_engine(url))["changed_by"].tolist() == ["cli"]
+
+
+def test_every_setting_has_a_name_in_both_languages() -> None:
+    from kpi_engine.i18n import catalog
+    from kpi_engine.settings import SETTING_DOCS
+
+    names = catalog()
+    missing = [k for k in SETTING_DOCS if not {"en", "zh"} <= set(names.get(f"setting_name_{k}", {}))]
+    assert missing == []
+    assert len({names[f"setting_name_{k}"]["en"] for k in SETTING_DOCS}) == len(SETTING_DOCS)  # no two alike

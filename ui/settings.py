@@ -74,9 +74,14 @@ def _reset(key: str) -> None:
     st.session_state[_SEEN] = settings_version(engine)
 
 
+def setting_name(key: str) -> str:
+    """A setting's name in the page's language (the key is what the command line and the history store)."""
+    return tr(f"setting_name_{key}")
+
+
 def _widget(key: str) -> None:
     spec, name = SPECS[key], INPUT.format(key)
-    label = key
+    label = setting_name(key)
     helptext = tr("settings_ui_share_help") if spec.share else None
     if spec.kind == "int":
         st.number_input(label, step=1, key=name, help=helptext, label_visibility="collapsed")
@@ -105,21 +110,21 @@ def _message(key: str) -> None:
         return
     _, kind, payload = found
     if kind == "error":
-        st.error(payload.message(lang()), icon=":material/error:")
+        st.error(payload.message(lang(), named=True), icon=":material/error:")
     elif kind == "saved":
-        st.success(tr("settings_ui_saved", setting=key, value=payload), icon=":material/check:")
+        st.success(tr("settings_ui_saved", setting=setting_name(key), value=payload), icon=":material/check:")
     elif kind == "reset":
-        st.success(tr("settings_ui_was_reset", setting=key, value=payload), icon=":material/undo:")
+        st.success(tr("settings_ui_was_reset", setting=setting_name(key), value=payload), icon=":material/undo:")
     else:
-        st.info(tr("settings_ui_unchanged", setting=key, value=payload))
+        st.info(tr("settings_ui_unchanged", setting=setting_name(key), value=payload))
 
 
 def setting_row(key: str, current: Settings, default: Settings) -> None:
-    """One setting: name, description, input, Save, reset, the value in force and the default."""
+    """One setting: name (and key), description, input, Save, reset, the value in force and the default."""
     value, dflt = getattr(current, key), getattr(default, key)
     changed = value != dflt
     docs = SETTING_DOCS[key]
-    st.markdown(f"**`{key}`**" + (f" · :orange[{tr('settings_ui_changed')}]" if changed else ""))
+    st.markdown(f"**{setting_name(key)}** · `{key}`" + (f" · :orange[{tr('settings_ui_changed')}]" if changed else ""))
     st.caption(docs.get(lang()) or docs["en"])
     left, save, reset = st.columns([4, 1, 1], vertical_alignment="center")
     with left:
@@ -151,6 +156,7 @@ def history() -> None:
         return
     shown = pd.DataFrame({
         tr("settings_ui_col_when"): frame["changed_at"], tr("settings_ui_col_who"): frame["changed_by"],
-        tr("settings_ui_col_key"): frame["key"], tr("settings_ui_col_old"): frame["old"],
+        tr("settings_ui_col_key"): [f"{setting_name(k)} ({k})" if k in SETTING_DOCS else k for k in frame["key"]],
+        tr("settings_ui_col_old"): frame["old"],
         tr("settings_ui_col_new"): frame["new"]})
     st.dataframe(shown, hide_index=True, width="stretch")
