@@ -270,3 +270,19 @@ def test_partial_spend_update_by_full_key_with_empty_campaign_and_ad(engine: Eng
     assert res.errors.iloc[0]["code"] == "unknown_key" and int(res.errors.iloc[0]["row"]) == 3
     row = db.rows_where(engine, "spend", {"date": "2026-01-02", "channel_id": "douyin_video"})[0]
     assert (row["campaign_id"], row["ad_id"], row["cost"], row["clicks"]) == ("", "", 80.25, 333.0)
+
+
+def test_partial_update_finds_rows_keyed_by_the_stores_own_unattributed_channel(engine: Engine) -> None:
+    """A blank channel is the store's ``unattributed_channel_id`` in the key that fetches stored rows too, not the
+    default's: a partial update of a channel-less spend row finds it after the setting was changed."""
+    from kpi_engine.settings_store import set_setting
+
+    assert set_setting(engine, "unattributed_channel_id", "no_channel")
+    full = [["date", "channel_id", "campaign_id", "ad_id", "cost", "clicks"], ["2026-02-03", "", "", "", "50", "10"]]
+    first = ingest(engine, csv_bytes(full), "spend.csv", table="spend")
+    ok(first, 1)
+    assert [(r["channel_id"], r["clicks"]) for r in table_rows(engine, "spend")] == [("no_channel", 10.0)]
+    clicks = [["date", "channel_id", "campaign_id", "ad_id", "clicks"], ["2026-02-03", "", "", "", "12"]]
+    res = ingest(engine, csv_bytes(clicks), "clicks.csv", table="spend")
+    ok(res, 0, 1)  # before: the key was read with "unattributed", the stored row was not found, the file refused
+    assert [(r["channel_id"], r["cost"], r["clicks"]) for r in table_rows(engine, "spend")] == [("no_channel", 50.0, 12.0)]

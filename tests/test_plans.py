@@ -142,7 +142,9 @@ def test_store_round_trip_and_versioning(engine: sa.Engine) -> None:
                                extra={"reviewed_by": "p1"})
     saved = store.save_plan(engine, plan, user="tester")
     assert (saved.plan_id, saved.version, saved.status) == ("2026-10-october-plan", 1, "draft")
-    assert saved.same_content(plan) and store.load_plan(engine, saved.plan_id) == saved
+    assert plan.prorate == "" and saved.prorate == "calendar"  # the store's default_prorate, written in
+    assert saved.same_content(dataclasses.replace(plan, prorate="calendar"))
+    assert store.load_plan(engine, saved.plan_id) == saved
 
     draft2 = store.save_plan(engine, replace_kpi(saved, 0, base=5.0))  # a draft is replaced in place
     assert draft2.version == 1 and draft2.kpis[0].base == 5
@@ -370,3 +372,20 @@ def test_a_note_says_when_the_data_ends_before_the_day_scored(engine: sa.Engine)
     stale = evaluate.score_plan(engine, plan, as_of=dt.date(2026, 11, 5))
     assert stale.data_end == dt.date(2026, 10, 15)
     assert "The leads and spend data end on 2026-10-15, before 2026-10-31" in " ".join(stale.notes())
+
+
+def test_a_plan_without_a_method_takes_the_stores_default_when_saved(engine: sa.Engine) -> None:
+    """The setting default_prorate as the store holds it (not the built-in default) is written into a plan that
+    names no method when it is saved; changing the setting afterwards leaves that plan's targets alone."""
+    from kpi_engine.settings_store import set_setting
+
+    seed(engine)
+    plan = yamlio.plan_from_yaml(PLAN_YAML)
+    assert plan.prorate == "" and "prorate" not in yamlio.plan_to_yaml(plan)  # not chosen: not exported as chosen
+    assert set_setting(engine, "default_prorate", "working")
+    saved = store.save_plan(engine, plan, user="tester")
+    assert saved.prorate == "working" and "prorate: working" in yamlio.plan_to_yaml(saved)
+    assert set_setting(engine, "default_prorate", "calendar")
+    assert store.load_plan(engine, saved.plan_id).prorate == "working"
+    again = store.save_plan(engine, replace_kpi(saved, 0, base=7.0))  # its own method, kept through an edit
+    assert again.prorate == "working"

@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi_engine import pacing, schema, standup, store, targets, workdays
-from kpi_engine.plans import checks, model, prorating, yamlio
+from kpi_engine.plans import checks, prorating, yamlio
 from kpi_engine.plans import store as plan_store
 from kpi_engine.plans.model import Kpi, Plan, PlanError
 from kpi_engine.reviews import weekly
@@ -116,7 +116,7 @@ def test_profile_keys_and_weights_are_checked() -> None:
 # --- one resolver ------------------------------------------------------------------------------------------------------
 
 
-def test_the_kpi_overrides_the_plan_which_overrides_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_kpi_overrides_the_plan_which_overrides_the_setting() -> None:
     working = Settings(default_prorate="working")
     own = Kpi(metric="leads", extra={"prorate": "custom", "profile": {"sun": 0}})
     plain = Kpi(metric="mqls")
@@ -129,12 +129,12 @@ def test_the_kpi_overrides_the_plan_which_overrides_the_setting(monkeypatch: pyt
     shaped = Plan(name="p", period="2026-10", extra={"profile": {"mon": 2}}, kpis=(Kpi(metric="leads"),))
     assert pacing.method_for(shaped, Kpi(metric="leads", extra={"prorate": "custom"})).profile == {"mon": 2.0}
     assert pacing.method_for(Plan(name="p", period="2026-10", prorate="custom")) == pacing.Spread("calendar")
-    # a plan built without a method takes the setting's at that moment, and keeps it
-    monkeypatch.setattr(model, "get_settings", lambda: working)
-    built = Plan(name="p", period="2026-10")
-    assert built.prorate == "working"
-    monkeypatch.setattr(model, "get_settings", lambda: Settings())
-    assert Plan(name="p", period="2026-10").prorate == "calendar" and built.prorate == "working"
+    # a plan built without a method follows the settings in force until a store writes its own in
+    # (tests/test_plans.py: test_a_plan_without_a_method_takes_the_stores_default_when_saved)
+    built = Plan(name="p", period="2026-10", kpis=(plain,))
+    assert built.prorate == ""
+    assert pacing.method_for(built, plain, working) == pacing.Spread("working")
+    assert pacing.method_for(built, plain, Settings()) == pacing.Spread("calendar")
 
 
 def test_yaml_carries_prorate_and_the_profile() -> None:

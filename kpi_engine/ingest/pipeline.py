@@ -84,11 +84,12 @@ def _map(engine, raw: RawFile, table: str | None, overrides: dict[str, str], con
 
 def _validate(engine, raw: RawFile, mapping: Mapping, lang: str) -> Validated:
     existing = None
+    settings = load_settings(engine)
     if mapping.table in schema.UPLOAD_TABLES:
         needed = existing_columns_needed(mapping)
         if needed is not None and raw.rows:
-            existing = fetch_existing(engine, mapping.table, key_table(raw, mapping), needed)
-    return validate(raw, mapping, existing=existing, lang=lang, settings=load_settings(engine))
+            existing = fetch_existing(engine, mapping.table, key_table(raw, mapping, settings), needed)
+    return validate(raw, mapping, existing=existing, lang=lang, settings=settings)
 
 
 def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, table: str | None = None,

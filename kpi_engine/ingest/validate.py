@@ -209,11 +209,13 @@ def existing_columns_needed(mapping: Mapping) -> list[str] | None:
     return plan.after_from_db()
 
 
-def key_table(raw: RawFile, mapping: Mapping) -> pa.Table:
-    """The distinct parsed keys of the file (to fetch existing rows for a partial update)."""
+def key_table(raw: RawFile, mapping: Mapping, settings: Settings | None = None) -> pa.Table:
+    """The distinct parsed keys of the file (to fetch existing rows for a partial update), read with the store's
+    ``settings`` as :func:`validate` reads them (time zone, unattributed channel)."""
     table = schema.UPLOAD_TABLES[mapping.table]
     plan_keys = schema.key_columns(table)
-    plan = build_plan(table, mapping, headers=list(raw.data.column_names), rows=raw.rows).only(plan_keys)
+    plan = build_plan(table, mapping, headers=list(raw.data.column_names), rows=raw.rows,
+                      settings=settings).only(plan_keys)
     con = duckdb.connect()
     try:
         con.register("src", _source_table(raw, plan))

@@ -16,9 +16,9 @@ team plan has the team card (KPIs scoped to the team) and one card per person: K
 the person, and channel or campaign KPIs they own (the cascade team -> person -> channel).
 
 Pro-rating (how a target is spread over the days of a week or a month): ``prorate`` is one of
-:data:`PRORATE_METHODS`; a plan built without one gets the setting ``default_prorate`` at that
-moment and keeps it (stored, exported to YAML), so changing the setting later never changes the
-targets of an existing plan. ``custom`` takes its weights from ``extra["profile"]`` (YAML
+:data:`PRORATE_METHODS`; a plan built without one gets the store's setting ``default_prorate`` when it
+is saved and keeps it (stored, exported to YAML), so changing the setting later never changes the
+targets of an existing plan (before it is saved, the setting in force applies). ``custom`` takes its weights from ``extra["profile"]`` (YAML
 ``profile:``, see :func:`kpi_engine.prorate_profile.parse_profile`). A KPI may override both with its own
 ``prorate`` / ``profile`` keys (``Kpi.extra``), or with a saved target split (``split``, see
 :mod:`kpi_engine.target_split`); :func:`kpi_engine.pacing.method_for` resolves them.
@@ -36,7 +36,6 @@ from typing import Any
 from kpi_engine import periods, target_split
 from kpi_engine.prorate_profile import METHODS as PRORATE_METHODS
 from kpi_engine.prorate_profile import parse_profile
-from kpi_engine.settings import get_settings
 
 FRAMEWORK_IDS: tuple[str, ...] = ("department", "manager", "directions", "bsc")
 STATUSES: tuple[str, ...] = ("draft", "active", "closed")
@@ -278,7 +277,7 @@ class Plan:
     preset: str = ""
     industry: str = ""
     base_bonus: float | None = None
-    prorate: str = ""  # "": the setting default_prorate, filled in when the plan is built
+    prorate: str = ""  # "": the store's setting default_prorate, written in when the plan is saved
     previous: str = ""
     deliberate_change: bool = False
     acknowledged: tuple[str, ...] = ()
@@ -313,10 +312,9 @@ class Plan:
         if plan_id and not _PLAN_ID.match(plan_id):
             problems.append(f"plan id {plan_id!r}: use letters, digits, '-', '_' or '.' (up to 80)")
         object.__setattr__(self, "plan_id", plan_id)
-        prorate = _text(self.prorate).lower() or get_settings().default_prorate
-        if prorate not in PRORATE_METHODS:
-            problems.append(f"prorate must be one of {', '.join(PRORATE_METHODS)}, not {self.prorate or prorate!r}"
-                            + ("" if _text(self.prorate) else " (the setting default_prorate)"))
+        prorate = _text(self.prorate).lower()  # "": the store's default_prorate, written in when the plan is saved
+        if prorate and prorate not in PRORATE_METHODS:
+            problems.append(f"prorate must be one of {', '.join(PRORATE_METHODS)}, not {self.prorate!r}")
         object.__setattr__(self, "prorate", prorate)
         for name in ("subject", "preset", "industry", "previous", "note"):
             object.__setattr__(self, name, _text(getattr(self, name)))

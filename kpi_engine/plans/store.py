@@ -45,6 +45,7 @@ from kpi_engine.plans.reading import (
     read_version,
 )
 from kpi_engine.settings import get_settings
+from kpi_engine.settings_read import load_settings
 
 # the read side (kpi_engine.plans.reading) is part of this module's interface: store.load_plan, store.PlanNotFound ...
 __all__ = ["ActivationBlocked", "PlanNotFound", "activate_plan", "active_plans", "close_plan", "delete_plan", "list_plans",
@@ -114,7 +115,14 @@ def _okr_rows(plan: Plan, version: int) -> list[dict[str, object]]:
     return rows
 
 
+def _method(conn: Connection, plan: Plan) -> str:
+    """The plan's pro-rating method, the store's setting ``default_prorate`` when the plan names none: written
+    into the plan when it is stored, so a later change of the setting leaves its targets as they were."""
+    return plan.prorate or load_settings(conn).default_prorate
+
+
 def _write_version(conn: Connection, plan: Plan, version: int, status: str, user: str | None) -> None:
+    plan = plan if plan.prorate else dataclasses.replace(plan, prorate=_method(conn, plan))
     conn.execute(sa.insert(V), [_version_row(plan, version, status, user, clock.stamp(conn))])
     if plan.kpis:
         conn.execute(sa.insert(K), _kpi_rows(plan, version))
@@ -136,7 +144,7 @@ def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
     user = user or access.actor_name() or get_settings().upload_user
     with engine.begin() as conn:
         plan_id = plan.plan_id or new_plan_id(conn, plan)
-        plan = dataclasses.replace(plan, plan_id=plan_id)
+        plan = dataclasses.replace(plan, plan_id=plan_id, prorate=_method(conn, plan))
         row = plan_row(conn, plan_id)
         now = clock.stamp(conn)
         head = {"name": plan.name, "period": plan.period, "grain": plan.grain, "period_start": plan.start,

@@ -75,6 +75,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, attr in _PLAN_KEYS.items():
         value = getattr(plan, attr)
+        if key == "prorate" and not value:
+            continue  # not yet saved to a store: the store's default_prorate applies where it is imported
         if key in ("name", "period", "framework", "quantitative_share", "prorate") or value != getattr(_DEFAULTS, attr):
             out[key] = list(value) if isinstance(value, tuple) else _plain(value)
         if key == "prorate" and plan.profile:
