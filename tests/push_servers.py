@@ -59,15 +59,15 @@ class Platform:
                 else:
                     status, answer = 200, owner.handle(seen)
                 seen.answer = answer
+                with owner._cond:  # recorded before answering: a client's calls one after another keep their order
+                    owner.seen.append(seen)
+                    owner._cond.notify_all()
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
-                with owner._cond:
-                    owner.seen.append(seen)
-                    owner._cond.notify_all()
 
             def log_message(self, *args: object) -> None:
                 return

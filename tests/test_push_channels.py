@@ -45,9 +45,9 @@ def test_feishu_post_is_signed_and_carries_the_uploaded_chart() -> None:
         done: dict[str, str] = {}
         sender("feishu")(dest, MSG, done)
         seen = server.wait_for(3)
-    # the three calls (the server thread may record two answers in either order under load)
-    assert sorted(s.path for s in seen) == ["/open-apis/auth/v3/tenant_access_token/internal",
-                                            "/open-apis/bot/v2/hook/7f1c-test", "/open-apis/im/v1/images"]
+    # the three calls, in the order they were made: a token, the image upload, then the post that shows it
+    assert [s.path for s in seen] == ["/open-apis/auth/v3/tenant_access_token/internal", "/open-apis/im/v1/images",
+                                      "/open-apis/bot/v2/hook/7f1c-test"]
     assert all(s.answer["code"] == 0 for s in seen)
     assert server.images == {"img_v2_1": PNG}
     body = seen[2].json()
