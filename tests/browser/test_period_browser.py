@@ -69,7 +69,9 @@ def _cells(page, key: str) -> list[list[str]]:
 
 
 def _headers(page, key: str) -> list[str]:
+    """The header texts of a table (glide fills its accessible grid after the canvas: waited for, as in _cells)."""
     grid = page.locator(f".st-key-{key} [data-testid='stDataFrame']")
+    grid.locator("[role='columnheader']").first.wait_for(state="attached", timeout=TIMEOUT)
     return [(h.text_content() or "").strip() for h in grid.locator("[role='columnheader']").all()]
 
 
