@@ -30,12 +30,19 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from babel import Locale
 from babel.numbers import format_decimal
 
 from kpi_engine.settings import Settings, get_settings
+
+# The settings of the store being shown, for the money symbol when a caller passes none (a page run, a digest, an
+# export sets it with :func:`settings_in_force`); per thread and task, so sessions never see each other's.
+_IN_FORCE: ContextVar[Settings | None] = ContextVar("kpi_fmt_settings", default=None)
 
 NO_VALUE = "—"
 INFINITE = "∞"
@@ -93,9 +100,24 @@ def number(value: object, decimals: int = 0, lang: str = "en", *, signed: bool =
                                              decimal_quantization=False)
 
 
+@contextmanager
+def settings_in_force(settings: Settings) -> Iterator[None]:
+    """Within the block, money is shown with ``settings``' symbol unless a call names other settings or a symbol."""
+    token = _IN_FORCE.set(settings)
+    try:
+        yield
+    finally:
+        _IN_FORCE.reset(token)
+
+
+def in_force(settings: Settings | None = None) -> Settings:
+    """``settings``, else those of the store in force (:func:`settings_in_force`), else the built-in defaults."""
+    return settings or _IN_FORCE.get() or get_settings()
+
+
 def currency_symbol(settings: Settings | None = None) -> str:
-    """The symbol money is shown with (the setting ``currency_symbol``, default ``¥``)."""
-    return (settings or get_settings()).currency_symbol
+    """The symbol money is shown with (the setting ``currency_symbol`` of the store in force, default ``¥``)."""
+    return in_force(settings).currency_symbol
 
 
 def money_decimals(value: float) -> int:
@@ -108,8 +130,7 @@ def money(value: object, lang: str = "en", *, signed: bool = False, symbol: str 
     """``¥12.46``, ``¥1,235``, ``-¥300``, ``+¥20`` (signed); the symbol from ``symbol``, else the settings."""
     if no_value(value):
         return NO_VALUE
-    s = settings or (get_settings() if symbol is None else None)
-    sym = symbol if symbol is not None else s.currency_symbol  # type: ignore[union-attr]
+    sym = symbol if symbol is not None else in_force(settings).currency_symbol
     v = float(value)  # type: ignore[arg-type]
     decimals = money_decimals(v)
     q = _round(v, decimals)

@@ -44,6 +44,18 @@ def test_money_symbol_from_settings_or_argument() -> None:
     assert fmt.currency_symbol(usd) == "$" and fmt.currency_symbol() == "¥"
 
 
+def test_the_settings_in_force_give_the_symbol_when_a_call_names_none() -> None:
+    usd = dataclasses.replace(Settings(), currency_symbol="$")
+    eur = dataclasses.replace(Settings(), currency_symbol="€")
+    with fmt.settings_in_force(usd):
+        assert fmt.money(12.5, "en") == "$12.50" and fmt.value(3000, "money", "zh") == "$3,000"
+        assert fmt.money(12.5, "en", settings=eur) == "€12.50" and fmt.money(1, "en", symbol="£") == "£1.00"
+        with fmt.settings_in_force(eur):
+            assert fmt.currency_symbol() == "€" and fmt.in_force() is eur
+        assert fmt.currency_symbol() == "$"
+    assert fmt.money(12.5, "en") == "¥12.50" and fmt.in_force() == Settings()  # nothing left behind
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_counts_percents_scores(lang: str) -> None:
     assert [fmt.count(v, lang) for v in (0, 7, 1234.0, 366.67, 0.67, 29.96, 30.04, -1500)] == [

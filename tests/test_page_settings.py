@@ -95,3 +95,29 @@ def test_every_setting_has_a_name_in_both_languages() -> None:
     missing = [k for k in SETTING_DOCS if not {"en", "zh"} <= set(names.get(f"setting_name_{k}", {}))]
     assert missing == []
     assert len({names[f"setting_name_{k}"]["en"] for k in SETTING_DOCS}) == len(SETTING_DOCS)  # no two alike
+
+
+def test_pages_show_money_with_the_stores_currency_symbol(open_page, tmp_path: Path) -> None:
+    """Every page run formats money with the store's currency_symbol, in the engine's sentences too (the Standup's
+    alerts), not the built-in ¥."""
+    import datetime as dt
+
+    from kpi_engine import demo
+    from kpi_engine.demo.plans import activate_demo_plans
+
+    url = f"duckdb:///{tmp_path / 'usd.duckdb'}"
+    engine = store.get_engine(url)
+    end = dt.date(2026, 11, 22)
+    demo.generate(engine, months=2, seed=7, end=end)
+    activate_demo_plans(engine, end)
+    assert set_setting(engine, "currency_symbol", "$")
+    standup = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+    standup.session_state["db_url"] = url
+    standup.query_params = {"asof": "2026-11-23", "lang": "en"}
+    standup.run()
+    assert_ok(standup)
+    shown = " ".join(texts(standup.markdown) + texts(standup.caption))
+    assert "$" in shown and "¥" not in shown
+    spend_alerts = [m for m in texts(standup.markdown) if "spent" in m]
+    assert spend_alerts and all("$" in m and "¥" not in m for m in spend_alerts)
+    store.dispose_engine(url)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from kpi_engine import clock, periods, store
 from kpi_engine.cli import add_db_option, database_error
+from kpi_engine.fmt import settings_in_force
 from kpi_engine.reviews.build import KINDS, build_review
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES
 from kpi_engine.settings_store import load_settings
@@ -56,22 +57,25 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         engine = store.get_engine(args.db)
-        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today(load_settings(engine))
-        doc = build_review(engine, args.kind, args.period, as_of=as_of, lang=args.lang, gap_metric=args.gap_metric,
-                           vs=args.vs, by=args.by)
+        settings = load_settings(engine)
+        as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today(settings)
+        with settings_in_force(settings):  # money with the store's currency symbol
+            doc = build_review(engine, args.kind, args.period, as_of=as_of, lang=args.lang,
+                               gap_metric=args.gap_metric, vs=args.vs, by=args.by)
     except sa.exc.SQLAlchemyError as exc:
         return database_error(exc)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if fmt == "xlsx":
-        from kpi_engine.reviews.export_excel import review_to_xlsx
+    with settings_in_force(settings):
+        if fmt == "xlsx":
+            from kpi_engine.reviews.export_excel import review_to_xlsx
 
-        data = review_to_xlsx(doc)
-    else:
-        from kpi_engine.reviews.export_html import review_to_html
+            data = review_to_xlsx(doc)
+        else:
+            from kpi_engine.reviews.export_html import review_to_html
 
-        data = review_to_html(doc).encode("utf-8")
+            data = review_to_html(doc).encode("utf-8")
     try:
         _write_atomically(out, data)
     except OSError as exc:

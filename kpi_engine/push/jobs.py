@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
 
-from kpi_engine import access, clock
+from kpi_engine import access, clock, fmt
 from kpi_engine.i18n import t
 from kpi_engine.push import alerts, compose, destinations
 from kpi_engine.push.config import PushConfig
@@ -32,7 +32,12 @@ def run(engine: Engine, kind: str, as_of: dt.date | None = None, *, to: Sequence
     """Send the ``kind`` digest (or the alerts) of the morning ``as_of`` to its destinations (or to ``to``)."""
     if kind not in KINDS:
         raise ValueError(f"unknown push kind {kind!r}; use one of: {', '.join(KINDS)}")
-    day = morning(engine, as_of)
+    with fmt.settings_in_force(load_settings(engine)):  # money with the store's currency symbol, whoever formats it
+        return _run(engine, kind, morning(engine, as_of), to, force, retry, cfg)
+
+
+def _run(engine: Engine, kind: str, day: dt.date, to: Sequence[str] | None, force: bool, retry: Retry | None,
+         cfg: PushConfig | None) -> list[Outcome]:
     if kind == "alerts":
         return alerts.run_alerts(engine, day, to=to, retry=retry, cfg=cfg)
     if not (destinations.load(engine, names=list(to)) if to else destinations.load(engine, kind=kind)):
