@@ -79,7 +79,10 @@ def _value(metric: str, sums: dict[str, float | None]) -> float | None:
 
 
 def scan_sql(kpis: list[tuple[str, str]]) -> tuple[str, dict[str, object], list[tuple[str, str, str]]]:
-    """One statement: the month's leads and spend, one conditional aggregate per (simple metric, scope)."""
+    """One statement: the month's leads and spend, one conditional aggregate per (simple metric, scope).
+
+    The SQL text comes only from the templates above (LEAD_SUMS, SPEND_SUMS, the scope filters) and generated aliases;
+    every value (scope ids, dates) is a bound parameter."""
     params: dict[str, object] = {}
     cols: list[tuple[str, str, str]] = []  # (column alias, simple metric, scope)
     lead_parts, spend_parts = [], []

@@ -104,13 +104,21 @@ class SettingError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en", *, named: bool = False) -> str:
-        """The reason in ``lang``; ``named`` calls the setting by its name with the key after it (the Settings
-        page), else by its key alone (the command line, where the key is what one types)."""
+        """The reason in ``lang``; ``named`` calls the setting as :func:`named_key` does (the Settings page), else
+        by its key alone (the command line, where the key is what one types)."""
         params = dict(self.params)
-        if named and f"setting_name_{self.key}" in catalog():
-            name = t(f"setting_name_{self.key}", lang)
-            params["setting"] = f"{name}（{self.key}）" if lang == "zh" else f"{name} ({self.key})"
+        if named:
+            params["setting"] = named_key(self.key, lang)
         return t(f"settings_err_{self.code}", lang, **params)
+
+
+def named_key(key: str, lang: str = "en") -> str:
+    """A setting as people read it: its name with the key after it ("毛利率（gross_margin）", "Gross margin
+    (gross_margin)"); the key alone for one without a name."""
+    if f"setting_name_{key}" not in catalog():
+        return key
+    name = t(f"setting_name_{key}", lang)
+    return f"{name}（{key}）" if lang == "zh" else f"{name} ({key})"
 
 
 def editable_keys() -> tuple[str, ...]:

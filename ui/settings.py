@@ -15,7 +15,7 @@ import streamlit as st
 
 from kpi_engine import access
 from kpi_engine.settings import SETTING_DOCS, Settings, get_settings
-from kpi_engine.settings_rules import GROUPS, SPECS, SettingError, format_value
+from kpi_engine.settings_rules import GROUPS, SPECS, SettingError, format_value, named_key
 from kpi_engine.settings_store import load_settings, reset_setting, set_setting, setting_history, settings_version
 from ui import db
 from ui.i18n import lang, tr
@@ -156,7 +156,7 @@ def history() -> None:
         return
     shown = pd.DataFrame({
         tr("settings_ui_col_when"): frame["changed_at"], tr("settings_ui_col_who"): frame["changed_by"],
-        tr("settings_ui_col_key"): [f"{setting_name(k)} ({k})" if k in SETTING_DOCS else k for k in frame["key"]],
+        tr("settings_ui_col_key"): [named_key(k, lang()) for k in frame["key"]],
         tr("settings_ui_col_old"): frame["old"],
         tr("settings_ui_col_new"): frame["new"]})
     st.dataframe(shown, hide_index=True, width="stretch")

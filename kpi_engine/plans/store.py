@@ -121,9 +121,9 @@ def _method(conn: Connection, plan: Plan) -> str:
     return plan.prorate or load_settings(conn).default_prorate
 
 
-def _write_version(conn: Connection, plan: Plan, version: int, status: str, user: str | None) -> None:
-    plan = plan if plan.prorate else dataclasses.replace(plan, prorate=_method(conn, plan))
-    conn.execute(sa.insert(V), [_version_row(plan, version, status, user, clock.stamp(conn))])
+def _write_version(conn: Connection, plan: Plan, version: int, status: str, user: str | None,
+                   now: dt.datetime) -> None:
+    conn.execute(sa.insert(V), [_version_row(plan, version, status, user, now)])
     if plan.kpis:
         conn.execute(sa.insert(K), _kpi_rows(plan, version))
     if plan.okrs:
@@ -152,7 +152,7 @@ def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
         if row is None:
             conn.execute(sa.insert(P), [{"plan_id": plan_id, "status": "draft", "latest_version": 1, "active_version": None,
                                          "created_at": now, **head}])
-            _write_version(conn, plan, 1, "draft", user)
+            _write_version(conn, plan, 1, "draft", user, now)
             return read_version(conn, plan_id, 1)
         latest = int(row["latest_version"])
         current = read_version(conn, plan_id, latest)
@@ -166,7 +166,7 @@ def save_plan(engine: Engine, plan: Plan, *, user: str | None = None) -> Plan:
         version = latest if status == "draft" else latest + 1
         if status == "draft":
             _delete_version(conn, plan_id, latest)
-        _write_version(conn, plan, version, "draft", user)
+        _write_version(conn, plan, version, "draft", user, now)
         conn.execute(sa.update(P).where(P.c.plan_id == plan_id).values(latest_version=version, **head))
         return read_version(conn, plan_id, version)
 
