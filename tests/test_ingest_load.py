@@ -18,6 +18,7 @@ from kpi_engine import schema, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
 from kpi_engine.ingest.model import IngestResult
 from kpi_engine.ingest.pipeline import ingest
+from kpi_engine.ingest.read import read_upload
 from tests import ingest_db as db
 
 T = dt.datetime
@@ -63,6 +64,19 @@ def test_insert_typed_values_and_audit_record(engine: Engine) -> None:
     assert audit["sha256"] == __import__("hashlib").sha256(csv_bytes(LEADS)).hexdigest()
     assert json.loads(audit["mapping_json"])["columns"]["lead_id"] == "lead_id"
     assert audit["uploaded_at"] is not None and audit["undone_at"] is None
+
+
+def test_a_file_already_read_loads_as_the_file_does(engine: Engine, tmp_path) -> None:
+    """The command line reads the file while the store opens and hands ingest the RawFile: same upload."""
+    path = tmp_path / "leads_march.csv"
+    path.write_bytes(csv_bytes(LEADS))
+    res = ingest(engine, read_upload(path), "ignored.csv", user="ann")
+    ok(res, 3)
+    assert res.file_name == "leads_march.csv"  # the name read with the file
+    with engine.connect() as conn:
+        audit = dict(conn.execute(sa.select(schema.uploads)).one()._mapping)
+    assert (audit["file_name"], audit["sha256"]) == ("leads_march.csv", __import__("hashlib").sha256(csv_bytes(LEADS)).hexdigest())
+    assert [r["lead_id"] for r in table_rows(engine, "leads")] == ["N1", "N2", "N3"]
 
 
 def test_same_file_twice_changes_nothing_the_second_time(engine: Engine) -> None:

@@ -15,6 +15,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kpi_engine import faults, schema, store
@@ -24,6 +25,7 @@ from kpi_engine.ingest.mapping import canonical_columns
 from kpi_engine.ingest.messages import issue_records
 from kpi_engine.ingest.model import DATE_ORDERS, IngestResult
 from kpi_engine.ingest.pipeline import ingest
+from kpi_engine.ingest.read import read_upload
 from kpi_engine.store import DatabaseBusy
 
 SHOWN = 20
@@ -203,9 +205,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         overrides, constants = parse_pairs(args.map), parse_pairs(args.constants)
-        engine = store.get_engine(args.db)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The file is read (pyarrow, without the GIL) while this thread opens and migrates the store.
+            reading = pool.submit(read_upload, path, path.name, sheet=args.sheet)
+            engine = store.get_engine(args.db)
+            raw = reading.result()
         with store.kept_open(engine):  # a DuckDB file opened once for the upload's dozen connections
-            res = ingest(engine, path, path.name, table=args.table, map_overrides=overrides, constants=constants,
+            res = ingest(engine, raw, path.name, table=args.table, map_overrides=overrides, constants=constants,
                          on_error=args.on_error, dry_run=args.dry_run, use_saved_mapping=not args.no_saved_mapping,
                          save_mapping=args.save_mapping, user=args.user, lang=lang, sheet=args.sheet,
                          date_order=args.date_order, accept_changes=args.accept_changes)

@@ -92,7 +92,7 @@ def _validate(engine, raw: RawFile, mapping: Mapping, lang: str) -> Validated:
     return validate(raw, mapping, existing=existing, lang=lang, settings=settings)
 
 
-def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, table: str | None = None,
+def ingest(engine, source: bytes | str | Path | RawFile, file_name: str | None = None, *, table: str | None = None,
            map_overrides: dict[str, str] | None = None, constants: dict[str, str] | None = None,
            on_error: str = "abort", dry_run: bool = False, use_saved_mapping: bool = True,
            save_mapping: bool = False, user: str | None = None, lang: str = "en",
@@ -100,8 +100,10 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
            accept_changes: bool = False) -> IngestResult:
     """Read, map, validate and (unless refused or a dry run) load one upload atomically.
 
-    ``date_order`` (dmy, mdy, ymd) reads numeric dates in that order; ``accept_changes`` lets the upload
-    change existing leads' owner, channel or created date (see the module docstring).
+    ``source`` is the file (bytes, a path, or CSV text), or a RawFile already read from it by ``read_upload``
+    (the command line reads while the store opens). ``date_order`` (dmy, mdy, ymd) reads numeric dates in that
+    order; ``accept_changes`` lets the upload change existing leads' owner, channel or created date (see the
+    module docstring).
     """
     access.require("upload")  # admins only (the command line runs as the local operator)
     if on_error not in ON_ERROR:
@@ -113,7 +115,7 @@ def ingest(engine, source: bytes | str | Path, file_name: str | None = None, *, 
     overrides, consts = dict(map_overrides or {}), dict(constants or {})
 
     _progress(progress, 0.0, "read")
-    raw = read_upload(source, file_name, sheet=sheet)
+    raw = source if isinstance(source, RawFile) else read_upload(source, file_name, sheet=sheet)
     bad_rows = _file_error_rows(raw)
     rows_read = raw.rows + len(bad_rows)
     codes = {r["code"] for r in raw.issue_rows}
