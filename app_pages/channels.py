@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi_engine import drill
-from ui import compare_table
+from ui import compare_table, ranked
 from ui import drill as ui
 from ui import drill_detail as detail
 from ui.i18n import tr
@@ -27,7 +27,7 @@ def campaign_section(channel: str, channel_name: str, v: ui.View) -> None:
         st.info(tr("drill_no_campaigns"), icon=":material/campaign:")
         campaign = ""
     else:
-        campaign, options = ui.select_table(campaigns, kind="campaign", metrics=drill.CARD_METRICS, state_key=ui.CAMPAIGN,
+        campaign, options = ranked.select_table(campaigns, kind="campaign", metrics=drill.CARD_METRICS, state_key=ui.CAMPAIGN,
                                             label_key="drill_pick_campaign", none_key="drill_none_campaign", end=v.end)
     if campaign:
         where = {"channel": channel, "campaign": ui.engine_id(campaign)}
@@ -52,7 +52,7 @@ if not ui.empty_database():
         if channels.empty:
             st.info(tr("drill_no_channels"), icon=":material/hub:")
         else:
-            channel, options = ui.select_table(channels, kind="channel", metrics=drill.CARD_METRICS, state_key=ui.CHANNEL,
+            channel, options = ranked.select_table(channels, kind="channel", metrics=drill.CARD_METRICS, state_key=ui.CHANNEL,
                                                label_key="drill_pick_channel", none_key="drill_none_owner", end=v.end)
             if channel:
                 row = channels[channels["channel_id"] == channel].iloc[0]

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_engine import drill
-from ui import charts, compare_table
+from ui import charts, compare_table, ranked
 from ui import drill as ui
 from ui import drill_detail as detail
 from ui.i18n import tr
@@ -49,9 +49,9 @@ def owned(pid: str, name: str, v: ui.View) -> None:
     if channels.empty:
         st.caption(tr("drill_person_no_channels", name=name))
     else:
-        chosen = ui.ranked_table(channels, kind="channel", metrics=drill.CARD_METRICS, state_key=ui.CHANNEL, end=v.end)
+        chosen = ranked.ranked_table(channels, kind="channel", metrics=drill.CARD_METRICS, state_key=ui.CHANNEL, end=v.end)
         if chosen is not None:
-            ui.clear(ui.CHANNEL)
+            ranked.clear(ui.CHANNEL)
             st.session_state[ui.CHANNEL] = chosen
         picked = st.session_state.get(ui.CHANNEL, "")
         if picked in set(channels["channel_id"]):
@@ -62,7 +62,7 @@ def owned(pid: str, name: str, v: ui.View) -> None:
     if campaigns.empty:
         st.caption(tr("drill_person_no_campaigns", name=name))
     else:
-        ui.ranked_table(campaigns, kind="campaign", metrics=drill.CARD_METRICS, state_key=None, end=v.end)
+        ranked.ranked_table(campaigns, kind="campaign", metrics=drill.CARD_METRICS, state_key=None, end=v.end)
 
 
 def person_section(person: str, name: str, v: ui.View) -> None:
@@ -93,7 +93,7 @@ if not ui.empty_database():
         if people.empty:
             st.info(tr("drill_no_people"), icon=":material/groups:")
         else:
-            person, options = ui.select_table(people, kind="person", metrics=drill.PERSON_METRICS, state_key=ui.PERSON,
+            person, options = ranked.select_table(people, kind="person", metrics=drill.PERSON_METRICS, state_key=ui.PERSON,
                                               label_key="drill_pick_person", none_key="drill_none_owner", end=v.end)
             if person:
                 person_section(person, options[person], v)

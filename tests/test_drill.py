@@ -390,7 +390,8 @@ def test_demo_trend_falls_under_the_target_line(demo_engine: Engine) -> None:
 def test_drill_strings_exist_in_both_languages() -> None:
     root = Path(__file__).resolve().parent.parent
     used = set()
-    for path in ("ui/drill.py", "ui/drill_detail.py", "ui/charts.py", "app_pages/channels.py", "app_pages/team.py"):
+    for path in ("ui/drill.py", "ui/ranked.py", "ui/drill_detail.py", "ui/charts.py", "app_pages/channels.py",
+                 "app_pages/team.py"):
         used |= set(re.findall(r"""["'](drill_[a-z0-9_]+)["']""", (root / path).read_text(encoding="utf-8")))
     used |= {f"drill_stage_{s}" for s in (*funnel.STAGES, "lost")} | {f"drill_grain_{g}" for g in drill.TREND_GRAINS}
     assert not sorted(k for k in used if k not in catalog())
