@@ -8,6 +8,7 @@ Each command lives in its own module under ``kpi_engine/cli/`` exposing
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 
@@ -64,5 +65,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _quiet_when_the_reader_leaves() -> int:
+    """``main`` for a shell: a reader that stops early (``... | head``) ends the command quietly, without a
+    traceback, as other command-line tools do (Python's documented way: stdout pointed at devnull)."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's flush has nowhere to fail
+        return 141  # 128 + SIGPIPE, what a shell reports for such a pipeline
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_quiet_when_the_reader_leaves())

@@ -112,12 +112,17 @@ class SettingError(ValueError):
         return t(f"settings_err_{self.code}", lang, **params)
 
 
+def setting_name(key: str, lang: str = "en") -> str:
+    """A setting's name in ``lang`` ("毛利率", "Gross margin"); the key for one without a name."""
+    return t(f"setting_name_{key}", lang) if f"setting_name_{key}" in catalog() else key
+
+
 def named_key(key: str, lang: str = "en") -> str:
     """A setting as people read it: its name with the key after it ("毛利率（gross_margin）", "Gross margin
     (gross_margin)"); the key alone for one without a name."""
-    if f"setting_name_{key}" not in catalog():
+    name = setting_name(key, lang)
+    if name == key:
         return key
-    name = t(f"setting_name_{key}", lang)
     return f"{name}（{key}）" if lang == "zh" else f"{name} ({key})"
 
 

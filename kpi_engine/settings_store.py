@@ -42,6 +42,7 @@ from kpi_engine.settings_rules import (
     from_json,
     parse,
     require_key,
+    setting_name,
     to_json,
 )
 
@@ -148,7 +149,7 @@ def setting_history(engine: Engine, key: str | None = None) -> pd.DataFrame:
 
 
 def overview(engine: Engine, lang: str = "en") -> pd.DataFrame:
-    """One row per setting: key, value, default, changed (bool), description, last change (when, who)."""
+    """One row per setting: key, name, value, default, changed (bool), description, last change (when, who)."""
     import pandas as pd
 
     current, default = load_settings(engine), Settings()
@@ -160,7 +161,7 @@ def overview(engine: Engine, lang: str = "en") -> pd.DataFrame:
     for key in editable_keys():
         value, dflt = getattr(current, key), getattr(default, key)
         when, who = meta.get(key, (None, None))
-        rows.append({"key": key, "group": group_of.get(key, ""), "value": value, "default": dflt,
+        rows.append({"key": key, "name": setting_name(key, lang), "group": group_of.get(key, ""), "value": value, "default": dflt,
                      "changed": value != dflt, "description": SETTING_DOCS[key].get(lang) or SETTING_DOCS[key]["en"],
                      "updated_at": when, "updated_by": who})
     return pd.DataFrame(rows)

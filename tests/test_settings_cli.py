@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,15 +71,16 @@ def test_show_set_reset_history(capsys: pytest.CaptureFixture[str], db: str) -> 
     code, out, _ = run_main(capsys, "settings", "show", "--format", "json", "--db", db)
     shown = {r["key"]: r for r in json.loads(out)}
     assert code == 0 and list(shown) == list(editable_keys()) and "upload_user" not in shown
-    assert shown["bonus_multiplier_b"] == {"key": "bonus_multiplier_b", "value": 1.1, "default": 1.0, "changed": True,
-                                           "description": "Bonus multiplier of grade B."}
+    assert shown["bonus_multiplier_b"] == {"key": "bonus_multiplier_b", "name": "Bonus multiplier, grade B", "value": 1.1,
+                                           "default": 1.0, "changed": True, "description": "Bonus multiplier of grade B."}
     assert shown["currency"]["changed"] is False and shown["timezone"]["value"] == "Asia/Shanghai"
 
     code, out, _ = run_main(capsys, "settings", "show", "--lang", "zh", "--db", db)
     header, _, *lines = out.splitlines()
-    assert code == 0 and header.split() == ["key", "value", "default", "changed", "description"]
+    assert code == 0 and header.split() == ["key", "name", "value", "default", "changed", "description"]
     line = next(x for x in lines if x.startswith("bonus_multiplier_b "))
-    assert line.split()[:4] == ["bonus_multiplier_b", "1.1", "1", "*"] and "B 级的奖金系数" in line
+    cells = re.split(r"\s{2,}", line)  # columns are two spaces apart at least; a name may hold one space
+    assert cells[:5] == ["bonus_multiplier_b", "B 级奖金系数", "1.1", "1", "*"] and "B 级的奖金系数" in line
 
     code, out, _ = run_main(capsys, "settings", "reset", "bonus_multiplier_b", "--user", "bob", "--db", db)
     assert (code, out.strip()) == (0, "bonus_multiplier_b: 1.1 -> 1")
@@ -190,3 +192,16 @@ def test_the_settings_module_needs_no_database_library() -> None:
 def test_a_value_set_by_the_command_is_what_the_store_loads(capsys: pytest.CaptureFixture[str], db: str) -> None:
     assert run_main(capsys, "settings", "set", "timezone", "Europe/Berlin", "--db", db)[0] == 0
     assert load_settings(store.get_engine(db)).timezone == "Europe/Berlin"
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``settings show | head -0``: no traceback when the pipe is closed, exit status 141 as a shell pipeline gives."""
+    url = f"duckdb:///{(tmp_path / 'kpi.duckdb').as_posix()}"
+    command = [sys.executable, "-m", "kpi_engine", "settings", "show", "--db", url]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before the command (still importing) writes its first line
+        err = proc.stderr.read()
+        code = proc.wait(timeout=180)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert code == 141, err

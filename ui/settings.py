@@ -16,6 +16,7 @@ import streamlit as st
 from kpi_engine import access
 from kpi_engine.settings import SETTING_DOCS, Settings, get_settings
 from kpi_engine.settings_rules import GROUPS, SPECS, SettingError, format_value, named_key
+from kpi_engine.settings_rules import setting_name as engine_setting_name
 from kpi_engine.settings_store import load_settings, reset_setting, set_setting, setting_history, settings_version
 from ui import db
 from ui.i18n import lang, tr
@@ -76,7 +77,7 @@ def _reset(key: str) -> None:
 
 def setting_name(key: str) -> str:
     """A setting's name in the page's language (the key is what the command line and the history store)."""
-    return tr(f"setting_name_{key}")
+    return engine_setting_name(key, lang())
 
 
 def _widget(key: str) -> None:

@@ -1,6 +1,6 @@
 """``python -m kpi_engine settings show|set|reset|history``: the business settings stored in the database.
 
-``show`` lists every setting (key, value, default, changed, description); ``set KEY VALUE`` validates and
+``show`` lists every setting (key, name, value, default, changed, description; name and description in ``--lang``); ``set KEY VALUE`` validates and
 stores one (an invalid value changes nothing, exit status 2); ``reset KEY`` puts it back to its default;
 ``history`` lists every change (when, who, key, old, new), newest first.
 """
@@ -33,7 +33,7 @@ Examples:
   python -m kpi_engine settings history --format json
 """
 
-SHOW_COLUMNS = ("key", "value", "default", "changed", "description")
+SHOW_COLUMNS = ("key", "name", "value", "default", "changed", "description")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = sub.add_parser("show", help="every setting: value, default, whether changed, description")
     show.add_argument("--format", choices=("table", "json"), default="table")
-    show.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the descriptions")
+    show.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the names and descriptions")
     put = sub.add_parser("set", help="change one setting (validated; an invalid value changes nothing)")
     put.add_argument("key")
     put.add_argument("value")
@@ -66,7 +66,7 @@ def _show(engine, args: argparse.Namespace) -> None:
         rows = [{c: r[c] for c in SHOW_COLUMNS} for r in frame.to_dict(orient="records")]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    shown = pd.DataFrame({"key": frame["key"], "value": [format_value(v) for v in frame["value"]],
+    shown = pd.DataFrame({"key": frame["key"], "name": frame["name"], "value": [format_value(v) for v in frame["value"]],
                           "default": [format_value(v) for v in frame["default"]],
                           "changed": ["*" if c else "" for c in frame["changed"]], "description": frame["description"]})
     write_frame(shown, "table", sys.stdout)
