@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kpi_engine import periods
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings, in_force
 from kpi_engine.settings_read import load_settings
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ TODAY_ENV = "KPI_TODAY"
 
 def zone(settings: Settings | None = None) -> ZoneInfo:
     """The business time zone; an unknown name is an error that names the setting."""
-    name = (settings or get_settings()).timezone
+    name = in_force(settings).timezone
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

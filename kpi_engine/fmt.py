@@ -30,19 +30,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from babel import Locale
 from babel.numbers import format_decimal
 
-from kpi_engine.settings import Settings, get_settings
-
-# The settings of the store being shown, for the money symbol when a caller passes none (a page run, a digest, an
-# export sets it with :func:`settings_in_force`); per thread and task, so sessions never see each other's.
-_IN_FORCE: ContextVar[Settings | None] = ContextVar("kpi_fmt_settings", default=None)
+from kpi_engine.settings import Settings, in_force  # money's symbol: the store's in force when a call names none
 
 NO_VALUE = "—"
 INFINITE = "∞"
@@ -98,21 +91,6 @@ def number(value: object, decimals: int = 0, lang: str = "en", *, signed: bool =
         return _sign(q, signed) + f"{abs(q):,.{decimals}f}"
     return _sign(q, signed) + format_decimal(abs(q), format=_pattern(decimals), locale=_locale(lang),
                                              decimal_quantization=False)
-
-
-@contextmanager
-def settings_in_force(settings: Settings) -> Iterator[None]:
-    """Within the block, money is shown with ``settings``' symbol unless a call names other settings or a symbol."""
-    token = _IN_FORCE.set(settings)
-    try:
-        yield
-    finally:
-        _IN_FORCE.reset(token)
-
-
-def in_force(settings: Settings | None = None) -> Settings:
-    """``settings``, else those of the store in force (:func:`settings_in_force`), else the built-in defaults."""
-    return settings or _IN_FORCE.get() or get_settings()
 
 
 def currency_symbol(settings: Settings | None = None) -> str:

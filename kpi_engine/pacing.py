@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from kpi_engine import fmt, periods, workdays
 from kpi_engine.prorate_profile import METHODS, Method, Profile, parse_profile, profile_weight
 from kpi_engine.prorate_profile import WEEKDAYS as WEEKDAYS  # re-exported: the names callers know
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings, in_force
 from kpi_engine.settings_store import load_settings
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def pace(actual: float | None, target: float | None, period: Range, as_of: dt.da
     """
     if direction not in ("higher", "lower"):
         raise ValueError(f"direction must be 'higher' or 'lower', not {direction!r}")
-    floor = (settings or get_settings()).pacing_floor if floor is None else floor
+    floor = in_force(settings).pacing_floor if floor is None else floor
     start, end = periods.to_date(period[0]), periods.to_date(period[1])
     as_of = periods.to_date(as_of)
     elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays,
@@ -181,7 +181,7 @@ def budget_pace(spent: float, budget: float, period: Range, as_of: dt.date, *, m
                 shape: Mapping[dt.date, float] | None = None, holidays: Sequence[dt.date] | frozenset[dt.date] = (),
                 profile: Profile | None = None, settings: Settings | None = None) -> BudgetPace:
     """Spend so far (up to and including ``as_of``) against ``budget`` for the period, pro-rated to date."""
-    s = settings or get_settings()
+    s = in_force(settings)
     start, end = periods.to_date(period[0]), periods.to_date(period[1])
     as_of = periods.to_date(as_of)
     elapsed = 0.0 if as_of < start else share(period, (start, min(as_of, end)), method, shape=shape, holidays=holidays,
@@ -261,7 +261,7 @@ def method_for(plan: Plan | None = None, kpi: Kpi | None = None, settings: Setti
     if isinstance(split, Mapping) and split.get("days"):  # a saved target split (kpi_engine.target_split) wins
         return Spread("custom", dict(split["days"]))
     method = (str(kx.get("prorate") or "").strip() or (getattr(plan, "prorate", "") or "").strip()
-              or (settings or get_settings()).default_prorate).lower()
+              or in_force(settings).default_prorate).lower()
     if method not in METHODS:
         raise ValueError(f"unknown pro-rating method {method!r}; use one of: {', '.join(METHODS)}")
     if method != "custom":

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from kpi_engine import fmt
 from kpi_engine.i18n import t
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings, in_force
 
 Step = tuple[str, dict[str, str]]
 TIERS: tuple[str, ...] = ("no_data", "no_target", "below_floor", "below_base", "between", "at_challenge",
@@ -64,7 +64,7 @@ class Rules:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Rules:
-        s = settings or get_settings()
+        s = in_force(settings)
         return cls(cap=s.score_cap, floor=s.score_floor,
                    grades=(("S", s.grade_s_from), ("A", s.grade_a_from), ("B", s.grade_b_from), ("C", s.grade_c_from)),
                    multipliers={"S": s.bonus_multiplier_s, "A": s.bonus_multiplier_a, "B": s.bonus_multiplier_b,

@@ -20,6 +20,9 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,4 +239,25 @@ SETTING_DOCS: dict[str, dict[str, str]] = {
 
 
 def get_settings() -> Settings:
+    """The built-in defaults overlaid with the environment (no store): see :func:`in_force` for engine code."""
     return Settings()
+
+
+# The settings of the store a page run, push run or report works on (set by :func:`settings_in_force`), per thread
+# and asyncio task, so that two sessions of one server never see each other's.
+_IN_FORCE: ContextVar[Settings | None] = ContextVar("kpi_settings_in_force", default=None)
+
+
+@contextmanager
+def settings_in_force(settings: Settings) -> Iterator[None]:
+    """Within the block, engine code called without settings uses ``settings`` (a store's), not the built-ins."""
+    token = _IN_FORCE.set(settings)
+    try:
+        yield
+    finally:
+        _IN_FORCE.reset(token)
+
+
+def in_force(settings: Settings | None = None) -> Settings:
+    """``settings``, else those of the store in force (:func:`settings_in_force`), else the built-in defaults."""
+    return settings or _IN_FORCE.get() or get_settings()

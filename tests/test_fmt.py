@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kpi_engine import fmt
-from kpi_engine.settings import Settings
+from kpi_engine.settings import Settings, in_force, settings_in_force
 
 NONES = (None, math.nan, math.inf, -math.inf, pd.NA, pd.NaT, float("nan"))
 
@@ -47,13 +47,13 @@ def test_money_symbol_from_settings_or_argument() -> None:
 def test_the_settings_in_force_give_the_symbol_when_a_call_names_none() -> None:
     usd = dataclasses.replace(Settings(), currency_symbol="$")
     eur = dataclasses.replace(Settings(), currency_symbol="€")
-    with fmt.settings_in_force(usd):
+    with settings_in_force(usd):
         assert fmt.money(12.5, "en") == "$12.50" and fmt.value(3000, "money", "zh") == "$3,000"
         assert fmt.money(12.5, "en", settings=eur) == "€12.50" and fmt.money(1, "en", symbol="£") == "£1.00"
-        with fmt.settings_in_force(eur):
-            assert fmt.currency_symbol() == "€" and fmt.in_force() is eur
+        with settings_in_force(eur):
+            assert fmt.currency_symbol() == "€" and in_force() is eur
         assert fmt.currency_symbol() == "$"
-    assert fmt.money(12.5, "en") == "¥12.50" and fmt.in_force() == Settings()  # nothing left behind
+    assert fmt.money(12.5, "en") == "¥12.50" and in_force() == Settings()  # nothing left behind
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi_engine import schema, settings_read, settings_rules
+from kpi_engine import clock, pacing, schema, settings_read, settings_rules
 from kpi_engine.ingest.pipeline import ingest
+from kpi_engine.metrics import registry
 from kpi_engine.metrics.query import compute
-from kpi_engine.settings import Settings
+from kpi_engine.scoring import Rules
+from kpi_engine.settings import Settings, settings_in_force
 from kpi_engine.settings_rules import SettingError
 from kpi_engine.settings_store import (
     load_settings,
@@ -161,3 +164,20 @@ def test_stored_unattributed_channel_is_used_by_uploads(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(sa.select(schema.leads.c.channel_id)).scalar_one() == "no_channel"
         assert conn.execute(sa.select(schema.channels.c.channel_id)).scalars().all() == ["no_channel"]
+
+
+def test_engine_code_called_without_settings_uses_the_settings_in_force() -> None:
+    """A page run, push run or report sets its store's settings (``settings_in_force``): engine code called without
+    settings reads those (thresholds in definitions, the time zone, grade bounds, the pro-rating method), not the
+    built-in defaults; after the block the defaults are back."""
+    ours = dataclasses.replace(Settings(), high_value_threshold=8000.0, timezone="America/Los_Angeles",
+                               grade_a_from=105.0, default_prorate="working")
+    high_value = registry.get("high_value_leads")
+    plan, kpi = SimpleNamespace(extra={}, prorate=""), SimpleNamespace(extra={})  # neither names a method
+    with settings_in_force(ours):
+        assert "≥ 8000" in high_value.description("en") and "≥ 8000" in high_value.formula("zh")
+        assert clock.zone().key == "America/Los_Angeles"
+        assert dict(Rules.from_settings().grades)["A"] == 105.0
+        assert pacing.method_for(plan, kpi).method == "working"
+    assert "≥ 5000" in high_value.description("en") and clock.zone().key == "Asia/Shanghai"
+    assert dict(Rules.from_settings().grades)["A"] == 100.0 and pacing.method_for(plan, kpi).method == "calendar"

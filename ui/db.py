@@ -20,10 +20,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine, make_url
 
-from kpi_engine import access, clock, fmt, settings_store, store
+from kpi_engine import access, clock, settings_store, store
 from kpi_engine.ingest.audit import data_freshness, list_uploads
 from kpi_engine.metrics import custom, registry
-from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_url, safe_url
+from kpi_engine.settings import SecretsFileError, Settings, redact, resolve_db_url, safe_url, settings_in_force
 from ui.i18n import tr
 
 DB_URL_KEY = "db_url"
@@ -97,9 +97,9 @@ def _activate(engine: Engine) -> None:
 
 def kept_open(fn: Callable[[], T]) -> T:
     """``fn()`` (a page's run) with this session's DuckDB file kept open (``kpi_engine.store.kept_open``): its
-    queries attach to the open file instead of opening it again each time. Money in it is shown with the store's
-    currency symbol (``kpi_engine.fmt.settings_in_force``), whichever code formats it."""
-    with store.kept_open(get_engine()), fmt.settings_in_force(settings()):
+    queries attach to the open file instead of opening it again each time. Engine code it calls without settings
+    uses the store's (``kpi_engine.settings.settings_in_force``): money's symbol, thresholds, the time zone."""
+    with store.kept_open(get_engine()), settings_in_force(settings()):
         return fn()
 
 

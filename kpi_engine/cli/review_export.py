@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from kpi_engine import clock, periods, store
 from kpi_engine.cli import add_db_option, database_error
-from kpi_engine.fmt import settings_in_force
 from kpi_engine.reviews.build import KINDS, build_review
 from kpi_engine.reviews.gap import BY_CHOICES, VS_CHOICES
+from kpi_engine.settings import settings_in_force
 from kpi_engine.settings_store import load_settings
 
 FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html"}
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         engine = store.get_engine(args.db)
         settings = load_settings(engine)
         as_of = periods.to_date(args.as_of) if args.as_of else clock.business_today(settings)
-        with settings_in_force(settings):  # money with the store's currency symbol
+        with settings_in_force(settings):  # the store's settings (money's symbol ...) for whatever is called
             doc = build_review(engine, args.kind, args.period, as_of=as_of, lang=args.lang,
                                gap_metric=args.gap_metric, vs=args.vs, by=args.by)
     except sa.exc.SQLAlchemyError as exc:

@@ -19,7 +19,7 @@ from kpi_engine import schema
 from kpi_engine.ingest import parse
 from kpi_engine.ingest.mapping import EXTRA_COLUMNS
 from kpi_engine.ingest.model import ROW_COL, Mapping
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings, in_force
 
 # Columns mappable but not stored (mapping.EXTRA_COLUMNS), and how to parse them.
 _EXTRA_KIND = {"stage": "stage", "close_date": "datetime"}
@@ -184,8 +184,8 @@ def build_plan(table: sa.Table, mapping: Mapping, *, headers: list[str] | None, 
     derived = [c for c in STAGE_TARGETS if table.name == "leads" and "stage" in provided and "close_date" in provided]
     return Plan(
         table=table, columns=columns, keys=keys, missing_keys=missing_keys, lacking=lacking, rows=rows,
-        unattributed=(settings or get_settings()).unattributed_channel_id,
-        timezone=(settings or get_settings()).timezone,
+        unattributed=in_force(settings).unattributed_channel_id,
+        timezone=in_force(settings).timezone,
         channel_defaulted=bool(has_channel) and "channel_id" not in provided,
         channel_is_key="channel_id" in keys,
         derived=derived, fill_only=[c for c in derived if c not in provided], date_order=mapping.date_order,

@@ -20,7 +20,7 @@ import duckdb
 from kpi_engine.ingest import parse
 from kpi_engine.ingest.checks import Plan, PlanColumn
 from kpi_engine.ingest.model import DATE_ORDERS, ROW_COL, AmbiguousDates
-from kpi_engine.settings import get_settings
+from kpi_engine.settings import in_force
 
 EXAMPLES = 3  # example values shown for an ambiguous column
 DEFAULT_ORDER = "mdy"  # a column that is neither settled nor ambiguous (e.g. only 05/05/2026)
@@ -101,7 +101,7 @@ def settle_orders(con: duckdb.DuckDBPyConnection, plan: Plan) -> tuple[dict[str,
     for i, col in enumerate(cols):
         day_first, month_first, differ = (bool(v) for v in found[3 * i: 3 * i + 3])
         if not day_first and not month_first and differ:
-            ambiguous.append(_ambiguity(con, col, plan.timezone or get_settings().timezone))
+            ambiguous.append(_ambiguity(con, col, plan.timezone or in_force().timezone))
         settled = "dmy" if day_first else DEFAULT_ORDER
         orders[col.name] = plan.date_order or settled
     return orders, ambiguous

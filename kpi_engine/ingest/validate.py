@@ -40,7 +40,7 @@ from kpi_engine.ingest.model import (
     RawFile,
     Validated,
 )
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings, in_force
 
 UNUSED_SHOWN = 10  # unused headers named in the report (the count says how many in all)
 
@@ -146,7 +146,7 @@ def _layer_sql(plan: Plan, orders: dict[str, str], any_problem: str | None = Non
     ``<c>__v`` of text columns and final ``<c>`` values that are just the parsed ones. With ``any_problem``
     (the OR of every cell check), ``p`` also flags in ``__any`` the rows that have some cell problem.
     """
-    params: dict[str, object] = {"tz": plan.timezone or get_settings().timezone, "unattributed": plan.unattributed}
+    params: dict[str, object] = {"tz": plan.timezone or in_force().timezone, "unattributed": plan.unattributed}
     raw_parts, parsed_parts, value_parts, oor_parts = [], [], [], []
     keep = [ROW_COL]
     alias_of: dict[str, str] = {}  # name in pv -> the column it repeats
@@ -281,7 +281,7 @@ def validate(raw: RawFile, mapping: Mapping, *, existing: pa.Table | None = None
                 con.execute("INSERT INTO iss VALUES ('error', 'date_order_needed', NULL, $c, $s, $v, NULL, -1)",
                             {"c": amb.column, "s": amb.source, "v": ", ".join(amb.examples)})
         rejected = con.execute("SELECT count(DISTINCT row) FROM iss WHERE severity = 'error'").fetchall()[0][0]
-        cap = (settings or get_settings()).max_reported_issues
+        cap = in_force(settings).max_reported_issues
         found = con.execute(
             f"SELECT {', '.join(_q(c) for c in ISSUE_COLUMNS)} FROM iss ORDER BY row NULLS FIRST, ord, code LIMIT {int(cap)}"  # noqa: S608 - column names from the schema and the mapping plan, quoted by _q(); values bound
         ).fetchall()

@@ -71,7 +71,7 @@ from kpi_engine.metrics.registry import (
 from kpi_engine.metrics.request import Request, make_request, normalize_by
 from kpi_engine.metrics.scopes import KEY_COLUMNS, MANUAL_PATHS, SCOPE_PATHS, SCOPES, ScopePath, manual_scope_type
 from kpi_engine.rollups.tables import rollup_for, setting_names, setting_token
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings, in_force
 
 __all__ = ["KEY_COLUMNS", "SCOPES", "SCOPE_PATHS", "Request", "ScopePath", "compile_event_bounds", "compile_request",
            "make_request", "normalize_by", "safe_divide"]
@@ -281,7 +281,7 @@ def compile_request(req: Request, settings: Settings | None = None, rollups: fro
     ``rollups``: the facts whose daily rollups hold what the facts hold (``kpi_engine.rollups.usable``); a simple
     metric that adds up over a rollup's grain is then summed from it instead of the fact rows.
     """
-    settings = settings or get_settings()
+    settings = in_force(settings)
     groups = _groups(req, rollups)
     aggs = [_aggregate(group, ms, req, settings, f"agg{i}") for i, (group, ms) in enumerate(groups.items())]
     value_of: dict[str, ColumnElement] = {}

@@ -19,7 +19,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
-from kpi_engine.settings import Settings, get_settings
+from kpi_engine.settings import Settings, in_force
 
 Unit = Literal["count", "money", "ratio", "hours", "days", "score"]
 Direction = Literal["higher", "lower"]
@@ -244,7 +244,7 @@ class Metric:
         """``name``, ``description`` or ``formula`` in ``lang`` with setting values filled in."""
         lang = "zh" if lang.startswith("zh") else "en"
         raw = getattr(self, f"{field}_{lang}")
-        return raw.format_map(dataclasses.asdict(settings or get_settings()))
+        return raw.format_map(dataclasses.asdict(in_force(settings)))
 
     def name(self, lang: str = "en") -> str:
         return self.text("name", lang)

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 
 from sqlalchemy.engine import Engine
 
-from kpi_engine import access, clock, fmt
+from kpi_engine import access, clock
 from kpi_engine.i18n import t
 from kpi_engine.push import alerts, compose, destinations
 from kpi_engine.push.config import PushConfig
 from kpi_engine.push.delivery import Outcome, Retry, deliver
 from kpi_engine.push.message import Message
+from kpi_engine.settings import settings_in_force
 from kpi_engine.settings_store import load_settings
 
 KINDS: tuple[str, ...] = ("standup", "weekly", "monthly", "alerts")
@@ -32,7 +33,7 @@ def run(engine: Engine, kind: str, as_of: dt.date | None = None, *, to: Sequence
     """Send the ``kind`` digest (or the alerts) of the morning ``as_of`` to its destinations (or to ``to``)."""
     if kind not in KINDS:
         raise ValueError(f"unknown push kind {kind!r}; use one of: {', '.join(KINDS)}")
-    with fmt.settings_in_force(load_settings(engine)):  # money with the store's currency symbol, whoever formats it
+    with settings_in_force(load_settings(engine)):  # the store's settings for whatever is called without them
         return _run(engine, kind, morning(engine, as_of), to, force, retry, cfg)
 
 

@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 from kpi_engine import fmt, pacing, schema, targets
 from kpi_engine.i18n import t
 from kpi_engine.metrics.query import compute
-from kpi_engine.settings import Settings
+from kpi_engine.settings import Settings, in_force
 from kpi_engine.standup.board import Windows, prorating
 
 SPIKE_FACTOR = 2.0
@@ -76,7 +76,7 @@ class Alert:
 
     def text(self, lang: str = "en", settings: Settings | None = None) -> str:
         """The alert as a sentence in ``lang`` (with ``settings``, else those of the store in force)."""
-        s = fmt.in_force(settings)
+        s = in_force(settings)
         f = dict(self.facts)
         if self.kind == "pace":
             return t("standup_alert_pace_text", lang, name=self.label(lang), actual=fmt.count(f["actual"], lang),
