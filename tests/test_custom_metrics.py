@@ -20,6 +20,7 @@ from kpi_engine.metrics.formula import MAX_LENGTH, FormulaError, parse, render
 from kpi_engine.metrics.growth import compute_any
 from kpi_engine.plans import evaluate, yamlio
 from kpi_engine.plans import store as plan_store
+from kpi_engine.settings_store import set_setting
 from tests import metrics_fixture, plans_fixture
 from tests.apptest_support import opener
 
@@ -258,6 +259,24 @@ def test_cli_add_list_and_metrics_list(duck_engine: sa.Engine, capsys: pytest.Ca
 @pytest.fixture
 def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     return opener(monkeypatch, "app_pages/analytics.py", 120)
+
+
+def test_the_metric_list_states_the_stores_thresholds(open_page, tmp_path) -> None:
+    """The formulas listed next to the editor say the store's thresholds (a page run's settings in force), not the
+    built-in ones: high-value leads at the store's 8000, never the default 5000."""
+    url = f"duckdb:///{tmp_path / 'page.duckdb'}"
+    engine = store.get_engine(url)
+    metrics_fixture.load_small(engine)
+    assert set_setting(engine, "high_value_threshold", "8000")
+    try:
+        at = open_page(url, lang="en")
+        at.session_state["an_tab"] = "Your metrics"  # only the open tab runs (ui.analytics.TAB_KEY)
+        at.run()
+        listed = next(d.value for d in at.dataframe if "high_value_leads" in set(d.value.iloc[:, 0]))
+        formula = listed.set_index(listed.columns[0]).loc["high_value_leads"].iloc[-1]
+        assert "≥ 8000" in formula and "5000" not in formula, formula
+    finally:
+        store.dispose_engine(url)
 
 
 def test_the_tab_renders_previews_and_saves_a_metric(open_page, tmp_path) -> None:
