@@ -8,13 +8,19 @@ Each command lives in its own module under ``kpi_engine/cli/`` exposing
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from importlib import import_module
+
+import sqlalchemy as sa
 
 from kpi_engine.access import NotAllowed
 from kpi_engine.i18n import t
 from kpi_engine.store import DatabaseBusy
+
+log = logging.getLogger(__name__)
 
 # command -> the module under kpi_engine/cli that registers it
 COMMANDS = {"init-demo": "demo", "ingest": "ingest", "uploads": "uploads", "undo": "uploads", "metrics": "metrics", "plan": "plan",
@@ -22,8 +28,9 @@ COMMANDS = {"init-demo": "demo", "ingest": "ingest", "uploads": "uploads", "undo
             "inbox": "inbox", "ingest-token": "ingest_token", "serve-ingest": "serve_ingest", "user": "user",
             "audit": "user", "push": "push", "schedule": "schedule", "metric": "custom_metric",
             "migrate": "migrate"}
-# commands that read metrics by id: the store's own metrics (issue 16.5) are put in the registry first
-_READ_METRICS = ("plan", "scorecard", "explain", "report", "push", "schedule")
+# commands that read metrics by id: the store's own metrics (issue 16.5) are put in the registry first, and its
+# settings in force (the thresholds the formulas state)
+_READ_METRICS = ("metrics", "plan", "scorecard", "explain", "report", "push", "schedule")
 
 
 def _command_in(argv: list[str]) -> str | None:
@@ -44,6 +51,18 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _settings_in_force(engine: sa.Engine) -> AbstractContextManager[None]:
+    """The store's settings in force for the command (``kpi_engine.settings.settings_in_force``)."""
+    from kpi_engine.settings import settings_in_force
+    from kpi_engine.settings_store import load_settings
+
+    try:
+        return settings_in_force(load_settings(engine))
+    except sa.exc.SQLAlchemyError as exc:  # the command opens the store itself and reports what is wrong with it
+        log.debug("settings not read: %s", exc)
+        return nullcontext()
+
+
 def main(argv: list[str] | None = None) -> int:
     # Windows consoles and pipes: make sure Chinese text prints.
     for stream in (sys.stdout, sys.stderr):
@@ -51,12 +70,16 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
+    in_force: AbstractContextManager[None] = nullcontext()
     if args.command in _READ_METRICS and hasattr(args, "db"):
         from kpi_engine.metrics import custom
 
-        custom.activate_url(args.db)
+        engine = custom.activate_url(args.db)  # the store's own metrics are in the registry
+        if engine is not None:  # and its settings for whatever the command calls without them (formulas' thresholds)
+            in_force = _settings_in_force(engine)
     try:
-        return int(args.func(args) or 0)
+        with in_force:
+            return int(args.func(args) or 0)
     except DatabaseBusy:  # another process holds the DuckDB file: say so in one sentence, change nothing
         print(f"error: {t('auth_db_busy', getattr(args, 'lang', None) or 'en')}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: a cron job may simply try again

@@ -4,6 +4,7 @@ division by zero, growth, a plan KPI scored by the scoring engine, admin-only au
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 
 import pandas as pd
@@ -254,6 +255,16 @@ def test_cli_add_list_and_metrics_list(duck_engine: sa.Engine, capsys: pytest.Ca
     assert main(["metrics", "--list", "--format", "csv", "--db", db]) == 0
     assert "net,Net revenue,净收入,custom,money,higher,yes" in capsys.readouterr().out
     assert main(["metric", "remove", "net", "--db", db]) == 0
+
+
+def test_metrics_list_states_the_stores_thresholds(duck_engine: sa.Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """``metrics --list --db`` writes each formula with that store's settings (high-value at its 8000), as the
+    pages do; without a store, the built-in 5000."""
+    assert set_setting(duck_engine, "high_value_threshold", "8000")
+    assert main(["metrics", "--list", "--format", "json", "--lang", "en", "--db", str(duck_engine.url)]) == 0
+    listed = {r["id"]: r["formula"] for r in json.loads(capsys.readouterr().out)}
+    assert listed["high_value_leads"] == "count of leads with expected_value ≥ 8000, by created_at"
+    assert "≥ 5000" in registry.get("high_value_leads").formula("en")  # nothing left in force after the command
 
 
 @pytest.fixture

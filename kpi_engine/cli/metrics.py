@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from kpi_engine import exports, periods, store
 from kpi_engine.cli import add_db_option, database_error
-from kpi_engine.metrics import custom, registry
+from kpi_engine.metrics import registry
 from kpi_engine.metrics.compile import normalize_by
 from kpi_engine.metrics.growth import compute_any, parse_ref
 
@@ -84,7 +84,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
-    custom.activate_url(args.db)  # the store's own metrics (issue 16.5) are listed and computed like the others
     if args.list:
         _write(_registry_frame(args.lang), args.format, out)
         return 0

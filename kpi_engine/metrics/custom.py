@@ -219,19 +219,22 @@ def activate(engine: Engine) -> None:
     registry.install(metrics)
 
 
-def activate_url(url: str | None) -> None:
+def activate_url(url: str | None) -> Engine | None:
     """:func:`activate` for the store at ``url`` (resolved as ``--db`` is) when it exists: the command line's
-    way in. A DuckDB file that does not exist yet is not created; a store that cannot be opened is skipped
-    (the command opening it says why)."""
+    way in; returns its engine (None when skipped). A DuckDB file that does not exist yet is not created; a store
+    that cannot be opened is skipped (the command opening it says why)."""
     try:
         resolved = resolve_db_url(url)
         parsed = sa.make_url(resolved)
         if parsed.drivername.startswith("duckdb") and parsed.database not in (None, "", ":memory:"):
             if not Path(parsed.database).expanduser().exists():
-                return
-        activate(store.get_engine(resolved))
+                return None
+        engine = store.get_engine(resolved)
+        activate(engine)
+        return engine
     except Exception as exc:  # the command itself reports a store it cannot open
         log.debug("custom metrics not loaded: %s", exc)
+        return None
 
 
 def forget_cached() -> None:
