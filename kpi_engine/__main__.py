@@ -70,15 +70,15 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
-    in_force: AbstractContextManager[None] = nullcontext()
+    store_settings: AbstractContextManager[None] = nullcontext()
     if args.command in _READ_METRICS and hasattr(args, "db"):
         from kpi_engine.metrics import custom
 
         engine = custom.activate_url(args.db)  # the store's own metrics are in the registry
         if engine is not None:  # and its settings for whatever the command calls without them (formulas' thresholds)
-            in_force = _settings_in_force(engine)
+            store_settings = _settings_in_force(engine)
     try:
-        with in_force:
+        with store_settings:
             return int(args.func(args) or 0)
     except DatabaseBusy:  # another process holds the DuckDB file: say so in one sentence, change nothing
         print(f"error: {t('auth_db_busy', getattr(args, 'lang', None) or 'en')}", file=sys.stderr)

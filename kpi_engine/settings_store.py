@@ -161,8 +161,8 @@ def overview(engine: Engine, lang: str = "en") -> pd.DataFrame:
     for key in editable_keys():
         value, dflt = getattr(current, key), getattr(default, key)
         when, who = meta.get(key, (None, None))
-        rows.append({"key": key, "name": setting_name(key, lang), "group": group_of.get(key, ""), "value": value, "default": dflt,
-                     "changed": value != dflt, "description": SETTING_DOCS[key].get(lang) or SETTING_DOCS[key]["en"],
+        rows.append({"key": key, "name": setting_name(key, lang), "group": group_of.get(key, ""), "value": value,
+                     "default": dflt, "changed": value != dflt, "description": SETTING_DOCS[key].get(lang) or SETTING_DOCS[key]["en"],
                      "updated_at": when, "updated_by": who})
     return pd.DataFrame(rows)
 

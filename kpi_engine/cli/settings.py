@@ -1,8 +1,8 @@
 """``python -m kpi_engine settings show|set|reset|history``: the business settings stored in the database.
 
-``show`` lists every setting (key, name, value, default, changed, description; name and description in ``--lang``); ``set KEY VALUE`` validates and
-stores one (an invalid value changes nothing, exit status 2); ``reset KEY`` puts it back to its default;
-``history`` lists every change (when, who, key, old, new), newest first.
+``show`` lists every setting (key, name, value, default, changed, description; name and description in
+``--lang``); ``set KEY VALUE`` validates and stores one (an invalid value changes nothing, exit status 2);
+``reset KEY`` puts it back to its default; ``history`` lists every change (when, who, key, old, new), newest first.
 """
 
 from __future__ import annotations
