@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import io
 import random
@@ -123,6 +124,22 @@ def test_xlsx_values_become_clean_text() -> None:
          "启用": "false", "时间": "14:05:00", ROW_COL: 3},
     ]
     assert codes(raw) == []
+
+
+def test_xlsx_reading_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The reader pauses Python's cyclic collector while it builds the cells (speed), and puts it back as it was:
+    on after a good workbook and after a broken one; still off when the caller had turned it off."""
+    book = xlsx_bytes({"Leads": [["lead_id", "created_at"], ["N1", dt.datetime(2026, 10, 1)]]})
+    assert gc.isenabled()
+    assert rows(read_upload(book, "leads.xlsx")) == [{"lead_id": "N1", "created_at": "2026-10-01", ROW_COL: 2}]
+    assert gc.isenabled()
+    assert "file_bad_xlsx" in codes(read_upload(book[: len(book) // 2], "cut.xlsx")) and gc.isenabled()
+    gc.disable()
+    try:
+        read_upload(book, "leads.xlsx")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_xlsx_formula_gives_the_cached_value_never_evaluated(tmp_path: Path) -> None:
