@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +40,30 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 def db_url(tmp_path: Path) -> str:
     return f"duckdb:///{tmp_path / 'cli.duckdb'}"
+
+
+class Terminal(io.StringIO):
+    """A stderr that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_each_stage_a_pipe_only_the_summary(tmp_path: Path, files: dict[str, Path],
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A big file is not silence: on a terminal each stage is said as it starts, with the seconds so far, on stderr
+    (stdout keeps the summary); a pipe or cron job gets the summary alone."""
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["ingest", str(files["good"]), "--db", db_url(tmp_path), "--lang", "zh"]) == 0
+    lines = terminal.getvalue().splitlines()
+    assert all(re.match(r"^ *\d+\.\d s  ", line) for line in lines), lines  # the seconds so far, then the stage
+    assert [re.sub(r"^ *\d+\.\d s  ", "", line) for line in lines] == [
+        "正在读取文件…", "正在对应字段…", "正在检查每一行…", "正在写入数据库…", "完成"]
+    assert "已导入上传 #1" in capsys.readouterr().out
+    out = run_cli("ingest", str(files["good"]), "--db", db_url(tmp_path))  # stderr is a pipe here
+    assert out.returncode == 0 and out.stderr == "", out.stderr
 
 
 def test_subprocess_ingest_uploads_undo(tmp_path: Path, files: dict[str, Path]) -> None:

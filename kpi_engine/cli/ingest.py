@@ -13,17 +13,19 @@ import argparse
 import json
 import re
 import sys
+import time
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TextIO
 
 from kpi_engine import faults, schema, store
 from kpi_engine.cli import add_db_option
-from kpi_engine.i18n import normalize_lang, t
+from kpi_engine.i18n import catalog, normalize_lang, t
 from kpi_engine.ingest.mapping import canonical_columns
 from kpi_engine.ingest.messages import issue_records
-from kpi_engine.ingest.model import DATE_ORDERS, IngestResult
+from kpi_engine.ingest.model import DATE_ORDERS, IngestResult, Progress
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.read import read_upload
 from kpi_engine.store import DatabaseBusy
@@ -197,6 +199,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def stage_printer(lang: str, stream: TextIO | None = None) -> Progress | None:
+    """On a terminal, each stage of the upload as it starts, on its own line of stderr with the seconds so far
+    ("3.2 s  Checking every row…"): a big file is not silence. None for a pipe or cron, whose output stays the summary."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return None
+    start = time.monotonic()
+    shown: set[str] = set()
+
+    def show(fraction: float, stage: str) -> None:
+        if stage in shown:
+            return
+        shown.add(stage)
+        key = stage if stage in catalog() else f"ui_stage_{stage}"
+        print(f"{time.monotonic() - start:5.1f} s  {t(key, lang) if key in catalog() else stage}", file=out, flush=True)
+
+    return show
+
+
 def run(args: argparse.Namespace) -> int:
     lang = normalize_lang(args.lang)
     path = Path(args.file)
@@ -205,6 +226,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         overrides, constants = parse_pairs(args.map), parse_pairs(args.constants)
+        progress = stage_printer(lang)
+        if progress is not None:
+            progress(0.0, "read")
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The file is read (pyarrow, without the GIL) while this thread opens and migrates the store.
             reading = pool.submit(read_upload, path, path.name, sheet=args.sheet)
@@ -214,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
             res = ingest(engine, raw, path.name, table=args.table, map_overrides=overrides, constants=constants,
                          on_error=args.on_error, dry_run=args.dry_run, use_saved_mapping=not args.no_saved_mapping,
                          save_mapping=args.save_mapping, user=args.user, lang=lang, sheet=args.sheet,
-                         date_order=args.date_order, accept_changes=args.accept_changes)
+                         date_order=args.date_order, accept_changes=args.accept_changes, progress=progress)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
