@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from kpi_engine.i18n import catalog, t
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -26,3 +31,23 @@ def plan_problems(exc: Exception) -> int:
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     return 2
+
+
+def stage_printer(lang: str, stream: TextIO | None = None) -> Callable[[float, str], None] | None:
+    """A progress callback (fraction, stage key) for long work: on a terminal, each stage as it starts, on its own
+    line of stderr with the seconds so far ("  3.2 s  Checking every row…"), so a big upload or demo is not
+    silence. None for a pipe or cron, whose output stays the summary."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return None
+    start = time.monotonic()
+    shown: set[str] = set()
+
+    def show(fraction: float, stage: str) -> None:
+        if stage in shown:
+            return
+        shown.add(stage)
+        key = stage if stage in catalog() else f"ui_stage_{stage}"
+        print(f"{time.monotonic() - start:5.1f} s  {t(key, lang) if key in catalog() else stage}", file=out, flush=True)
+
+    return show

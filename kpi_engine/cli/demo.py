@@ -8,7 +8,7 @@ import json
 import sys
 
 from kpi_engine import store
-from kpi_engine.cli import add_db_option
+from kpi_engine.cli import add_db_option, stage_printer
 from kpi_engine.i18n import t
 
 
@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         scale = args.scale
         if args.leads:
             scale = demo.scale_for_leads(args.leads, end=args.end, months=args.months, seed=args.seed)
-        summary = demo.generate(engine, months=args.months, seed=args.seed, scale=scale, end=args.end)
+        summary = demo.generate(engine, months=args.months, seed=args.seed, scale=scale, end=args.end,
+                                progress=stage_printer("en"))
         plan_ids = activate_demo_plans(engine, summary.end)
     except Exception as exc:  # a database that can't be opened or written: say so, no traceback
         print(f"init-demo failed: {type(exc).__name__}: {exc}", file=sys.stderr)

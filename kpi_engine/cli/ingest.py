@@ -13,19 +13,17 @@ import argparse
 import json
 import re
 import sys
-import time
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TextIO
 
 from kpi_engine import faults, schema, store
-from kpi_engine.cli import add_db_option
-from kpi_engine.i18n import catalog, normalize_lang, t
+from kpi_engine.cli import add_db_option, stage_printer
+from kpi_engine.i18n import normalize_lang, t
 from kpi_engine.ingest.mapping import canonical_columns
 from kpi_engine.ingest.messages import issue_records
-from kpi_engine.ingest.model import DATE_ORDERS, IngestResult, Progress
+from kpi_engine.ingest.model import DATE_ORDERS, IngestResult
 from kpi_engine.ingest.pipeline import ingest
 from kpi_engine.ingest.read import read_upload
 from kpi_engine.store import DatabaseBusy
@@ -197,25 +195,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="apply changes to existing leads' owner, channel or created date (listed first otherwise, "
                         "and nothing is loaded)")
     p.set_defaults(func=run)
-
-
-def stage_printer(lang: str, stream: TextIO | None = None) -> Progress | None:
-    """On a terminal, each stage of the upload as it starts, on its own line of stderr with the seconds so far
-    ("3.2 s  Checking every row…"): a big file is not silence. None for a pipe or cron, whose output stays the summary."""
-    out = stream or sys.stderr
-    if not out.isatty():
-        return None
-    start = time.monotonic()
-    shown: set[str] = set()
-
-    def show(fraction: float, stage: str) -> None:
-        if stage in shown:
-            return
-        shown.add(stage)
-        key = stage if stage in catalog() else f"ui_stage_{stage}"
-        print(f"{time.monotonic() - start:5.1f} s  {t(key, lang) if key in catalog() else stage}", file=out, flush=True)
-
-    return show
 
 
 def run(args: argparse.Namespace) -> int:
