@@ -10,9 +10,10 @@ from collections.abc import Iterable
 import streamlit as st
 
 from kpi_engine import store
+from kpi_engine.plans.templates import display_name
 from kpi_engine.push import names as engine_names
 from ui.db import db_url, version
-from ui.i18n import lang
+from ui.i18n import lang, tr
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -48,3 +49,15 @@ def person(pid: object) -> str:
     if pid is None or pid != pid or not str(pid).strip():
         return "—"
     return people([str(pid)]).get(str(pid), str(pid))
+
+
+def plan_name(name: str, period: str) -> str:
+    """A plan's name in the page's language: a default one ("Team plan 2026-11") translated, any other as given."""
+    return display_name(name, period, lang())
+
+
+def plan_label(name: str, period: str, status: str) -> str:
+    """A plan in a picker: its name, the period when the name does not already say it, its status."""
+    shown = plan_name(name, period)
+    parts = [shown] if period and period in shown else [shown, period]
+    return " · ".join([*parts, tr(f"plans_status_{status}")])

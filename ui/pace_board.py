@@ -15,7 +15,7 @@ import streamlit as st
 from kpi_engine import fmt, store
 from kpi_engine.standup import pace_board
 from kpi_engine.standup.pace_board import PaceBoard, PaceRow
-from ui import compare_table
+from ui import compare_table, names
 from ui.db import db_url, version
 from ui.i18n import lang, tr
 
@@ -134,8 +134,9 @@ def _styles(board: PaceBoard, table: pd.DataFrame) -> pd.DataFrame:
 
 def _caption(board: PaceBoard) -> str:
     days = {"days": board.elapsed_days, "total": board.total_days}
-    text = (tr("pace_caption_plan", plan=board.plan_name, start=board.start.isoformat(), end=board.end.isoformat(),
-               **days) if board.from_plan else tr("pace_caption_targets", period=board.period, **days))
+    text = (tr("pace_caption_plan", plan=names.plan_name(board.plan_name, board.period), start=board.start.isoformat(),
+               end=board.end.isoformat(), **days) if board.from_plan
+            else tr("pace_caption_targets", period=board.period, **days))
     return text  # the comparison windows are in the help of their columns (one line less on a phone)
 
 

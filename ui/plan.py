@@ -18,6 +18,7 @@ from kpi_engine import periods
 from kpi_engine.plans import checks, editing, editor_view, store, suggest, templates, yamlio
 from kpi_engine.plans.model import Plan, PlanError
 from kpi_engine.store import get_engine
+from ui import names
 from ui.db import db_url, version
 from ui.i18n import lang, tr
 
@@ -49,7 +50,7 @@ def current_plan(engine: Engine, as_of: dt.date) -> Plan | None:
     """The plan picker (existing plans, or a new one from a template, last period's plan or empty)."""
     plans = store.list_plans(engine)
     labels = {NEW: tr("plans_ui_new")}
-    labels.update({r.plan_id: f"{r.name} · {r.period} · {tr(f'plans_status_{r.status}')}" for r in plans.itertuples()})
+    labels.update({r.plan_id: names.plan_label(r.name, r.period, r.status) for r in plans.itertuples()})
     if NEXT_PICK in st.session_state:
         st.session_state[PICK] = st.session_state.pop(NEXT_PICK)
     if st.session_state.get(PICK) not in labels:
@@ -100,7 +101,7 @@ def _create_form(engine: Engine, plans: pd.DataFrame, as_of: dt.date) -> None:
 
 def header(plan: Plan) -> None:
     version = plan.version or tr("plans_ui_unsaved")
-    st.subheader(tr("plans_ui_header", name=plan.name, period=plan.period, status=tr(f"plans_status_{plan.status}"),
+    st.subheader(tr("plans_ui_header", name=names.plan_name(plan.name, plan.period), period=plan.period, status=tr(f"plans_status_{plan.status}"),
                     version=version), anchor=False)
 
 
@@ -226,10 +227,10 @@ def actions(plan: Plan, report: checks.CheckReport, engine: Engine, as_of: dt.da
         return
     try:
         stored = store.save_plan(engine, dataclasses.replace(plan, acknowledged=acked))
-        message = tr("plans_ui_saved", plan=stored.name, version=stored.version)
+        message = tr("plans_ui_saved", plan=names.plan_name(stored.name, stored.period), version=stored.version)
         if activate:
             stored = store.activate_plan(engine, stored.plan_id, acknowledge=acked, as_of=as_of)
-            message = tr("plans_ui_activated", plan=stored.name, version=stored.version)
+            message = tr("plans_ui_activated", plan=names.plan_name(stored.name, stored.period), version=stored.version)
     except PlanError as exc:
         st.error(tr("plans_ui_failed", error="; ".join(exc.problems)), icon=":material/error:")
         return

@@ -47,7 +47,7 @@ def default_plan(plans: pd.DataFrame, day: dt.date) -> str:
 
 
 def pick_plan(plans: pd.DataFrame, day: dt.date) -> str:
-    labels = {r.plan_id: f"{r.name} · {r.period} · {tr(f'plans_status_{r.status}')}" for r in plans.itertuples()}
+    labels = {r.plan_id: names.plan_label(r.name, r.period, r.status) for r in plans.itertuples()}
     if st.session_state.get(PLAN) not in labels:
         st.session_state[PLAN] = default_plan(plans, day)
     return st.selectbox(tr("plans_ui_pick"), list(labels), format_func=labels.__getitem__, key=PLAN)

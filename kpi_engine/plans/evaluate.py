@@ -36,6 +36,7 @@ from kpi_engine.metrics.growth import compute_growth
 from kpi_engine.metrics.query import compute, data_bounds, with_facts
 from kpi_engine.plans import catalog
 from kpi_engine.plans.model import TEAM_CARD, Kpi, Plan, Scope, split_metric
+from kpi_engine.plans.templates import display_name
 from kpi_engine.push.names import names as scope_names
 from kpi_engine.scoring import (
     Entry,
@@ -274,7 +275,8 @@ class PlanScore:
     def notes(self, lang: str = "en") -> list[str]:
         """What a reader must know: running or not started, the version scored, KPIs not measurable."""
         p = self.plan
-        steps: list[Step] = [("plans_note_version", {"plan": p.name or p.plan_id, "version": str(p.version or "—"),
+        steps: list[Step] = [("plans_note_version", {"plan": display_name(p.name, p.period, lang) or p.plan_id,
+                                                     "version": str(p.version or "—"),
                                                      "status_key": f"plans_status_{p.status}"})]
         if self.not_started:
             steps.append(("plans_note_not_started", {"start": p.start.isoformat(), "as_of": self.as_of.isoformat()}))

@@ -52,7 +52,7 @@ def _k(metric: str, scope: str, dimension: str, weight: float, base: float, *, o
                challenge=catalog.default_challenge(base, metric), owner=owner, core=core, note=note)
 
 
-def team_plan(period: str, *, name: str = "") -> Plan:
+def team_plan(period: str, *, name: str) -> Plan:
     """SPEC's monthly team plan with its person and channel cascade, for the month ``period``."""
     probe = Plan(name="probe", period=period)
     show = f"campaign:ts_{probe.start:%Y%m}"
@@ -93,12 +93,12 @@ def team_plan(period: str, *, name: str = "") -> Plan:
         _k(capture, "channel:xiaohongshu", "lead_generation", 50, capture_base, owner=CONTENT,
            note=_note("capture")),
     )
-    return Plan(name=name or f"Team plan {probe.period}", period=probe.period, framework="directions",
+    return Plan(name=name, period=probe.period, framework="directions",
                 quantitative_share=0.8, kpis=kpis, base_bonus=TEAM_BASE_BONUS,
                 note=_note("team_plan"))
 
 
-def manager_plan(period: str, *, name: str = "", subject: str = MANAGER) -> Plan:
+def manager_plan(period: str, *, name: str, subject: str = MANAGER) -> Plan:
     """SPEC's marketing-manager appraisal: eight KPIs worth 83%, the 360-degree part 17%."""
     probe = Plan(name="probe", period=period)
     months = catalog.months_in(probe.grain)
@@ -115,6 +115,6 @@ def manager_plan(period: str, *, name: str = "", subject: str = MANAGER) -> Plan
         _k("core_talent_retention", "team", "team_management", 8, 0.90, owner=subject, core=False),
         _k("cross_dept_satisfaction", "team", "team_management", 7, 85, owner=subject, core=False),
     )
-    return Plan(name=name or f"Marketing manager appraisal {probe.period}", period=probe.period, framework="manager",
+    return Plan(name=name, period=probe.period, framework="manager",
                 quantitative_share=0.83, kpis=kpis, subject=subject, base_bonus=MANAGER_BASE_BONUS,
                 note=_note("manager_plan"))

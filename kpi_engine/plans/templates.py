@@ -212,6 +212,43 @@ TEMPLATES: dict[str, Template] = {t.id: t for t in (
 )}
 
 
+EMPTY = "empty"  # the "template" of a plan without KPIs, for its default name
+
+
+def _name_patterns(template_id: str) -> tuple[str, str]:
+    """(English, Chinese) name, with ``{period}``, of a plan made from ``template_id`` (or :data:`EMPTY`) whose
+    creator gave none."""
+    if template_id == "team_example":
+        return "Team plan {period}", "团队计划 {period}"
+    if template_id == "manager_example":
+        return "Marketing manager appraisal {period}", "市场经理考核 {period}"
+    if template_id in PRESETS:
+        preset = PRESETS[template_id]
+        return f"{preset.name_en} plan {{period}}", f"{preset.name_zh}计划 {{period}}"
+    if template_id == EMPTY:
+        return "KPI plan {period}", "KPI 计划 {period}"
+    info = TEMPLATES[template_id]
+    return f"{info.name_en} {{period}}", f"{info.name_zh} {{period}}"
+
+
+def default_name(template_id: str, period: str) -> str:
+    """The name a plan from ``template_id`` (or :data:`EMPTY`) gets when its creator gives none: stored in English,
+    like the example notes, and shown in the reader's language by :func:`display_name`."""
+    return _name_patterns(template_id)[0].format(period=period)
+
+
+def display_name(name: str, period: str, lang: str = "en") -> str:
+    """A plan's name for a reader in ``lang``: a default name (:func:`default_name`, e.g. the demo's "Team plan
+    2026-11") in that language ("团队计划 2026-11"); a name someone gave, as it is."""
+    if not lang.startswith("zh") or not name:
+        return name
+    for template_id in (*TEMPLATES, EMPTY):
+        en, zh = _name_patterns(template_id)
+        if name == en.format(period=period):
+            return zh.format(period=period)
+    return name
+
+
 def split_weights(total: float, shares: list[float]) -> list[float]:
     """``total`` split in proportion to ``shares`` as whole points that add up exactly (largest remainders)."""
     if not shares:
@@ -270,16 +307,17 @@ def from_template(template_id: str, period: str, *, industry: str = "", name: st
     if probe.grain not in info.grains:
         raise PlanError([f"template {template_id} is for a {' or '.join(info.grains)}, not {probe.period}"])
     if template_id == "team_example":
-        plan = examples.team_plan(probe.period, name=name)
+        plan = examples.team_plan(probe.period, name=name or default_name(template_id, probe.period))
     elif template_id == "manager_example":
-        plan = examples.manager_plan(probe.period, name=name, subject=subject or examples.MANAGER)
+        plan = examples.manager_plan(probe.period, name=name or default_name(template_id, probe.period),
+                                     subject=subject or examples.MANAGER)
     elif template_id in PRESETS:
         preset = PRESETS[template_id]
-        plan = Plan(name=name or f"{preset.name_en} plan {probe.period}", period=probe.period, framework="department",
+        plan = Plan(name=name or default_name(template_id, probe.period), period=probe.period, framework="department",
                     preset=preset.id, kpis=tuple(_from_slots(preset.weights, preset.slots, probe.grain)), subject=subject)
     else:
         weights, slots = SKELETONS[template_id]
-        plan = Plan(name=name or f"{info.name_en} {probe.period}", period=probe.period, framework=info.framework,
+        plan = Plan(name=name or default_name(template_id, probe.period), period=probe.period, framework=info.framework,
                     kpis=tuple(_from_slots(dict(weights), slots, probe.grain)), subject=subject)
     return apply_industry(plan, industry)
 
@@ -287,7 +325,7 @@ def from_template(template_id: str, period: str, *, industry: str = "", name: st
 def empty_plan(period: str, *, framework: str = "department", name: str = "") -> Plan:
     """A plan without KPIs."""
     probe = Plan(name=name or "plan", period=period, framework=framework)
-    return dataclasses.replace(probe, name=name or f"KPI plan {probe.period}")
+    return dataclasses.replace(probe, name=name or default_name(EMPTY, probe.period))
 
 
 def from_previous(previous: Plan, period: str, *, name: str = "") -> Plan:

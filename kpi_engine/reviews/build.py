@@ -22,6 +22,7 @@ from kpi_engine.metrics import registry
 from kpi_engine.plans.evaluate import PlanScore
 from kpi_engine.plans.model import Plan
 from kpi_engine.plans.scorecard_tables import grade_text
+from kpi_engine.plans.templates import display_name
 from kpi_engine.push import names
 from kpi_engine.reviews import gap, monthly, notes, offtrack, weekly
 from kpi_engine.reviews.connection import held
@@ -79,7 +80,7 @@ def _body(engine: Engine, kind: str, period: str, *, as_of: dt.date | None, lang
     subtitle = [t("reviewdoc_data_through", lang, day=through.isoformat(), as_of=as_of.isoformat())]
     if through < end:
         subtitle.append(t("reviewdoc_running", lang, start=start.isoformat(), end=through.isoformat()))
-    subtitle.append(t("reviewdoc_plan", lang, name=plan.name or plan.plan_id, version=str(plan.version or "—"),
+    subtitle.append(t("reviewdoc_plan", lang, name=display_name(plan.name, plan.period, lang) or plan.plan_id, version=str(plan.version or "—"),
                       period=plan.period) if plan else t("reviewdoc_no_plan", lang))
     sections: list[Section] = []
     if kind == "weekly" and plan is not None:
