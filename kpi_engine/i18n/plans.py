@@ -143,7 +143,7 @@ STRINGS: dict[str, dict[str, str]] = {
                             "zh": "计划中未设置基础奖金：无奖金金额。"},
     # notes on a scored plan
     "plans_note_version": {"en": "Scored with plan {plan}, version {version} ({status}).",
-                           "zh": "使用计划 {plan} 的第 {version} 版（{status}）计分。"},
+                           "zh": "使用计划「{plan}」的第 {version} 版（{status}）计分。"},
     "plans_note_running": {
         "en": "The period is still running: data from {start} to {as_of} ({days} of {total} days) against the "
               "targets pro-rated to those days; the pace shows where each KPI is heading by {end}.",
