@@ -101,8 +101,8 @@ def _create_form(engine: Engine, plans: pd.DataFrame, as_of: dt.date) -> None:
 
 def header(plan: Plan) -> None:
     version = plan.version or tr("plans_ui_unsaved")
-    st.subheader(tr("plans_ui_header", name=names.plan_name(plan.name, plan.period), period=plan.period, status=tr(f"plans_status_{plan.status}"),
-                    version=version), anchor=False)
+    st.subheader(tr("plans_ui_header", plan=names.plan_label(plan.name, plan.period, plan.status), version=version),
+                 anchor=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

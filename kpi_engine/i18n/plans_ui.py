@@ -23,8 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "plans_ui_create": {"en": "Create draft", "zh": "创建草稿"},
     "plans_ui_cannot_create": {"en": "Cannot create the plan: {error}", "zh": "无法创建计划：{error}"},
     "plans_ui_nothing": {"en": "Pick a plan or create a new one above.", "zh": "请在上方选择或新建一个计划。"},
-    "plans_ui_header": {"en": "{name} · {period} · {status} · version {version}",
-                        "zh": "{name} · {period} · {status} · 第 {version} 版"},
+    "plans_ui_header": {"en": "{plan} · version {version}", "zh": "{plan} · 第 {version} 版"},
     "plans_ui_unsaved": {"en": "not saved yet", "zh": "尚未保存"},
     "plans_ui_kpis": {"en": "KPIs", "zh": "KPI 指标"},
     "plans_ui_kpis_help": {
