@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from kpi_engine import store
 from kpi_engine.__main__ import main
 from kpi_engine.cli.ingest import parse_pairs
 from tests import ingest_db as db
+from tests.terminal import Terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,13 +40,6 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 def db_url(tmp_path: Path) -> str:
     return f"duckdb:///{tmp_path / 'cli.duckdb'}"
-
-
-class Terminal(io.StringIO):
-    """A stderr that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
 
 
 def test_a_terminal_sees_each_stage_a_pipe_only_the_summary(tmp_path: Path, files: dict[str, Path],

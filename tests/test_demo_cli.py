@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import demo
 from kpi_engine.demo import roster, samples
+from tests.terminal import Terminal
 from tests.test_demo import END, LATEST, MTD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,18 +48,13 @@ def test_cli_init_demo(tmp_path: Path) -> None:
     assert bad.returncode != 0 and "not a date" in bad.stderr
 
 
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def test_init_demo_on_a_terminal_says_each_stage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """Making a big demo takes minutes: on a terminal each stage is said once as it starts, on stderr."""
-    from kpi_engine.__main__ import main
-
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
+    from kpi_engine.__main__ import main
+
     assert main(["init-demo", "--db", f"duckdb:///{tmp_path / 't.duckdb'}", "--months", "1", "--end", END.isoformat()]) == 0
     stages = [line.split(" s  ", 1)[1] for line in terminal.getvalue().splitlines()]
     assert stages == ["Creating people, channels and campaigns", "Generating daily ad spend",

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from kpi_engine import schema
 from kpi_engine import store as kpi_store
 from kpi_engine import targets as kpi_targets
-from kpi_engine.plans import checks, evaluate, scorecard_tables, store, suggest, templates, yamlio
+from kpi_engine.plans import actuals, checks, evaluate, scorecard_tables, store, suggest, templates, yamlio
 from kpi_engine.plans.model import KeyResult, Kpi, Okr, Plan, PlanError, Scope, replace_kpi
 from tests.plans_fixture import PLAN_YAML, seed
 
@@ -287,11 +287,11 @@ def test_growth_idle_campaigns_and_empty_ranges(engine: sa.Engine) -> None:
     kpis = [Kpi(metric="growth:leads", base=0.5), Kpi(metric="yoy:leads", base=0.1),
             Kpi(metric="spend", scope="campaign:c1", base=1), Kpi(metric="leads", scope="campaign:c_old", base=1),
             Kpi(metric="leads", scope="person:p1", base=1), Kpi(metric="leads", scope="team:growth", base=1)]
-    got = evaluate.kpi_actuals(engine, kpis, dt.date(2026, 10, 1), dt.date(2026, 10, 31), "month")
+    got = actuals.kpi_actuals(engine, kpis, dt.date(2026, 10, 1), dt.date(2026, 10, 31), "month")
     assert got[0] == (pytest.approx(2.0), 3, 1)  # (3 − 1) / 1, October against September
     assert got[1][0] is None  # nothing a year earlier: no growth
     assert got[2][0] == 300 and got[3][0] is None and got[4][0] == 0 and got[5][0] == 2
-    assert evaluate.kpi_actuals(engine, kpis[2:], dt.date(2027, 1, 1), dt.date(2027, 1, 31), "month") == [(None, None, None)] * 4
+    assert actuals.kpi_actuals(engine, kpis[2:], dt.date(2027, 1, 1), dt.date(2027, 1, 31), "month") == [(None, None, None)] * 4
 
 
 def test_suggestions_from_history_growth_resources_and_benchmark(engine: sa.Engine) -> None:

@@ -22,10 +22,10 @@ from sqlalchemy.engine import Engine
 
 from kpi_engine import clock, periods
 from kpi_engine.plans import catalog
+from kpi_engine.plans.actuals import kpi_actuals
 from kpi_engine.plans.check_issues import CheckReport, Issue, kpi_params
 from kpi_engine.plans.checks import dimension_issues
 from kpi_engine.plans.directory import Directory
-from kpi_engine.plans.evaluate import kpi_actuals
 from kpi_engine.plans.model import Plan
 from kpi_engine.scoring import Rules, format_pct, score_kpi
 from kpi_engine.settings import Settings

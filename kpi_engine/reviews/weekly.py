@@ -23,7 +23,7 @@ from kpi_engine.metrics.growth import compute_growth, ref_text
 from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.metrics.scopes import KEY_COLUMNS
 from kpi_engine.plans import catalog
-from kpi_engine.plans.evaluate import Actual, kpi_actuals
+from kpi_engine.plans.actuals import Actual, kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
 from kpi_engine.push.names import scope_labels
 from kpi_engine.scoring import Rules, score_kpi

@@ -6,7 +6,7 @@ without one, the month of yesterday with the stored team targets of the board me
 
 Each row of a team KPI (scope ``team``) holds, over the period's first days through yesterday:
 
-- ``actual``: the KPI's value so far (``kpi_engine.plans.evaluate.kpi_actuals``: the scorecards' numbers);
+- ``actual``: the KPI's value so far (``kpi_engine.plans.actuals.kpi_actuals``: the scorecards' numbers);
 - ``target_to_date``: the period target pro-rated to the days so far by the plan's method (a rate's target does
   not shrink with the days);
 - ``pace`` and ``status``: the projected achievement at the period end and its status (``kpi_engine.pacing.pace``;
@@ -36,7 +36,7 @@ from kpi_engine import prorating as prorating_
 from kpi_engine.analytics import forecast as forecast_
 from kpi_engine.metrics import registry
 from kpi_engine.plans import catalog
-from kpi_engine.plans.evaluate import kpi_actuals
+from kpi_engine.plans.actuals import kpi_actuals
 from kpi_engine.plans.model import Kpi, Plan, split_metric
 from kpi_engine.settings import Settings
 from kpi_engine.settings_store import load_settings
