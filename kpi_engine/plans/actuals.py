@@ -27,7 +27,8 @@ from kpi_engine.settings import Settings
 Actual = tuple[float | None, float | None, float | None]  # (actual, this, previous): growth KPIs fill this/previous
 
 
-def _num(value: object) -> float | None:
+def number_or_none(value: object) -> float | None:
+    """A value from a computed frame as a float; None for no value (None, NaN, text)."""
     try:
         f = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -57,8 +58,9 @@ def kpi_actuals(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.dat
             g = compute_growth(engine, mid, kind=kind, grain=grain, start=start, end=end, where=scope.where,
                                settings=settings)
             if len(g):
-                growth = _num(g["growth"].iloc[0])
-                out[i] = (catalog.growth_score_value(mid, growth), _num(g["this"].iloc[0]), _num(g["previous"].iloc[0]))
+                growth = number_or_none(g["growth"].iloc[0])
+                out[i] = (catalog.growth_score_value(mid, growth), number_or_none(g["this"].iloc[0]),
+                          number_or_none(g["previous"].iloc[0]))
             continue
         groups.setdefault((scope.type, bool(scope.id)), {}).setdefault(mid, []).append((i, scope.id))
     idle = _idle_campaigns(engine, {sid for mid_map in (groups.get(("campaign", True)) or {}).values()
@@ -70,7 +72,7 @@ def kpi_actuals(engine: Engine, kpis: Sequence[Kpi], start: dt.date, end: dt.dat
         for mid, asked in metrics.items():
             for i, sid in asked:
                 rows = frame[frame[KEY_COLUMNS[scope_type]] == sid] if has_id else frame
-                value = _num(rows[mid].iloc[0]) if len(rows) else None
+                value = number_or_none(rows[mid].iloc[0]) if len(rows) else None
                 if value is None and len(rows) == 0 and isinstance(registry.METRICS[mid].calc, registry.Simple):
                     # facts exist in the range, none for this scope: nothing happened (unless the campaign did not run)
                     value = None if scope_type == "campaign" and sid in idle else 0.0

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ from kpi_engine.metrics.compile import KEY_COLUMNS
 from kpi_engine.metrics.growth import compute_growth
 from kpi_engine.metrics.query import compute, data_bounds
 from kpi_engine.plans import catalog
+from kpi_engine.plans.actuals import number_or_none
 from kpi_engine.plans.model import Kpi, Plan, Scope, split_metric
 from kpi_engine.scoring import Step, explain, format_pct, format_value
 from kpi_engine.settings_store import load_settings
@@ -49,14 +49,6 @@ def history_window(plan_start: dt.date, as_of: dt.date | None = None, months: in
     end = limit - dt.timedelta(days=1)
     start = periods.shift_months(periods.period_start(end, "month"), -(months - 1))
     return start, end
-
-
-def _value(v: object) -> float | None:
-    try:
-        f = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def monthly_history(engine: Engine, refs: Sequence[Ref], start: dt.date, end: dt.date, *,
@@ -80,7 +72,7 @@ def monthly_history(engine: Engine, refs: Sequence[Ref], start: dt.date, end: dt
             continue
         if kind is not None:
             g = compute_growth(engine, mid, kind=kind, grain=grain, start=start, end=end, where=scope.where)
-            values = {p: _value(v) for p, v in zip(g["period_start"], g["growth"], strict=True)} if len(g) else {}
+            values = {p: number_or_none(v) for p, v in zip(g["period_start"], g["growth"], strict=True)} if len(g) else {}
             first = data_bounds(engine, [mid])
             out[ref] = [(p, values.get(p) if first and _compared_from(p, grain, kind) >= first[0] else None)
                         for p in starts]
@@ -93,7 +85,7 @@ def monthly_history(engine: Engine, refs: Sequence[Ref], start: dt.date, end: dt
         for mid, by_id in metrics.items():
             for sid, asked in by_id.items():
                 rows = frame[frame[KEY_COLUMNS[scope_type]] == sid] if has_id else frame
-                values = {p: _value(v) for p, v in zip(rows["period_start"], rows[mid], strict=True)}
+                values = {p: number_or_none(v) for p, v in zip(rows["period_start"], rows[mid], strict=True)}
                 for ref in asked:
                     out[ref] = [(p, values.get(p)) for p in starts]
     return out
